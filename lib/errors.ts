@@ -1,0 +1,174 @@
+/**
+ * Error classes with fixed exit codes, and the translation of AWS SDK failures into a
+ * one-line cause plus what to do about it.
+ */
+
+export const EXIT = {
+  ok: 0,
+  partial: 1,
+  usage: 2,
+  fatalAws: 3,
+  interrupted: 130,
+} as const;
+
+/** Bad flags or bad input file: nothing was changed. Exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+  readonly exitCode = EXIT.usage;
+}
+
+/** An AWS failure that stops the whole run (credentials, instance, listing denied). Exit 3. */
+export class FatalAwsError extends Error {
+  override name = "FatalAwsError";
+  readonly exitCode = EXIT.fatalAws;
+  constructor(message: string, readonly hint?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+interface AwsLikeError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function asAws(err: unknown): AwsLikeError {
+  return typeof err === "object" && err !== null ? err as AwsLikeError : {};
+}
+
+export function errorName(err: unknown): string {
+  const e = asAws(err);
+  return e.name ?? e.code ?? "Error";
+}
+
+/** `Name: message` for logs and reports; the message alone when it already names the error. */
+export function describeError(err: unknown): string {
+  const e = asAws(err);
+  const name = errorName(err);
+  const message = e.message ?? String(err);
+  return message && message !== name ? `${name}: ${message}` : name;
+}
+
+const THROTTLING = new Set(["ThrottlingException", "TooManyRequestsException"]);
+
+export function isThrottling(err: unknown): boolean {
+  return THROTTLING.has(errorName(err));
+}
+
+export function isAccessDenied(err: unknown): boolean {
+  const name = errorName(err);
+  return name === "AccessDeniedException" || name === "AccessDenied" ||
+    name === "UnauthorizedException";
+}
+
+export function isNotFound(err: unknown): boolean {
+  return errorName(err) === "ResourceNotFoundException";
+}
+
+/** A create whose first response was lost comes back like this on retry. */
+export function isDuplicate(err: unknown): boolean {
+  return errorName(err) === "DuplicateResourceException";
+}
+
+export function isLimitExceeded(err: unknown): boolean {
+  return errorName(err) === "LimitExceededException";
+}
+
+const NETWORK_CODES = [
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+];
+
+function isNetwork(err: unknown): boolean {
+  const e = asAws(err);
+  const text = `${e.name ?? ""} ${e.code ?? ""} ${e.message ?? ""}`;
+  return NETWORK_CODES.some((c) => text.includes(c)) ||
+    /connection refused|failed to lookup|dns error|tcp connect error|network error/i.test(text);
+}
+
+export interface Guidance {
+  cause: string;
+  hint: string;
+}
+
+/**
+ * What a user needs to read when a call fails for a reason that is not about one quick
+ * connect: the cause in one line and the next step. `action` is the IAM action of the call.
+ */
+export function guidance(
+  err: unknown,
+  ctx: { action: string; instanceId: string; region: string; endpoint?: string },
+): Guidance {
+  const name = errorName(err);
+  const message = asAws(err).message ?? String(err);
+  if (
+    name === "CredentialsProviderError" || /Could not load credentials/i.test(message)
+  ) {
+    return {
+      cause: "No AWS credentials were found",
+      hint:
+        "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an EC2 instance with an instance role",
+    };
+  }
+  if (
+    /token.*(expired|is invalid)|sso session.*expired|refresh.*token/i.test(message) ||
+    name === "ExpiredTokenException" || name === "ExpiredToken"
+  ) {
+    return {
+      cause: `The AWS session or SSO token has expired (${name})`,
+      hint: "run `aws sso login` (with --profile NAME if you use one) and try again",
+    };
+  }
+  if (
+    name === "UnrecognizedClientException" || name === "InvalidClientTokenId" ||
+    name === "InvalidSignatureException" || name === "SignatureDoesNotMatch"
+  ) {
+    return {
+      cause: `AWS rejected the credentials (${name}: ${message})`,
+      hint:
+        "check the access key, the profile and the system clock; a key from another partition or a deleted user is rejected",
+    };
+  }
+  if (isAccessDenied(err)) {
+    return {
+      cause: `Access denied for ${ctx.action}`,
+      hint:
+        `allow the IAM action ${ctx.action} on instance ${ctx.instanceId} for these credentials`,
+    };
+  }
+  if (isNotFound(err)) {
+    return {
+      cause: `Amazon Connect instance ${ctx.instanceId} was not found in ${ctx.region}`,
+      hint:
+        "check --instance-id (an instance ID or ARN) and --region; instances are regional and belong to one account",
+    };
+  }
+  if (/Region is missing/i.test(message)) {
+    return {
+      cause: "No AWS region is configured",
+      hint:
+        "pass --region or set AWS_REGION (under `deno run`, also --allow-read so ~/.aws/config can be read)",
+    };
+  }
+  if (isNetwork(err)) {
+    return {
+      cause: `Cannot reach the Amazon Connect endpoint${
+        ctx.endpoint ? ` ${ctx.endpoint}` : ` in ${ctx.region}`
+      } (${message})`,
+      hint: "check --endpoint-url, --region, proxy settings and network access to AWS",
+    };
+  }
+  if (isLimitExceeded(err)) {
+    return {
+      cause: `A service quota was reached (${message})`,
+      hint: "ask for a quota increase in the Service Quotas console, then run again",
+    };
+  }
+  return { cause: describeError(err), hint: "see the log file for details" };
+}

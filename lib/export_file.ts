@@ -1,0 +1,72 @@
+/**
+ * The export file, format version 2: the seed tool's layout (same names, same meaning)
+ * plus what a name-based import needs. A seed file is a format-2 file without the
+ * additions, so both import through the same reader.
+ */
+import type { QuickConnectConfig } from "@aws-sdk/client-connect";
+
+export const FORMAT_VERSION = 2;
+
+/** The resources a quick connect's config points to, with their names in the source. */
+export interface ExportedReferences {
+  User?: { Id: string; Username?: string };
+  Queue?: { Id: string; Name?: string };
+  ContactFlow?: { Id: string; Name?: string; Type?: string };
+}
+
+export interface ExportedQuickConnect {
+  QuickConnectId: string;
+  QuickConnectARN?: string;
+  Name: string;
+  Description?: string;
+  QuickConnectConfig: QuickConnectConfig;
+  LastModifiedTime?: string;
+  LastModifiedRegion?: string;
+}
+
+export interface ExportedItem {
+  QuickConnect: ExportedQuickConnect;
+  Tags: Record<string, string>;
+  ExportTimestamp: string;
+  References?: ExportedReferences;
+  /** Standard queues of the source instance this quick connect is associated with. */
+  Queues?: { Id: string; Name?: string }[];
+}
+
+export interface FailedExport {
+  QuickConnectId: string;
+  Name: string;
+  Error: string;
+}
+
+export interface ExportFile {
+  FormatVersion: number;
+  Tool: string;
+  ToolVersion: string;
+  InstanceId: string;
+  InstanceArn?: string;
+  Region: string;
+  ExportTimestamp: string;
+  TotalQuickConnects: number;
+  SuccessfulExports: number;
+  FailedExports: number;
+  QuickConnects: ExportedItem[];
+  FailedQuickConnects: FailedExport[];
+}
+
+/** ISO-8601 UTC without milliseconds, as the seed wrote it: `2024-01-15T14:30:25Z`. */
+export function isoTimestamp(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** Writes JSON to `path` through a temp file and a rename, so no reader sees half a file. */
+export async function writeJsonAtomic(path: string, data: unknown): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.writeTextFile(tmp, JSON.stringify(data, null, 2) + "\n");
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The seed tool's log format, exactly: `YYYY-MM-DD HH:MM:SS,mmm - LEVEL - message`
+ * in local time (Python logging's default asctime), written to the console (stderr)
+ * and appended to a log file.
+ */
+
+export type Level = "DEBUG" | "INFO" | "WARNING" | "ERROR";
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+  /** Every line written so far (tests and reports read it). */
+  readonly lines: readonly string[];
+  close(): void;
+}
+
+export interface LoggerOptions {
+  /** Path of the log file, appended to; omit for console only. */
+  file?: string;
+  /** Console sink; defaults to stderr. Pass `null` to silence the console. */
+  console?: ((line: string) => void) | null;
+  /** DEBUG lines are dropped unless true. */
+  verbose?: boolean;
+  now?: () => Date;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+export function formatTimestamp(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${
+      pad(d.getMilliseconds(), 3)
+    }`;
+}
+
+export function formatLine(level: Level, message: string, d: Date): string {
+  return `${formatTimestamp(d)} - ${level} - ${message}`;
+}
+
+/**
+ * Escapes control characters (newline, ESC, DEL, C1 …) so that a name taken from an
+ * instance or a file can never forge a log line or drive the terminal.
+ */
+export function esc(value: unknown): string {
+  const s = String(value);
+  // deno-lint-ignore no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    switch (c) {
+      case "\n":
+        return "\\n";
+      case "\r":
+        return "\\r";
+      case "\t":
+        return "\\t";
+      default:
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+    }
+  });
+}
+
+const encoder = new TextEncoder();
+
+function stderrSink(line: string): void {
+  Deno.stderr.writeSync(encoder.encode(line + "\n"));
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const now = options.now ?? (() => new Date());
+  const sink = options.console === undefined ? stderrSink : options.console;
+  const file = options.file
+    ? Deno.openSync(options.file, { append: true, create: true, write: true })
+    : undefined;
+  const lines: string[] = [];
+  const write = (level: Level, message: string) => {
+    if (level === "DEBUG" && !options.verbose) return;
+    // Messages are single lines by construction; any newline left in one is escaped.
+    const line = formatLine(level, message.includes("\n") ? esc(message) : message, now());
+    lines.push(line);
+    sink?.(line);
+    file?.writeSync(encoder.encode(line + "\n"));
+  };
+  return {
+    debug: (m) => write("DEBUG", m),
+    info: (m) => write("INFO", m),
+    warning: (m) => write("WARNING", m),
+    error: (m) => write("ERROR", m),
+    lines,
+    close: () => file?.close(),
+  };
+}
