@@ -1,0 +1,132 @@
+/**
+ * Reads an instance: users, queues, flows, quick connects and queue links, each listed
+ * once through the SDK paginators at the largest page size the API allows.
+ */
+import {
+  type ConnectClient,
+  type ContactFlowSummary,
+  DescribeQuickConnectCommand,
+  paginateListContactFlows,
+  paginateListQueueQuickConnects,
+  paginateListQueues,
+  paginateListQuickConnects,
+  paginateListUsers,
+  paginateSearchQuickConnects,
+  type QueueSummary,
+  type QueueType,
+  type QuickConnect,
+  type QuickConnectSummary,
+  type UserSummary,
+} from "@aws-sdk/client-connect";
+import { mapPool } from "./pool.ts";
+
+export async function readUsers(client: ConnectClient, instanceId: string): Promise<UserSummary[]> {
+  const out: UserSummary[] = [];
+  for await (
+    const page of paginateListUsers({ client, pageSize: 1000 }, { InstanceId: instanceId })
+  ) out.push(...(page.UserSummaryList ?? []));
+  return out;
+}
+
+/** STANDARD queues by default: agent queues are not quick connect targets by name. */
+export async function readQueues(
+  client: ConnectClient,
+  instanceId: string,
+  types: QueueType[] = ["STANDARD"],
+): Promise<QueueSummary[]> {
+  const out: QueueSummary[] = [];
+  for await (
+    const page of paginateListQueues({ client, pageSize: 1000 }, {
+      InstanceId: instanceId,
+      QueueTypes: types,
+    })
+  ) out.push(...(page.QueueSummaryList ?? []));
+  return out;
+}
+
+export async function readFlows(
+  client: ConnectClient,
+  instanceId: string,
+): Promise<ContactFlowSummary[]> {
+  const out: ContactFlowSummary[] = [];
+  for await (
+    const page of paginateListContactFlows({ client, pageSize: 1000 }, { InstanceId: instanceId })
+  ) out.push(...(page.ContactFlowSummaryList ?? []));
+  return out;
+}
+
+export async function readQuickConnectSummaries(
+  client: ConnectClient,
+  instanceId: string,
+): Promise<QuickConnectSummary[]> {
+  const out: QuickConnectSummary[] = [];
+  for await (
+    const page of paginateListQuickConnects({ client, pageSize: 1000 }, {
+      InstanceId: instanceId,
+    })
+  ) out.push(...(page.QuickConnectSummaryList ?? []));
+  return out;
+}
+
+/** Full quick connects (config and tags), 100 per call, one page at a time. */
+export async function* searchQuickConnects(
+  client: ConnectClient,
+  instanceId: string,
+): AsyncGenerator<QuickConnect[]> {
+  for await (
+    const page of paginateSearchQuickConnects({ client, pageSize: 100 }, {
+      InstanceId: instanceId,
+    })
+  ) yield page.QuickConnects ?? [];
+}
+
+export async function describeQuickConnect(
+  client: ConnectClient,
+  instanceId: string,
+  quickConnectId: string,
+): Promise<QuickConnect> {
+  const out = await client.send(
+    new DescribeQuickConnectCommand({ InstanceId: instanceId, QuickConnectId: quickConnectId }),
+  );
+  if (!out.QuickConnect) {
+    throw new Error(`DescribeQuickConnect returned no quick connect for ${quickConnectId}`);
+  }
+  return out.QuickConnect;
+}
+
+export async function readQueueQuickConnects(
+  client: ConnectClient,
+  instanceId: string,
+  queueId: string,
+): Promise<QuickConnectSummary[]> {
+  const out: QuickConnectSummary[] = [];
+  for await (
+    const page of paginateListQueueQuickConnects({ client, pageSize: 100 }, {
+      InstanceId: instanceId,
+      QueueId: queueId,
+    })
+  ) out.push(...(page.QuickConnectSummaryList ?? []));
+  return out;
+}
+
+/**
+ * Quick connect IDs linked to each queue. Four queues at a time: one
+ * ListQueueQuickConnects takes a round trip, and the quota is 10 per second.
+ */
+export async function readAssociations(
+  client: ConnectClient,
+  instanceId: string,
+  queueIds: readonly string[],
+  concurrency = 4,
+): Promise<Map<string, Set<string>>> {
+  const lists = await mapPool(
+    queueIds,
+    concurrency,
+    (queueId) => readQueueQuickConnects(client, instanceId, queueId),
+  );
+  const out = new Map<string, Set<string>>();
+  queueIds.forEach((queueId, i) => {
+    out.set(queueId, new Set((lists[i] ?? []).flatMap((s) => s.Id ? [s.Id] : [])));
+  });
+  return out;
+}
