@@ -39,8 +39,9 @@ export const throttled = (): ApiError => new ApiError("ThrottlingException", 429
 export const internal = (message = "Internal service error"): ApiError =>
   new ApiError("InternalServiceException", 500, message);
 
-export const accessDenied = (message = "You do not have sufficient access to perform this action."): ApiError =>
-  new ApiError("AccessDeniedException", 403, message);
+export const accessDenied = (
+  message = "You do not have sufficient access to perform this action.",
+): ApiError => new ApiError("AccessDeniedException", 403, message);
 
 /** Malformed JSON or a member of the wrong JSON type: the framework error AWS sends. */
 export const serialization = (message: string): ApiError =>

@@ -1,0 +1,607 @@
+/**
+ * The 19 Amazon Connect operations: route table (CONNECT_API.md §2) and handlers.
+ *
+ * Handlers get decoded path labels, the query string and the parsed JSON body,
+ * and return the JSON response object. Unit responses return `{}`: both the
+ * AWS SDK v3 and the AWS CLI accept it (tested).
+ */
+import { duplicate, invalidParameter, limitExceeded, notFound } from "./errors.ts";
+import type { QuickConnectConfig } from "./fixture.ts";
+import { paginate } from "./paging.ts";
+import { compileCriteria, compileFilter } from "./search.ts";
+import {
+  type EmulatorState,
+  type InstanceRec,
+  nowSeconds,
+  parseConnectArn,
+  type QueueRec,
+  quickConnectArn,
+  type QuickConnectRec,
+} from "./state.ts";
+import {
+  contactFlowTypes,
+  type Json,
+  maxResults,
+  optString,
+  queueTypes,
+  quickConnectConfig,
+  quickConnectIds,
+  quickConnectTypes,
+  reqString,
+  tagKeyList,
+  tagMap,
+} from "./validate.ts";
+
+export interface Call {
+  operation: string;
+  labels: Record<string, string>;
+  query: URLSearchParams;
+  body: Json;
+  /** Signing region = the regional endpoint the client addressed. */
+  region: string;
+  state: EmulatorState;
+}
+
+export type Handler = (call: Call) => Json;
+
+export interface Route {
+  operation: string;
+  method: string;
+  /** Path segments; `{Label}` segments capture one percent-decoded segment. */
+  segments: string[];
+  handler: Handler;
+  /** True for operations that change state (used for documentation/tests). */
+  mutates: boolean;
+}
+
+// ---------------------------------------------------------------- helpers
+
+function instanceOf(call: Call, idOrArn: string | undefined): InstanceRec {
+  const id = idOrArn ?? "";
+  if (id.length < 1 || id.length > 100) {
+    throw invalidParameter(
+      `1 validation error detected: Value '${id}' at 'instanceId' failed to satisfy constraint: Member must have length between 1 and 100`,
+    );
+  }
+  const inst = call.state.findInstance(id, call.region);
+  if (!inst) throw notFound(`Instance not found: ${id}`);
+  return inst;
+}
+
+function quickConnectOf(inst: InstanceRec, id: string | undefined): QuickConnectRec {
+  const qc = inst.quickConnects.get(id ?? "");
+  if (!qc) throw notFound(`QuickConnect not found: ${id}`);
+  return qc;
+}
+
+function queueOf(inst: InstanceRec, id: string | undefined): QueueRec {
+  const q = inst.queues.get(id ?? "");
+  if (!q) throw notFound(`Queue not found: ${id}`);
+  return q;
+}
+
+const label = (call: Call, name: string): string => call.labels[name] ?? "";
+
+function fullQuickConnect(qc: QuickConnectRec): Json {
+  return {
+    QuickConnectARN: qc.arn,
+    QuickConnectId: qc.id,
+    Name: qc.name,
+    ...(qc.description !== undefined ? { Description: qc.description } : {}),
+    QuickConnectConfig: structuredClone(qc.config),
+    ...(Object.keys(qc.tags).length > 0 ? { Tags: { ...qc.tags } } : {}),
+    LastModifiedTime: qc.lastModified,
+    LastModifiedRegion: qc.lastModifiedRegion,
+  };
+}
+
+function quickConnectSummary(qc: QuickConnectRec): Json {
+  return {
+    Id: qc.id,
+    Arn: qc.arn,
+    Name: qc.name,
+    QuickConnectType: qc.config.QuickConnectType,
+    LastModifiedTime: qc.lastModified,
+    LastModifiedRegion: qc.lastModifiedRegion,
+  };
+}
+
+function flowMustBe(inst: InstanceRec, flowId: string, type: string, use: string): void {
+  const flow = inst.flows.get(flowId);
+  if (!flow) throw invalidParameter(`ContactFlowId ${flowId} does not exist in this instance.`);
+  if (flow.type !== type) {
+    throw invalidParameter(
+      `ContactFlowId ${flowId} is of type ${flow.type}; a ${use} quick connect needs a ${type} flow.`,
+    );
+  }
+}
+
+/**
+ * Checks the references of a config against the instance.
+ * USER → AGENT_TRANSFER and QUEUE → QUEUE_TRANSFER come from the model docs.
+ * FLOW → CONTACT_FLOW is only PARTLY VERIFIED (CONNECT_API.md §4.2, §10.2).
+ * Whether ARCHIVED or unpublished flows may be used is unverified; they are allowed.
+ */
+function checkReferences(inst: InstanceRec, config: QuickConnectConfig): void {
+  if (config.UserConfig) {
+    const { UserId, ContactFlowId } = config.UserConfig;
+    if (!inst.users.has(UserId)) {
+      throw invalidParameter(`UserId ${UserId} does not exist in this instance.`);
+    }
+    flowMustBe(inst, ContactFlowId, "AGENT_TRANSFER", "USER");
+  }
+  if (config.QueueConfig) {
+    const { QueueId, ContactFlowId } = config.QueueConfig;
+    const q = inst.queues.get(QueueId);
+    if (!q) throw invalidParameter(`QueueId ${QueueId} does not exist in this instance.`);
+    // Agent queues are the target of USER quick connects, not QUEUE ones (our choice).
+    if (q.type !== "STANDARD") {
+      throw invalidParameter(`QueueId ${QueueId} is not a STANDARD queue.`);
+    }
+    flowMustBe(inst, ContactFlowId, "QUEUE_TRANSFER", "QUEUE");
+  }
+  if (config.FlowConfig) {
+    flowMustBe(inst, config.FlowConfig.ContactFlowId, "CONTACT_FLOW", "FLOW");
+  }
+}
+
+/** Names are unique per instance, compared case-sensitively (our choice; unverified). */
+function checkNameFree(inst: InstanceRec, name: string, exceptId?: string): void {
+  for (const qc of inst.quickConnects.values()) {
+    if (qc.name === name && qc.id !== exceptId) {
+      throw duplicate(`A quick connect with the name ${name} already exists.`);
+    }
+  }
+}
+
+const listMax = (call: Call) => maxResults(call.query.get("maxResults") ?? undefined, 1000, 100);
+const token = (call: Call) => call.query.get("nextToken") ?? undefined;
+
+// ---------------------------------------------------------------- handlers
+
+const listQuickConnects: Handler = (call) => {
+  const types = quickConnectTypes(call.query.getAll("QuickConnectTypes"));
+  const max = listMax(call);
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const all = [...inst.quickConnects.values()].filter((qc) =>
+    types.length === 0 || types.includes(qc.config.QuickConnectType)
+  );
+  const page = paginate(all, (qc) => qc.id, {
+    op: call.operation,
+    scope: inst.id,
+    token: token(call),
+    max,
+  });
+  return {
+    QuickConnectSummaryList: page.items.map(quickConnectSummary),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+  };
+};
+
+const describeQuickConnect: Handler = (call) => {
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  return { QuickConnect: fullQuickConnect(quickConnectOf(inst, label(call, "QuickConnectId"))) };
+};
+
+/** Search has no documented default page size; we use 100 (its maximum). */
+const searchQuickConnects: Handler = (call) => {
+  const b = call.body;
+  const instanceId = reqString(b, "InstanceId", { min: 1, max: 100 });
+  const next = optString(b, "NextToken", { min: 1, max: 2500 });
+  const max = maxResults(b.MaxResults, 100, 100, "MaxResults");
+  const criteria = compileCriteria(b.SearchCriteria);
+  const filter = compileFilter(b.SearchFilter);
+  const inst = instanceOf(call, instanceId);
+  const matching = [...inst.quickConnects.values()].filter((qc) => criteria(qc) && filter(qc));
+  const page = paginate(matching, (qc) => qc.id, {
+    op: call.operation,
+    scope: inst.id,
+    token: next,
+    max,
+  });
+  return {
+    QuickConnects: page.items.map(fullQuickConnect),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    ApproximateTotalCount: matching.length,
+  };
+};
+
+const createQuickConnect: Handler = (call) => {
+  const b = call.body;
+  const name = reqString(b, "Name", { min: 1, max: 127 });
+  const description = optString(b, "Description", { min: 1, max: 250 });
+  const config = quickConnectConfig(b.QuickConnectConfig);
+  const tags = b.Tags === undefined || b.Tags === null ? {} : tagMap(b.Tags, "Tags");
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  checkReferences(inst, config);
+  checkNameFree(inst, name);
+  if (inst.quickConnects.size >= inst.quickConnectQuota) {
+    throw limitExceeded(
+      `The quick connects per instance quota (${inst.quickConnectQuota}) has been reached.`,
+    );
+  }
+  const id = crypto.randomUUID();
+  const qc: QuickConnectRec = {
+    id,
+    arn: quickConnectArn(inst, id),
+    name,
+    description,
+    config,
+    tags: { ...tags },
+    lastModified: nowSeconds(),
+    lastModifiedRegion: call.region,
+  };
+  inst.quickConnects.set(id, qc);
+  return { QuickConnectARN: qc.arn, QuickConnectId: id };
+};
+
+/**
+ * The model lists no DuplicateResourceException here; renaming onto a taken
+ * name is answered with it anyway (the SDK resolves errors service-wide), a
+ * choice since the real behaviour is UNVERIFIED.
+ */
+const updateQuickConnectName: Handler = (call) => {
+  const b = call.body;
+  const name = optString(b, "Name", { min: 1, max: 127 });
+  const description = optString(b, "Description", { min: 0, max: 250 });
+  if (name === undefined && description === undefined) {
+    throw invalidParameter("At least Name or Description must be provided.");
+  }
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const qc = quickConnectOf(inst, label(call, "QuickConnectId"));
+  if (name !== undefined) checkNameFree(inst, name, qc.id);
+  if (name !== undefined) qc.name = name;
+  // An empty description clears it (0 is allowed on update, not on create).
+  if (description !== undefined) qc.description = description === "" ? undefined : description;
+  qc.lastModified = nowSeconds();
+  qc.lastModifiedRegion = call.region;
+  return {};
+};
+
+/** The type may change with the config; whether Connect allows that is unverified. */
+const updateQuickConnectConfig: Handler = (call) => {
+  const config = quickConnectConfig(call.body.QuickConnectConfig);
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const qc = quickConnectOf(inst, label(call, "QuickConnectId"));
+  checkReferences(inst, config);
+  qc.config = config;
+  qc.lastModified = nowSeconds();
+  qc.lastModifiedRegion = call.region;
+  return {};
+};
+
+/**
+ * Deleting an associated quick connect also drops its queue associations;
+ * what Connect does there is UNVERIFIED (CONNECT_API.md §1.2).
+ */
+const deleteQuickConnect: Handler = (call) => {
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const qc = quickConnectOf(inst, label(call, "QuickConnectId"));
+  inst.quickConnects.delete(qc.id);
+  for (const q of inst.queues.values()) q.quickConnectIds.delete(qc.id);
+  return {};
+};
+
+/** Tag operations are emulated for quick connect ARNs; other ARNs are not found. */
+function taggedQuickConnect(call: Call): QuickConnectRec {
+  const raw = label(call, "resourceArn");
+  const arn = parseConnectArn(raw);
+  if (!arn) throw invalidParameter(`Invalid resourceArn: ${raw}`);
+  if (arn.kind !== "transfer-destination" || arn.resourceId === undefined) {
+    throw notFound(`Resource not found: ${raw} (the emulator tags quick connects only)`);
+  }
+  const inst = call.state.instances.get(arn.instanceId);
+  if (
+    !inst || inst.region !== call.region || arn.region !== call.region ||
+    inst.accountId !== arn.accountId
+  ) {
+    throw notFound(`Resource not found: ${raw}`);
+  }
+  const qc = inst.quickConnects.get(arn.resourceId);
+  if (!qc) throw notFound(`Resource not found: ${raw}`);
+  return qc;
+}
+
+const listTagsForResource: Handler = (call) => ({ tags: { ...taggedQuickConnect(call).tags } });
+
+const tagResource: Handler = (call) => {
+  if (call.body.tags === undefined || call.body.tags === null) {
+    throw invalidParameter(
+      "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  const tags = tagMap(call.body.tags, "tags");
+  const qc = taggedQuickConnect(call);
+  const merged = { ...qc.tags, ...tags };
+  if (Object.keys(merged).length > 50) {
+    throw invalidParameter("A resource can have at most 50 tags.");
+  }
+  qc.tags = merged;
+  return {};
+};
+
+const untagResource: Handler = (call) => {
+  const keys = tagKeyList(call.query.getAll("tagKeys"));
+  const qc = taggedQuickConnect(call);
+  for (const k of keys) delete qc.tags[k];
+  return {};
+};
+
+const listUsers: Handler = (call) => {
+  const max = listMax(call);
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const page = paginate(inst.users.values(), (u) => u.id, {
+    op: call.operation,
+    scope: inst.id,
+    token: token(call),
+    max,
+  });
+  return {
+    UserSummaryList: page.items.map((u) => ({
+      Id: u.id,
+      Arn: u.arn,
+      Username: u.username,
+      LastModifiedTime: u.lastModified,
+      LastModifiedRegion: inst.region,
+    })),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+  };
+};
+
+/** DescribeUser carries the fields a migration tool may look at; the rest are placeholders. */
+const describeUser: Handler = (call) => {
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const id = label(call, "UserId");
+  const u = inst.users.get(id);
+  if (!u) throw notFound(`User not found: ${id}`);
+  return {
+    User: {
+      Id: u.id,
+      Arn: u.arn,
+      Username: u.username,
+      IdentityInfo: {},
+      PhoneConfig: { PhoneType: "SOFT_PHONE", AutoAccept: false, AfterContactWorkTimeLimit: 0 },
+      SecurityProfileIds: [],
+      RoutingProfileId: "00000000-0000-4000-8000-000000000000",
+      LastModifiedTime: u.lastModified,
+      LastModifiedRegion: inst.region,
+    },
+  };
+};
+
+const listQueues: Handler = (call) => {
+  const types = queueTypes(call.query.getAll("queueTypes"));
+  const max = listMax(call);
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const all = [...inst.queues.values()].filter((q) => types.length === 0 || types.includes(q.type));
+  const page = paginate(all, (q) => q.id, {
+    op: call.operation,
+    scope: inst.id,
+    token: token(call),
+    max,
+  });
+  return {
+    QueueSummaryList: page.items.map((q) => ({
+      Id: q.id,
+      Arn: q.arn,
+      ...(q.name !== undefined ? { Name: q.name } : {}),
+      QueueType: q.type,
+      LastModifiedTime: q.lastModified,
+      LastModifiedRegion: inst.region,
+    })),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+  };
+};
+
+const listContactFlows: Handler = (call) => {
+  const types = contactFlowTypes(call.query.getAll("contactFlowTypes"));
+  const max = listMax(call);
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const all = [...inst.flows.values()].filter((f) => types.length === 0 || types.includes(f.type));
+  const page = paginate(all, (f) => f.id, {
+    op: call.operation,
+    scope: inst.id,
+    token: token(call),
+    max,
+  });
+  return {
+    ContactFlowSummaryList: page.items.map((f) => ({
+      Id: f.id,
+      Arn: f.arn,
+      Name: f.name,
+      ContactFlowType: f.type,
+      ContactFlowState: f.state,
+      ContactFlowStatus: f.status,
+    })),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+  };
+};
+
+const listQueueQuickConnects: Handler = (call) => {
+  const max = maxResults(call.query.get("maxResults") ?? undefined, 100, 100);
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const queue = queueOf(inst, label(call, "QueueId"));
+  const qcs = [...queue.quickConnectIds].flatMap((id) => {
+    const qc = inst.quickConnects.get(id);
+    return qc ? [qc] : [];
+  });
+  const page = paginate(qcs, (qc) => qc.id, {
+    op: call.operation,
+    scope: `${inst.id}/${queue.id}`,
+    token: token(call),
+    max,
+  });
+  return {
+    QuickConnectSummaryList: page.items.map(quickConnectSummary),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    LastModifiedTime: queue.lastModified,
+    LastModifiedRegion: inst.region,
+  };
+};
+
+/**
+ * Associations are idempotent. A per-queue cap (the model lists
+ * LimitExceededException) is UNVERIFIED and not emulated.
+ */
+const associateQueueQuickConnects: Handler = (call) => {
+  const ids = quickConnectIds(call.body.QuickConnectIds);
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const queue = queueOf(inst, label(call, "QueueId"));
+  for (const id of ids) quickConnectOf(inst, id);
+  for (const id of ids) queue.quickConnectIds.add(id);
+  queue.lastModified = nowSeconds();
+  return {};
+};
+
+/** Disassociating an existing quick connect that is not associated is a no-op. */
+const disassociateQueueQuickConnects: Handler = (call) => {
+  const ids = quickConnectIds(call.body.QuickConnectIds);
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const queue = queueOf(inst, label(call, "QueueId"));
+  for (const id of ids) quickConnectOf(inst, id);
+  for (const id of ids) queue.quickConnectIds.delete(id);
+  queue.lastModified = nowSeconds();
+  return {};
+};
+
+function instanceBody(inst: InstanceRec): Json {
+  return {
+    Id: inst.id,
+    Arn: inst.arn,
+    IdentityManagementType: "CONNECT_MANAGED",
+    InstanceAlias: inst.alias,
+    CreatedTime: inst.createdTime,
+    ServiceRole:
+      `arn:aws:iam::${inst.accountId}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect`,
+    InstanceStatus: "ACTIVE",
+    InboundCallsEnabled: true,
+    OutboundCallsEnabled: true,
+    InstanceAccessUrl: `https://${inst.alias}.my.connect.aws`,
+  };
+}
+
+const describeInstance: Handler = (call) => ({
+  Instance: instanceBody(instanceOf(call, label(call, "InstanceId"))),
+});
+
+const listInstances: Handler = (call) => {
+  const max = maxResults(call.query.get("maxResults") ?? undefined, 10, 10);
+  const mine = [...call.state.instances.values()].filter((i) => i.region === call.region);
+  const page = paginate(mine, (i) => i.id, {
+    op: call.operation,
+    scope: call.region,
+    token: token(call),
+    max,
+  });
+  return {
+    InstanceSummaryList: page.items.map(instanceBody),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+  };
+};
+
+// ---------------------------------------------------------------- table
+
+const route = (
+  operation: string,
+  method: string,
+  path: string,
+  handler: Handler,
+  mutates = false,
+): Route => ({ operation, method, segments: path.split("/").filter(Boolean), handler, mutates });
+
+export const ROUTES: readonly Route[] = [
+  route("ListQuickConnects", "GET", "/quick-connects/{InstanceId}", listQuickConnects),
+  route("CreateQuickConnect", "PUT", "/quick-connects/{InstanceId}", createQuickConnect, true),
+  route(
+    "DescribeQuickConnect",
+    "GET",
+    "/quick-connects/{InstanceId}/{QuickConnectId}",
+    describeQuickConnect,
+  ),
+  route(
+    "DeleteQuickConnect",
+    "DELETE",
+    "/quick-connects/{InstanceId}/{QuickConnectId}",
+    deleteQuickConnect,
+    true,
+  ),
+  route(
+    "UpdateQuickConnectName",
+    "POST",
+    "/quick-connects/{InstanceId}/{QuickConnectId}/name",
+    updateQuickConnectName,
+    true,
+  ),
+  route(
+    "UpdateQuickConnectConfig",
+    "POST",
+    "/quick-connects/{InstanceId}/{QuickConnectId}/config",
+    updateQuickConnectConfig,
+    true,
+  ),
+  route("SearchQuickConnects", "POST", "/search-quick-connects", searchQuickConnects),
+  route("ListTagsForResource", "GET", "/tags/{resourceArn}", listTagsForResource),
+  route("TagResource", "POST", "/tags/{resourceArn}", tagResource, true),
+  route("UntagResource", "DELETE", "/tags/{resourceArn}", untagResource, true),
+  route("ListUsers", "GET", "/users-summary/{InstanceId}", listUsers),
+  route("DescribeUser", "GET", "/users/{InstanceId}/{UserId}", describeUser),
+  route("ListQueues", "GET", "/queues-summary/{InstanceId}", listQueues),
+  route("ListContactFlows", "GET", "/contact-flows-summary/{InstanceId}", listContactFlows),
+  route(
+    "ListQueueQuickConnects",
+    "GET",
+    "/queues/{InstanceId}/{QueueId}/quick-connects",
+    listQueueQuickConnects,
+  ),
+  route(
+    "AssociateQueueQuickConnects",
+    "POST",
+    "/queues/{InstanceId}/{QueueId}/associate-quick-connects",
+    associateQueueQuickConnects,
+    true,
+  ),
+  route(
+    "DisassociateQueueQuickConnects",
+    "POST",
+    "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects",
+    disassociateQueueQuickConnects,
+    true,
+  ),
+  route("DescribeInstance", "GET", "/instance/{InstanceId}", describeInstance),
+  route("ListInstances", "GET", "/instance", listInstances),
+];
+
+export interface Match {
+  route: Route;
+  labels: Record<string, string>;
+}
+
+/**
+ * Matches method and raw (still percent-encoded) path. Each raw segment is
+ * decoded on its own, so an encoded `/` (`%2F`, e.g. in a tag ARN or an agent
+ * queue ID) stays inside its label.
+ */
+export function matchRoute(method: string, rawPath: string): Match | undefined {
+  const raw = rawPath.split("/").filter(Boolean);
+  for (const r of ROUTES) {
+    if (r.method !== method || r.segments.length !== raw.length) continue;
+    const labels: Record<string, string> = {};
+    let ok = true;
+    for (const [i, seg] of r.segments.entries()) {
+      const actual = raw[i] ?? "";
+      if (seg.startsWith("{")) {
+        try {
+          labels[seg.slice(1, -1)] = decodeURIComponent(actual);
+        } catch {
+          ok = false;
+          break;
+        }
+      } else if (seg !== actual) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return { route: r, labels };
+  }
+  return undefined;
+}

@@ -1,0 +1,272 @@
+/**
+ * In-memory model of Amazon Connect instances: seeding from a fixture, export
+ * back to the fixture format, ARNs and look-ups.
+ *
+ * Choices the real service does not document (CONNECT_API.md §10):
+ * - Every user has an AGENT queue with Id `agent/<userId>` and ARN
+ *   `…/queue/agent/<userId>` (the form Connect uses for agent queues) and NO Name,
+ *   because whether agent queues carry a name is unverified and tools must not
+ *   map by it. They are derived, so `exportFixture` does not write them.
+ * - Quick connect names are unique per instance, compared case-sensitively.
+ */
+import {
+  type ContactFlowType,
+  type Fixture,
+  FixtureError,
+  type FixtureInput,
+  parseFixture,
+  type QueueType,
+  type QuickConnectConfig,
+} from "./fixture.ts";
+
+export const DEFAULT_QUICK_CONNECT_QUOTA = 100;
+
+/** Epoch seconds as a double, the restJson1 timestamp format. */
+export const nowSeconds = (): number => Date.now() / 1000;
+
+export interface UserRec {
+  id: string;
+  arn: string;
+  username: string;
+  lastModified: number;
+}
+
+export interface QueueRec {
+  id: string;
+  arn: string;
+  /** Absent for AGENT queues (see the module comment). */
+  name?: string;
+  type: QueueType;
+  /** Associated quick connect IDs in association order. */
+  quickConnectIds: Set<string>;
+  lastModified: number;
+}
+
+export interface FlowRec {
+  id: string;
+  arn: string;
+  name: string;
+  type: ContactFlowType;
+  state: "ACTIVE" | "ARCHIVED";
+  status: "PUBLISHED" | "SAVED";
+}
+
+export interface QuickConnectRec {
+  id: string;
+  arn: string;
+  name: string;
+  description?: string;
+  config: QuickConnectConfig;
+  tags: Record<string, string>;
+  lastModified: number;
+  lastModifiedRegion: string;
+}
+
+export interface InstanceRec {
+  id: string;
+  arn: string;
+  alias: string;
+  region: string;
+  accountId: string;
+  quickConnectQuota: number;
+  createdTime: number;
+  users: Map<string, UserRec>;
+  queues: Map<string, QueueRec>;
+  flows: Map<string, FlowRec>;
+  quickConnects: Map<string, QuickConnectRec>;
+}
+
+export const instanceArn = (region: string, account: string, id: string): string =>
+  `arn:aws:connect:${region}:${account}:instance/${id}`;
+export const quickConnectArn = (inst: InstanceRec, qcId: string): string =>
+  `${inst.arn}/transfer-destination/${qcId}`;
+export const agentQueueId = (userId: string): string => `agent/${userId}`;
+
+/** Parsed `arn:aws:connect:REGION:ACCOUNT:instance/ID[/KIND/RESOURCE…]`. */
+export interface ConnectArn {
+  region: string;
+  accountId: string;
+  instanceId: string;
+  /** e.g. `transfer-destination`, `queue`, `agent`, `contact-flow`; absent for the instance. */
+  kind?: string;
+  resourceId?: string;
+}
+
+export function parseConnectArn(arn: string): ConnectArn | undefined {
+  const m = /^arn:aws[-a-z]*:connect:([a-z0-9-]+):(\d{12}):instance\/([^/]+)(?:\/([^/]+)\/(.+))?$/
+    .exec(arn);
+  if (!m) return undefined;
+  const [, region, accountId, instanceId, kind, resourceId] = m;
+  if (region === undefined || accountId === undefined || instanceId === undefined) {
+    return undefined;
+  }
+  return { region, accountId, instanceId, kind, resourceId };
+}
+
+/** All emulated instances. */
+export class EmulatorState {
+  readonly instances = new Map<string, InstanceRec>();
+
+  /** Builds state from a fixture (validated here, so raw JSON is fine). */
+  static fromFixture(input: FixtureInput | Fixture | unknown): EmulatorState {
+    const fixture = parseFixture(input);
+    const state = new EmulatorState();
+    for (const [index, fi] of fixture.Instances.entries()) {
+      const where = `Instances[${index}] (${fi.Alias})`;
+      const id = fi.Id ?? crypto.randomUUID();
+      if (state.instances.has(id)) throw new FixtureError(`${where}: duplicate instance Id ${id}`);
+      const now = nowSeconds();
+      const inst: InstanceRec = {
+        id,
+        arn: instanceArn(fi.Region, fi.AccountId, id),
+        alias: fi.Alias,
+        region: fi.Region,
+        accountId: fi.AccountId,
+        quickConnectQuota: fi.QuickConnectQuota ?? DEFAULT_QUICK_CONNECT_QUOTA,
+        createdTime: now,
+        users: new Map(),
+        queues: new Map(),
+        flows: new Map(),
+        quickConnects: new Map(),
+      };
+      const unique = (map: Map<string, unknown>, key: string, what: string) => {
+        if (map.has(key)) throw new FixtureError(`${where}: duplicate ${what} Id ${key}`);
+      };
+      for (const u of fi.Users) {
+        const uid = u.Id ?? crypto.randomUUID();
+        unique(inst.users, uid, "user");
+        if ([...inst.users.values()].some((x) => x.username === u.Username)) {
+          throw new FixtureError(`${where}: duplicate Username ${u.Username}`);
+        }
+        inst.users.set(uid, {
+          id: uid,
+          arn: `${inst.arn}/agent/${uid}`,
+          username: u.Username,
+          lastModified: now,
+        });
+        const qid = agentQueueId(uid);
+        inst.queues.set(qid, {
+          id: qid,
+          arn: `${inst.arn}/queue/${qid}`,
+          type: "AGENT",
+          quickConnectIds: new Set(),
+          lastModified: now,
+        });
+      }
+      for (const q of fi.Queues) {
+        const qid = q.Id ?? crypto.randomUUID();
+        unique(inst.queues, qid, "queue");
+        inst.queues.set(qid, {
+          id: qid,
+          arn: `${inst.arn}/queue/${qid}`,
+          name: q.Name,
+          type: "STANDARD",
+          quickConnectIds: new Set(),
+          lastModified: now,
+        });
+      }
+      for (const f of fi.ContactFlows) {
+        const fid = f.Id ?? crypto.randomUUID();
+        unique(inst.flows, fid, "contact flow");
+        inst.flows.set(fid, {
+          id: fid,
+          arn: `${inst.arn}/contact-flow/${fid}`,
+          name: f.Name,
+          type: f.ContactFlowType,
+          state: f.ContactFlowState ?? "ACTIVE",
+          status: f.ContactFlowStatus ?? "PUBLISHED",
+        });
+      }
+      for (const qc of fi.QuickConnects) {
+        const qcid = qc.QuickConnectId ?? crypto.randomUUID();
+        unique(inst.quickConnects, qcid, "quick connect");
+        if ([...inst.quickConnects.values()].some((x) => x.name === qc.Name)) {
+          throw new FixtureError(`${where}: duplicate quick connect Name ${qc.Name}`);
+        }
+        // Dangling references (e.g. to a deleted user) are allowed on purpose:
+        // real instances can hold them (see DeleteQuickConnect's model doc).
+        inst.quickConnects.set(qcid, {
+          id: qcid,
+          arn: quickConnectArn(inst, qcid),
+          name: qc.Name,
+          description: qc.Description,
+          config: structuredClone(qc.QuickConnectConfig),
+          tags: { ...qc.Tags },
+          lastModified: now,
+          lastModifiedRegion: inst.region,
+        });
+      }
+      for (const [qid, qcIds] of Object.entries(fi.QueueQuickConnects)) {
+        const queue = inst.queues.get(qid);
+        if (!queue) {
+          throw new FixtureError(`${where}: QueueQuickConnects names unknown queue ${qid}`);
+        }
+        for (const qcid of qcIds) {
+          if (!inst.quickConnects.has(qcid)) {
+            throw new FixtureError(
+              `${where}: QueueQuickConnects[${qid}] names unknown quick connect ${qcid}`,
+            );
+          }
+          queue.quickConnectIds.add(qcid);
+        }
+      }
+      state.instances.set(id, inst);
+    }
+    return state;
+  }
+
+  /** The state in the seed fixture format, with every generated ID filled in. */
+  toFixture(): Fixture {
+    return {
+      Instances: [...this.instances.values()].map((inst) => {
+        const queueQcs: Record<string, string[]> = {};
+        for (const q of inst.queues.values()) {
+          if (q.quickConnectIds.size > 0) queueQcs[q.id] = [...q.quickConnectIds];
+        }
+        return {
+          Id: inst.id,
+          Alias: inst.alias,
+          Region: inst.region,
+          AccountId: inst.accountId,
+          QuickConnectQuota: inst.quickConnectQuota,
+          Users: [...inst.users.values()].map((u) => ({ Id: u.id, Username: u.username })),
+          Queues: [...inst.queues.values()]
+            .filter((q) => q.type === "STANDARD")
+            .map((q) => ({ Id: q.id, Name: q.name ?? "", QueueType: "STANDARD" as const })),
+          ContactFlows: [...inst.flows.values()].map((f) => ({
+            Id: f.id,
+            Name: f.name,
+            ContactFlowType: f.type,
+            ContactFlowState: f.state,
+            ContactFlowStatus: f.status,
+          })),
+          QuickConnects: [...inst.quickConnects.values()].map((qc) => ({
+            QuickConnectId: qc.id,
+            Name: qc.name,
+            ...(qc.description !== undefined ? { Description: qc.description } : {}),
+            QuickConnectConfig: structuredClone(qc.config),
+            ...(Object.keys(qc.tags).length > 0 ? { Tags: { ...qc.tags } } : {}),
+          })),
+          QueueQuickConnects: queueQcs,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Finds an instance by ID or ARN as seen from `region` (the signing region):
+   * an instance in another region is invisible, as on a real regional endpoint.
+   */
+  findInstance(idOrArn: string, region: string): InstanceRec | undefined {
+    let id = idOrArn;
+    if (idOrArn.startsWith("arn:")) {
+      const arn = parseConnectArn(idOrArn);
+      if (!arn || arn.kind !== undefined || arn.region !== region) return undefined;
+      id = arn.instanceId;
+      const inst = this.instances.get(id);
+      return inst && inst.accountId === arn.accountId && inst.region === region ? inst : undefined;
+    }
+    const inst = this.instances.get(id);
+    return inst && inst.region === region ? inst : undefined;
+  }
+}

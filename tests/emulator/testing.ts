@@ -1,0 +1,38 @@
+/**
+ * Helpers for tests: start an in-process emulator and get a real ConnectClient for it.
+ *
+ * ```ts
+ * await using emu = await startEmulator({ seed: "tests/fixtures/sample_seed.json", quotas: false });
+ * const client = testClient(emu);
+ * ```
+ */
+import { ConnectClient } from "@aws-sdk/client-connect";
+import { ConfiguredRetryStrategy } from "@smithy/util-retry";
+import type { Emulator } from "./server.ts";
+
+export { type Counts, type Emulator, type EmulatorOptions, startEmulator } from "./server.ts";
+export type { FaultInput } from "./faults.ts";
+export type { Fixture, FixtureInput } from "./fixture.ts";
+
+export interface TestClientOptions {
+  /** Signing region, i.e. the regional endpoint addressed (default us-east-1). */
+  region?: string;
+  /** Total attempts per call, retries included (default 3). */
+  maxAttempts?: number;
+}
+
+/**
+ * A real ConnectClient pointed at the emulator, with static dummy credentials
+ * and a retry strategy that retries without delay (fast tests).
+ */
+export function testClient(
+  emu: Pick<Emulator, "url">,
+  opts: TestClientOptions = {},
+): ConnectClient {
+  return new ConnectClient({
+    endpoint: emu.url,
+    region: opts.region ?? "us-east-1",
+    credentials: { accessKeyId: "AKIDEMULATOR", secretAccessKey: "emulator-secret" },
+    retryStrategy: new ConfiguredRetryStrategy(opts.maxAttempts ?? 3, () => 0),
+  });
+}

@@ -1,0 +1,244 @@
+/**
+ * Input validation with the model's constraints (CONNECT_API.md §3, §4, §6).
+ *
+ * The SDK validates nothing client-side, so the emulator is what catches bad
+ * input. Constraint violations are InvalidParameterException (400), as Connect
+ * reports them; a member of the wrong JSON type is a SerializationException.
+ */
+import { invalidParameter, serialization } from "./errors.ts";
+import {
+  CONTACT_FLOW_TYPES,
+  QUEUE_TYPES,
+  QUICK_CONNECT_TYPES,
+  type QuickConnectConfig,
+  type QuickConnectType,
+} from "./fixture.ts";
+
+export type Json = Record<string, unknown>;
+
+export const E164 = /^\+[1-9]\d{1,14}$/;
+export const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+const violation = (member: string, value: unknown, constraint: string) =>
+  invalidParameter(
+    `1 validation error detected: Value ${
+      JSON.stringify(value)
+    } at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
+
+/** Checks that a parsed body is a JSON object. */
+export function asObject(value: unknown, member: string): Json {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw serialization(`${member} must be a JSON object`);
+  }
+  return value as Json;
+}
+
+export function optString(
+  obj: Json,
+  member: string,
+  len: { min: number; max?: number },
+  path = member,
+): string | undefined {
+  const v = obj[member];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw serialization(`${path} must be a string`);
+  // Lengths count code points, as Smithy's length trait does.
+  const n = [...v].length;
+  if (n < len.min) {
+    throw violation(path, v, `Member must have length greater than or equal to ${len.min}`);
+  }
+  if (len.max !== undefined && n > len.max) {
+    throw violation(path, v, `Member must have length less than or equal to ${len.max}`);
+  }
+  return v;
+}
+
+export function reqString(
+  obj: Json,
+  member: string,
+  len: { min: number; max?: number } = { min: 0 },
+  path = member,
+): string {
+  const v = optString(obj, member, len, path);
+  if (v === undefined) throw violation(path, null, "Member must not be null");
+  return v;
+}
+
+/** Parses the `maxResults` query value (or `MaxResults` body value). */
+export function maxResults(
+  raw: unknown,
+  max: number,
+  fallback: number,
+  member = "maxResults",
+): number {
+  if (raw === undefined || raw === null) return fallback;
+  const n = typeof raw === "number"
+    ? raw
+    : typeof raw === "string" && /^-?\d+$/.test(raw)
+    ? Number(raw)
+    : NaN;
+  if (!Number.isInteger(n)) throw serialization(`${member} must be an integer`);
+  if (n < 1) throw violation(member, n, "Member must have value greater than or equal to 1");
+  if (n > max) throw violation(member, n, `Member must have value less than or equal to ${max}`);
+  return n;
+}
+
+/** Repeated query values that must each be in `allowed`, at most `maxItems` of them. */
+export function enumList<T extends string>(
+  values: string[],
+  allowed: readonly T[],
+  maxItems: number,
+  member: string,
+): T[] {
+  if (values.length > maxItems) {
+    throw violation(member, values, `Member must have length less than or equal to ${maxItems}`);
+  }
+  for (const v of values) {
+    if (!(allowed as readonly string[]).includes(v)) {
+      throw violation(member, v, `Member must satisfy enum value set: [${allowed.join(", ")}]`);
+    }
+  }
+  return values as T[];
+}
+
+export const quickConnectTypes = (values: string[]) =>
+  enumList(values, QUICK_CONNECT_TYPES, 4, "QuickConnectTypes");
+export const queueTypes = (values: string[]) => enumList(values, QUEUE_TYPES, 2, "queueTypes");
+export const contactFlowTypes = (values: string[]) =>
+  enumList(values, CONTACT_FLOW_TYPES, 10, "contactFlowTypes");
+
+/** A TagMap: 1–50 entries, keys 1–128 without `aws:`, values 0–256. */
+export function tagMap(value: unknown, member: string): Record<string, string> {
+  const obj = asObject(value, member);
+  const entries = Object.entries(obj);
+  if (entries.length < 1 || entries.length > 50) {
+    throw violation(member, obj, "Member must have length between 1 and 50");
+  }
+  for (const [k, v] of entries) {
+    tagKey(k, `${member}.key`);
+    if (typeof v !== "string") throw serialization(`${member}.${k} must be a string`);
+    if ([...v].length > 256) {
+      throw violation(`${member}.${k}`, v, "Member must have length less than or equal to 256");
+    }
+  }
+  return obj as Record<string, string>;
+}
+
+export function tagKey(k: string, member: string): string {
+  const n = [...k].length;
+  if (n < 1 || n > 128) throw violation(member, k, "Member must have length between 1 and 128");
+  if (!TAG_KEY.test(k)) {
+    throw violation(
+      member,
+      k,
+      "Member must satisfy regular expression pattern: ^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+    );
+  }
+  return k;
+}
+
+/** `tagKeys` of UntagResource: 1–50 valid keys. */
+export function tagKeyList(values: string[]): string[] {
+  if (values.length < 1 || values.length > 50) {
+    throw violation("tagKeys", values, "Member must have length between 1 and 50");
+  }
+  return values.map((k) => tagKey(k, "tagKeys"));
+}
+
+/** QuickConnectIds of associate/disassociate: 1–50 strings. */
+export function quickConnectIds(value: unknown): string[] {
+  if (!Array.isArray(value)) {
+    if (value === undefined || value === null) {
+      throw violation("quickConnectIds", null, "Member must not be null");
+    }
+    throw serialization("QuickConnectIds must be a list");
+  }
+  if (value.length < 1 || value.length > 50) {
+    throw violation("quickConnectIds", value, "Member must have length between 1 and 50");
+  }
+  for (const v of value) {
+    if (typeof v !== "string" || v.length === 0) {
+      throw serialization("QuickConnectIds must hold non-empty strings");
+    }
+  }
+  return value as string[];
+}
+
+const SUB_CONFIG: Record<QuickConnectType, keyof QuickConnectConfig> = {
+  USER: "UserConfig",
+  QUEUE: "QueueConfig",
+  PHONE_NUMBER: "PhoneConfig",
+  FLOW: "FlowConfig",
+};
+
+/**
+ * Shape of a QuickConnectConfig: the type, its matching sub-config with its
+ * required members, and no other sub-config. Sending a sub-config of another
+ * type is rejected; real behaviour there is UNVERIFIED (§4.2), and a strict
+ * emulator catches a tool that sends a mismatched config.
+ * References (user/queue/flow exist, flow type) are checked by the caller.
+ */
+export function quickConnectConfig(value: unknown): QuickConnectConfig {
+  if (value === undefined || value === null) {
+    throw violation("quickConnectConfig", null, "Member must not be null");
+  }
+  const c = asObject(value, "QuickConnectConfig");
+  const type = reqString(c, "QuickConnectType", { min: 0 }, "quickConnectConfig.quickConnectType");
+  if (!(QUICK_CONNECT_TYPES as readonly string[]).includes(type)) {
+    throw violation(
+      "quickConnectConfig.quickConnectType",
+      type,
+      `Member must satisfy enum value set: [${QUICK_CONNECT_TYPES.join(", ")}]`,
+    );
+  }
+  const qcType = type as QuickConnectType;
+  const wanted = SUB_CONFIG[qcType];
+  for (const member of Object.values(SUB_CONFIG)) {
+    if (member !== wanted && c[member] !== undefined && c[member] !== null) {
+      throw invalidParameter(
+        `${member} is not allowed for QuickConnectType ${qcType}; only ${wanted} may be set.`,
+      );
+    }
+  }
+  if (c[wanted] === undefined || c[wanted] === null) {
+    throw invalidParameter(`${wanted} is required when QuickConnectType is ${qcType}.`);
+  }
+  const sub = asObject(c[wanted], wanted);
+  const flowId = (path: string) => reqString(sub, "ContactFlowId", { min: 1, max: 500 }, path);
+  switch (qcType) {
+    case "USER":
+      return {
+        QuickConnectType: qcType,
+        UserConfig: {
+          UserId: reqString(sub, "UserId", { min: 1 }, "quickConnectConfig.userConfig.userId"),
+          ContactFlowId: flowId("quickConnectConfig.userConfig.contactFlowId"),
+        },
+      };
+    case "QUEUE":
+      return {
+        QuickConnectType: qcType,
+        QueueConfig: {
+          QueueId: reqString(sub, "QueueId", { min: 1 }, "quickConnectConfig.queueConfig.queueId"),
+          ContactFlowId: flowId("quickConnectConfig.queueConfig.contactFlowId"),
+        },
+      };
+    case "PHONE_NUMBER": {
+      const path = "quickConnectConfig.phoneConfig.phoneNumber";
+      const phone = reqString(sub, "PhoneNumber", { min: 0 }, path);
+      if (!E164.test(phone)) {
+        throw violation(
+          path,
+          phone,
+          "Member must satisfy regular expression pattern: ^\\+[1-9]\\d{1,14}$",
+        );
+      }
+      return { QuickConnectType: qcType, PhoneConfig: { PhoneNumber: phone } };
+    }
+    case "FLOW":
+      return {
+        QuickConnectType: qcType,
+        FlowConfig: { ContactFlowId: flowId("quickConnectConfig.flowConfig.contactFlowId") },
+      };
+  }
+}
