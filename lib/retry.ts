@@ -14,6 +14,11 @@ export interface RetryOptions {
 }
 
 const NEVER_RETRY = new Set(["LimitExceededException"]);
+/**
+ * Connection-level failures get fewer attempts: one lost response is worth a retry, an
+ * endpoint that refuses every connection should fail in seconds, not minutes.
+ */
+const TRANSIENT_ATTEMPTS = 4;
 
 export const defaultDelay = (attempt: number): number =>
   Math.random() * Math.min(20_000, 250 * 2 ** attempt);
@@ -49,7 +54,8 @@ export class MigrationRetryStrategy implements RetryStrategyV2 {
     const attempt = token.getRetryCount() + 1;
     if (
       info.errorType === "CLIENT_ERROR" || NEVER_RETRY.has(name) ||
-      attempt >= this.#maxAttempts
+      attempt >= this.#maxAttempts ||
+      (info.errorType === "TRANSIENT" && attempt >= Math.min(TRANSIENT_ATTEMPTS, this.#maxAttempts))
     ) {
       return Promise.reject(new Error("no retry"));
     }
