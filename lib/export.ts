@@ -34,7 +34,7 @@ import {
   readQueues,
   readQuickConnectSummaries,
   readUsers,
-  searchQuickConnects,
+  searchQuickConnectsPage,
 } from "./inventory.ts";
 import { esc } from "./log.ts";
 import { mapPool } from "./pool.ts";
@@ -99,14 +99,16 @@ interface ReadResult {
 
 async function readWithSearch(ctx: RunContext): Promise<QuickConnect[]> {
   const out: QuickConnect[] = [];
-  const pages = searchQuickConnects(ctx.client, ctx.instanceId)[Symbol.asyncIterator]();
-  for (let page = 1;; page++) {
+  let token: string | undefined;
+  let page = 0;
+  do {
+    page++;
     ctx.logger.info(`Fetching quick connects page ${page}...`);
-    const next = await pages.next();
-    if (next.done) break;
-    out.push(...next.value);
-    ctx.logger.info(`Retrieved ${next.value.length} quick connects from page ${page}`);
-  }
+    const res = await searchQuickConnectsPage(ctx.client, ctx.instanceId, token);
+    out.push(...res.QuickConnects);
+    ctx.logger.info(`Retrieved ${res.QuickConnects.length} quick connects from page ${page}`);
+    token = res.NextToken;
+  } while (token);
   return out;
 }
 

@@ -11,11 +11,11 @@ import {
   paginateListQueues,
   paginateListQuickConnects,
   paginateListUsers,
-  paginateSearchQuickConnects,
   type QueueSummary,
   type QueueType,
   type QuickConnect,
   type QuickConnectSummary,
+  SearchQuickConnectsCommand,
   type UserSummary,
 } from "@aws-sdk/client-connect";
 import { mapPool } from "./pool.ts";
@@ -68,16 +68,33 @@ export async function readQuickConnectSummaries(
   return out;
 }
 
-/** Full quick connects (config and tags), 100 per call, one page at a time. */
+/** One page of full quick connects (config and tags), 100 per call, the API's maximum. */
+export async function searchQuickConnectsPage(
+  client: ConnectClient,
+  instanceId: string,
+  nextToken?: string,
+): Promise<{ QuickConnects: QuickConnect[]; NextToken?: string }> {
+  const res = await client.send(
+    new SearchQuickConnectsCommand({
+      InstanceId: instanceId,
+      MaxResults: 100,
+      NextToken: nextToken,
+    }),
+  );
+  return { QuickConnects: res.QuickConnects ?? [], NextToken: res.NextToken };
+}
+
+/** Every quick connect, whole, page by page. */
 export async function* searchQuickConnects(
   client: ConnectClient,
   instanceId: string,
 ): AsyncGenerator<QuickConnect[]> {
-  for await (
-    const page of paginateSearchQuickConnects({ client, pageSize: 100 }, {
-      InstanceId: instanceId,
-    })
-  ) yield page.QuickConnects ?? [];
+  let token: string | undefined;
+  do {
+    const page = await searchQuickConnectsPage(client, instanceId, token);
+    yield page.QuickConnects;
+    token = page.NextToken;
+  } while (token);
 }
 
 export async function describeQuickConnect(
