@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import config from "../deno.json" with { type: "json" };
 import { denoRunArgs, type Entrypoint, NET_HOSTS, PERMISSIONS } from "../scripts/permissions.ts";
 import { BINARY_NAMES, planBuilds, TARGETS } from "../scripts/compile.ts";
+import { tagMatches } from "../scripts/version_check.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ENTRIES: Entrypoint[] = ["export", "import"];
@@ -163,4 +164,11 @@ console.log(JSON.stringify(out));`,
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("version_check accepts only v + deno.json's version", () => {
+  assert.ok(tagMatches(`v${config.version}`));
+  assert.ok(tagMatches(`refs/tags/v${config.version}`));
+  assert.ok(!tagMatches(config.version));
+  assert.ok(!tagMatches(`v${config.version}.1`));
 });
