@@ -39,7 +39,7 @@ async function exportCli(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-async function sourceId(emu: Emulator): Promise<string> {
+function sourceId(emu: Emulator): string {
   const inst = emu.state().Instances.find((i) => i.Alias === "source-demo");
   return inst?.Id ?? "";
 }
@@ -84,7 +84,7 @@ Deno.test("export.ts rejects bad flags with exit 2 and no log file", async () =>
 Deno.test("export.ts writes the file and a log in the seed format", async () => {
   await using emu = await startEmulator({ seed: "tests/fixtures/sample_seed.json" });
   const dir = await Deno.makeTempDir();
-  const id = await sourceId(emu);
+  const id = sourceId(emu);
   const r = await exportCli(["--instance-id", id, "--endpoint-url", emu.url], dir);
   assert.equal(r.code, 0, r.stderr);
   const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
@@ -128,7 +128,7 @@ Deno.test("export.ts exits 3 with a cause and a next step for a wrong instance o
     /ERROR - AWS API error while fetching quick connects: Amazon Connect instance 00000000-0000-0000-0000-000000000000 was not found in us-east-1/,
   );
   assert.match(wrong.stderr, /ERROR - What to do: check --instance-id/);
-  const id = await sourceId(emu);
+  const id = sourceId(emu);
   const region = await exportCli([
     "--instance-id",
     id,
@@ -146,7 +146,7 @@ Deno.test("export.ts exits 2 when --output exists, and overwrites it with --forc
   await using emu = await startEmulator({ seed: "tests/fixtures/sample_seed.json" });
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/qc.json`, "precious");
-  const id = await sourceId(emu);
+  const id = sourceId(emu);
   const r = await exportCli(
     ["--instance-id", id, "--endpoint-url", emu.url, "--output", "qc.json"],
     dir,

@@ -24,7 +24,7 @@ async function context(emu: Emulator, instanceId: string, limiter?: RateLimiter)
   const client = createConnectClient({
     region: "us-east-1",
     endpoint: emu.url,
-    credentials: async () => ({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }),
+    credentials: () => Promise.resolve({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }),
     retryStrategy: new MigrationRetryStrategy({ delay: () => 0 }),
     limiter: limiter ?? new RateLimiter({ disabled: true }),
   });

@@ -1,0 +1,381 @@
+// deno-lint-ignore-file no-console
+/**
+ * deno task bench [--n 1000] [--quota-scale 1] [--latency-ms 40] [--memory-n 10000]
+ *                 [--skip-baseline] [--json]
+ *
+ * Seeds the emulator with a source instance of N quick connects (plus users, queues, flows
+ * and queue links in realistic numbers) and an empty target, runs it at Connect's default
+ * quotas (scaled by --quota-scale) with a per-call latency, and runs side by side:
+ *   export (Search) · export (List + Describe fallback) · a guide-style baseline (List, then
+ *   Describe and ListTagsForResource one by one) · import into the empty target · the same
+ *   import again (everything skipped).
+ * For each run: calls per operation, wall time, the quota floor (Σ over operations of
+ * (calls − burst) ÷ rate) and the latency floor (Σ calls × latency ÷ calls in flight); the
+ * larger is the run's floor. The CLIs run as subprocesses under the binaries' permissions,
+ * and their peak RSS (VmHWM) is sampled from /proc. --memory-n runs export and import once
+ * more at that size (quotas off) to measure peak memory.
+ */
+import { parseArgs } from "node:util";
+import {
+  ConnectClient,
+  DescribeQuickConnectCommand,
+  ListTagsForResourceCommand,
+  paginateListQuickConnects,
+} from "@aws-sdk/client-connect";
+import { createConnectClient } from "../lib/aws.ts";
+import { quotaFor, RateLimiter } from "../lib/limiter.ts";
+import { MigrationRetryStrategy } from "../lib/retry.ts";
+import { type Emulator, startEmulator } from "../tests/emulator/testing.ts";
+import { migrationFixture } from "../tests/support/generate.ts";
+import { denoRunArgs, type Entrypoint } from "./permissions.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** Calls a run keeps in flight per operation (lib/export.ts and lib/inventory.ts pools). */
+const IN_FLIGHT: Record<string, number> = { DescribeQuickConnect: 4, ListQueueQuickConnects: 4 };
+
+interface RunResult {
+  name: string;
+  exitCode: number;
+  wallSeconds: number;
+  calls: Record<string, number>;
+  totalCalls: number;
+  throttled: number;
+  quotaFloorSeconds: number;
+  latencyFloorSeconds: number;
+  floorSeconds: number;
+  bound: "quota" | "latency";
+  ratioToFloor: number;
+  peakRssMb?: number;
+}
+
+function floors(calls: Record<string, number>, scale: number, latencyMs: number) {
+  let quota = 0;
+  let latency = 0;
+  for (const [op, n] of Object.entries(calls)) {
+    const q = quotaFor(op, scale);
+    quota += Math.max(0, n - q.burst) / q.rate;
+    latency += n * latencyMs / 1000 / (IN_FLIGHT[op] ?? 1);
+  }
+  return { quota, latency };
+}
+
+async function peakRss(pid: number): Promise<number | undefined> {
+  try {
+    const status = await Deno.readTextFile(`/proc/${pid}/status`);
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs an entrypoint as the binary would run, sampling its peak RSS until it exits. */
+async function cli(entry: Entrypoint, args: string[], cwd: string, scale: number) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: denoRunArgs(entry, args, ROOT),
+    cwd,
+    env: {
+      AWS_ACCESS_KEY_ID: "AKIDBENCH",
+      AWS_SECRET_ACCESS_KEY: "bench",
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_REGION: "us-east-1",
+      CONNECT_QUOTA_SCALE: String(scale),
+      NO_COLOR: "1",
+      DENO_NO_UPDATE_CHECK: "1",
+    },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let peak: number | undefined;
+  const timer = setInterval(async () => {
+    const p = await peakRss(child.pid);
+    if (p !== undefined) peak = Math.max(peak ?? 0, p);
+  }, 50);
+  const status = await child.status;
+  clearInterval(timer);
+  return { code: status.code, peakRssMb: peak };
+}
+
+async function measure(
+  name: string,
+  emu: Emulator,
+  scale: number,
+  latencyMs: number,
+  body: () => Promise<{ code: number; peakRssMb?: number }>,
+): Promise<RunResult> {
+  emu.resetCalls();
+  const t0 = performance.now();
+  const { code, peakRssMb } = await body();
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const calls = emu.calls();
+  const throttled = Object.values(emu.throttled()).reduce((a, b) => a + b, 0);
+  const f = floors(calls, scale, latencyMs);
+  const floorSeconds = Math.max(f.quota, f.latency);
+  return {
+    name,
+    exitCode: code,
+    wallSeconds,
+    calls,
+    totalCalls: Object.values(calls).reduce((a, b) => a + b, 0),
+    throttled,
+    quotaFloorSeconds: f.quota,
+    latencyFloorSeconds: f.latency,
+    floorSeconds,
+    bound: f.quota >= f.latency ? "quota" : "latency",
+    ratioToFloor: floorSeconds > 0 ? wallSeconds / floorSeconds : 0,
+    peakRssMb,
+  };
+}
+
+/** What the seed guide's exporter does: list, then Describe and ListTagsForResource per item. */
+async function baseline(client: ConnectClient, instanceId: string): Promise<number> {
+  let n = 0;
+  for await (const page of paginateListQuickConnects({ client }, { InstanceId: instanceId })) {
+    for (const s of page.QuickConnectSummaryList ?? []) {
+      const d = await client.send(
+        new DescribeQuickConnectCommand({ InstanceId: instanceId, QuickConnectId: s.Id }),
+      );
+      await client.send(
+        new ListTagsForResourceCommand({ resourceArn: d.QuickConnect?.QuickConnectARN }),
+      );
+      n++;
+    }
+  }
+  return n;
+}
+
+function seedFor(n: number) {
+  return migrationFixture({
+    quickConnects: n,
+    users: Math.max(10, Math.round(n / 4)),
+    queues: Math.max(4, Math.min(200, Math.round(n / 25))),
+    linksPerQueue: Math.min(n, 40),
+  });
+}
+
+async function main() {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      n: { type: "string", default: "1000" },
+      "quota-scale": { type: "string", default: "1" },
+      "latency-ms": { type: "string", default: "40" },
+      "memory-n": { type: "string", default: "10000" },
+      "skip-baseline": { type: "boolean" },
+      json: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    console.log((await Deno.readTextFile(new URL(import.meta.url))).split("*/")[0]);
+    return;
+  }
+  const n = Number(values.n);
+  const scale = Number(values["quota-scale"]);
+  const latencyMs = Number(values["latency-ms"]);
+  const memoryN = Number(values["memory-n"]);
+  const work = await Deno.makeTempDir({ prefix: "qc-bench-" });
+  const log = (m: string) => console.error(`[bench] ${m}`);
+
+  const seed = seedFor(n);
+  const sourceId = seed.Instances?.[0]?.Id ?? "";
+  const targetId = seed.Instances?.[1]?.Id ?? "";
+  await using emu = await startEmulator({ seed, quotas: true, quotaScale: scale, latencyMs });
+  const common = ["--endpoint-url", emu.url, "--log-file", `${work}/bench.log`];
+  const runs: RunResult[] = [];
+
+  log(`N=${n}, quota scale ${scale}, latency ${latencyMs} ms, files in ${work}`);
+  log("export (Search)…");
+  runs.push(
+    await measure(
+      "export (Search)",
+      emu,
+      scale,
+      latencyMs,
+      () =>
+        cli(
+          "export",
+          ["--instance-id", sourceId, "--output", `${work}/export.json`, ...common],
+          work,
+          scale,
+        ),
+    ),
+  );
+  log("export (List + Describe fallback)…");
+  emu.addFault({ Operation: "SearchQuickConnects", Error: "AccessDeniedException", Count: -1 });
+  runs.push(
+    await measure(
+      "export (List+Describe)",
+      emu,
+      scale,
+      latencyMs,
+      () =>
+        cli(
+          "export",
+          ["--instance-id", sourceId, "--output", `${work}/export-fallback.json`, ...common],
+          work,
+          scale,
+        ),
+    ),
+  );
+  emu.clearFaults();
+  if (!values["skip-baseline"]) {
+    log("guide-style baseline (Describe + ListTagsForResource per item)…");
+    const client = createConnectClient({
+      region: "us-east-1",
+      endpoint: emu.url,
+      credentials: () => Promise.resolve({ accessKeyId: "AKIDBENCH", secretAccessKey: "bench" }),
+      limiter: new RateLimiter({ scale }),
+      retryStrategy: new MigrationRetryStrategy(),
+    });
+    runs.push(
+      await measure("baseline (guide)", emu, scale, latencyMs, async () => {
+        const got = await baseline(client, sourceId);
+        return { code: got === n ? 0 : 1 };
+      }),
+    );
+  }
+  log("import into the empty target…");
+  runs.push(
+    await measure(
+      "import (empty target)",
+      emu,
+      scale,
+      latencyMs,
+      () =>
+        cli(
+          "import",
+          [
+            "--instance-id",
+            targetId,
+            "--export-file",
+            `${work}/export.json`,
+            "--report",
+            `${work}/report.json`,
+            ...common,
+          ],
+          work,
+          scale,
+        ),
+    ),
+  );
+  log("import again (everything exists)…");
+  runs.push(
+    await measure(
+      "import (re-run)",
+      emu,
+      scale,
+      latencyMs,
+      () =>
+        cli(
+          "import",
+          [
+            "--instance-id",
+            targetId,
+            "--export-file",
+            `${work}/export.json`,
+            "--report",
+            `${work}/report-rerun.json`,
+            ...common,
+          ],
+          work,
+          scale,
+        ),
+    ),
+  );
+  const rerun = JSON.parse(await Deno.readTextFile(`${work}/report-rerun.json`).catch(() => "{}"));
+  const targetCount = emu.state().Instances.find((i) => i.Id === targetId)?.QuickConnects.length ??
+    0;
+
+  let memory: { n: number; exportPeakMb?: number; importPeakMb?: number } | undefined;
+  if (memoryN > 0) {
+    log(`peak memory at N=${memoryN} (quotas off)…`);
+    const big = seedFor(memoryN);
+    await using memEmu = await startEmulator({ seed: big, quotas: false });
+    const args = ["--endpoint-url", memEmu.url, "--log-file", `${work}/memory.log`];
+    const e = await cli(
+      "export",
+      ["--instance-id", big.Instances?.[0]?.Id ?? "", "--output", `${work}/big.json`, ...args],
+      work,
+      1000,
+    );
+    const i = await cli(
+      "import",
+      ["--instance-id", big.Instances?.[1]?.Id ?? "", "--export-file", `${work}/big.json`, ...args],
+      work,
+      1000,
+    );
+    memory = { n: memoryN, exportPeakMb: e.peakRssMb, importPeakMb: i.peakRssMb };
+    if (e.code !== 0 || i.code !== 0) {
+      log(`memory run exit codes: export ${e.code}, import ${i.code}`);
+    }
+  }
+
+  const get = (name: string) => runs.find((r) => r.name === name);
+  const search = get("export (Search)");
+  const base = get("baseline (guide)");
+  const timed = runs.filter((r) => r.name !== "baseline (guide)");
+  const targets = {
+    callReduction: search && base ? base.totalCalls / search.totalCalls : undefined,
+    callReductionMet: search && base ? base.totalCalls / search.totalCalls >= 50 : undefined,
+    wallWithin1_2xFloor: timed.every((r) => r.ratioToFloor <= 1.2),
+    zeroThrottlingFailures: runs.every((r) => r.exitCode === 0),
+    rerunAllSkipped: rerun?.Summary?.Created === 0 && rerun?.Summary?.Failed === 0,
+    targetComplete: targetCount === n,
+    peakMemoryMet: memory
+      ? Math.max(memory.exportPeakMb ?? Infinity, memory.importPeakMb ?? Infinity) <= 150
+      : undefined,
+  };
+
+  const fmt = (x: number, d = 1) => x.toFixed(d);
+  console.log(`\nN=${n} quick connects · quota scale ${scale} · latency ${latencyMs} ms\n`);
+  console.log(
+    [
+      "run".padEnd(24),
+      "exit",
+      "calls".padStart(6),
+      "429s".padStart(5),
+      "wall s".padStart(8),
+      "floor s".padStart(8),
+      "bound".padStart(8),
+      "wall/floor".padStart(10),
+      "peak MB".padStart(8),
+    ].join(" "),
+  );
+  for (const r of runs) {
+    console.log(
+      [
+        r.name.padEnd(24),
+        String(r.exitCode).padStart(4),
+        String(r.totalCalls).padStart(6),
+        String(r.throttled).padStart(5),
+        fmt(r.wallSeconds).padStart(8),
+        fmt(r.floorSeconds).padStart(8),
+        r.bound.padStart(8),
+        fmt(r.ratioToFloor, 2).padStart(10),
+        (r.peakRssMb ? fmt(r.peakRssMb) : "-").padStart(8),
+      ].join(" "),
+    );
+  }
+  console.log("\ncalls per operation:");
+  for (const r of runs) {
+    console.log(`  ${r.name}: ${Object.entries(r.calls).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  }
+  if (memory) {
+    console.log(
+      `\npeak RSS at N=${memory.n}: export ${fmt(memory.exportPeakMb ?? NaN)} MB, import ${
+        fmt(memory.importPeakMb ?? NaN)
+      } MB`,
+    );
+  }
+  console.log("\ntargets:");
+  for (const [k, v] of Object.entries(targets)) {
+    console.log(`  ${k}: ${typeof v === "number" ? fmt(v) : v}`);
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ n, quotaScale: scale, latencyMs, runs, memory, targets }));
+  }
+}
+
+if (import.meta.main) await main();
