@@ -1,0 +1,83 @@
+/**
+ * The `--mapping FILE`: source user/queue/flow (by ID or name) → target (by name or ID),
+ * and source phone number → target phone number. Every section is optional; a misspelt
+ * section is an error, not a silently ignored key.
+ */
+import { z } from "zod";
+import { UsageError } from "./errors.ts";
+import { E164, formatPath, readJson } from "./import_schema.ts";
+
+export const MAPPING_SECTIONS = ["Users", "Queues", "ContactFlows", "PhoneNumbers"] as const;
+export type MappingSection = (typeof MAPPING_SECTIONS)[number];
+
+export type Mapping = Record<MappingSection, Map<string, string>>;
+
+const entries = z.record(
+  z.string().min(1, { error: "keys must not be empty" }),
+  z.string({ error: "must be a string (a target name or ID)" }).min(1, {
+    error: "must not be empty",
+  }),
+);
+
+const MappingSchema = z.strictObject({
+  Users: entries.optional(),
+  Queues: entries.optional(),
+  ContactFlows: entries.optional(),
+  PhoneNumbers: z.record(
+    z.string().regex(E164, { error: "keys must be E.164 phone numbers such as +14155550100" }),
+    z.string().regex(E164, { error: "must be an E.164 phone number such as +14155550100" }),
+  ).optional(),
+}, {
+  error: (iss) =>
+    iss.code === "unrecognized_keys"
+      ? `unknown section(s) ${
+        iss.keys.map((k) => JSON.stringify(k)).join(", ")
+      }; the sections are ${MAPPING_SECTIONS.join(", ")}`
+      : "must be a JSON object with the sections Users, Queues, ContactFlows, PhoneNumbers",
+});
+
+export function emptyMapping(): Mapping {
+  return {
+    Users: new Map(),
+    Queues: new Map(),
+    ContactFlows: new Map(),
+    PhoneNumbers: new Map(),
+  };
+}
+
+export function parseMapping(value: unknown, path: string): Mapping {
+  const r = MappingSchema.safeParse(value);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const where = first && first.path.length > 0 ? `${formatPath(first.path)}: ` : "";
+    throw new UsageError(`Invalid mapping file "${path}": ${where}${first?.message ?? "invalid"}`);
+  }
+  const m = emptyMapping();
+  for (const s of MAPPING_SECTIONS) {
+    for (const [k, v] of Object.entries(r.data[s] ?? {})) m[s].set(k, v);
+  }
+  return m;
+}
+
+export async function loadMapping(path: string): Promise<Mapping> {
+  return parseMapping(await readJson(path, "mapping file"), path);
+}
+
+/** The entry for a source resource: by its ID first, then by its name. */
+export function lookup(
+  mapping: Mapping,
+  section: MappingSection,
+  sourceId: string | undefined,
+  sourceName: string | undefined,
+): { key: string; value: string } | undefined {
+  for (const key of [sourceId, sourceName]) {
+    if (key === undefined) continue;
+    const value = mapping[section].get(key);
+    if (value !== undefined) return { key, value };
+  }
+  return undefined;
+}
+
+/** `Users["jdoe"]` */
+export const entryName = (section: MappingSection, key: string): string =>
+  `${section}[${JSON.stringify(key)}]`;
