@@ -127,7 +127,7 @@ Deno.test({
           stderr: new TextDecoder().decode(out.stderr),
         };
       };
-      const I = ["--instance-id", source.Id];
+      const I = ["--instance-id", source.Id ?? ""];
 
       const list = await cli("list-quick-connects", ...I, "--page-size", "3");
       assert.equal(list.code, 0, list.stderr);
@@ -193,12 +193,12 @@ Deno.test({
         "associate-queue-quick-connects",
         ...I,
         "--queue-id",
-        support.Id,
+        support.Id ?? "",
         "--quick-connect-ids",
         created.json.QuickConnectId,
       );
       assert.equal(assoc.code, 0, assoc.stderr);
-      const linked = await cli("list-queue-quick-connects", ...I, "--queue-id", support.Id);
+      const linked = await cli("list-queue-quick-connects", ...I, "--queue-id", support.Id ?? "");
       assert.ok(
         linked.json.QuickConnectSummaryList.some((s: { Id: string }) =>
           s.Id === created.json.QuickConnectId
