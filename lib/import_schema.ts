@@ -116,10 +116,14 @@ const ItemSchema = z.object({
     Description: z.union([text("Description", 0, 250), z.null()]).optional(),
     QuickConnectConfig: ConfigSchema,
   }, { error: (iss) => iss.input === undefined ? "missing" : "must be an object" }).loose(),
-  Tags: z.union([
-    z.record(z.string(), z.string({ error: "tag values must be strings" })),
-    z.null(),
-  ], { error: "must be an object of string values" }).optional(),
+  // null is how some tools write "no tags"; it means the same as {}.
+  Tags: z.preprocess(
+    (v) => v === null ? undefined : v,
+    z.record(z.string(), z.string({ error: "tag values must be strings" }), {
+      error: (iss) =>
+        iss.code === "invalid_type" ? "must be an object of string values" : undefined,
+    }).optional(),
+  ),
   References: RefSchema.optional(),
   Queues: z.array(
     z.object({ Id: id("Id"), Name: z.string().optional() }).loose(),

@@ -24,9 +24,20 @@ const MappingSchema = z.strictObject({
   Queues: entries.optional(),
   ContactFlows: entries.optional(),
   PhoneNumbers: z.record(
-    z.string().regex(E164, { error: "keys must be E.164 phone numbers such as +14155550100" }),
+    z.string(),
     z.string().regex(E164, { error: "must be an E.164 phone number such as +14155550100" }),
-  ).optional(),
+  ).superRefine((m, ctx) => {
+    // Checked here rather than as a key schema: zod reports a bad key only as "Invalid key".
+    for (const k of Object.keys(m)) {
+      if (!E164.test(k)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [k],
+          message: "keys must be E.164 phone numbers such as +14155550100",
+        });
+      }
+    }
+  }).optional(),
 }, {
   error: (iss) =>
     iss.code === "unrecognized_keys"
