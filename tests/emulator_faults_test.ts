@@ -123,9 +123,16 @@ Deno.test("control routes: faults over HTTP, calls, detail, throttled, reset, st
       method: "POST",
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const bad = await post("/__emulator/faults", { Operation: "X", Error: "Nope" });
-  assert.equal(bad.status, 400);
-  await bad.body?.cancel();
+  for (
+    const bad of [{ Operation: "ListUsers", Error: "Nope" }, {
+      Operation: "ListUser",
+      Error: "ConnectionReset",
+    }]
+  ) {
+    const r = await post("/__emulator/faults", bad);
+    assert.equal(r.status, 400, JSON.stringify(bad));
+    await r.body?.cancel();
+  }
   const added = await post("/__emulator/faults", {
     Operation: "ListUsers",
     Error: "InternalServiceException",

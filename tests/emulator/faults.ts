@@ -12,6 +12,9 @@
  */
 import { z } from "zod";
 import { accessDenied, type ApiError, internal, throttled } from "./errors.ts";
+import { ROUTES } from "./routes.ts";
+
+const OPERATIONS = new Set(ROUTES.map((r) => r.operation));
 
 export const FAULT_ERRORS = [
   "ThrottlingException",
@@ -21,7 +24,11 @@ export const FAULT_ERRORS = [
 ] as const;
 
 export const FaultSchema = z.object({
-  Operation: z.string().min(1),
+  // A typo in the operation name would silently never fire, so reject it.
+  Operation: z.string().refine(
+    (op) => OPERATIONS.has(op),
+    "Operation must be one of the 19 operations",
+  ),
   Error: z.enum(FAULT_ERRORS),
   Count: z.number().int().refine((n) => n === -1 || n >= 1, "Count must be >= 1 or -1")
     .default(1),
