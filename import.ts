@@ -9,7 +9,8 @@ import { describeError, EXIT, UsageError } from "./lib/errors.ts";
 import { loadImportInput, runImport } from "./lib/import.ts";
 import { DEFAULT_IMPORT_LOG, IMPORT_SPEC, importOptionsFromFlags } from "./lib/import_cli.ts";
 import { createLogger, esc } from "./lib/log.ts";
-import { TOOL_NAME, VERSION } from "./lib/version.ts";
+import { createProgress } from "./lib/progress.ts";
+import { VERSION } from "./lib/version.ts";
 
 export async function main(
   argv: readonly string[],
@@ -27,7 +28,7 @@ export async function main(
     return EXIT.ok;
   }
   if (flags.version) {
-    console.log(`${TOOL_NAME} import ${VERSION}`);
+    console.log(`import.ts ${VERSION}`);
     return EXIT.ok;
   }
   const opts = importOptionsFromFlags(flags);
@@ -41,9 +42,14 @@ export async function main(
     return EXIT.usage;
   }
 
+  const progress = createProgress("Importing");
   let ctx: RunContext;
   try {
-    ctx = await buildContext(flags, { env, defaultLogFile: DEFAULT_IMPORT_LOG });
+    ctx = await buildContext(flags, {
+      env,
+      defaultLogFile: DEFAULT_IMPORT_LOG,
+      console: progress.sink,
+    });
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`error: ${err.message}`);
@@ -64,13 +70,18 @@ export async function main(
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   try {
-    const result = await runImport(ctx, { ...opts, signal: controller.signal });
+    const result = await runImport(ctx, {
+      ...opts,
+      signal: controller.signal,
+      onProgress: (done, total) => progress.update(done, total),
+    });
     return result.exitCode;
   } catch (err) {
     ctx.logger.error(`Unexpected error: ${esc(describeError(err))}`);
     console.error(err);
     return EXIT.partial;
   } finally {
+    progress.finish();
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     ctx.logger.close();
   }

@@ -44,7 +44,9 @@ export async function applyWrites(run: ImportRun, writes: readonly PlannedWrite[
   // After the first LimitExceededException every further create would hit the same
   // instance quota: those items fail without a call, updates still go ahead.
   let quotaError: string | undefined;
+  let done = 0;
   for (const w of writes) {
+    run.onProgress?.(done++, writes.length);
     checkpoint(run);
     if (w.kind === "create") {
       if (quotaError) {
@@ -61,6 +63,7 @@ export async function applyWrites(run: ImportRun, writes: readonly PlannedWrite[
       await update(run, w);
     }
   }
+  run.onProgress?.(done, writes.length);
 }
 
 /** Returns the quota message if the instance's quick connect quota was reached. */

@@ -38,6 +38,8 @@ export interface ImportOptions {
   verify?: boolean;
   /** Aborted on Ctrl-C/SIGTERM: no new calls, in-flight ones finish, exit 130. */
   signal?: AbortSignal;
+  /** Progress of the creates and updates (done, total). */
+  onProgress?: (done: number, total: number) => void;
   /** Already loaded and validated (the entrypoint does it before building a client). */
   input?: ImportInput;
 }
@@ -130,6 +132,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     outcomes: new Map(),
     resolved: new Map(),
     warnings: report.Warnings,
+    onProgress: opts.onProgress,
   };
 
   const valid: ImportItem[] = [];

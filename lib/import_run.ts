@@ -40,6 +40,8 @@ export interface ImportRun {
   /** The target config each item resolved to (verify compares against it). */
   resolved: Map<number, QuickConnectConfig>;
   warnings: string[];
+  /** Called after each create or update (the entrypoint draws a progress bar on a TTY). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Throws InterruptedError once Ctrl-C was pressed: called before every new call. */
