@@ -26,7 +26,7 @@ import {
 import type { Logger } from "./log.ts";
 import { mapPool } from "./pool.ts";
 
-/** An existing quick connect; `detail` is filled from Search or on demand. */
+/** An existing quick connect by name; its details come from Target.detail(). */
 export interface ExistingQuickConnect {
   id: string;
   arn?: string;
@@ -77,12 +77,18 @@ export class Target {
     const byName = new Map<string, ExistingQuickConnect>();
     if (details && !this.#searchDenied) {
       try {
+        const found: QuickConnect[] = [];
         for await (const page of searchQuickConnects(this.#o.client, this.#o.instanceId)) {
-          for (const qc of page) {
-            if (!qc.QuickConnectId || qc.Name === undefined) continue;
-            byName.set(qc.Name, { id: qc.QuickConnectId, arn: qc.QuickConnectARN, name: qc.Name });
-            this.#details.set(qc.QuickConnectId, Promise.resolve(qc));
-          }
+          found.push(...page);
+        }
+        // A service that fills Tags for some results leaves it out only where there are
+        // none; if it filled none, detail() asks ListTagsForResource instead.
+        const fillsTags = found.some((qc) => qc.Tags !== undefined);
+        for (const qc of found) {
+          if (!qc.QuickConnectId || qc.Name === undefined) continue;
+          byName.set(qc.Name, { id: qc.QuickConnectId, arn: qc.QuickConnectARN, name: qc.Name });
+          const full = fillsTags ? { ...qc, Tags: qc.Tags ?? {} } : qc;
+          this.#details.set(qc.QuickConnectId, Promise.resolve(full));
         }
         return byName;
       } catch (err) {
