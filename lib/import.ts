@@ -104,6 +104,11 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
   const { data, mapping } = input;
   log.info(`Loaded export data from ${esc(opts.exportFile)}`);
   log.info(`Total quick connects in export: ${data.items.length}`);
+  if (data.failedExports > 0) {
+    log.warning(
+      `The export file lists ${data.failedExports} quick connects that could not be exported (FailedQuickConnects); they are not imported`,
+    );
+  }
 
   const report = newReport({
     InstanceId: ctx.instanceId,

@@ -55,7 +55,8 @@ export const IMPORT_SPEC: CommandSpec = {
     {
       name: "verify",
       type: "boolean",
-      help: "after importing, read the target again and list every difference from the file",
+      help: "after importing, read the target again and list every difference from the file " +
+        "(with --dry-run: check the target against the file without changing it)",
     },
     ...common,
   ],
@@ -74,6 +75,9 @@ Mapping file (every section optional):
 Queue links: each quick connect is added to the target queues (by name) it was linked to
 in the source, in batches of up to 50; existing links are kept. Tags with the reserved
 aws: prefix are dropped with a warning. Running the same import again creates nothing twice.
+
+Log: connect_quick_connect_import.log in the working directory (appended; --log-file
+to change it) and stderr. The --report JSON lists every item's outcome and target ID.
 
 Region: --region, else AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1.
 Credentials: --profile, else the AWS SDK default chain (env keys, SSO, instance role).

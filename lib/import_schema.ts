@@ -62,6 +62,8 @@ export interface LoadedExport {
   path: string;
   sourceInstanceId?: string;
   formatVersion: number;
+  /** Quick connects the export could not read (FailedQuickConnects): not in this file. */
+  failedExports: number;
   /** Every item of the file, in order, valid or not. */
   items: (ImportItem | InvalidItem)[];
 }
@@ -133,6 +135,7 @@ const ItemSchema = z.object({
 const FileSchema = z.object({
   FormatVersion: z.number().int().positive().optional(),
   InstanceId: z.string().optional(),
+  FailedQuickConnects: z.array(z.unknown()).optional().catch(undefined),
   QuickConnects: z.array(z.unknown(), {
     error: (iss) =>
       iss.input === undefined
@@ -332,6 +335,7 @@ export function parseExport(value: unknown, path: string): LoadedExport {
     path,
     sourceInstanceId: file.data.InstanceId,
     formatVersion: version,
+    failedExports: file.data.FailedQuickConnects?.length ?? 0,
     items: out,
   };
 }

@@ -370,6 +370,11 @@ Deno.test("the seed guide's example file imports when its resources exist under 
     Skipped: 0,
     Failed: 0,
   });
+  assert.ok(
+    r.lines.some((l) =>
+      l.includes("WARNING - The export file lists 1 quick connects that could not be exported")
+    ),
+  );
   const inst = emu.state().Instances[0]!;
   const lead = qcByName(inst, "Sales Team Lead")!;
   assert.deepEqual(lead.QuickConnectConfig.UserConfig, {
