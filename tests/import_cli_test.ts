@@ -32,19 +32,21 @@ function env(cwd: string): Record<string, string> {
   };
 }
 
-function command(args: string[], cwd: string, piped = true): Deno.Command {
+function command(args: string[], cwd: string, extraEnv: Record<string, string> = {}) {
+  const e = { ...env(cwd), ...extraEnv };
+  for (const [k, v] of Object.entries(e)) if (v === "") delete e[k];
   return new Deno.Command(Deno.execPath(), {
     args: denoRunArgs("import", args, ROOT),
     cwd,
-    env: env(cwd),
+    env: e,
     clearEnv: true,
     stdout: "piped",
-    stderr: piped ? "piped" : "inherit",
+    stderr: "piped",
   });
 }
 
-async function importCli(args: string[], cwd: string) {
-  const out = await command(args, cwd).output();
+async function importCli(args: string[], cwd: string, extraEnv: Record<string, string> = {}) {
+  const out = await command(args, cwd, extraEnv).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
@@ -197,6 +199,21 @@ Deno.test("import.ts: a full run with --report and --verify, then a re-run that 
   assert.equal(again.code, 0);
   assert.match(again.stderr, /Successful: 0\n.*Failed: 0\n.*Skipped: 8\n/);
   assert.deepEqual(emu.state(), before);
+});
+
+Deno.test("import.ts: no credentials is exit 3 with one ERROR line saying what to do", async () => {
+  await using emu = await startEmulator({ seed: SEED, quotas: false });
+  const dir = await workdir(2);
+  const r = await importCli(
+    ["--instance-id", TARGET, "--export-file", "export.json", "--endpoint-url", emu.url],
+    dir,
+    { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "" },
+  );
+  assert.equal(r.code, 3, r.stderr);
+  const errors = r.stderr.split("\n").filter((l) => l.includes(" - ERROR - "));
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(errors[0] ?? "", /No AWS credentials were found; set AWS_PROFILE or pass --profile/);
+  assert.deepEqual(emu.calls(), {});
 });
 
 async function readUntil(
