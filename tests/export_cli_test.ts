@@ -1,43 +1,11 @@
 import assert from "node:assert/strict";
-import { denoRunArgs } from "../scripts/permissions.ts";
 import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { runCli } from "./support/cli.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (DEBUG|INFO|WARNING|ERROR) - /;
 
-interface Out {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs export.ts from source under the binaries' permission set, in `cwd`. */
-async function exportCli(
-  args: string[],
-  cwd: string,
-  env: Record<string, string> = {},
-): Promise<Out> {
-  const base: Record<string, string> = {
-    PATH: Deno.env.get("PATH") ?? "",
-    HOME: cwd,
-    AWS_ACCESS_KEY_ID: "AKIDTEST",
-    AWS_SECRET_ACCESS_KEY: "secret",
-    AWS_EC2_METADATA_DISABLED: "true",
-    NO_COLOR: "1",
-    DENO_NO_UPDATE_CHECK: "1",
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-  };
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: denoRunArgs("export", args, ROOT),
-    cwd,
-    env: { ...base, ...env },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const exportCli = (args: string[], cwd: string, env: Record<string, string> = {}) =>
+  runCli("export", args, cwd, env);
 
 function sourceId(emu: Emulator): string {
   const inst = emu.state().Instances.find((i) => i.Alias === "source-demo");

@@ -5,7 +5,6 @@
  * the job with the target exactly as an uninterrupted run leaves it.
  */
 import assert from "node:assert/strict";
-import { denoRunArgs } from "../scripts/permissions.ts";
 import {
   type Emulator,
   type Fixture,
@@ -13,43 +12,16 @@ import {
   startEmulator,
 } from "./emulator/testing.ts";
 import { LOG_LINE } from "./import_helpers.ts";
+import { cliCommand, runCli } from "./support/cli.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const TARGET = "00000000-0000-4000-8000-0000000000dd";
+// The emulator has generous quotas; so may the client.
+const FAST = { CONNECT_QUOTA_SCALE: "10" };
 
-function env(cwd: string): Record<string, string> {
-  return {
-    PATH: Deno.env.get("PATH") ?? "",
-    HOME: cwd,
-    AWS_ACCESS_KEY_ID: "AKIDTEST",
-    AWS_SECRET_ACCESS_KEY: "secret",
-    AWS_EC2_METADATA_DISABLED: "true",
-    NO_COLOR: "1",
-    DENO_NO_UPDATE_CHECK: "1",
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-    // The emulator has generous quotas; so may the client.
-    CONNECT_QUOTA_SCALE: "10",
-  };
-}
-
-function command(args: string[], cwd: string, extraEnv: Record<string, string> = {}) {
-  const e = { ...env(cwd), ...extraEnv };
-  for (const [k, v] of Object.entries(e)) if (v === "") delete e[k];
-  return new Deno.Command(Deno.execPath(), {
-    args: denoRunArgs("import", args, ROOT),
-    cwd,
-    env: e,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
-
-async function importCli(args: string[], cwd: string, extraEnv: Record<string, string> = {}) {
-  const out = await command(args, cwd, extraEnv).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const command = (args: string[], cwd: string, extraEnv: Record<string, string> = {}) =>
+  cliCommand("import", args, cwd, { ...FAST, ...extraEnv });
+const importCli = (args: string[], cwd: string, extraEnv: Record<string, string> = {}) =>
+  runCli("import", args, cwd, { ...FAST, ...extraEnv });
 
 const SEED: FixtureInput = {
   Instances: [{
