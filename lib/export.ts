@@ -97,7 +97,11 @@ interface ReadResult {
   mode: "search" | "list+describe";
 }
 
-async function readWithSearch(ctx: RunContext): Promise<QuickConnect[]> {
+/**
+ * `onFound` is called as soon as the instance is known to hold quick connects, so the
+ * queue reads (other quota buckets) can run while the rest is fetched.
+ */
+async function readWithSearch(ctx: RunContext, onFound: () => void): Promise<QuickConnect[]> {
   const out: QuickConnect[] = [];
   let token: string | undefined;
   let page = 0;
@@ -106,13 +110,14 @@ async function readWithSearch(ctx: RunContext): Promise<QuickConnect[]> {
     ctx.logger.info(`Fetching quick connects page ${page}...`);
     const res = await searchQuickConnectsPage(ctx.client, ctx.instanceId, token);
     out.push(...res.QuickConnects);
+    if (out.length > 0) onFound();
     ctx.logger.info(`Retrieved ${res.QuickConnects.length} quick connects from page ${page}`);
     token = res.NextToken;
   } while (token);
   return out;
 }
 
-async function readWithDescribe(ctx: RunContext): Promise<ReadResult> {
+async function readWithDescribe(ctx: RunContext, onFound: () => void): Promise<ReadResult> {
   ctx.logger.info("Fetching quick connects page 1...");
   let summaries: QuickConnectSummary[];
   try {
@@ -121,6 +126,7 @@ async function readWithDescribe(ctx: RunContext): Promise<ReadResult> {
     throw fatal(ctx, err, "connect:ListQuickConnects", "fetching quick connects");
   }
   ctx.logger.info(`Retrieved ${summaries.length} quick connects from page 1`);
+  if (summaries.length > 0) onFound();
   const failed: FailedExport[] = [];
   const described = await mapPool(summaries, 4, async (s) => {
     try {
@@ -140,10 +146,14 @@ async function readWithDescribe(ctx: RunContext): Promise<ReadResult> {
   };
 }
 
-async function readQuickConnects(ctx: RunContext, noSearch: boolean): Promise<ReadResult> {
+async function readQuickConnects(
+  ctx: RunContext,
+  noSearch: boolean,
+  onFound: () => void,
+): Promise<ReadResult> {
   if (!noSearch) {
     try {
-      return { quickConnects: await readWithSearch(ctx), failed: [], mode: "search" };
+      return { quickConnects: await readWithSearch(ctx, onFound), failed: [], mode: "search" };
     } catch (err) {
       if (!isAccessDenied(err) && (err as { name?: string }).name !== "UnknownOperationException") {
         throw fatal(ctx, err, "connect:SearchQuickConnects", "fetching quick connects");
@@ -155,7 +165,7 @@ async function readQuickConnects(ctx: RunContext, noSearch: boolean): Promise<Re
       );
     }
   }
-  return await readWithDescribe(ctx);
+  return await readWithDescribe(ctx, onFound);
 }
 
 /** A lookup list the export can live without: a denied list costs names, not the export. */
@@ -174,6 +184,31 @@ async function optionalList<T>(
     );
     return undefined;
   }
+}
+
+interface QueueLinks {
+  queues?: QueueSummary[];
+  /** Quick connect IDs per standard queue; undefined when they could not be read. */
+  links?: Map<string, Set<string>>;
+}
+
+/** Standard queues and their quick connect links: the bulk of the export's list calls. */
+async function readLinks(ctx: RunContext): Promise<QueueLinks> {
+  const queues = await optionalList(
+    ctx,
+    "connect:ListQueues",
+    "queue names and queue links are not exported",
+    () => readQueues(ctx.client, ctx.instanceId),
+  );
+  if (!queues) return {};
+  const queueIds = queues.flatMap((q) => (q.Id ? [q.Id] : []));
+  const read = await optionalList(
+    ctx,
+    "connect:ListQueueQuickConnects",
+    "queue links are not exported",
+    async () => [await readAssociations(ctx.client, ctx.instanceId, queueIds)],
+  );
+  return { queues, links: read?.[0] };
 }
 
 function toExported(q: QuickConnect): ExportedQuickConnect {
@@ -254,7 +289,14 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     }`,
   );
 
-  const read = await readQuickConnects(ctx, opts.noSearch ?? false);
+  // Started once the instance is known to hold quick connects; a rejection is kept
+  // (not left unhandled) and rethrown where the result is awaited.
+  let linksRead: Promise<QueueLinks> | undefined;
+  const startLinks = () => {
+    linksRead ??= readLinks(ctx);
+    linksRead.catch(() => {});
+  };
+  const read = await readQuickConnects(ctx, opts.noSearch ?? false, startLinks);
   const failed = [...read.failed];
   const whole: QuickConnect[] = [];
   for (const q of read.quickConnects) {
@@ -270,11 +312,12 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
 
   const types = new Set(whole.map((q) => q.QuickConnectConfig?.QuickConnectType));
   const lookups: Lookups = {};
-  let links = new Map<string, Set<string>>();
-  let linksKnown = false;
+  let links: Map<string, Set<string>> | undefined;
   if (whole.length === 0) {
     logger.warning("No quick connects found to export");
+    await linksRead;
   } else {
+    startLinks();
     if (types.has("USER")) {
       lookups.users = byId(
         await optionalList(
@@ -285,13 +328,6 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
         ),
       );
     }
-    const queues = await optionalList(
-      ctx,
-      "connect:ListQueues",
-      "queue names and queue links are not exported",
-      () => readQueues(ctx.client, ctx.instanceId),
-    );
-    lookups.queues = byId(queues);
     if (types.has("USER") || types.has("QUEUE") || types.has("FLOW")) {
       lookups.flows = byId(
         await optionalList(
@@ -302,23 +338,13 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
         ),
       );
     }
-    if (queues) {
-      const queueIds = queues.flatMap((q) => (q.Id ? [q.Id] : []));
-      const read = await optionalList(
-        ctx,
-        "connect:ListQueueQuickConnects",
-        "queue links are not exported",
-        async () => [await readAssociations(ctx.client, ctx.instanceId, queueIds)],
-      );
-      if (read?.[0]) {
-        links = read[0];
-        linksKnown = true;
-      }
-    }
+    const queueLinks = await linksRead;
+    lookups.queues = byId(queueLinks?.queues);
+    links = queueLinks?.links;
   }
 
   const queuesOf = new Map<string, { Id: string; Name?: string }[]>();
-  for (const [queueId, qcIds] of links) {
+  for (const [queueId, qcIds] of links ?? []) {
     for (const qcId of qcIds) {
       const list = queuesOf.get(qcId) ?? [];
       list.push({ Id: queueId, Name: lookups.queues?.get(queueId)?.Name });
@@ -346,7 +372,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
       ExportTimestamp: timestamp,
       References: references(q, lookups, (m) => logger.warning(m)),
     };
-    if (linksKnown) {
+    if (links) {
       item.Queues = (queuesOf.get(q.QuickConnectId ?? "") ?? [])
         .sort((a, b) => (a.Name ?? a.Id).localeCompare(b.Name ?? b.Id));
     }
