@@ -5,6 +5,7 @@ import { guidance, UsageError } from "../lib/errors.ts";
 import { InterruptedError, RateLimiter } from "../lib/limiter.ts";
 import { createLogger, esc, formatLine } from "../lib/log.ts";
 import { mapPool } from "../lib/pool.ts";
+import { createProgress } from "../lib/progress.ts";
 import { MigrationRetryStrategy } from "../lib/retry.ts";
 import type { SdkError } from "@smithy/types";
 
@@ -168,4 +169,23 @@ Deno.test("mapPool() keeps order and never exceeds its limit", async () => {
   });
   assert.deepEqual(out, [50, 10, 40, 20, 30]);
   assert.equal(peak, 2);
+});
+
+Deno.test("createProgress() keeps the bar below log lines on a TTY and is silent off one", () => {
+  let screen = "";
+  const tty = createProgress("Exporting", true, (s) => screen += s);
+  tty.update(1, 4);
+  tty.sink("a log line");
+  tty.update(4, 4);
+  tty.finish();
+  assert.match(screen, /Exporting \[#{8}-{22}\] 1\/4/);
+  assert.match(screen, /\ra log line\n\rExporting \[#{8}/);
+  assert.match(screen, /Exporting \[#{30}\] 4\/4/);
+  assert.ok(screen.endsWith("\r"), "the bar is cleared at the end");
+  let plain = "";
+  const pipe = createProgress("Exporting", false, (s) => plain += s);
+  pipe.update(1, 4);
+  pipe.sink("a log line");
+  pipe.finish();
+  assert.equal(plain, "a log line\n");
 });
