@@ -49,6 +49,19 @@ export async function resolveRegion(
   return { region: "us-east-1", source: "default" };
 }
 
+/**
+ * Whether a named profile is defined in the shared config or credentials file. The SDK
+ * reports a missing profile only as "Could not load credentials from any providers".
+ */
+export async function profileExists(profile: string): Promise<boolean> {
+  try {
+    const files = await loadSharedConfigFiles();
+    return profile in (files.configFile ?? {}) || profile in (files.credentialsFile ?? {});
+  } catch {
+    return false;
+  }
+}
+
 export interface ClientOptions {
   region: string;
   profile?: string;

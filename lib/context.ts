@@ -4,7 +4,13 @@
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
 import type { RetryStrategyV2 } from "@smithy/types";
-import { createConnectClient, type Env, instanceIdOf, resolveRegion } from "./aws.ts";
+import {
+  createConnectClient,
+  type Env,
+  instanceIdOf,
+  profileExists,
+  resolveRegion,
+} from "./aws.ts";
 import type { ParsedFlags } from "./cli.ts";
 import { str } from "./cli.ts";
 import { UsageError } from "./errors.ts";
@@ -42,8 +48,14 @@ export async function buildContext(flags: ParsedFlags, opts: ContextOptions): Pr
       `Invalid value for --endpoint-url: "${endpoint}" (expected a URL such as https://connect.eu-west-2.amazonaws.com)`,
     );
   }
+  const profile = str(flags, "profile");
+  if (profile !== undefined && !opts.client && !(await profileExists(profile))) {
+    throw new UsageError(
+      `Profile "${profile}" was not found in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE): check the name, or run \`aws configure --profile ${profile}\` / \`aws configure sso\``,
+    );
+  }
   const { region, source } = await resolveRegion(
-    { region: str(flags, "region"), profile: str(flags, "profile") },
+    { region: str(flags, "region"), profile },
     opts.env,
   );
   if (!/^[a-z]{2}(-[a-z]+){1,2}-\d$/.test(region)) {
@@ -58,7 +70,7 @@ export async function buildContext(flags: ParsedFlags, opts: ContextOptions): Pr
   });
   const client = opts.client ?? createConnectClient({
     region,
-    profile: str(flags, "profile"),
+    profile,
     endpoint,
     limiter,
     retryStrategy: opts.retryStrategy,

@@ -108,21 +108,28 @@ export function guidance(
   const name = errorName(err);
   const message = asAws(err).message ?? String(err);
   if (
+    /aws sso login|sso (session|token)|token.*(expired|is invalid)|refresh.*token/i.test(message) ||
+    name === "ExpiredTokenException" || name === "ExpiredToken"
+  ) {
+    return {
+      cause: `The AWS session or SSO token has expired or cannot be refreshed (${message})`,
+      hint: "run `aws sso login` (with --profile NAME if you use one) and try again",
+    };
+  }
+  if (name === "CredentialsProviderError" && !/Could not load credentials/i.test(message)) {
+    return {
+      cause: `AWS credentials could not be loaded (${message})`,
+      hint:
+        "check the profile's settings in ~/.aws/config (source_profile, role_arn, credential_process, sso_*) or the AWS_* variables",
+    };
+  }
+  if (
     name === "CredentialsProviderError" || /Could not load credentials/i.test(message)
   ) {
     return {
       cause: "No AWS credentials were found",
       hint:
         "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an EC2 instance with an instance role",
-    };
-  }
-  if (
-    /token.*(expired|is invalid)|sso session.*expired|refresh.*token/i.test(message) ||
-    name === "ExpiredTokenException" || name === "ExpiredToken"
-  ) {
-    return {
-      cause: `The AWS session or SSO token has expired (${name})`,
-      hint: "run `aws sso login` (with --profile NAME if you use one) and try again",
     };
   }
   if (
