@@ -13,32 +13,23 @@ import {
 } from "@aws-sdk/client-connect";
 import {
   describeError,
-  errorName,
   FatalAwsError,
   guidance,
   isAccessDenied,
   isDuplicate,
   isLimitExceeded,
+  isThrottling,
 } from "./errors.ts";
 import {
   checkpoint,
   type ImportRun,
+  isFatalForRun,
   isInterrupted,
   outcome,
   type PlannedWrite,
 } from "./import_run.ts";
 import { esc } from "./log.ts";
 import { diffQuickConnect, tagChanges } from "./qc_diff.ts";
-
-/** Errors after which every further call would fail the same way. */
-function isFatalForRun(err: unknown): boolean {
-  const name = errorName(err);
-  const msg = (err as Error)?.message ?? "";
-  return name === "CredentialsProviderError" || name === "ExpiredTokenException" ||
-    name === "ExpiredToken" || name === "UnrecognizedClientException" ||
-    name === "InvalidSignatureException" || name === "InvalidClientTokenId" ||
-    /Could not load credentials|token.*expired|ECONNREFUSED|connection refused/i.test(msg);
-}
 
 export async function applyWrites(run: ImportRun, writes: readonly PlannedWrite[]): Promise<void> {
   // After the first LimitExceededException every further create would hit the same
@@ -50,12 +41,9 @@ export async function applyWrites(run: ImportRun, writes: readonly PlannedWrite[
     checkpoint(run);
     if (w.kind === "create") {
       if (quotaError) {
-        run.outcomes.set(
-          w.item.index,
-          outcome(w.item, "failed", {
-            Error: `Not attempted: ${quotaError}`,
-          }),
-        );
+        const reason = `Not attempted: ${quotaError}`;
+        run.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
+        run.outcomes.set(w.item.index, outcome(w.item, "failed", { Error: reason }));
         continue;
       }
       quotaError = await create(run, w);
@@ -87,13 +75,15 @@ async function create(run: ImportRun, w: PlannedWrite): Promise<string | undefin
     return undefined;
   } catch (err) {
     if (isInterrupted(err)) {
-      const msg =
-        "Interrupted while creating; it may or may not exist in the target now: run the same import again to settle it";
-      run.outcomes.set(item.index, outcome(item, "failed", { Error: msg }));
+      run.outcomes.set(item.index, outcome(item, "failed", { Error: INTERRUPTED_CREATE }));
       throw err;
     }
     if (isDuplicate(err)) {
-      await settleDuplicate(run, w, err);
+      await settleOrMarkInterrupted(run, w, err, "duplicate");
+      return undefined;
+    }
+    if (!isFatalForRun(err) && mayHaveBeenApplied(err)) {
+      await settleOrMarkInterrupted(run, w, err, "lost");
       return undefined;
     }
     const reason = describeError(err);
@@ -124,46 +114,110 @@ const ctxOf = (run: ImportRun, action: string) => ({
   endpoint: run.endpoint,
 });
 
+const INTERRUPTED_CREATE =
+  "Interrupted while creating; it may or may not exist in the target now: run the same import again to settle it";
+
 /**
- * The name is taken. If the quick connect under it is the one we meant to create (same
- * description, config and tags), an earlier attempt of this very call created it: count
- * it as created. Otherwise someone else created it meanwhile, and the conflict policy
- * decides.
+ * A create that failed in a way that does not prove the service did not apply it: no
+ * HTTP response at all (connection reset, timeout: the response of an attempt that was
+ * applied may have been lost), a 5xx, or throttling after retries (an earlier attempt of
+ * the same call may have gone through). Client errors (4xx) are answers: not applied.
  */
-async function settleDuplicate(run: ImportRun, w: PlannedWrite, err: unknown): Promise<void> {
+function mayHaveBeenApplied(err: unknown): boolean {
+  if (isAccessDenied(err) || isLimitExceeded(err) || isDuplicate(err)) return false;
+  if (isThrottling(err)) return true;
+  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata
+    ?.httpStatusCode;
+  return status === undefined || status >= 500;
+}
+
+/** settle(), with an interruption while settling recorded as an interrupted create. */
+async function settleOrMarkInterrupted(
+  run: ImportRun,
+  w: PlannedWrite,
+  err: unknown,
+  kind: "duplicate" | "lost",
+): Promise<void> {
+  try {
+    await settle(run, w, err, kind);
+  } catch (e) {
+    if (isInterrupted(e)) {
+      run.outcomes.set(w.item.index, outcome(w.item, "failed", { Error: INTERRUPTED_CREATE }));
+    }
+    throw e;
+  }
+}
+
+/**
+ * The create failed with `err`, but it may have been applied: a DuplicateResourceException
+ * (a retry met the quick connect its first attempt made) or a lost response / 5xx /
+ * timeout. Look the name up (never create again): if the quick connect under it is the
+ * one we meant to create (same description, config and tags), count it as created.
+ * Otherwise someone else created it meanwhile, and the conflict policy decides.
+ */
+async function settle(
+  run: ImportRun,
+  w: PlannedWrite,
+  err: unknown,
+  kind: "duplicate" | "lost",
+): Promise<void> {
   const { item } = w;
   const name = esc(item.name);
-  checkpoint(run);
-  const byName = await run.target.quickConnects(false);
-  const found = byName.get(item.name);
-  if (!found) {
-    const msg = `${describeError(err)} (and no quick connect named exactly like this was found)`;
+  const fail = (msg: string, targetId?: string) => {
     run.logger.error(`Error creating quick connect ${name}: ${esc(msg)}`);
-    run.outcomes.set(item.index, outcome(item, "failed", { Error: msg }));
+    run.outcomes.set(item.index, outcome(item, "failed", { TargetId: targetId, Error: msg }));
+  };
+  checkpoint(run);
+  let found;
+  try {
+    found = await run.target.findByName(item.name);
+  } catch (lookupErr) {
+    if (isInterrupted(lookupErr)) throw lookupErr;
+    fail(
+      `${describeError(err)} (and looking its name up to see whether it was created failed: ${
+        describeError(lookupErr)
+      }); run the same import again to settle it, it will not create a duplicate`,
+    );
+    if (isFatalForRun(lookupErr)) {
+      const g = guidance(lookupErr, ctxOf(run, "connect:SearchQuickConnects"));
+      throw new FatalAwsError(g.cause, g.hint, { cause: lookupErr });
+    }
     return;
   }
-  const have = await run.target.detail(found.id);
+  if (!found?.QuickConnectId) {
+    fail(
+      kind === "duplicate"
+        ? `${describeError(err)} (and no quick connect named exactly like this was found)`
+        : `${
+          describeError(err)
+        } (no quick connect with this name exists in the target: it was not created)`,
+    );
+    return;
+  }
+  const id = found.QuickConnectId;
   const diffs = diffQuickConnect(
     { description: item.description, config: w.config, tags: item.tags },
-    have,
+    found,
   );
   if (diffs.length === 0) {
-    run.logger.info(`Created quick connect: ${name} -> ${esc(found.id)}`);
+    run.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
     run.logger.debug(
-      `${name}: the create was answered DuplicateResourceException and the quick connect found under its name is identical: an earlier attempt whose response was lost created it`,
+      `${name}: the create was answered ${
+        esc(describeError(err))
+      } and the quick connect found under its name is identical: an earlier attempt whose response was lost created it`,
     );
-    run.outcomes.set(item.index, outcome(item, "created", { TargetId: found.id }));
+    run.outcomes.set(item.index, outcome(item, "created", { TargetId: id }));
     return;
   }
   if (run.onConflict === "skip") {
     run.logger.warning(`Quick connect already exists: ${name}`);
-    run.outcomes.set(item.index, outcome(item, "skipped", { TargetId: found.id }));
+    run.outcomes.set(item.index, outcome(item, "skipped", { TargetId: id }));
     return;
   }
-  const msg =
-    "A different quick connect with this name was created in the target during this run; run the import again to apply --on-conflict to it";
-  run.logger.error(`Error creating quick connect ${name}: ${msg}`);
-  run.outcomes.set(item.index, outcome(item, "failed", { TargetId: found.id, Error: msg }));
+  fail(
+    "A different quick connect with this name was created in the target during this run; run the import again to apply --on-conflict to it",
+    id,
+  );
 }
 
 async function update(run: ImportRun, w: PlannedWrite): Promise<void> {
@@ -203,16 +257,17 @@ async function update(run: ImportRun, w: PlannedWrite): Promise<void> {
       if (!ex.arn) throw new Error("the target did not return the quick connect's ARN");
       const arn = ex.arn;
       const { set, remove } = tagChanges(item.tags, ex.tags);
-      if (Object.keys(set).length > 0) {
-        await step(
-          "tags",
-          () => run.client.send(new TagResourceCommand({ resourceArn: arn, tags: set })),
-        );
-      }
+      // Untag first: old and new tags together may exceed the 50 tags a resource can have.
       if (remove.length > 0) {
         await step(
           "tags",
           () => run.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: remove })),
+        );
+      }
+      if (Object.keys(set).length > 0) {
+        await step(
+          "tags",
+          () => run.client.send(new TagResourceCommand({ resourceArn: arn, tags: set })),
         );
       }
     }

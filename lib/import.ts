@@ -3,10 +3,11 @@
  * queues, verify, and account for every item in the summary and the report. Never throws
  * for an expected failure: the result carries the exit code (DESIGN.md "Exit codes").
  */
+import { dirname } from "node:path";
 import { applyWrites } from "./apply.ts";
 import { associate } from "./associate.ts";
 import type { RunContext } from "./context.ts";
-import { EXIT, FatalAwsError, UsageError } from "./errors.ts";
+import { describeError, EXIT, FatalAwsError, guidance, UsageError } from "./errors.ts";
 import {
   type ImportItem,
   type InvalidItem,
@@ -21,7 +22,13 @@ import {
   summarize,
   writeReport,
 } from "./import_report.ts";
-import { type ImportRun, isInterrupted, type OnConflict, outcome } from "./import_run.ts";
+import {
+  type ImportRun,
+  isFatalForRun,
+  isInterrupted,
+  type OnConflict,
+  outcome,
+} from "./import_run.ts";
 import { esc } from "./log.ts";
 import { emptyMapping, loadMapping, type Mapping } from "./mapping.ts";
 import { planItems } from "./plan.ts";
@@ -67,8 +74,8 @@ export async function loadImportInput(
 
 /** The report is written last; a typo in its directory must not cost a whole run. */
 async function checkWritableDir(file: string): Promise<void> {
-  const dir = file.replace(/[\\/][^\\/]*$/, "") || ".";
-  const target = dir === file ? "." : dir;
+  // "/report.json" → "/", "report.json" → ".", "out/r.json" → "out".
+  const target = dirname(file);
   try {
     const st = await Deno.stat(target);
     if (!st.isDirectory) throw new Error("not a directory");
@@ -99,7 +106,8 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
       log.error(esc(err.message));
       return { exitCode: EXIT.usage };
     }
-    throw err;
+    log.error(`Cannot load the import input: ${esc(describeError(err))}`);
+    return { exitCode: EXIT.partial };
   }
   const { data, mapping } = input;
   log.info(`Loaded export data from ${esc(opts.exportFile)}`);
@@ -141,27 +149,29 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
   };
 
   const valid: ImportItem[] = [];
-  for (const it of data.items) {
-    if (isInvalid(it)) failInvalid(run, it);
-    else valid.push(it);
-  }
-  for (const it of valid) {
-    if (it.droppedTags.length === 0) continue;
-    const msg = `Dropping aws: tags of quick connect ${esc(it.name)} (reserved, cannot be set): ${
-      it.droppedTags.map(esc).join(", ")
-    }`;
-    log.warning(msg);
-    run.warnings.push(msg);
-  }
-  for (const entry of unusedMappingEntries(mapping, valid)) {
-    const msg = `Mapping entry ${esc(entry)} matches nothing in the export file`;
-    log.warning(msg);
-    run.warnings.push(msg);
-  }
-
   let fatal: FatalAwsError | undefined;
+  // Backstop: any other error still ends with an ERROR line, the summary and the report.
+  let unexpected: unknown;
   let interrupted = false;
   try {
+    for (const it of data.items) {
+      if (isInvalid(it)) failInvalid(run, it);
+      else valid.push(it);
+    }
+    for (const it of valid) {
+      if (it.droppedTags.length === 0) continue;
+      const msg = `Dropping aws: tags of quick connect ${esc(it.name)} (reserved, cannot be set): ${
+        it.droppedTags.map(esc).join(", ")
+      }`;
+      log.warning(msg);
+      run.warnings.push(msg);
+    }
+    for (const entry of unusedMappingEntries(mapping, valid)) {
+      const msg = `Mapping entry ${esc(entry)} matches nothing in the export file`;
+      log.warning(msg);
+      run.warnings.push(msg);
+    }
+
     if (valid.length > 0) {
       log.info("Fetching existing quick connects...");
       const existing = await run.target.quickConnects(onConflict === "update");
@@ -174,11 +184,17 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
   } catch (err) {
     if (isInterrupted(err) || (opts.signal?.aborted && !(err instanceof FatalAwsError))) {
       interrupted = true;
-    } else if (err instanceof FatalAwsError) {
-      fatal = err;
-      log.error(`${esc(err.message)}; ${esc(err.hint ?? "see the log file for details")}`);
+    } else if (err instanceof FatalAwsError || isFatalForRun(err)) {
+      fatal = err instanceof FatalAwsError ? err : toFatal(err, ctx);
+      log.error(`${esc(fatal.message)}; ${esc(fatal.hint ?? "see the log file for details")}`);
     } else {
-      throw err;
+      unexpected = err;
+      log.error(
+        `Unexpected error, the import stopped: ${
+          esc(describeError(err))
+        }; the summary and report account for every item`,
+      );
+      if (err instanceof Error && err.stack) log.debug(esc(err.stack));
     }
   }
   if (opts.signal?.aborted) interrupted = true;
@@ -186,7 +202,11 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
   // Every item of the file ends with an outcome and a reason.
   for (const it of valid) {
     if (run.outcomes.has(it.index)) continue;
-    const reason = fatal ? `Not attempted: ${fatal.message}` : NOT_REACHED;
+    const reason = fatal
+      ? `Not attempted: ${fatal.message}`
+      : unexpected !== undefined
+      ? `Not attempted: the import stopped on an unexpected error (${describeError(unexpected)})`
+      : NOT_REACHED;
     run.outcomes.set(it.index, outcome(it, "failed", { Error: reason }));
   }
   report.Items = [...run.outcomes.values()].sort((a, b) => a.Index - b.Index);
@@ -223,7 +243,8 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     ? EXIT.interrupted
     : fatal
     ? EXIT.fatalAws
-    : s.Failed > 0 || a.Failed > 0 || (report.Verify?.Differences.length ?? 0) > 0
+    : unexpected !== undefined || s.Failed > 0 || a.Failed > 0 ||
+        (report.Verify?.Differences.length ?? 0) > 0
     ? EXIT.partial
     : EXIT.ok;
   report.ExitCode = exitCode;
@@ -242,6 +263,17 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     }
   }
   return { exitCode, report };
+}
+
+/** An SDK error after which every further call would fail (credentials): exit 3. */
+function toFatal(err: unknown, ctx: RunContext): FatalAwsError {
+  const g = guidance(err, {
+    action: "the Amazon Connect API",
+    instanceId: ctx.instanceId,
+    region: ctx.region,
+    endpoint: ctx.endpoint,
+  });
+  return new FatalAwsError(g.cause, g.hint, { cause: err });
 }
 
 function failInvalid(run: ImportRun, it: InvalidItem): void {

@@ -290,6 +290,9 @@ export function buildConfig(
   }
 }
 
+/** How many item indices a duplicate-name error lists before "and N more". */
+const MAX_LISTED = 5;
+
 /** Validates a parsed JSON value; `path` is only used in messages. */
 export function parseExport(value: unknown, path: string): LoadedExport {
   const file = FileSchema.safeParse(value);
@@ -310,23 +313,32 @@ export function parseExport(value: unknown, path: string): LoadedExport {
 
   // Names are the key of an import: two items with one name would mean one of them
   // silently wins, so both fail and the user decides.
+  // Linear: one list of indices per name, and at most MAX_LISTED of them in each message.
   const byName = new Map<string, number[]>();
   for (const it of items) {
-    if (!isInvalid(it)) byName.set(it.name, [...(byName.get(it.name) ?? []), it.index]);
+    if (isInvalid(it)) continue;
+    const same = byName.get(it.name);
+    if (same) same.push(it.index);
+    else byName.set(it.name, [it.index]);
   }
+  const listed = new Map<string, string>();
   const out = items.map((it): ImportItem | InvalidItem => {
     if (isInvalid(it)) return it;
     const same = byName.get(it.name) ?? [];
     if (same.length < 2) return it;
+    let where = listed.get(it.name);
+    if (where === undefined) {
+      where = same.slice(0, MAX_LISTED).join(", ") +
+        (same.length > MAX_LISTED ? ` and ${same.length - MAX_LISTED} more` : "");
+      listed.set(it.name, where);
+    }
     return {
       index: it.index,
       name: it.name,
       sourceId: it.sourceId,
       error: `${formatPath(["QuickConnects", it.index, "QuickConnect", "Name"])}: ${
         JSON.stringify(it.name)
-      } appears ${same.length} times in the file (items ${
-        same.join(", ")
-      }); quick connect names must be unique`,
+      } appears ${same.length} times in the file (items ${where}); quick connect names must be unique`,
       missingName: false,
       raw: undefined,
     };

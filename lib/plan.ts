@@ -4,7 +4,15 @@
  * skipped without resolving (or listing) anything for it. Dry-run lines are logged here.
  */
 import type { ImportItem } from "./import_schema.ts";
-import { checkpoint, type ImportRun, outcome, type PlannedWrite } from "./import_run.ts";
+import { describeError, FatalAwsError, guidance } from "./errors.ts";
+import {
+  checkpoint,
+  type ImportRun,
+  isFatalForRun,
+  isInterrupted,
+  outcome,
+  type PlannedWrite,
+} from "./import_run.ts";
 import { esc } from "./log.ts";
 import { changedParts, diffQuickConnect, userTags } from "./qc_diff.ts";
 import { resolveConfig } from "./resolve.ts";
@@ -56,7 +64,27 @@ export async function planItems(
       }
       continue;
     }
-    const have = await run.target.detail(ex.id);
+    let have;
+    try {
+      have = await run.target.detail(ex.id);
+    } catch (err) {
+      if (isInterrupted(err)) throw err;
+      if (isFatalForRun(err)) {
+        const g = guidance(err, {
+          action: "connect:DescribeQuickConnect",
+          instanceId: run.instanceId,
+          region: run.region,
+          endpoint: run.endpoint,
+        });
+        throw new FatalAwsError(g.cause, g.hint, { cause: err });
+      }
+      const msg = `Cannot read the existing quick connect ${ex.id} to compare it: ${
+        describeError(err)
+      }; run the same import again to update it`;
+      log.error(`Error updating quick connect ${name}: ${esc(msg)}`);
+      run.outcomes.set(item.index, outcome(item, "failed", { TargetId: ex.id, Error: msg }));
+      continue;
+    }
     const diffs = diffQuickConnect(
       { description: item.description, config: r.value, tags: item.tags },
       have,

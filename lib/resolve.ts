@@ -89,7 +89,13 @@ export function resolveQueue(
   );
 }
 
-/** Flows match by name and type: a QUEUE_TRANSFER flow named like an AGENT_TRANSFER one is another flow. */
+/**
+ * Flows match by name and type: a QUEUE_TRANSFER flow named like an AGENT_TRANSFER one is
+ * another flow. Without a known type (the seed's files, a References entry without Type, a
+ * mapping to a name) the type the quick connect needs is preferred, so the answer does not
+ * depend on the order of the target's flows. Whatever resolves must then be of the type
+ * the quick connect needs, else the item fails here, at plan time (a dry run reports it).
+ */
 export function resolveFlow(
   flows: readonly ContactFlowSummary[],
   mapping: Mapping,
@@ -98,36 +104,58 @@ export function resolveFlow(
   type: string | undefined,
   quickConnectType: string,
 ): Resolution<string> {
+  const needed = EXPECTED_FLOW_TYPE[quickConnectType];
+  const wanted = type ?? needed;
+  /** Among flows of one name, the one of the wanted type, else the needed one, else the only one. */
+  const pick = (named: readonly ContactFlowSummary[]) =>
+    named.find((f) => f.ContactFlowType === wanted) ??
+      named.find((f) => f.ContactFlowType === needed) ??
+      (named.length === 1 ? named[0] : undefined);
   const m = lookup(mapping, "ContactFlows", id, name);
   if (m) {
     const byId = flows.find((f) => f.Id === m.value);
-    if (byId?.Id) return ok(byId.Id);
-    const named = flows.filter((f) => f.Name === m.value);
-    const wanted = type ?? EXPECTED_FLOW_TYPE[quickConnectType];
-    const hit = named.length === 1 ? named[0] : named.find((f) => f.ContactFlowType === wanted);
-    return hit?.Id ? ok(hit.Id) : no(
+    const named = byId ? [] : flows.filter((f) => f.Name === m.value);
+    const hit = byId ?? pick(named);
+    const via = `mapping ${entryName("ContactFlows", m.key)} → ${q(m.value)}`;
+    if (hit?.Id) return checkFlowType(hit, quickConnectType, via);
+    return no(
       named.length > 1
-        ? `mapping ${entryName("ContactFlows", m.key)} → ${
-          q(m.value)
-        } matches ${named.length} flows of types ${
+        ? `${via} matches ${named.length} flows of types ${
           named.map((f) => f.ContactFlowType).join(", ")
         }; map it to a flow ID instead`
-        : `mapping ${entryName("ContactFlows", m.key)} → ${
-          q(m.value)
-        } names no flow in the target (neither a flow ID nor a flow name)`,
+        : `${via} names no flow in the target (neither a flow ID nor a flow name)`,
     );
   }
   if (name) {
-    const hit = flows.find((f) =>
-      f.Name === name && (type === undefined || f.ContactFlowType === type)
-    );
-    if (hit?.Id) return ok(hit.Id);
+    const named = flows.filter((f) => f.Name === name);
+    // A known source type must match exactly; without one, prefer the needed type.
+    const hit = type !== undefined ? named.find((f) => f.ContactFlowType === type) : pick(named);
+    if (hit?.Id) return checkFlowType(hit, quickConnectType, `flow ${q(name)} (source id ${id})`);
   }
-  if (flows.some((f) => f.Id === id)) return ok(id);
+  const same = flows.find((f) => f.Id === id);
+  if (same?.Id) return checkFlowType(same, quickConnectType, `flow with the same id ${id}`);
   const what = name
     ? `flow ${q(name)}${type ? ` of type ${type}` : ""} (source id ${id})`
     : `flow with source id ${id}`;
   return no(`${what} not found in target; create it or map it in --mapping under ContactFlows`);
+}
+
+/** The resolved flow must be of the type its quick connect type needs. */
+function checkFlowType(
+  flow: ContactFlowSummary,
+  quickConnectType: string,
+  via: string,
+): Resolution<string> {
+  const needed = EXPECTED_FLOW_TYPE[quickConnectType];
+  const id = flow.Id ?? "";
+  // A flow whose type the target did not say is given the benefit of the doubt.
+  if (needed === undefined || flow.ContactFlowType === undefined) return ok(id);
+  if (flow.ContactFlowType === needed) return ok(id);
+  return no(
+    `${via} resolves to target flow ${
+      q(flow.Name ?? id)
+    } (${id}) of type ${flow.ContactFlowType}, but a ${quickConnectType} quick connect needs a flow of type ${needed}; map it in --mapping under ContactFlows to a ${needed} flow`,
+  );
 }
 
 /** Which target lists an item needs, so nothing is listed for nothing. */

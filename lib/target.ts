@@ -8,9 +8,9 @@
 import {
   type ConnectClient,
   type ContactFlowSummary,
-  ListTagsForResourceCommand,
   type QueueSummary,
   type QuickConnect,
+  SearchQuickConnectsCommand,
   type UserSummary,
 } from "@aws-sdk/client-connect";
 import { FatalAwsError, guidance, isAccessDenied } from "./errors.ts";
@@ -25,6 +25,17 @@ import {
 } from "./inventory.ts";
 import type { Logger } from "./log.ts";
 import { mapPool } from "./pool.ts";
+
+/**
+ * A quick connect as read, with Tags always present. DescribeQuickConnect leaves the Tags
+ * member out when there are none (a TagMap has at least one entry), so absent means {}.
+ * ASSUMPTION (unverified on the live service): SearchQuickConnects results do the same,
+ * i.e. they carry Tags whenever the quick connect has any; the export relies on it too.
+ * This saves one ListTagsForResource per untagged quick connect.
+ */
+function withTags(qc: QuickConnect): QuickConnect {
+  return qc.Tags !== undefined ? qc : { ...qc, Tags: {} };
+}
 
 /** An existing quick connect by name; its details come from Target.detail(). */
 export interface ExistingQuickConnect {
@@ -48,6 +59,8 @@ export class Target {
   #flows?: Promise<ContactFlowSummary[]>;
   readonly #details = new Map<string, Promise<QuickConnect>>();
   #searchDenied = false;
+  /** The last list of names read with ListQuickConnects (findByName's fallback). */
+  #names?: Map<string, ExistingQuickConnect>;
 
   constructor(options: TargetOptions) {
     this.#o = options;
@@ -81,14 +94,10 @@ export class Target {
         for await (const page of searchQuickConnects(this.#o.client, this.#o.instanceId)) {
           found.push(...page);
         }
-        // A service that fills Tags for some results leaves it out only where there are
-        // none; if it filled none, detail() asks ListTagsForResource instead.
-        const fillsTags = found.some((qc) => qc.Tags !== undefined);
         for (const qc of found) {
           if (!qc.QuickConnectId || qc.Name === undefined) continue;
           byName.set(qc.Name, { id: qc.QuickConnectId, arn: qc.QuickConnectARN, name: qc.Name });
-          const full = fillsTags ? { ...qc, Tags: qc.Tags ?? {} } : qc;
-          this.#details.set(qc.QuickConnectId, Promise.resolve(full));
+          this.#details.set(qc.QuickConnectId, Promise.resolve(withTags(qc)));
         }
         return byName;
       } catch (err) {
@@ -103,10 +112,14 @@ export class Target {
         byName.clear();
       }
     }
-    const list = await this.#fatal(
-      "connect:ListQuickConnects",
-      () => readQuickConnectSummaries(this.#o.client, this.#o.instanceId),
-    );
+    const list = await this.#fatal("connect:ListQuickConnects", () => this.#list());
+    this.#names = list;
+    return list;
+  }
+
+  async #list(): Promise<Map<string, ExistingQuickConnect>> {
+    const byName = new Map<string, ExistingQuickConnect>();
+    const list = await readQuickConnectSummaries(this.#o.client, this.#o.instanceId);
     for (const s of list) {
       if (s.Id && s.Name !== undefined) byName.set(s.Name, { id: s.Id, arn: s.Arn, name: s.Name });
     }
@@ -118,25 +131,61 @@ export class Target {
     this.#details.clear();
   }
 
-  /**
-   * The full quick connect, tags included. Search results that carry no Tags member
-   * (whether the live service fills it is unverified) get them from ListTagsForResource.
-   */
+  /** The full quick connect, tags included (one DescribeQuickConnect, cached). */
   detail(id: string): Promise<QuickConnect> {
     let p = this.#details.get(id);
     if (!p) {
-      p = describeQuickConnect(this.#o.client, this.#o.instanceId, id);
+      p = describeQuickConnect(this.#o.client, this.#o.instanceId, id).then(withTags);
+      // A failed read is not cached: a later caller (verify) may try again.
+      const mine = p;
+      mine.catch(() => {
+        if (this.#details.get(id) === mine) this.#details.delete(id);
+      });
       this.#details.set(id, p);
     }
-    return p.then(async (qc) => {
-      if (qc.Tags !== undefined || !qc.QuickConnectARN) return qc;
-      const out = await this.#o.client.send(
-        new ListTagsForResourceCommand({ resourceArn: qc.QuickConnectARN }),
-      );
-      const full = { ...qc, Tags: out.tags ?? {} };
-      this.#details.set(id, Promise.resolve(full));
-      return full;
-    });
+    return p;
+  }
+
+  /**
+   * The quick connect named exactly `name`, whole, read now (not from the cache): one
+   * SearchQuickConnects with an EXACT name condition. When Search is denied, from the
+   * list of names (read again only when the name is not in the last one read) plus
+   * DescribeQuickConnect. Errors are the caller's to handle.
+   */
+  async findByName(name: string): Promise<QuickConnect | undefined> {
+    if (!this.#searchDenied) {
+      try {
+        const res = await this.#o.client.send(
+          new SearchQuickConnectsCommand({
+            InstanceId: this.#o.instanceId,
+            MaxResults: 100,
+            SearchCriteria: {
+              StringCondition: { FieldName: "name", Value: name, ComparisonType: "EXACT" },
+            },
+          }),
+        );
+        // EXACT is case-sensitive in the emulator; compare again in case the service is not.
+        const hit = (res.QuickConnects ?? []).find((qc) => qc.Name === name);
+        if (!hit?.QuickConnectId) return undefined;
+        const full = withTags(hit);
+        this.#details.set(hit.QuickConnectId, Promise.resolve(full));
+        return full;
+      } catch (err) {
+        if (!isAccessDenied(err)) throw err;
+        this.#searchDenied = true;
+        this.#o.logger.warning(
+          "SearchQuickConnects is not allowed for these credentials; looking quick connects up with ListQuickConnects and DescribeQuickConnect instead",
+        );
+      }
+    }
+    let found = this.#names?.get(name);
+    if (!found) {
+      this.#names = await this.#list();
+      found = this.#names.get(name);
+    }
+    if (!found) return undefined;
+    this.#details.delete(found.id);
+    return await this.detail(found.id);
   }
 
   /** Details of several quick connects, four reads at a time (10 req/s, latency-bound). */

@@ -7,7 +7,8 @@
 import type { VerifyResult } from "./import_report.ts";
 import { verifyDifferences } from "./import_report.ts";
 import type { ImportItem } from "./import_schema.ts";
-import { checkpoint, type ImportRun } from "./import_run.ts";
+import { describeError } from "./errors.ts";
+import { checkpoint, type ImportRun, isFatalForRun, isInterrupted } from "./import_run.ts";
 import { esc } from "./log.ts";
 import { diffQuickConnect } from "./qc_diff.ts";
 import { resolveConfig, resolveQueue } from "./resolve.ts";
@@ -54,13 +55,21 @@ export async function verify(run: ImportRun, items: readonly ImportItem[]): Prom
         else add("References", "resolvable", r.error);
       }
       if (config) {
-        const have = await run.target.detail(ex.id);
-        result.Differences.push(
-          ...verifyDifferences(
-            it.name,
-            diffQuickConnect({ description: it.description, config, tags: it.tags }, have),
-          ),
-        );
+        let have;
+        try {
+          have = await run.target.detail(ex.id);
+        } catch (err) {
+          if (isInterrupted(err) || isFatalForRun(err)) throw err;
+          add("QuickConnect", "readable", `could not be read: ${describeError(err)}`);
+        }
+        if (have) {
+          result.Differences.push(
+            ...verifyDifferences(
+              it.name,
+              diffQuickConnect({ description: it.description, config, tags: it.tags }, have),
+            ),
+          );
+        }
       }
       for (const src of it.queues) {
         const qid = queueOf.get(`${it.index}/${src.Id}`);
