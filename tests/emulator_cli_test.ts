@@ -123,6 +123,7 @@ Deno.test({
         const stdout = new TextDecoder().decode(out.stdout);
         return {
           code: out.code,
+          stdout,
           json: stdout.trim() ? JSON.parse(stdout) : {},
           stderr: new TextDecoder().decode(out.stderr),
         };
@@ -185,8 +186,28 @@ Deno.test({
         "Team=Ops,Env=test",
       );
       assert.equal(tagged.code, 0, tagged.stderr);
+      assert.equal(tagged.stdout.trim(), "", "a Unit output (empty body) prints nothing");
       const tags = await cli("list-tags-for-resource", "--resource-arn", arn);
       assert.deepEqual(tags.json.tags, { Origin: "cli", Team: "Ops", Env: "test" });
+      const untagged = await cli("untag-resource", "--resource-arn", arn, "--tag-keys", "Env");
+      assert.equal(untagged.code, 0, untagged.stderr);
+      assert.equal(untagged.stdout.trim(), "");
+      const renamed = await cli(
+        "update-quick-connect-name",
+        ...I,
+        "--quick-connect-id",
+        created.json.QuickConnectId,
+        "--description",
+        "set by the CLI",
+      );
+      assert.equal(renamed.code, 0, renamed.stderr);
+      assert.equal(renamed.stdout.trim(), "");
+      // Tags on a resource other than a quick connect (the instance).
+      const instArn = `arn:aws:connect:us-east-1:${source.AccountId}:instance/${source.Id}`;
+      const instTagged = await cli("tag-resource", "--resource-arn", instArn, "--tags", "Env=cli");
+      assert.equal(instTagged.code, 0, instTagged.stderr);
+      const instTags = await cli("list-tags-for-resource", "--resource-arn", instArn);
+      assert.deepEqual(instTags.json.tags, { Env: "cli" });
 
       const support = source.Queues.find((q) => q.Name === "Support") ?? assert.fail("no Support");
       const assoc = await cli(
@@ -198,12 +219,23 @@ Deno.test({
         created.json.QuickConnectId,
       );
       assert.equal(assoc.code, 0, assoc.stderr);
+      assert.equal(assoc.stdout.trim(), "");
       const linked = await cli("list-queue-quick-connects", ...I, "--queue-id", support.Id ?? "");
       assert.ok(
         linked.json.QuickConnectSummaryList.some((s: { Id: string }) =>
           s.Id === created.json.QuickConnectId
         ),
       );
+      const disassoc = await cli(
+        "disassociate-queue-quick-connects",
+        ...I,
+        "--queue-id",
+        support.Id ?? "",
+        "--quick-connect-ids",
+        created.json.QuickConnectId,
+      );
+      assert.equal(disassoc.code, 0, disassoc.stderr);
+      assert.equal(disassoc.stdout.trim(), "");
       const agentQueue = `agent/${source.Users[0]?.Id}`;
       const agent = await cli("list-queue-quick-connects", ...I, "--queue-id", agentQueue);
       assert.equal(agent.code, 0, `agent queue id with '/': ${agent.stderr}`);
@@ -230,6 +262,14 @@ Deno.test({
         JSON.stringify({ QuickConnectType: "PHONE_NUMBER", PhoneConfig: { PhoneNumber: "555" } }),
       );
       assert.match(badPhone.stderr, /InvalidParameterException/);
+      const deleted = await cli(
+        "delete-quick-connect",
+        ...I,
+        "--quick-connect-id",
+        created.json.QuickConnectId,
+      );
+      assert.equal(deleted.code, 0, deleted.stderr);
+      assert.equal(deleted.stdout.trim(), "");
 
       const calls = await (await fetch(`${emu.url}/__emulator/calls`)).json();
       assert.equal(calls.ListQuickConnects, 3, "3 pages of 3");

@@ -68,6 +68,29 @@ const create = (c: ConnectClient, input: Partial<CreateQuickConnectCommandInput>
     }),
   );
 const IPE = "InvalidParameterException";
+const IRE = "InvalidRequestException";
+const AUTH =
+  "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/connect/aws4_request, SignedHeaders=host, Signature=00";
+
+/** A raw signed-looking request, for bodies the SDK cannot express. */
+async function raw(
+  emu: Emulator,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
+  const r = await fetch(`${emu.url}${path}`, {
+    method,
+    headers: { authorization: AUTH, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  return {
+    status: r.status,
+    type: r.headers.get("x-amzn-errortype"),
+    body: text === "" ? {} : JSON.parse(text),
+  };
+}
 
 Deno.test("CreateQuickConnect: name and description lengths", () =>
   withEmu(async (c) => {
@@ -477,10 +500,12 @@ Deno.test("maxResults ranges and list-filter enums", () =>
       ],
     ];
     for (const [op, low, high, ok] of cases) {
-      await expectError(low(), IPE, 400, "greater than or equal to 1").catch((e) => {
+      // ListInstances models no InvalidParameterException (CONNECT_API.md §2).
+      const err = op === "ListInstances" ? IRE : IPE;
+      await expectError(low(), err, 400, "greater than or equal to 1").catch((e) => {
         throw new Error(`${op} low: ${e}`);
       });
-      await expectError(high(), IPE, 400, "less than or equal to").catch((e) => {
+      await expectError(high(), err, 400, "less than or equal to").catch((e) => {
         throw new Error(`${op} high: ${e}`);
       });
       await ok();
@@ -571,4 +596,145 @@ Deno.test("nextToken: garbage, and tokens from another op or instance, are rejec
       new ListQuickConnectsCommand({ InstanceId: ALPHA, MaxResults: 1, NextToken: page.NextToken }),
     );
     assert.equal(other.QuickConnectSummaryList?.length, 1);
+  }));
+
+Deno.test("DescribeInstance and ListInstances report validation errors as InvalidRequestException", () =>
+  withEmu(async (c) => {
+    await expectError(
+      c.send(new DescribeInstanceCommand({ InstanceId: "x".repeat(101) })),
+      IRE,
+      400,
+      "length between 1 and 100",
+    );
+    await expectError(c.send(new ListInstancesCommand({ MaxResults: 0 })), IRE, 400);
+    await expectError(
+      c.send(new ListInstancesCommand({ NextToken: "garbage!!" })),
+      IRE,
+      400,
+      "nextToken",
+    );
+    const page = await c.send(new ListQuickConnectsCommand({ InstanceId: ALPHA, MaxResults: 1 }));
+    await expectError(
+      c.send(new ListInstancesCommand({ NextToken: page.NextToken })),
+      IRE,
+      400,
+      "different request",
+    );
+    // Not-found stays ResourceNotFoundException; other operations keep InvalidParameterException.
+    await expectError(
+      c.send(new DescribeInstanceCommand({ InstanceId: MISSING })),
+      "ResourceNotFoundException",
+      404,
+    );
+    await expectError(
+      c.send(new ListQuickConnectsCommand({ InstanceId: "x".repeat(101) })),
+      IPE,
+      400,
+    );
+  }));
+
+Deno.test("SearchQuickConnects: MaxResults as a JSON string is a SerializationException", () =>
+  withEmu(async (_c, emu) => {
+    for (const bad of ["5", "abc", 5.5, true]) {
+      const r = await raw(emu, "POST", "/search-quick-connects", {
+        InstanceId: ALPHA,
+        MaxResults: bad,
+      });
+      assert.deepEqual([r.status, r.type], [400, "SerializationException"], JSON.stringify(bad));
+    }
+    const ok = await raw(emu, "POST", "/search-quick-connects", {
+      InstanceId: ALPHA,
+      MaxResults: 2,
+    });
+    assert.equal(ok.status, 200);
+    assert.equal((ok.body.QuickConnects as unknown[]).length, 2);
+    // Query-string maxResults are strings on the wire and are still parsed.
+    const list = await fetch(`${emu.url}/quick-connects/${ALPHA}?maxResults=2`, {
+      headers: { authorization: AUTH },
+    });
+    assert.equal(list.status, 200);
+    assert.equal((await list.json()).QuickConnectSummaryList.length, 2);
+  }));
+
+Deno.test("SearchQuickConnects: explicit nulls inside SearchCriteria and TagFilter count as absent", () =>
+  withEmu(async (_c, emu) => {
+    const search = async (extra: Record<string, unknown>) => {
+      const r = await raw(emu, "POST", "/search-quick-connects", { InstanceId: ALPHA, ...extra });
+      assert.equal(r.status, 200, `${JSON.stringify(extra)}: ${r.type} ${r.body.Message}`);
+      return (r.body.QuickConnects as { QuickConnectId: string }[])
+        .map((q) => q.QuickConnectId).sort();
+    };
+    const all = ["qc-flow-survey", "qc-phone-helpdesk", "qc-queue-support", "qc-user-jdoe"];
+    assert.deepEqual(
+      await search({
+        SearchCriteria: { StringCondition: null, AndConditions: null, OrConditions: null },
+      }),
+      all,
+    );
+    assert.deepEqual(
+      await search({
+        SearchCriteria: {
+          StringCondition: null,
+          AndConditions: [{
+            StringCondition: { FieldName: "name", Value: "Support", ComparisonType: "STARTS_WITH" },
+            OrConditions: null,
+          }],
+          OrConditions: null,
+        },
+      }),
+      ["qc-queue-support"],
+    );
+    assert.deepEqual(
+      await search({
+        SearchFilter: {
+          TagFilter: { TagCondition: null, AndConditions: null, OrConditions: null },
+        },
+      }),
+      all,
+    );
+    // TagValue null: the condition asks only that the key be present.
+    assert.deepEqual(
+      await search({
+        SearchFilter: {
+          TagFilter: {
+            TagCondition: { TagKey: "Tier", TagValue: null },
+            AndConditions: null,
+            OrConditions: null,
+          },
+        },
+      }),
+      ["qc-queue-support"],
+    );
+    assert.deepEqual(
+      await search({
+        SearchFilter: {
+          TagFilter: {
+            TagCondition: null,
+            AndConditions: [{ TagKey: "Team", TagValue: null }],
+            OrConditions: [[{ TagKey: "Team", TagValue: "Sales" }]],
+          },
+        },
+      }),
+      ["qc-phone-helpdesk"],
+    );
+    // A wrongly typed member is still rejected.
+    const bad = await raw(emu, "POST", "/search-quick-connects", {
+      InstanceId: ALPHA,
+      SearchCriteria: { StringCondition: "name" },
+    });
+    assert.deepEqual([bad.status, bad.type], [400, "SerializationException"]);
+  }));
+
+Deno.test('QuickConnectIds [""] is ResourceNotFoundException naming the empty ID, not a SerializationException', () =>
+  withEmu(async (c) => {
+    for (
+      const Command of [AssociateQueueQuickConnectsCommand, DisassociateQueueQuickConnectsCommand]
+    ) {
+      await expectError(
+        c.send(new Command({ InstanceId: ALPHA, QueueId: "queue-sales", QuickConnectIds: [""] })),
+        "ResourceNotFoundException",
+        404,
+        "QuickConnect not found: ''",
+      );
+    }
   }));

@@ -24,7 +24,13 @@ import {
   UpdateQuickConnectConfigCommand,
   UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
-import { type Emulator, SAMPLE_SEED_PATH, startEmulator, testClient } from "./emulator/testing.ts";
+import {
+  awsFailure,
+  type Emulator,
+  SAMPLE_SEED_PATH,
+  startEmulator,
+  testClient,
+} from "./emulator/testing.ts";
 
 const BASIC = "tests/fixtures/emulator/basic.json";
 const ALPHA = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -290,6 +296,97 @@ Deno.test("ListUsers and DescribeUser", () =>
     const d = await c.send(new DescribeUserCommand({ InstanceId: ALPHA, UserId: "user-jdoe" }));
     assert.equal(d.User?.Username, "jdoe");
     assert.equal(d.User?.Arn, `${ALPHA_ARN}/agent/user-jdoe`);
+    // The model's SecurityProfileIds list holds 1–10 items: never [].
+    const profiles = d.User?.SecurityProfileIds ?? [];
+    assert.ok(profiles.length >= 1 && profiles.length <= 10, JSON.stringify(profiles));
+    assert.ok(profiles.every((p) => typeof p === "string" && p.length > 0));
+  }));
+
+Deno.test("Tag operations on every resource ARN: instance, queues, users, flows, quick connects", () =>
+  withEmu(async (emu, c) => {
+    const users = await c.send(new ListUsersCommand({ InstanceId: ALPHA }));
+    const queues = await c.send(new ListQueuesCommand({ InstanceId: ALPHA }));
+    const flows = await c.send(new ListContactFlowsCommand({ InstanceId: ALPHA }));
+    const inst = await c.send(new DescribeInstanceCommand({ InstanceId: ALPHA }));
+    const arnOf = <T extends { Id?: string; Arn?: string }>(list: T[] | undefined, id: string) =>
+      list?.find((x) => x.Id === id)?.Arn ?? assert.fail(`no ${id}`);
+    const arns: Record<string, string> = {
+      instance: inst.Instance?.Arn ?? assert.fail("no instance ARN"),
+      standardQueue: arnOf(queues.QueueSummaryList, "queue-sales"),
+      agentQueue: arnOf(queues.QueueSummaryList, "agent/user-jdoe"),
+      user: arnOf(users.UserSummaryList, "user-jdoe"),
+      flow: arnOf(flows.ContactFlowSummaryList, "flow-inbound"),
+      quickConnect: qcArn("qc-flow-survey"),
+    };
+    assert.deepEqual(arns, {
+      instance: ALPHA_ARN,
+      standardQueue: `${ALPHA_ARN}/queue/queue-sales`,
+      agentQueue: `${ALPHA_ARN}/queue/agent/user-jdoe`,
+      user: `${ALPHA_ARN}/agent/user-jdoe`,
+      flow: `${ALPHA_ARN}/contact-flow/flow-inbound`,
+      quickConnect: qcArn("qc-flow-survey"),
+    });
+    const tagsOf = async (resourceArn: string) =>
+      (await c.send(new ListTagsForResourceCommand({ resourceArn }))).tags;
+    for (const [kind, resourceArn] of Object.entries(arns)) {
+      assert.deepEqual(await tagsOf(resourceArn), {}, kind);
+      await c.send(new TagResourceCommand({ resourceArn, tags: { kind, common: "x", gone: "y" } }));
+      await c.send(new UntagResourceCommand({ resourceArn, tagKeys: ["gone"] }));
+    }
+    // Each resource keeps its own tags.
+    for (const [kind, resourceArn] of Object.entries(arns)) {
+      assert.deepEqual(await tagsOf(resourceArn), { kind, common: "x" }, kind);
+    }
+    // Untagging one resource leaves the others alone.
+    await c.send(new UntagResourceCommand({ resourceArn: arns.user ?? "", tagKeys: ["common"] }));
+    assert.deepEqual(await tagsOf(arns.user ?? ""), { kind: "user" });
+    assert.deepEqual(await tagsOf(arns.agentQueue ?? ""), { kind: "agentQueue", common: "x" });
+    // Describe operations whose shapes carry Tags show them.
+    const di = await c.send(new DescribeInstanceCommand({ InstanceId: ALPHA }));
+    assert.deepEqual(di.Instance?.Tags, { kind: "instance", common: "x" });
+    const du = await c.send(new DescribeUserCommand({ InstanceId: ALPHA, UserId: "user-jdoe" }));
+    assert.deepEqual(du.User?.Tags, { kind: "user" });
+    const dq = await c.send(
+      new DescribeQuickConnectCommand({ InstanceId: ALPHA, QuickConnectId: "qc-flow-survey" }),
+    );
+    assert.deepEqual(dq.QuickConnect?.Tags, { kind: "quickConnect", common: "x" });
+    // The state export writes quick connect tags only (the fixture has no other Tags).
+    const exported = emu.state().Instances[0];
+    assert.deepEqual(
+      exported?.QuickConnects.find((q) => q.QuickConnectId === "qc-flow-survey")?.Tags,
+      { kind: "quickConnect", common: "x" },
+    );
+    // Unknown resources of every kind, and kinds the emulator does not hold, are not found.
+    const missing = [
+      `${ALPHA_ARN}/queue/queue-nope`,
+      `${ALPHA_ARN}/queue/agent/nobody`,
+      `${ALPHA_ARN}/agent/nobody`,
+      `${ALPHA_ARN}/contact-flow/flow-nope`,
+      `${ALPHA_ARN}/transfer-destination/qc-nope`,
+      `${ALPHA_ARN}/routing-profile/rp-1`,
+      `${ALPHA_ARN}/agent/queue-sales`,
+      `${ALPHA_ARN}/queue/user-jdoe`,
+      "arn:aws:connect:us-east-1:111122223333:instance/00000000-0000-4000-8000-00000000dead",
+      "arn:aws:connect:us-east-1:999999999999:instance/" + ALPHA,
+      `arn:aws:connect:us-east-1:111122223333:instance/${ALPHA}/queue/queue-sales/extra`,
+    ];
+    for (const resourceArn of missing) {
+      for (
+        const call of [
+          () => c.send(new ListTagsForResourceCommand({ resourceArn })),
+          () => c.send(new TagResourceCommand({ resourceArn, tags: { a: "b" } })),
+          () => c.send(new UntagResourceCommand({ resourceArn, tagKeys: ["a"] })),
+        ]
+      ) {
+        const f = await awsFailure(call());
+        assert.deepEqual([f.name, f.status], ["ResourceNotFoundException", 404], resourceArn);
+      }
+    }
+    // Another region's endpoint does not see these resources.
+    const eu = testClient(emu, { region: "eu-west-1", maxAttempts: 1 });
+    const f = await awsFailure(eu.send(new ListTagsForResourceCommand({ resourceArn: arns.user })));
+    assert.equal(f.name, "ResourceNotFoundException");
+    eu.destroy();
   }));
 
 Deno.test("ListQueues: STANDARD and derived AGENT queues (no Name), type filter", () =>

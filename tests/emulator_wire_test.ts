@@ -292,5 +292,125 @@ Deno.test("error responses carry X-Amzn-ErrorType, JSON Message and application/
     body: JSON.stringify({ Description: "x" }),
   });
   assert.equal(unit.status, 200);
-  assert.equal(await unit.text(), "{}", "Unit responses are an empty JSON object");
+  assert.equal(unit.headers.get("content-length"), "0");
+  assert.equal(await unit.text(), "", "Unit responses have an empty body");
+});
+
+const AUTH =
+  "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/connect/aws4_request, SignedHeaders=host, Signature=00";
+
+/** The operations whose output is smithy.api#Unit (CONNECT_API.md §3). */
+const UNIT_OPS = [
+  "AssociateQueueQuickConnects",
+  "DeleteQuickConnect",
+  "DisassociateQueueQuickConnects",
+  "TagResource",
+  "UntagResource",
+  "UpdateQuickConnectConfig",
+  "UpdateQuickConnectName",
+];
+
+Deno.test("Unit operations answer 200 with an empty body (Content-Length: 0), and the SDK accepts it", async () => {
+  assert.deepEqual(ROUTES.filter((r) => r.unit).map((r) => r.operation).sort(), UNIT_OPS);
+  await using emu = await startEmulator({ seed: BASIC, quotas: false });
+  const qc = `/quick-connects/${ALPHA}/qc-phone-helpdesk`;
+  const tags = `/tags/${encodeURIComponent(QC_ARN)}`;
+  const requests: [string, string, string, unknown][] = [
+    ["UpdateQuickConnectName", "POST", `${qc}/name`, { Name: "Helpdesk 2" }],
+    ["UpdateQuickConnectConfig", "POST", `${qc}/config`, { QuickConnectConfig: phone }],
+    ["TagResource", "POST", tags, { tags: { a: "b" } }],
+    ["UntagResource", "DELETE", `${tags}?tagKeys=a`, undefined],
+    [
+      "AssociateQueueQuickConnects",
+      "POST",
+      `/queues/${ALPHA}/queue-sales/associate-quick-connects`,
+      { QuickConnectIds: ["qc-phone-helpdesk"] },
+    ],
+    [
+      "DisassociateQueueQuickConnects",
+      "POST",
+      `/queues/${ALPHA}/queue-sales/disassociate-quick-connects`,
+      { QuickConnectIds: ["qc-phone-helpdesk"] },
+    ],
+    ["DeleteQuickConnect", "DELETE", qc, undefined],
+  ];
+  for (const [op, method, path, body] of requests) {
+    const r = await fetch(`${emu.url}${path}`, {
+      method,
+      headers: { authorization: AUTH },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.equal(r.status, 200, op);
+    assert.equal(r.headers.get("content-length"), "0", op);
+    assert.equal(await r.text(), "", op);
+    assert.equal(emu.calls()[op], 1, op);
+  }
+  // The SDK turns the empty body into an output with only $metadata.
+  const c = testClient(emu, { maxAttempts: 1 });
+  const out = await c.send(
+    new UpdateQuickConnectNameCommand({
+      InstanceId: ALPHA,
+      QuickConnectId: "qc-user-jdoe",
+      Name: "Renamed",
+    }),
+  );
+  assert.deepEqual(Object.keys(out), ["$metadata"]);
+  assert.equal(out.$metadata.httpStatusCode, 200);
+  c.destroy();
+});
+
+Deno.test("empty path segments are not collapsed: an empty label or a trailing slash is 404 UnknownOperationException", async () => {
+  await using emu = await startEmulator({ seed: BASIC, quotas: false });
+  const paths: [string, string][] = [
+    ["GET", `/quick-connects//${ALPHA}`], // was served as ListQuickConnects
+    ["GET", `/quick-connects/${ALPHA}/`], // was ListQuickConnects too
+    ["GET", `/quick-connects/${ALPHA}//`],
+    ["GET", `//quick-connects/${ALPHA}`],
+    ["GET", "/instance/"], // was ListInstances
+    ["GET", `/quick-connects/${ALPHA}/qc-user-jdoe/`],
+    ["DELETE", `/quick-connects//qc-user-jdoe`],
+    ["GET", "/tags/"],
+    ["GET", `/queues/${ALPHA}//quick-connects`],
+  ];
+  for (const [method, path] of paths) {
+    assert.equal(matchRoute(method, path), undefined, `${method} ${path}`);
+    const r = await fetch(`${emu.url}${path}`, { method, headers: { authorization: AUTH } });
+    assert.equal(r.status, 404, `${method} ${path}`);
+    assert.equal(r.headers.get("x-amzn-errortype"), "UnknownOperationException");
+    await r.body?.cancel();
+  }
+  assert.deepEqual(emu.calls(), { UnknownOperation: paths.length });
+  assert.equal(emu.state().Instances[0]?.QuickConnects.length, 4, "nothing was deleted");
+  // The labelled forms still match.
+  assert.equal(matchRoute("GET", `/quick-connects/${ALPHA}`)?.route.operation, "ListQuickConnects");
+  assert.equal(matchRoute("GET", "/instance")?.route.operation, "ListInstances");
+});
+
+Deno.test("SigV4: a non-hex signature → 403 InvalidSignatureException; missing parts → IncompleteSignatureException", async () => {
+  await using emu = await startEmulator({ seed: BASIC, quotas: false });
+  const get = async (auth: string) => {
+    const r = await fetch(`${emu.url}/instance`, { headers: { authorization: auth } });
+    return { status: r.status, type: r.headers.get("x-amzn-errortype"), body: await r.json() };
+  };
+  const cred = "Credential=AKID/20250101/us-east-1/connect/aws4_request";
+  for (const signature of ["not-hex!", "ABCDEF", "xyz0123"]) {
+    const bad = await get(
+      `AWS4-HMAC-SHA256 ${cred}, SignedHeaders=host;x-amz-date, Signature=${signature}`,
+    );
+    assert.deepEqual([bad.status, bad.type], [403, "InvalidSignatureException"], signature);
+    assert.match(
+      bad.body.Message,
+      /^The request signature we calculated does not match the signature you provided/,
+    );
+  }
+  for (
+    const incomplete of [
+      `AWS4-HMAC-SHA256 ${cred}, SignedHeaders=host`,
+      `AWS4-HMAC-SHA256 ${cred}, Signature=abc123`,
+      "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=abc123",
+    ]
+  ) {
+    const r = await get(incomplete);
+    assert.deepEqual([r.status, r.type], [403, "IncompleteSignatureException"], incomplete);
+  }
 });

@@ -2,10 +2,19 @@
  * The 19 Amazon Connect operations: route table (CONNECT_API.md §2) and handlers.
  *
  * Handlers get decoded path labels, the query string and the parsed JSON body,
- * and return the JSON response object. Unit responses return `{}`: both the
- * AWS SDK v3 and the AWS CLI accept it (tested).
+ * and return the JSON response object, or `UNIT` for operations whose output is
+ * `smithy.api#Unit`: those are answered 200 with an empty body
+ * (`Content-Length: 0`), as restJson1 does. The AWS SDK v3 and the AWS CLI v1
+ * both accept that (tested).
  */
-import { duplicate, invalidParameter, limitExceeded, notFound } from "./errors.ts";
+import {
+  ApiError,
+  duplicate,
+  invalidParameter,
+  invalidRequest,
+  limitExceeded,
+  notFound,
+} from "./errors.ts";
 import type { QuickConnectConfig } from "./fixture.ts";
 import { paginate } from "./paging.ts";
 import { compileCriteria, compileFilter } from "./search.ts";
@@ -17,12 +26,14 @@ import {
   type QueueRec,
   quickConnectArn,
   type QuickConnectRec,
+  type Tagged,
 } from "./state.ts";
 import {
+  bodyMaxResults,
   contactFlowTypes,
   type Json,
-  maxResults,
   optString,
+  queryMaxResults,
   queueTypes,
   quickConnectConfig,
   quickConnectIds,
@@ -42,7 +53,10 @@ export interface Call {
   state: EmulatorState;
 }
 
-export type Handler = (call: Call) => Json;
+/** What a handler returns for a `smithy.api#Unit` output: an empty 200 response. */
+export const UNIT: unique symbol = Symbol("Unit");
+
+export type Handler = (call: Call) => Json | typeof UNIT;
 
 export interface Route {
   operation: string;
@@ -52,6 +66,8 @@ export interface Route {
   handler: Handler;
   /** True for operations that change state (used for documentation/tests). */
   mutates: boolean;
+  /** True for operations whose output is `smithy.api#Unit` (empty body). */
+  unit: boolean;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -70,7 +86,8 @@ function instanceOf(call: Call, idOrArn: string | undefined): InstanceRec {
 
 function quickConnectOf(inst: InstanceRec, id: string | undefined): QuickConnectRec {
   const qc = inst.quickConnects.get(id ?? "");
-  if (!qc) throw notFound(`QuickConnect not found: ${id}`);
+  // Quoted, so an empty ID is still named.
+  if (!qc) throw notFound(`QuickConnect not found: '${id ?? ""}'`);
   return qc;
 }
 
@@ -154,7 +171,7 @@ function checkNameFree(inst: InstanceRec, name: string, exceptId?: string): void
   }
 }
 
-const listMax = (call: Call) => maxResults(call.query.get("maxResults") ?? undefined, 1000, 100);
+const listMax = (call: Call) => queryMaxResults(call.query.get("maxResults"), 1000, 100);
 const token = (call: Call) => call.query.get("nextToken") ?? undefined;
 
 // ---------------------------------------------------------------- handlers
@@ -188,7 +205,7 @@ const searchQuickConnects: Handler = (call) => {
   const b = call.body;
   const instanceId = reqString(b, "InstanceId", { min: 1, max: 100 });
   const next = optString(b, "NextToken", { min: 1, max: 2500 });
-  const max = maxResults(b.MaxResults, 100, 100, "MaxResults");
+  const max = bodyMaxResults(b.MaxResults, 100, 100, "MaxResults");
   const criteria = compileCriteria(b.SearchCriteria);
   const filter = compileFilter(b.SearchFilter);
   const inst = instanceOf(call, instanceId);
@@ -255,7 +272,7 @@ const updateQuickConnectName: Handler = (call) => {
   if (description !== undefined) qc.description = description === "" ? undefined : description;
   qc.lastModified = nowSeconds();
   qc.lastModifiedRegion = call.region;
-  return {};
+  return UNIT;
 };
 
 /** The type may change with the config; whether Connect allows that is unverified. */
@@ -267,7 +284,7 @@ const updateQuickConnectConfig: Handler = (call) => {
   qc.config = config;
   qc.lastModified = nowSeconds();
   qc.lastModifiedRegion = call.region;
-  return {};
+  return UNIT;
 };
 
 /**
@@ -279,30 +296,40 @@ const deleteQuickConnect: Handler = (call) => {
   const qc = quickConnectOf(inst, label(call, "QuickConnectId"));
   inst.quickConnects.delete(qc.id);
   for (const q of inst.queues.values()) q.quickConnectIds.delete(qc.id);
-  return {};
+  return UNIT;
 };
 
-/** Tag operations are emulated for quick connect ARNs; other ARNs are not found. */
-function taggedQuickConnect(call: Call): QuickConnectRec {
+/**
+ * The resource a tag operation's `{resourceArn}` names: the instance, a queue
+ * (standard `…/queue/ID` or agent `…/queue/agent/USER`), a user (`…/agent/ID`),
+ * a flow (`…/contact-flow/ID`) or a quick connect (`…/transfer-destination/ID`),
+ * each with its own tags. The ARN must be exactly the one the emulator gives the
+ * resource, and in the signing region. A string that is not a Connect ARN is
+ * InvalidParameterException; any other unknown ARN is ResourceNotFoundException.
+ */
+function taggedResource(call: Call): Tagged {
   const raw = label(call, "resourceArn");
   const arn = parseConnectArn(raw);
   if (!arn) throw invalidParameter(`Invalid resourceArn: ${raw}`);
-  if (arn.kind !== "transfer-destination" || arn.resourceId === undefined) {
-    throw notFound(`Resource not found: ${raw} (the emulator tags quick connects only)`);
-  }
   const inst = call.state.instances.get(arn.instanceId);
-  if (
-    !inst || inst.region !== call.region || arn.region !== call.region ||
-    inst.accountId !== arn.accountId
-  ) {
-    throw notFound(`Resource not found: ${raw}`);
-  }
-  const qc = inst.quickConnects.get(arn.resourceId);
-  if (!qc) throw notFound(`Resource not found: ${raw}`);
-  return qc;
+  const found = !inst || inst.region !== call.region || arn.region !== call.region
+    ? undefined
+    : arn.kind === undefined
+    ? inst
+    : arn.kind === "queue"
+    ? inst.queues.get(arn.resourceId ?? "")
+    : arn.kind === "agent"
+    ? inst.users.get(arn.resourceId ?? "")
+    : arn.kind === "contact-flow"
+    ? inst.flows.get(arn.resourceId ?? "")
+    : arn.kind === "transfer-destination"
+    ? inst.quickConnects.get(arn.resourceId ?? "")
+    : undefined;
+  if (!found || found.arn !== raw) throw notFound(`Resource not found: ${raw}`);
+  return found;
 }
 
-const listTagsForResource: Handler = (call) => ({ tags: { ...taggedQuickConnect(call).tags } });
+const listTagsForResource: Handler = (call) => ({ tags: { ...taggedResource(call).tags } });
 
 const tagResource: Handler = (call) => {
   if (call.body.tags === undefined || call.body.tags === null) {
@@ -311,20 +338,20 @@ const tagResource: Handler = (call) => {
     );
   }
   const tags = tagMap(call.body.tags, "tags");
-  const qc = taggedQuickConnect(call);
-  const merged = { ...qc.tags, ...tags };
+  const res = taggedResource(call);
+  const merged = { ...res.tags, ...tags };
   if (Object.keys(merged).length > 50) {
     throw invalidParameter("A resource can have at most 50 tags.");
   }
-  qc.tags = merged;
-  return {};
+  res.tags = merged;
+  return UNIT;
 };
 
 const untagResource: Handler = (call) => {
   const keys = tagKeyList(call.query.getAll("tagKeys"));
-  const qc = taggedQuickConnect(call);
-  for (const k of keys) delete qc.tags[k];
-  return {};
+  const res = taggedResource(call);
+  for (const k of keys) delete res.tags[k];
+  return UNIT;
 };
 
 const listUsers: Handler = (call) => {
@@ -348,7 +375,11 @@ const listUsers: Handler = (call) => {
   };
 };
 
-/** DescribeUser carries the fields a migration tool may look at; the rest are placeholders. */
+/**
+ * DescribeUser carries the fields a migration tool may look at; the rest are
+ * placeholders. SecurityProfileIds holds one placeholder ID: the model allows
+ * 1–10 items, so an empty list would be a shape no real user has.
+ */
 const describeUser: Handler = (call) => {
   const inst = instanceOf(call, label(call, "InstanceId"));
   const id = label(call, "UserId");
@@ -361,13 +392,16 @@ const describeUser: Handler = (call) => {
       Username: u.username,
       IdentityInfo: {},
       PhoneConfig: { PhoneType: "SOFT_PHONE", AutoAccept: false, AfterContactWorkTimeLimit: 0 },
-      SecurityProfileIds: [],
+      SecurityProfileIds: [PLACEHOLDER_SECURITY_PROFILE_ID],
       RoutingProfileId: "00000000-0000-4000-8000-000000000000",
+      ...(Object.keys(u.tags).length > 0 ? { Tags: { ...u.tags } } : {}),
       LastModifiedTime: u.lastModified,
       LastModifiedRegion: inst.region,
     },
   };
 };
+
+export const PLACEHOLDER_SECURITY_PROFILE_ID = "00000000-0000-4000-8000-0000000000a1";
 
 const listQueues: Handler = (call) => {
   const types = queueTypes(call.query.getAll("queueTypes"));
@@ -418,7 +452,7 @@ const listContactFlows: Handler = (call) => {
 };
 
 const listQueueQuickConnects: Handler = (call) => {
-  const max = maxResults(call.query.get("maxResults") ?? undefined, 100, 100);
+  const max = queryMaxResults(call.query.get("maxResults"), 100, 100);
   const inst = instanceOf(call, label(call, "InstanceId"));
   const queue = queueOf(inst, label(call, "QueueId"));
   const qcs = [...queue.quickConnectIds].flatMap((id) => {
@@ -450,7 +484,7 @@ const associateQueueQuickConnects: Handler = (call) => {
   for (const id of ids) quickConnectOf(inst, id);
   for (const id of ids) queue.quickConnectIds.add(id);
   queue.lastModified = nowSeconds();
-  return {};
+  return UNIT;
 };
 
 /** Disassociating an existing quick connect that is not associated is a no-op. */
@@ -461,7 +495,7 @@ const disassociateQueueQuickConnects: Handler = (call) => {
   for (const id of ids) quickConnectOf(inst, id);
   for (const id of ids) queue.quickConnectIds.delete(id);
   queue.lastModified = nowSeconds();
-  return {};
+  return UNIT;
 };
 
 function instanceBody(inst: InstanceRec): Json {
@@ -480,12 +514,33 @@ function instanceBody(inst: InstanceRec): Json {
   };
 }
 
-const describeInstance: Handler = (call) => ({
-  Instance: instanceBody(instanceOf(call, label(call, "InstanceId"))),
+/**
+ * DescribeInstance and ListInstances model no InvalidParameterException, only
+ * InvalidRequestException (CONNECT_API.md §2): their validation errors (ID
+ * length, maxResults range, nextToken) are reported as the latter.
+ */
+function invalidRequestOnly(handler: Handler): Handler {
+  return (call) => {
+    try {
+      return handler(call);
+    } catch (e) {
+      if (e instanceof ApiError && e.type === "InvalidParameterException") {
+        throw invalidRequest(e.message);
+      }
+      throw e;
+    }
+  };
+}
+
+const describeInstance = invalidRequestOnly((call) => {
+  const inst = instanceOf(call, label(call, "InstanceId"));
+  const body = instanceBody(inst);
+  if (Object.keys(inst.tags).length > 0) body.Tags = { ...inst.tags };
+  return { Instance: body };
 });
 
-const listInstances: Handler = (call) => {
-  const max = maxResults(call.query.get("maxResults") ?? undefined, 10, 10);
+const listInstances = invalidRequestOnly((call) => {
+  const max = queryMaxResults(call.query.get("maxResults"), 10, 10);
   const mine = [...call.state.instances.values()].filter((i) => i.region === call.region);
   const page = paginate(mine, (i) => i.id, {
     op: call.operation,
@@ -497,7 +552,7 @@ const listInstances: Handler = (call) => {
     InstanceSummaryList: page.items.map(instanceBody),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
   };
-};
+});
 
 // ---------------------------------------------------------------- table
 
@@ -507,7 +562,8 @@ const route = (
   path: string,
   handler: Handler,
   mutates = false,
-): Route => ({ operation, method, segments: path.split("/").filter(Boolean), handler, mutates });
+  unit = false,
+): Route => ({ operation, method, segments: path.split("/").slice(1), handler, mutates, unit });
 
 export const ROUTES: readonly Route[] = [
   route("ListQuickConnects", "GET", "/quick-connects/{InstanceId}", listQuickConnects),
@@ -524,12 +580,14 @@ export const ROUTES: readonly Route[] = [
     "/quick-connects/{InstanceId}/{QuickConnectId}",
     deleteQuickConnect,
     true,
+    true,
   ),
   route(
     "UpdateQuickConnectName",
     "POST",
     "/quick-connects/{InstanceId}/{QuickConnectId}/name",
     updateQuickConnectName,
+    true,
     true,
   ),
   route(
@@ -538,11 +596,12 @@ export const ROUTES: readonly Route[] = [
     "/quick-connects/{InstanceId}/{QuickConnectId}/config",
     updateQuickConnectConfig,
     true,
+    true,
   ),
   route("SearchQuickConnects", "POST", "/search-quick-connects", searchQuickConnects),
   route("ListTagsForResource", "GET", "/tags/{resourceArn}", listTagsForResource),
-  route("TagResource", "POST", "/tags/{resourceArn}", tagResource, true),
-  route("UntagResource", "DELETE", "/tags/{resourceArn}", untagResource, true),
+  route("TagResource", "POST", "/tags/{resourceArn}", tagResource, true, true),
+  route("UntagResource", "DELETE", "/tags/{resourceArn}", untagResource, true, true),
   route("ListUsers", "GET", "/users-summary/{InstanceId}", listUsers),
   route("DescribeUser", "GET", "/users/{InstanceId}/{UserId}", describeUser),
   route("ListQueues", "GET", "/queues-summary/{InstanceId}", listQueues),
@@ -559,12 +618,14 @@ export const ROUTES: readonly Route[] = [
     "/queues/{InstanceId}/{QueueId}/associate-quick-connects",
     associateQueueQuickConnects,
     true,
+    true,
   ),
   route(
     "DisassociateQueueQuickConnects",
     "POST",
     "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects",
     disassociateQueueQuickConnects,
+    true,
     true,
   ),
   route("DescribeInstance", "GET", "/instance/{InstanceId}", describeInstance),
@@ -580,9 +641,18 @@ export interface Match {
  * Matches method and raw (still percent-encoded) path. Each raw segment is
  * decoded on its own, so an encoded `/` (`%2F`, e.g. in a tag ARN or an agent
  * queue ID) stays inside its label.
+ *
+ * Empty segments are kept, not collapsed: `/quick-connects//ID` has three
+ * segments and a trailing slash adds an empty last one, so neither is served
+ * as another operation. A label never matches an empty segment (Smithy labels
+ * must be non-empty; the SDK refuses to send one), so such a path matches no
+ * route and the server answers 404 UnknownOperationException, as a Smithy
+ * server router does for a URI that fits no operation. Our choice: the real
+ * service's answer to an empty label is unverified.
  */
 export function matchRoute(method: string, rawPath: string): Match | undefined {
-  const raw = rawPath.split("/").filter(Boolean);
+  if (!rawPath.startsWith("/")) return undefined;
+  const raw = rawPath.split("/").slice(1);
   for (const r of ROUTES) {
     if (r.method !== method || r.segments.length !== raw.length) continue;
     const labels: Record<string, string> = {};
@@ -590,12 +660,18 @@ export function matchRoute(method: string, rawPath: string): Match | undefined {
     for (const [i, seg] of r.segments.entries()) {
       const actual = raw[i] ?? "";
       if (seg.startsWith("{")) {
+        let value: string;
         try {
-          labels[seg.slice(1, -1)] = decodeURIComponent(actual);
+          value = decodeURIComponent(actual);
         } catch {
           ok = false;
           break;
         }
+        if (value === "") {
+          ok = false;
+          break;
+        }
+        labels[seg.slice(1, -1)] = value;
       } else if (seg !== actual) {
         ok = false;
         break;

@@ -7,6 +7,9 @@
  * - STARTS_WITH and CONTAINS ignore case; EXACT is case-sensitive, consistent
  *   with the case-sensitive name uniqueness of the emulator.
  * - `resourceID` matches the quick connect ID or its ARN.
+ *
+ * An explicit JSON null anywhere in these structures counts as the member
+ * being absent, as for top-level members.
  */
 import { invalidParameter } from "./errors.ts";
 import type { QuickConnectRec } from "./state.ts";
@@ -22,6 +25,9 @@ function list(value: unknown, member: string): unknown[] {
   return value;
 }
 
+/** Present = neither absent nor an explicit JSON null. */
+const present = (v: unknown): boolean => v !== undefined && v !== null;
+
 function str(obj: Json, member: string, path: string): string {
   const v = obj[member];
   if (typeof v !== "string") throw invalidParameter(`${path}.${member} is required`);
@@ -30,10 +36,10 @@ function str(obj: Json, member: string, path: string): string {
 
 /** Compiles `SearchCriteria`; an absent criteria matches everything. */
 export function compileCriteria(value: unknown, path = "SearchCriteria"): Predicate {
-  if (value === undefined || value === null) return () => true;
+  if (!present(value)) return () => true;
   const node = asObject(value, path);
   const parts: Predicate[] = [];
-  if (node.StringCondition !== undefined) {
+  if (present(node.StringCondition)) {
     const sc = asObject(node.StringCondition, `${path}.StringCondition`);
     const field = str(sc, "FieldName", `${path}.StringCondition`);
     const want = str(sc, "Value", `${path}.StringCondition`);
@@ -55,13 +61,13 @@ export function compileCriteria(value: unknown, path = "SearchCriteria"): Predic
       return values.some((v) => compareString(v, want, cmp));
     });
   }
-  if (node.AndConditions !== undefined) {
+  if (present(node.AndConditions)) {
     const subs = list(node.AndConditions, `${path}.AndConditions`).map((c, i) =>
       compileCriteria(c, `${path}.AndConditions[${i}]`)
     );
     parts.push((qc) => subs.every((p) => p(qc)));
   }
-  if (node.OrConditions !== undefined) {
+  if (present(node.OrConditions)) {
     const subs = list(node.OrConditions, `${path}.OrConditions`).map((c, i) =>
       compileCriteria(c, `${path}.OrConditions[${i}]`)
     );
@@ -80,7 +86,7 @@ function compareString(actual: string, want: string, cmp: string): boolean {
 function tagCondition(value: unknown, path: string): Predicate {
   const c = asObject(value, path);
   const key = str(c, "TagKey", path);
-  const want = c.TagValue;
+  const want = present(c.TagValue) ? c.TagValue : undefined;
   if (want !== undefined && typeof want !== "string") {
     throw invalidParameter(`${path}.TagValue must be a string`);
   }
@@ -90,21 +96,21 @@ function tagCondition(value: unknown, path: string): Predicate {
 
 /** Compiles `SearchFilter` (only `TagFilter` exists); absent = match all. */
 export function compileFilter(value: unknown): Predicate {
-  if (value === undefined || value === null) return () => true;
+  if (!present(value)) return () => true;
   const filter = asObject(value, "SearchFilter");
-  if (filter.TagFilter === undefined || filter.TagFilter === null) return () => true;
+  if (!present(filter.TagFilter)) return () => true;
   const tf = asObject(filter.TagFilter, "SearchFilter.TagFilter");
   const parts: Predicate[] = [];
-  if (tf.TagCondition !== undefined) {
+  if (present(tf.TagCondition)) {
     parts.push(tagCondition(tf.TagCondition, "SearchFilter.TagFilter.TagCondition"));
   }
-  if (tf.AndConditions !== undefined) {
+  if (present(tf.AndConditions)) {
     const subs = list(tf.AndConditions, "AndConditions").map((c, i) =>
       tagCondition(c, `SearchFilter.TagFilter.AndConditions[${i}]`)
     );
     parts.push((qc) => subs.every((p) => p(qc)));
   }
-  if (tf.OrConditions !== undefined) {
+  if (present(tf.OrConditions)) {
     // An OR of ANDs: the outer list is OR-ed, each inner list AND-ed.
     const groups = list(tf.OrConditions, "OrConditions").map((g, i) =>
       list(g, `OrConditions[${i}]`).map((c, j) =>

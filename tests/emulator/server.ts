@@ -16,7 +16,7 @@ import { type FaultInput, FaultRegistry, FaultSchema } from "./faults.ts";
 import type { Fixture, FixtureInput } from "./fixture.ts";
 import { loadFixture } from "./fixture.ts";
 import { Throttler } from "./quotas.ts";
-import { type Call, matchRoute } from "./routes.ts";
+import { type Call, matchRoute, UNIT } from "./routes.ts";
 import { checkSigV4 } from "./sigv4.ts";
 import { EmulatorState } from "./state.ts";
 import type { Json } from "./validate.ts";
@@ -75,6 +75,12 @@ function sendJson(
     ...extra,
   });
   res.end(text);
+}
+
+/** A `smithy.api#Unit` output: 200 with no body and no Content-Type (restJson1). */
+function sendEmpty(res: http.ServerResponse): void {
+  res.writeHead(200, { "Content-Length": "0", "x-amzn-RequestId": crypto.randomUUID() });
+  res.end();
 }
 
 function sendError(res: http.ServerResponse, err: ApiError): void {
@@ -217,7 +223,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       };
       const out = match.route.handler(call);
       if (reset) return void req.socket.destroy();
-      sendJson(res, 200, out);
+      if (out === UNIT) sendEmpty(res);
+      else sendJson(res, 200, out);
     } catch (e) {
       // A lost response is lost whether or not the call succeeded.
       if (reset) return void req.socket.destroy();
@@ -227,7 +234,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    // Prefixed rather than resolved against a base: a path starting with `//`
+    // must stay a path, not become a protocol-relative URL naming a host.
+    const target = req.url ?? "/";
+    const url = new URL(`http://127.0.0.1${target.startsWith("/") ? "" : "/"}${target}`);
     const work = url.pathname.startsWith("/__emulator/")
       ? handleControl(req, res, url)
       : handleAws(req, res, url);

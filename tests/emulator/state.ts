@@ -24,14 +24,20 @@ export const DEFAULT_QUICK_CONNECT_QUOTA = 100;
 /** Epoch seconds as a double, the restJson1 timestamp format. */
 export const nowSeconds = (): number => Date.now() / 1000;
 
-export interface UserRec {
+/** A resource the tag operations can address: its ARN and its own tags. */
+export interface Tagged {
+  arn: string;
+  tags: Record<string, string>;
+}
+
+export interface UserRec extends Tagged {
   id: string;
   arn: string;
   username: string;
   lastModified: number;
 }
 
-export interface QueueRec {
+export interface QueueRec extends Tagged {
   id: string;
   arn: string;
   /** Absent for AGENT queues (see the module comment). */
@@ -42,7 +48,7 @@ export interface QueueRec {
   lastModified: number;
 }
 
-export interface FlowRec {
+export interface FlowRec extends Tagged {
   id: string;
   arn: string;
   name: string;
@@ -51,7 +57,7 @@ export interface FlowRec {
   status: "PUBLISHED" | "SAVED";
 }
 
-export interface QuickConnectRec {
+export interface QuickConnectRec extends Tagged {
   id: string;
   arn: string;
   name: string;
@@ -62,7 +68,7 @@ export interface QuickConnectRec {
   lastModifiedRegion: string;
 }
 
-export interface InstanceRec {
+export interface InstanceRec extends Tagged {
   id: string;
   arn: string;
   alias: string;
@@ -124,6 +130,7 @@ export class EmulatorState {
         accountId: fi.AccountId,
         quickConnectQuota: fi.QuickConnectQuota ?? DEFAULT_QUICK_CONNECT_QUOTA,
         createdTime: now,
+        tags: {},
         users: new Map(),
         queues: new Map(),
         flows: new Map(),
@@ -142,6 +149,7 @@ export class EmulatorState {
           id: uid,
           arn: `${inst.arn}/agent/${uid}`,
           username: u.Username,
+          tags: {},
           lastModified: now,
         });
         const qid = agentQueueId(uid);
@@ -149,6 +157,7 @@ export class EmulatorState {
           id: qid,
           arn: `${inst.arn}/queue/${qid}`,
           type: "AGENT",
+          tags: {},
           quickConnectIds: new Set(),
           lastModified: now,
         });
@@ -161,6 +170,7 @@ export class EmulatorState {
           arn: `${inst.arn}/queue/${qid}`,
           name: q.Name,
           type: "STANDARD",
+          tags: {},
           quickConnectIds: new Set(),
           lastModified: now,
         });
@@ -175,6 +185,7 @@ export class EmulatorState {
           type: f.ContactFlowType,
           state: f.ContactFlowState ?? "ACTIVE",
           status: f.ContactFlowStatus ?? "PUBLISHED",
+          tags: {},
         });
       }
       for (const qc of fi.QuickConnects) {
@@ -215,7 +226,12 @@ export class EmulatorState {
     return state;
   }
 
-  /** The state in the seed fixture format, with every generated ID filled in. */
+  /**
+   * The state in the seed fixture format, with every generated ID filled in.
+   * Only quick connect tags are written: the fixture format has no Tags on
+   * instances, users, queues or flows, so tags set on those through
+   * TagResource live only as long as the emulator (and are not seeded either).
+   */
   toFixture(): Fixture {
     return {
       Instances: [...this.instances.values()].map((inst) => {

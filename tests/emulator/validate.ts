@@ -65,23 +65,42 @@ export function reqString(
   return v;
 }
 
-/** Parses the `maxResults` query value (or `MaxResults` body value). */
-export function maxResults(
-  raw: unknown,
+function intRange(n: number, max: number, member: string): number {
+  if (n < 1) throw violation(member, n, "Member must have value greater than or equal to 1");
+  if (n > max) throw violation(member, n, `Member must have value less than or equal to ${max}`);
+  return n;
+}
+
+/**
+ * Parses the `maxResults` query value. Query values are strings on the wire,
+ * so only here is a string parsed as an integer.
+ */
+export function queryMaxResults(
+  raw: string | null | undefined,
   max: number,
   fallback: number,
   member = "maxResults",
 ): number {
   if (raw === undefined || raw === null) return fallback;
-  const n = typeof raw === "number"
-    ? raw
-    : typeof raw === "string" && /^-?\d+$/.test(raw)
-    ? Number(raw)
-    : NaN;
-  if (!Number.isInteger(n)) throw serialization(`${member} must be an integer`);
-  if (n < 1) throw violation(member, n, "Member must have value greater than or equal to 1");
-  if (n > max) throw violation(member, n, `Member must have value less than or equal to ${max}`);
-  return n;
+  if (!/^-?\d+$/.test(raw)) throw serialization(`${member} must be an integer`);
+  return intRange(Number(raw), max, member);
+}
+
+/**
+ * Checks a `MaxResults` JSON body member: it must be a JSON number holding an
+ * integer. A string (even `"5"`) is a wrongly typed member: SerializationException.
+ */
+export function bodyMaxResults(
+  raw: unknown,
+  max: number,
+  fallback: number,
+  member = "MaxResults",
+): number {
+  if (raw === undefined || raw === null) return fallback;
+  if (typeof raw !== "number" || !Number.isInteger(raw)) {
+    throw serialization(`${member} must be an integer`);
+  }
+  return intRange(raw, max, member);
 }
 
 /** Repeated query values that must each be in `allowed`, at most `maxItems` of them. */
@@ -146,7 +165,11 @@ export function tagKeyList(values: string[]): string[] {
   return values.map((k) => tagKey(k, "tagKeys"));
 }
 
-/** QuickConnectIds of associate/disassociate: 1–50 strings. */
+/**
+ * QuickConnectIds of associate/disassociate: 1–50 strings. QuickConnectId has
+ * no length constraint, so `""` is a valid member; the caller answers
+ * ResourceNotFoundException for it like for any unknown ID.
+ */
 export function quickConnectIds(value: unknown): string[] {
   if (!Array.isArray(value)) {
     if (value === undefined || value === null) {
@@ -158,9 +181,7 @@ export function quickConnectIds(value: unknown): string[] {
     throw violation("quickConnectIds", value, "Member must have length between 1 and 50");
   }
   for (const v of value) {
-    if (typeof v !== "string" || v.length === 0) {
-      throw serialization("QuickConnectIds must hold non-empty strings");
-    }
+    if (typeof v !== "string") throw serialization("QuickConnectIds must hold strings");
   }
   return value as string[];
 }
