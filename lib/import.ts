@@ -186,7 +186,9 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
       interrupted = true;
     } else if (err instanceof FatalAwsError || isFatalForRun(err)) {
       fatal = err instanceof FatalAwsError ? err : toFatal(err, ctx);
-      log.error(`${esc(fatal.message)}; ${esc(fatal.hint ?? "see the log file for details")}`);
+      // Two lines, as export: the cause, then what to do about it.
+      log.error(esc(fatal.message));
+      log.error(`What to do: ${esc(fatal.hint ?? "see the log file for details")}`);
     } else {
       unexpected = err;
       log.error(

@@ -173,7 +173,7 @@ Deno.test("import.ts: a full run with --report and --verify, then a re-run that 
   assert.deepEqual(emu.state(), before);
 });
 
-Deno.test("import.ts: no credentials is exit 3 with one ERROR line saying what to do", async () => {
+Deno.test("import.ts: no credentials is exit 3 with the cause and what to do (two ERROR lines, as export)", async () => {
   await using emu = await startEmulator({ seed: SEED, quotas: false });
   const dir = await workdir(2);
   const r = await importCli(
@@ -183,8 +183,9 @@ Deno.test("import.ts: no credentials is exit 3 with one ERROR line saying what t
   );
   assert.equal(r.code, 3, r.stderr);
   const errors = r.stderr.split("\n").filter((l) => l.includes(" - ERROR - "));
-  assert.equal(errors.length, 1, r.stderr);
-  assert.match(errors[0] ?? "", /No AWS credentials were found; set AWS_PROFILE or pass --profile/);
+  assert.equal(errors.length, 2, r.stderr);
+  assert.match(errors[0] ?? "", / - ERROR - No AWS credentials were found$/);
+  assert.match(errors[1] ?? "", / - ERROR - What to do: set AWS_PROFILE or pass --profile/);
   assert.deepEqual(emu.calls(), {});
 });
 

@@ -233,8 +233,9 @@ Deno.test("fatal: unknown instance and denied listing are exit 3 with cause and 
   const r = await runImport(run.ctx, { exportFile: file, reportFile: `${dir}/r.json` });
   assert.equal(r.exitCode, 3);
   const errors = run.lines.filter((l) => l.includes(" - ERROR - "));
-  assert.equal(errors.length, 1);
-  assert.match(errors[0] ?? "", /was not found in us-east-1; check --instance-id/);
+  assert.equal(errors.length, 2);
+  assert.match(errors[0] ?? "", /was not found in us-east-1$/);
+  assert.match(errors[1] ?? "", / - ERROR - What to do: check --instance-id/);
   const report = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
   assert.equal(report.ExitCode, 3);
   assert.match(report.Items[0].Error, /^Not attempted: /);
