@@ -1,0 +1,26 @@
+/**
+ * The IAM actions each command calls: the least-privilege policies in the README are
+ * these lists, and tests/iam_test.ts runs both commands with every other action denied.
+ */
+
+/** Export is read only. ListTagsForResource is not needed: Search and Describe carry tags. */
+export const EXPORT_ACTIONS: readonly string[] = [
+  "connect:SearchQuickConnects",
+  "connect:ListQuickConnects",
+  "connect:DescribeQuickConnect",
+  "connect:ListUsers",
+  "connect:ListQueues",
+  "connect:ListContactFlows",
+  "connect:ListQueueQuickConnects",
+];
+
+/** Import reads the target like export does, then writes. */
+export const IMPORT_ACTIONS: readonly string[] = [
+  ...EXPORT_ACTIONS,
+  "connect:CreateQuickConnect",
+  "connect:UpdateQuickConnectName",
+  "connect:UpdateQuickConnectConfig",
+  "connect:TagResource",
+  "connect:UntagResource",
+  "connect:AssociateQueueQuickConnects",
+];

@@ -1,0 +1,124 @@
+/**
+ * The README's least-privilege policies are exactly lib/iam.ts, and they are enough: both
+ * commands run to exit 0 on the emulator with every other Connect action denied.
+ */
+import assert from "node:assert/strict";
+import { TagResourceCommand } from "@aws-sdk/client-connect";
+import { createConnectClient } from "../lib/aws.ts";
+import { buildContext, type RunContext } from "../lib/context.ts";
+import { runExport } from "../lib/export.ts";
+import { EXPORT_ACTIONS, IMPORT_ACTIONS } from "../lib/iam.ts";
+import { runImport } from "../lib/import.ts";
+import { RateLimiter } from "../lib/limiter.ts";
+import { MigrationRetryStrategy } from "../lib/retry.ts";
+import { type Emulator, startEmulator } from "./emulator/testing.ts";
+
+const OPERATIONS = [
+  "ListQuickConnects",
+  "DescribeQuickConnect",
+  "SearchQuickConnects",
+  "CreateQuickConnect",
+  "UpdateQuickConnectName",
+  "UpdateQuickConnectConfig",
+  "DeleteQuickConnect",
+  "ListTagsForResource",
+  "TagResource",
+  "UntagResource",
+  "ListUsers",
+  "DescribeUser",
+  "ListQueues",
+  "ListContactFlows",
+  "ListQueueQuickConnects",
+  "AssociateQueueQuickConnects",
+  "DisassociateQueueQuickConnects",
+  "DescribeInstance",
+  "ListInstances",
+];
+
+function denyAllBut(emu: Emulator, allowed: readonly string[]): void {
+  for (const op of OPERATIONS) {
+    if (!allowed.includes(`connect:${op}`)) {
+      emu.addFault({ Operation: op, Error: "AccessDeniedException", Count: -1 });
+    }
+  }
+}
+
+function policyActions(readme: string, heading: string): string[] {
+  const at = readme.indexOf(heading);
+  assert.ok(at >= 0, `README has "${heading}"`);
+  const block = /```json\n([\s\S]*?)\n```/.exec(readme.slice(at))?.[1] ?? "";
+  return JSON.parse(block).Statement[0].Action;
+}
+
+async function context(emu: Emulator, instanceId: string, dir: string): Promise<RunContext> {
+  return await buildContext({ "instance-id": instanceId }, {
+    env: { AWS_REGION: "us-east-1" },
+    defaultLogFile: `${dir}/run.log`,
+    console: null,
+    client: createConnectClient({
+      region: "us-east-1",
+      endpoint: emu.url,
+      credentials: () => Promise.resolve({ accessKeyId: "AKIDTEST", secretAccessKey: "s" }),
+      retryStrategy: new MigrationRetryStrategy({ delay: () => 0 }),
+      limiter: new RateLimiter({ disabled: true }),
+    }),
+  });
+}
+
+Deno.test("the README's IAM policies are exactly the actions the commands need", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  assert.deepEqual(
+    policyActions(readme, "**Export (read only)**").sort(),
+    [...EXPORT_ACTIONS].sort(),
+  );
+  assert.deepEqual(policyActions(readme, "**Import**").sort(), [...IMPORT_ACTIONS].sort());
+});
+
+Deno.test("export and import (with updates and queue links) succeed under least privilege", async () => {
+  await using emu = await startEmulator({ seed: "tests/fixtures/sample_seed.json", quotas: false });
+  const state = emu.state();
+  const source = state.Instances.find((i) => i.Alias === "source-demo");
+  const target = state.Instances.find((i) => i.Alias === "target-demo");
+  assert.ok(source?.Id && target?.Id);
+  const dir = await Deno.makeTempDir();
+
+  // Make an existing target quick connect differ, so the import has to update it.
+  const existing = target.QuickConnects[0];
+  assert.ok(existing?.QuickConnectId);
+  await createConnectClient({
+    region: "us-east-1",
+    endpoint: emu.url,
+    credentials: () => Promise.resolve({ accessKeyId: "AKIDTEST", secretAccessKey: "s" }),
+  }).send(
+    new TagResourceCommand({
+      resourceArn:
+        `arn:aws:connect:us-east-1:${target.AccountId}:instance/${target.Id}/transfer-destination/${existing.QuickConnectId}`,
+      tags: { Stale: "yes" },
+    }),
+  );
+
+  denyAllBut(emu, EXPORT_ACTIONS);
+  const exp = await runExport(await context(emu, source.Id, dir), { output: `${dir}/e.json` });
+  assert.equal(exp.exitCode, 0);
+  assert.equal(exp.readMode, "search");
+  assert.equal(exp.file.SuccessfulExports, source.QuickConnects.length);
+  assert.deepEqual(emu.faulted(), {}, "export called nothing outside its policy");
+
+  emu.clearFaults();
+  denyAllBut(emu, IMPORT_ACTIONS);
+  emu.resetCalls();
+  const imp = await runImport(await context(emu, target.Id, dir), {
+    exportFile: `${dir}/e.json`,
+    onConflict: "update",
+    verify: true,
+  });
+  assert.equal(imp.exitCode, 0);
+  assert.deepEqual(emu.faulted(), {}, "import called nothing outside its policy");
+  const s = imp.report?.Summary;
+  assert.ok(s && s.Created > 0 && s.Updated >= 1 && s.Failed === 0, JSON.stringify(s));
+  assert.ok((imp.report?.Associations.Added ?? 0) > 0);
+  const calls = emu.calls();
+  for (const op of ["CreateQuickConnect", "UntagResource", "AssociateQueueQuickConnects"]) {
+    assert.ok((calls[op] ?? 0) > 0, `import exercised ${op}`);
+  }
+});
