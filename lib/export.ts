@@ -25,7 +25,7 @@ import {
   type FailedExport,
   FORMAT_VERSION,
   isoTimestamp,
-  writeJsonAtomic,
+  writeExportFile,
 } from "./export_file.ts";
 import {
   describeQuickConnect,
@@ -398,7 +398,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     FailedQuickConnects: failed,
   };
   try {
-    await writeJsonAtomic(output, file);
+    await writeExportFile(output, file);
   } catch (err) {
     throw new UsageError(`Cannot write export file "${output}": ${describeError(err)}`);
   }

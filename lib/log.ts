@@ -11,8 +11,6 @@ export interface Logger {
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;
-  /** Every line written so far (tests and reports read it). */
-  readonly lines: readonly string[];
   close(): void;
 }
 
@@ -72,12 +70,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const file = options.file
     ? Deno.openSync(options.file, { append: true, create: true, write: true })
     : undefined;
-  const lines: string[] = [];
   const write = (level: Level, message: string) => {
     if (level === "DEBUG" && !options.verbose) return;
     // Messages are single lines by construction; any newline left in one is escaped.
     const line = formatLine(level, message.includes("\n") ? esc(message) : message, now());
-    lines.push(line);
     sink?.(line);
     file?.writeSync(encoder.encode(line + "\n"));
   };
@@ -86,7 +82,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     info: (m) => write("INFO", m),
     warning: (m) => write("WARNING", m),
     error: (m) => write("ERROR", m),
-    lines,
     close: () => file?.close(),
   };
 }

@@ -13,7 +13,7 @@
 // deno-lint-ignore-file no-console
 import { parseArgs } from "node:util";
 import config from "../deno.json" with { type: "json" };
-import { type Entrypoint, ENTRYPOINT_FILES, PERMISSIONS } from "./permissions.ts";
+import { type Entrypoint, ENTRYPOINT_FILES, PERMISSIONS, RUNTIME_FLAGS } from "./permissions.ts";
 
 export const TARGETS = [
   "x86_64-unknown-linux-gnu",
@@ -59,6 +59,7 @@ export function planBuilds(targets: readonly Target[] = TARGETS): Build[] {
           "compile",
           "--frozen",
           "--no-prompt",
+          ...RUNTIME_FLAGS,
           ...PERMISSIONS[entry],
           "--target",
           target,

@@ -48,6 +48,13 @@ const COMMON: readonly string[] = [
   `--allow-net=${NET_HOSTS.join(",")}`,
 ];
 
+/**
+ * Runtime flags baked in with the permissions. A 2 MB young generation (V8's default grows
+ * to 16 MB and more) keeps a 10,000-item export or import well below 150 MB of peak RSS,
+ * at no measurable cost in time (scripts/bench.ts measures both).
+ */
+export const RUNTIME_FLAGS: readonly string[] = ["--v8-flags=--max-semi-space-size=2"];
+
 export type Entrypoint = "export" | "import";
 
 /** Permission flags per entrypoint, in the order they appear in deno.json tasks. */
@@ -75,5 +82,5 @@ export function denoRunArgs(
   const file = root
     ? `${root.replace(/\/$/, "")}/${ENTRYPOINT_FILES[entry]}`
     : ENTRYPOINT_FILES[entry];
-  return ["run", "--no-prompt", ...PERMISSIONS[entry], file, ...args];
+  return ["run", "--no-prompt", ...RUNTIME_FLAGS, ...PERMISSIONS[entry], file, ...args];
 }

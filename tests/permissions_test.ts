@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import config from "../deno.json" with { type: "json" };
-import { denoRunArgs, type Entrypoint, NET_HOSTS, PERMISSIONS } from "../scripts/permissions.ts";
+import {
+  denoRunArgs,
+  type Entrypoint,
+  NET_HOSTS,
+  PERMISSIONS,
+  RUNTIME_FLAGS,
+} from "../scripts/permissions.ts";
 import { BINARY_NAMES, planBuilds, TARGETS } from "../scripts/compile.ts";
 import { tagMatches } from "../scripts/version_check.ts";
 
@@ -64,6 +70,9 @@ Deno.test("deno.json export and import tasks use exactly the permissions of scri
     assert.deepEqual(words.slice(0, 2), ["deno", "run"], task);
     assert.equal(words.at(-1), `${entry}.ts`, task);
     assert.deepEqual(words.filter(isPermissionFlag), [...PERMISSIONS[entry]], `task "${entry}"`);
+    for (const flag of RUNTIME_FLAGS) {
+      assert.ok(words.includes(flag), `task "${entry}" has ${flag}`);
+    }
   }
 });
 
@@ -92,6 +101,7 @@ Deno.test("compile --dry-run builds both binaries for every target with the bake
     assert.ok((TARGETS as readonly string[]).includes(target), target);
     assert.deepEqual(words.filter(isPermissionFlag), [...PERMISSIONS[entry]], words.join(" "));
     assert.ok(words.includes("--frozen"), "lock file is enforced");
+    for (const flag of RUNTIME_FLAGS) assert.ok(words.includes(flag), `baked ${flag}`);
     const exe = target.includes("windows") ? ".exe" : "";
     assert.equal(output, `dist/${BINARY_NAMES[entry]}-${config.version}-${target}${exe}`);
     seen.add(`${entry}/${target}`);
