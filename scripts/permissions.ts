@@ -49,11 +49,12 @@ const COMMON: readonly string[] = [
 ];
 
 /**
- * Runtime flags baked in with the permissions. A 2 MB young generation (V8's default grows
- * to 16 MB and more) keeps a 10,000-item export or import well below 150 MB of peak RSS,
- * at no measurable cost in time (scripts/bench.ts measures both).
+ * Runtime flags baked in with the permissions: a 2 MB young generation (V8's default grows
+ * to 16 MB and more) and V8's optimize-for-size mode. Measured at 10,000 quick connects
+ * (scripts/bench.ts): peak RSS of export 194 → 108 MB, import 218 → 135 MB, for about 5%
+ * more CPU time, which a run bound by Connect's API quotas never notices.
  */
-export const RUNTIME_FLAGS: readonly string[] = ["--v8-flags=--max-semi-space-size=2"];
+export const RUNTIME_FLAGS: readonly string[] = ["--v8-flags=--max-semi-space-size=2,--optimize-for-size"];
 
 export type Entrypoint = "export" | "import";
 
