@@ -54,7 +54,9 @@ const COMMON: readonly string[] = [
  * (scripts/bench.ts): peak RSS of export 194 → 108 MB, import 218 → 135 MB, for about 5%
  * more CPU time, which a run bound by Connect's API quotas never notices.
  */
-export const RUNTIME_FLAGS: readonly string[] = ["--v8-flags=--max-semi-space-size=2,--optimize-for-size"];
+export const RUNTIME_FLAGS: readonly string[] = [
+  "--v8-flags=--max-semi-space-size=2,--optimize-for-size",
+];
 
 export type Entrypoint = "export" | "import";
 
