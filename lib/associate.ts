@@ -60,6 +60,24 @@ export async function wantedLinks(
   return { wanted, errors };
 }
 
+/**
+ * Starts reading, in the background, the links of every target queue the file's items
+ * point to: those reads use their own quota bucket and would otherwise wait for all the
+ * creates. Failures are not lost: associate() meets them again when it asks.
+ */
+export async function prefetchLinks(run: ImportRun, items: readonly ImportItem[]): Promise<void> {
+  if (!items.some((it) => it.queues.length > 0)) return;
+  const queues = await run.target.queues();
+  const ids = new Set<string>();
+  for (const it of items) {
+    for (const src of it.queues) {
+      const r = resolveQueue(queues, run.mapping, src.Id, src.Name);
+      if (r.ok && r.value.Id) ids.add(r.value.Id);
+    }
+  }
+  run.target.prefetchAssociations([...ids]);
+}
+
 /** Adds the missing links; `counts` is updated as it goes, so an interruption keeps them. */
 export async function associate(
   run: ImportRun,

@@ -5,7 +5,7 @@
  */
 import { dirname } from "node:path";
 import { applyWrites } from "./apply.ts";
-import { associate } from "./associate.ts";
+import { associate, prefetchLinks } from "./associate.ts";
 import type { RunContext } from "./context.ts";
 import { describeError, EXIT, FatalAwsError, guidance, UsageError } from "./errors.ts";
 import {
@@ -173,6 +173,8 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     }
 
     if (valid.length > 0) {
+      // A failure here resurfaces where the links are needed, with its own handling.
+      prefetchLinks(run, valid).catch(() => {});
       log.info("Fetching existing quick connects...");
       const existing = await run.target.quickConnects(onConflict === "update");
       log.info(`Found ${existing.size} existing quick connects`);

@@ -222,15 +222,44 @@ export class Target {
    * Quick connect IDs linked to each queue. A queue whose links cannot be read is
    * returned in `failed` with the reason; the others are still usable.
    */
+  /**
+   * Queue links read ahead (prefetchAssociations), handed out once: the apply step may use
+   * them, since a link present before the run stays present; verify must read afresh.
+   */
+  #prefetched = new Map<string, Promise<Set<string>>>();
+
+  #readLinks(queueId: string): Promise<Set<string>> {
+    return readQueueQuickConnects(this.#o.client, this.#o.instanceId, queueId)
+      .then((list) => new Set(list.flatMap((s) => (s.Id ? [s.Id] : []))));
+  }
+
+  /** Starts reading these queues' links now, in the background (the associations bucket). */
+  prefetchAssociations(queueIds: readonly string[]): void {
+    const todo = queueIds.filter((id) => !this.#prefetched.has(id));
+    const pending = new Map<string, (p: Promise<Set<string>>) => void>();
+    for (const id of todo) {
+      this.#prefetched.set(id, new Promise((resolve) => pending.set(id, resolve)));
+    }
+    // The same four-at-a-time pool as a direct read; errors surface when consumed.
+    void mapPool(todo, 4, (id) => {
+      const read = this.#readLinks(id);
+      read.catch(() => {});
+      pending.get(id)?.(read);
+      return read.then(() => {}, () => {});
+    });
+  }
+
   async associations(
     queueIds: readonly string[],
+    opts: { fresh?: boolean } = {},
   ): Promise<{ links: Map<string, Set<string>>; failed: Map<string, unknown> }> {
     const links = new Map<string, Set<string>>();
     const failed = new Map<string, unknown>();
     await mapPool(queueIds, 4, async (queueId) => {
+      const ahead = opts.fresh ? undefined : this.#prefetched.get(queueId);
+      this.#prefetched.delete(queueId);
       try {
-        const list = await readQueueQuickConnects(this.#o.client, this.#o.instanceId, queueId);
-        links.set(queueId, new Set(list.flatMap((s) => s.Id ? [s.Id] : [])));
+        links.set(queueId, await (ahead ?? this.#readLinks(queueId)));
       } catch (err) {
         if ((err as Error)?.name === "InterruptedError") throw err;
         failed.set(queueId, err);

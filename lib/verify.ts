@@ -35,7 +35,9 @@ export async function verify(run: ImportRun, items: readonly ImportItem[]): Prom
     }
   }
   checkpoint(run);
-  const { links, failed } = await run.target.associations([...new Set(queueOf.values())]);
+  const { links, failed } = await run.target.associations([...new Set(queueOf.values())], {
+    fresh: true,
+  });
 
   const diffsBefore = () => result.Differences.length;
   for (const it of toCheck) {
