@@ -15,6 +15,7 @@ import type {
 } from "@smithy/types";
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-connect";
 import { RateLimiter } from "./limiter.ts";
+import { installRawCapture } from "./raw_response.ts";
 import { MigrationRetryStrategy } from "./retry.ts";
 import { TOOL_NAME, VERSION } from "./version.ts";
 
@@ -80,6 +81,7 @@ export function createConnectClient(opts: ClientOptions): ConnectClient {
     retryStrategy: opts.retryStrategy ?? new MigrationRetryStrategy(),
     customUserAgent: `${TOOL_NAME}/${VERSION}`,
   });
+  installRawCapture(client);
   const limiter = opts.limiter;
   if (limiter) {
     // After the retry middleware, so every attempt (retries included) takes a token.

@@ -6,6 +6,7 @@ import type {
   ContactFlowSummary,
   QueueSummary,
   QuickConnect,
+  QuickConnectConfig,
   QuickConnectSummary,
   UserSummary,
 } from "@aws-sdk/client-connect";
@@ -28,7 +29,7 @@ import {
   writeExportFile,
 } from "./export_file.ts";
 import {
-  describeQuickConnect,
+  describeQuickConnectWithRaw,
   readAssociations,
   readFlows,
   readQueues,
@@ -101,7 +102,32 @@ interface ReadResult {
  * `onFound` is called as soon as the instance is known to hold quick connects, so the
  * queue reads (other quota buckets) can run while the rest is fetched.
  */
-async function readWithSearch(ctx: RunContext, onFound: () => void): Promise<QuickConnect[]> {
+/**
+ * The configuration of a quick connect whose type this version does not know, as the
+ * service sent it: the SDK keeps only the members of its own model.
+ */
+type Verbatim = Map<string, unknown>;
+
+function keepVerbatim(
+  qcs: QuickConnect[],
+  raw: () => unknown,
+  pick: (r: unknown) => unknown[],
+  into: Verbatim,
+): void {
+  if (qcs.every((q) => KNOWN_TYPES.has(q.QuickConnectConfig?.QuickConnectType ?? ""))) return;
+  for (const r of pick(raw())) {
+    const rec = r as { QuickConnectId?: unknown; QuickConnectConfig?: unknown } | null;
+    if (typeof rec?.QuickConnectId === "string" && rec.QuickConnectConfig !== undefined) {
+      into.set(rec.QuickConnectId, rec.QuickConnectConfig);
+    }
+  }
+}
+
+async function readWithSearch(
+  ctx: RunContext,
+  onFound: () => void,
+  verbatim: Verbatim,
+): Promise<QuickConnect[]> {
   const out: QuickConnect[] = [];
   let token: string | undefined;
   let page = 0;
@@ -110,6 +136,12 @@ async function readWithSearch(ctx: RunContext, onFound: () => void): Promise<Qui
     ctx.logger.info(`Fetching quick connects page ${page}...`);
     const res = await searchQuickConnectsPage(ctx.client, ctx.instanceId, token);
     out.push(...res.QuickConnects);
+    keepVerbatim(
+      res.QuickConnects,
+      res.raw,
+      (r) => (r as { QuickConnects?: unknown[] } | undefined)?.QuickConnects ?? [],
+      verbatim,
+    );
     if (out.length > 0) onFound();
     ctx.logger.info(`Retrieved ${res.QuickConnects.length} quick connects from page ${page}`);
     token = res.NextToken;
@@ -117,7 +149,11 @@ async function readWithSearch(ctx: RunContext, onFound: () => void): Promise<Qui
   return out;
 }
 
-async function readWithDescribe(ctx: RunContext, onFound: () => void): Promise<ReadResult> {
+async function readWithDescribe(
+  ctx: RunContext,
+  onFound: () => void,
+  verbatim: Verbatim,
+): Promise<ReadResult> {
   ctx.logger.info("Fetching quick connects page 1...");
   let summaries: QuickConnectSummary[];
   try {
@@ -130,7 +166,14 @@ async function readWithDescribe(ctx: RunContext, onFound: () => void): Promise<R
   const failed: FailedExport[] = [];
   const described = await mapPool(summaries, 4, async (s) => {
     try {
-      return await describeQuickConnect(ctx.client, ctx.instanceId, s.Id ?? "");
+      const d = await describeQuickConnectWithRaw(ctx.client, ctx.instanceId, s.Id ?? "");
+      keepVerbatim(
+        [d.quickConnect],
+        d.raw,
+        (r) => [(r as { QuickConnect?: unknown } | undefined)?.QuickConnect],
+        verbatim,
+      );
+      return d.quickConnect;
     } catch (err) {
       ctx.logger.warning(
         `Could not fetch quick connect ${esc(s.Id)} (${esc(s.Name)}): ${esc(describeError(err))}`,
@@ -150,10 +193,15 @@ async function readQuickConnects(
   ctx: RunContext,
   noSearch: boolean,
   onFound: () => void,
+  verbatim: Verbatim,
 ): Promise<ReadResult> {
   if (!noSearch) {
     try {
-      return { quickConnects: await readWithSearch(ctx, onFound), failed: [], mode: "search" };
+      return {
+        quickConnects: await readWithSearch(ctx, onFound, verbatim),
+        failed: [],
+        mode: "search",
+      };
     } catch (err) {
       if (!isAccessDenied(err) && (err as { name?: string }).name !== "UnknownOperationException") {
         throw fatal(ctx, err, "connect:SearchQuickConnects", "fetching quick connects");
@@ -165,7 +213,8 @@ async function readQuickConnects(
       );
     }
   }
-  return await readWithDescribe(ctx, onFound);
+  verbatim.clear();
+  return await readWithDescribe(ctx, onFound, verbatim);
 }
 
 /** A lookup list the export can live without: a denied list costs names, not the export. */
@@ -211,13 +260,14 @@ async function readLinks(ctx: RunContext): Promise<QueueLinks> {
   return { queues, links: read?.[0] };
 }
 
-function toExported(q: QuickConnect): ExportedQuickConnect {
+function toExported(q: QuickConnect, verbatim: Verbatim): ExportedQuickConnect {
   return {
     QuickConnectId: q.QuickConnectId ?? "",
     QuickConnectARN: q.QuickConnectARN,
     Name: q.Name ?? "",
     Description: q.Description,
-    QuickConnectConfig: q.QuickConnectConfig ?? { QuickConnectType: undefined },
+    QuickConnectConfig: (verbatim.get(q.QuickConnectId ?? "") as QuickConnectConfig | undefined) ??
+      q.QuickConnectConfig ?? { QuickConnectType: undefined },
     LastModifiedTime: q.LastModifiedTime ? isoTimestamp(q.LastModifiedTime) : undefined,
     LastModifiedRegion: q.LastModifiedRegion,
   };
@@ -296,7 +346,8 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     linksRead ??= readLinks(ctx);
     linksRead.catch(() => {});
   };
-  const read = await readQuickConnects(ctx, opts.noSearch ?? false, startLinks);
+  const verbatim: Verbatim = new Map();
+  const read = await readQuickConnects(ctx, opts.noSearch ?? false, startLinks, verbatim);
   const failed = [...read.failed];
   const whole: QuickConnect[] = [];
   for (const q of read.quickConnects) {
@@ -367,7 +418,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
       );
     }
     const item: ExportedItem = {
-      QuickConnect: toExported(q),
+      QuickConnect: toExported(q, verbatim),
       Tags: { ...(q.Tags ?? {}) },
       ExportTimestamp: timestamp,
       References: references(q, lookups, (m) => logger.warning(m)),

@@ -19,6 +19,7 @@ import {
   type UserSummary,
 } from "@aws-sdk/client-connect";
 import { mapPool } from "./pool.ts";
+import { rawJson } from "./raw_response.ts";
 
 export async function readUsers(client: ConnectClient, instanceId: string): Promise<UserSummary[]> {
   const out: UserSummary[] = [];
@@ -73,7 +74,7 @@ export async function searchQuickConnectsPage(
   client: ConnectClient,
   instanceId: string,
   nextToken?: string,
-): Promise<{ QuickConnects: QuickConnect[]; NextToken?: string }> {
+): Promise<{ QuickConnects: QuickConnect[]; NextToken?: string; raw: () => unknown }> {
   const res = await client.send(
     new SearchQuickConnectsCommand({
       InstanceId: instanceId,
@@ -81,7 +82,11 @@ export async function searchQuickConnectsPage(
       NextToken: nextToken,
     }),
   );
-  return { QuickConnects: res.QuickConnects ?? [], NextToken: res.NextToken };
+  return {
+    QuickConnects: res.QuickConnects ?? [],
+    NextToken: res.NextToken,
+    raw: () => rawJson(res),
+  };
 }
 
 /** Every quick connect, whole, page by page. */
@@ -102,13 +107,22 @@ export async function describeQuickConnect(
   instanceId: string,
   quickConnectId: string,
 ): Promise<QuickConnect> {
+  return (await describeQuickConnectWithRaw(client, instanceId, quickConnectId)).quickConnect;
+}
+
+/** DescribeQuickConnect, plus the response's raw JSON (see lib/raw_response.ts). */
+export async function describeQuickConnectWithRaw(
+  client: ConnectClient,
+  instanceId: string,
+  quickConnectId: string,
+): Promise<{ quickConnect: QuickConnect; raw: () => unknown }> {
   const out = await client.send(
     new DescribeQuickConnectCommand({ InstanceId: instanceId, QuickConnectId: quickConnectId }),
   );
   if (!out.QuickConnect) {
     throw new Error(`DescribeQuickConnect returned no quick connect for ${quickConnectId}`);
   }
-  return out.QuickConnect;
+  return { quickConnect: out.QuickConnect, raw: () => rawJson(out) };
 }
 
 export async function readQueueQuickConnects(

@@ -269,3 +269,31 @@ Deno.test("runExport() refuses to overwrite an existing file without force, befo
   assert.notEqual(await Deno.readTextFile(`${run.dir}/out.json`), "keep me");
   run.ctx.logger.close();
 });
+
+Deno.test("runExport() keeps a quick connect of a type it does not know, verbatim, with a warning", async () => {
+  const inst = instanceFixture({ quickConnects: 2 });
+  await using emu = await startEmulator({ seed: { Instances: [inst] }, quotas: false });
+  const future = {
+    QuickConnectType: "HOLOGRAM",
+    HologramConfig: { ProjectorId: "p-1", Brightness: 3 },
+  };
+  emu.putUnvalidatedQuickConnect(inst.Id ?? "", {
+    QuickConnectId: "f0000000-0000-4000-8000-000000000001",
+    Name: "From the future",
+    QuickConnectConfig: future,
+  });
+  const run = await context(emu, inst.Id ?? "");
+  const { result, file } = await exportOf(run);
+  assert.equal(result.exitCode, 0);
+  assert.equal(file.SuccessfulExports, 3);
+  const item = file.QuickConnects.find((i) => i.QuickConnect.Name === "From the future");
+  assert.deepEqual(item?.QuickConnect.QuickConnectConfig, future);
+  assert.deepEqual(item?.References, {});
+  assert.ok(
+    run.lines.some((l) =>
+      / - WARNING - Quick connect From the future \(f0000000-.*\) has type HOLOGRAM, unknown to this version: exported verbatim$/
+        .test(l)
+    ),
+  );
+  run.ctx.logger.close();
+});

@@ -54,6 +54,8 @@ export interface Emulator {
   state(): Fixture;
   addFault(fault: FaultInput): void;
   clearFaults(): void;
+  /** See EmulatorState.putUnvalidatedQuickConnect (in-process tests only). */
+  putUnvalidatedQuickConnect: EmulatorState["putUnvalidatedQuickConnect"];
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -278,6 +280,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     state: () => state.toFixture(),
     addFault: (f) => void faults.add(f),
     clearFaults: () => faults.clear(),
+    putUnvalidatedQuickConnect: (id, qc) => state.putUnvalidatedQuickConnect(id, qc),
     [Symbol.asyncDispose]: close,
   };
 }

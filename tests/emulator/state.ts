@@ -113,6 +113,29 @@ export function parseConnectArn(arn: string): ConnectArn | undefined {
 export class EmulatorState {
   readonly instances = new Map<string, InstanceRec>();
 
+  /**
+   * Stores a quick connect as given, without validation: how a test stands in for a
+   * quick connect type newer than this emulator (and the tool) knows, which a future
+   * Connect API would return from Describe and Search.
+   */
+  putUnvalidatedQuickConnect(
+    instanceId: string,
+    qc: { QuickConnectId: string; Name: string; Description?: string; QuickConnectConfig: unknown },
+  ): void {
+    const inst = this.instances.get(instanceId);
+    if (!inst) throw new Error(`no instance ${instanceId}`);
+    inst.quickConnects.set(qc.QuickConnectId, {
+      id: qc.QuickConnectId,
+      arn: quickConnectArn(inst, qc.QuickConnectId),
+      name: qc.Name,
+      description: qc.Description,
+      config: structuredClone(qc.QuickConnectConfig) as QuickConnectConfig,
+      tags: {},
+      lastModified: nowSeconds(),
+      lastModifiedRegion: inst.region,
+    });
+  }
+
   /** Builds state from a fixture (validated here, so raw JSON is fine). */
   static fromFixture(input: FixtureInput | Fixture | unknown): EmulatorState {
     const fixture = parseFixture(input);
