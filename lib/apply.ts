@@ -13,21 +13,16 @@ import {
 } from "@aws-sdk/client-connect";
 import {
   describeError,
-  FatalAwsError,
   guidance,
   isAccessDenied,
   isDuplicate,
+  isFatalForRun,
   isLimitExceeded,
   isThrottling,
+  toFatal,
 } from "./errors.ts";
-import {
-  checkpoint,
-  type ImportRun,
-  isFatalForRun,
-  isInterrupted,
-  outcome,
-  type PlannedWrite,
-} from "./import_run.ts";
+import { checkpoint, type ImportRun, outcome, type PlannedWrite } from "./import_run.ts";
+import { isInterrupted } from "./limiter.ts";
 import { esc } from "./log.ts";
 import { diffQuickConnect, tagChanges } from "./qc_diff.ts";
 
@@ -95,24 +90,14 @@ async function create(run: ImportRun, w: PlannedWrite): Promise<string | undefin
       return quota;
     }
     const hint = isAccessDenied(err)
-      ? `; ${guidance(err, ctxOf(run, "connect:CreateQuickConnect")).hint}`
+      ? `; ${guidance(err, { ...run, action: "connect:CreateQuickConnect" }).hint}`
       : "";
     run.logger.error(`Error creating quick connect ${name}: ${esc(reason + hint)}`);
     run.outcomes.set(item.index, outcome(item, "failed", { Error: reason + hint }));
-    if (isFatalForRun(err)) {
-      const g = guidance(err, ctxOf(run, "connect:CreateQuickConnect"));
-      throw new FatalAwsError(g.cause, g.hint, { cause: err });
-    }
+    if (isFatalForRun(err)) throw toFatal(err, run, "connect:CreateQuickConnect");
     return undefined;
   }
 }
-
-const ctxOf = (run: ImportRun, action: string) => ({
-  action,
-  instanceId: run.instanceId,
-  region: run.region,
-  endpoint: run.endpoint,
-});
 
 const INTERRUPTED_CREATE =
   "Interrupted while creating; it may or may not exist in the target now: run the same import again to settle it";
@@ -179,8 +164,7 @@ async function settle(
       }); run the same import again to settle it, it will not create a duplicate`,
     );
     if (isFatalForRun(lookupErr)) {
-      const g = guidance(lookupErr, ctxOf(run, "connect:SearchQuickConnects"));
-      throw new FatalAwsError(g.cause, g.hint, { cause: lookupErr });
+      throw toFatal(lookupErr, run, "connect:SearchQuickConnects");
     }
     return;
   }
@@ -286,9 +270,6 @@ async function update(run: ImportRun, w: PlannedWrite): Promise<void> {
       outcome(item, "failed", { TargetId: ex.id, Error: reason, Changes: parts }),
     );
     if (isInterrupted(err)) throw err;
-    if (isFatalForRun(err)) {
-      const g = guidance(err, ctxOf(run, "connect:UpdateQuickConnectConfig"));
-      throw new FatalAwsError(g.cause, g.hint, { cause: err });
-    }
+    if (isFatalForRun(err)) throw toFatal(err, run, "connect:UpdateQuickConnectConfig");
   }
 }

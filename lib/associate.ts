@@ -11,6 +11,7 @@ import { describeError } from "./errors.ts";
 import type { ImportItem } from "./import_schema.ts";
 import type { AssociationCounts } from "./import_report.ts";
 import { checkpoint, type ImportRun } from "./import_run.ts";
+import { isInterrupted } from "./limiter.ts";
 import { esc } from "./log.ts";
 import { resolveQueue } from "./resolve.ts";
 
@@ -129,7 +130,7 @@ export async function associate(
         counts.Added += batch.length;
         log.info(`Associated ${batch.length} quick connects with queue '${qname}'`);
       } catch (err) {
-        if ((err as Error)?.name === "InterruptedError") throw err;
+        if (isInterrupted(err)) throw err;
         counts.Failed += batch.length;
         const msg = `queue '${w.queue.Name ?? qid}': ${describeError(err)} (${
           batch.map((id) => w.quickConnects.get(id) ?? id).join(", ")

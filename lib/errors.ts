@@ -85,6 +85,14 @@ const NETWORK_CODES = [
   "ENETUNREACH",
 ];
 
+/** The endpoint cannot be reached at all (not one lost response). */
+function isNetworkDown(err: unknown): boolean {
+  const e = asAws(err);
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|connection refused|failed to lookup|dns error/i.test(
+    `${e.code ?? ""} ${e.message ?? ""}`,
+  );
+}
+
 function isNetwork(err: unknown): boolean {
   const e = asAws(err);
   const text = `${e.name ?? ""} ${e.code ?? ""} ${e.message ?? ""}`;
@@ -95,6 +103,42 @@ function isNetwork(err: unknown): boolean {
 export interface Guidance {
   cause: string;
   hint: string;
+}
+
+/** The instance a run talks to, for messages. */
+export interface Where {
+  instanceId: string;
+  region: string;
+  endpoint?: string;
+}
+
+/** Credential and signature failures: every further call would fail the same way. */
+const CREDENTIAL_ERRORS = new Set([
+  "CredentialsProviderError",
+  "ExpiredTokenException",
+  "ExpiredToken",
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+]);
+
+/** Errors after which every further call would fail the same way: the run stops (exit 3). */
+export function isFatalForRun(err: unknown): boolean {
+  const message = asAws(err).message ?? "";
+  return CREDENTIAL_ERRORS.has(errorName(err)) || isNetworkDown(err) ||
+    /Could not load credentials|token.*expired/i.test(message);
+}
+
+/** SearchQuickConnects refused (IAM) or not served (an endpoint without it): use List. */
+export function isSearchUnavailable(err: unknown): boolean {
+  return isAccessDenied(err) || errorName(err) === "UnknownOperationException";
+}
+
+/** A whole-run failure with its cause and what to do, `prefix` first in the message. */
+export function toFatal(err: unknown, where: Where, action: string, prefix = ""): FatalAwsError {
+  const g = guidance(err, { ...where, action });
+  return new FatalAwsError(`${prefix}${g.cause}`, g.hint, { cause: err });
 }
 
 /**
@@ -132,10 +176,7 @@ export function guidance(
         "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an EC2 instance with an instance role",
     };
   }
-  if (
-    name === "UnrecognizedClientException" || name === "InvalidClientTokenId" ||
-    name === "InvalidSignatureException" || name === "SignatureDoesNotMatch"
-  ) {
+  if (CREDENTIAL_ERRORS.has(name)) {
     return {
       cause: `AWS rejected the credentials (${name}: ${message})`,
       hint:

@@ -13,9 +13,10 @@ import type {
 import {
   describeError,
   EXIT,
-  FatalAwsError,
-  guidance,
+  type FatalAwsError,
   isAccessDenied,
+  isSearchUnavailable,
+  toFatal,
   UsageError,
 } from "./errors.ts";
 import {
@@ -83,13 +84,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** Turns a failure of a whole-run step into a FatalAwsError with a cause and a next step. */
 function fatal(ctx: RunContext, err: unknown, action: string, what: string): FatalAwsError {
-  const g = guidance(err, {
-    action,
-    instanceId: ctx.instanceId,
-    region: ctx.region,
-    endpoint: ctx.endpoint,
-  });
-  return new FatalAwsError(`AWS API error while ${what}: ${g.cause}`, g.hint, { cause: err });
+  return toFatal(err, ctx, action, `AWS API error while ${what}: `);
 }
 
 interface ReadResult {
@@ -203,7 +198,7 @@ async function readQuickConnects(
         mode: "search",
       };
     } catch (err) {
-      if (!isAccessDenied(err) && (err as { name?: string }).name !== "UnknownOperationException") {
+      if (!isSearchUnavailable(err)) {
         throw fatal(ctx, err, "connect:SearchQuickConnects", "fetching quick connects");
       }
       ctx.logger.warning(

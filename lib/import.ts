@@ -7,7 +7,14 @@ import { dirname } from "node:path";
 import { applyWrites } from "./apply.ts";
 import { associate, prefetchLinks } from "./associate.ts";
 import type { RunContext } from "./context.ts";
-import { describeError, EXIT, FatalAwsError, guidance, UsageError } from "./errors.ts";
+import {
+  describeError,
+  EXIT,
+  FatalAwsError,
+  isFatalForRun,
+  toFatal,
+  UsageError,
+} from "./errors.ts";
 import {
   type ImportItem,
   type InvalidItem,
@@ -22,13 +29,8 @@ import {
   summarize,
   writeReport,
 } from "./import_report.ts";
-import {
-  type ImportRun,
-  isFatalForRun,
-  isInterrupted,
-  type OnConflict,
-  outcome,
-} from "./import_run.ts";
+import { type ImportRun, type OnConflict, outcome } from "./import_run.ts";
+import { isInterrupted } from "./limiter.ts";
 import { esc } from "./log.ts";
 import { emptyMapping, loadMapping, type Mapping } from "./mapping.ts";
 import { planItems } from "./plan.ts";
@@ -187,7 +189,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     if (isInterrupted(err) || (opts.signal?.aborted && !(err instanceof FatalAwsError))) {
       interrupted = true;
     } else if (err instanceof FatalAwsError || isFatalForRun(err)) {
-      fatal = err instanceof FatalAwsError ? err : toFatal(err, ctx);
+      fatal = err instanceof FatalAwsError ? err : toFatal(err, ctx, "the Amazon Connect API");
       // Two lines, as export: the cause, then what to do about it.
       log.error(esc(fatal.message));
       log.error(`What to do: ${esc(fatal.hint ?? "see the log file for details")}`);
@@ -267,17 +269,6 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     }
   }
   return { exitCode, report };
-}
-
-/** An SDK error after which every further call would fail (credentials): exit 3. */
-function toFatal(err: unknown, ctx: RunContext): FatalAwsError {
-  const g = guidance(err, {
-    action: "the Amazon Connect API",
-    instanceId: ctx.instanceId,
-    region: ctx.region,
-    endpoint: ctx.endpoint,
-  });
-  return new FatalAwsError(g.cause, g.hint, { cause: err });
 }
 
 function failInvalid(run: ImportRun, it: InvalidItem): void {

@@ -3,7 +3,6 @@
  * the target, the mapping, every item's outcome so far and the interruption check.
  */
 import type { ConnectClient, QuickConnectConfig } from "@aws-sdk/client-connect";
-import { errorName } from "./errors.ts";
 import type { ImportItem } from "./import_schema.ts";
 import type { ItemOutcome } from "./import_report.ts";
 import { InterruptedError } from "./limiter.ts";
@@ -48,21 +47,6 @@ export interface ImportRun {
 /** Throws InterruptedError once Ctrl-C was pressed: called before every new call. */
 export function checkpoint(run: Pick<ImportRun, "signal">): void {
   if (run.signal?.aborted) throw new InterruptedError("interrupted");
-}
-
-export function isInterrupted(err: unknown): boolean {
-  return err instanceof InterruptedError ||
-    (typeof err === "object" && err !== null && (err as Error).name === "InterruptedError");
-}
-
-/** Errors after which every further call would fail the same way (exit 3). */
-export function isFatalForRun(err: unknown): boolean {
-  const name = errorName(err);
-  const msg = (err as Error)?.message ?? "";
-  return name === "CredentialsProviderError" || name === "ExpiredTokenException" ||
-    name === "ExpiredToken" || name === "UnrecognizedClientException" ||
-    name === "InvalidSignatureException" || name === "InvalidClientTokenId" ||
-    /Could not load credentials|token.*expired|ECONNREFUSED|connection refused/i.test(msg);
 }
 
 export function outcome(

@@ -33,6 +33,12 @@ export class InterruptedError extends Error {
   override name = "InterruptedError";
 }
 
+/** Also true for an InterruptedError that crossed the SDK (it may rewrap or copy errors). */
+export function isInterrupted(err: unknown): boolean {
+  return err instanceof InterruptedError ||
+    (typeof err === "object" && err !== null && (err as Error).name === "InterruptedError");
+}
+
 interface Bucket {
   tokens: number;
   updated: number;

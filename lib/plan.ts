@@ -4,15 +4,9 @@
  * skipped without resolving (or listing) anything for it. Dry-run lines are logged here.
  */
 import type { ImportItem } from "./import_schema.ts";
-import { describeError, FatalAwsError, guidance } from "./errors.ts";
-import {
-  checkpoint,
-  type ImportRun,
-  isFatalForRun,
-  isInterrupted,
-  outcome,
-  type PlannedWrite,
-} from "./import_run.ts";
+import { describeError, isFatalForRun, toFatal } from "./errors.ts";
+import { checkpoint, type ImportRun, outcome, type PlannedWrite } from "./import_run.ts";
+import { isInterrupted } from "./limiter.ts";
 import { esc } from "./log.ts";
 import { changedParts, diffQuickConnect, userTags } from "./qc_diff.ts";
 import { resolveConfig } from "./resolve.ts";
@@ -69,15 +63,7 @@ export async function planItems(
       have = await run.target.detail(ex.id);
     } catch (err) {
       if (isInterrupted(err)) throw err;
-      if (isFatalForRun(err)) {
-        const g = guidance(err, {
-          action: "connect:DescribeQuickConnect",
-          instanceId: run.instanceId,
-          region: run.region,
-          endpoint: run.endpoint,
-        });
-        throw new FatalAwsError(g.cause, g.hint, { cause: err });
-      }
+      if (isFatalForRun(err)) throw toFatal(err, run, "connect:DescribeQuickConnect");
       const msg = `Cannot read the existing quick connect ${ex.id} to compare it: ${
         describeError(err)
       }; run the same import again to update it`;

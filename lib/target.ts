@@ -13,7 +13,8 @@ import {
   SearchQuickConnectsCommand,
   type UserSummary,
 } from "@aws-sdk/client-connect";
-import { FatalAwsError, guidance, isAccessDenied } from "./errors.ts";
+import { isSearchUnavailable, toFatal } from "./errors.ts";
+import { isInterrupted } from "./limiter.ts";
 import {
   describeQuickConnect,
   readFlows,
@@ -71,14 +72,8 @@ export class Target {
     try {
       return await read();
     } catch (err) {
-      if ((err as Error)?.name === "InterruptedError") throw err;
-      const g = guidance(err, {
-        action,
-        instanceId: this.#o.instanceId,
-        region: this.#o.region,
-        endpoint: this.#o.endpoint,
-      });
-      throw new FatalAwsError(g.cause, g.hint, { cause: err });
+      if (isInterrupted(err)) throw err;
+      throw toFatal(err, this.#o, action);
     }
   }
 
@@ -101,7 +96,7 @@ export class Target {
         }
         return byName;
       } catch (err) {
-        if (!isAccessDenied(err)) {
+        if (!isSearchUnavailable(err)) {
           return await this.#fatal("connect:SearchQuickConnects", () => Promise.reject(err));
         }
         // Search needs its own IAM action; List + Describe is slower but allowed more often.
@@ -171,7 +166,7 @@ export class Target {
         this.#details.set(hit.QuickConnectId, Promise.resolve(full));
         return full;
       } catch (err) {
-        if (!isAccessDenied(err)) throw err;
+        if (!isSearchUnavailable(err)) throw err;
         this.#searchDenied = true;
         this.#o.logger.warning(
           "SearchQuickConnects is not allowed for these credentials; looking quick connects up with ListQuickConnects and DescribeQuickConnect instead",
@@ -261,7 +256,7 @@ export class Target {
       try {
         links.set(queueId, await (ahead ?? this.#readLinks(queueId)));
       } catch (err) {
-        if ((err as Error)?.name === "InterruptedError") throw err;
+        if (isInterrupted(err)) throw err;
         failed.set(queueId, err);
       }
     });

@@ -7,8 +7,9 @@
 import type { VerifyResult } from "./import_report.ts";
 import { verifyDifferences } from "./import_report.ts";
 import type { ImportItem } from "./import_schema.ts";
-import { describeError } from "./errors.ts";
-import { checkpoint, type ImportRun, isFatalForRun, isInterrupted } from "./import_run.ts";
+import { describeError, isFatalForRun } from "./errors.ts";
+import { checkpoint, type ImportRun } from "./import_run.ts";
+import { isInterrupted } from "./limiter.ts";
 import { esc } from "./log.ts";
 import { diffQuickConnect } from "./qc_diff.ts";
 import { resolveConfig, resolveQueue } from "./resolve.ts";
