@@ -68,6 +68,7 @@ export async function main(args: readonly string[]): Promise<number> {
     ctx = await buildContext(flags, {
       env: Deno.env.toObject(),
       defaultLogFile: "connect_quick_connect_export.log",
+      captureRawResponses: true,
       console: progress.sink,
     });
   } catch (err) {

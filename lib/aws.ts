@@ -70,6 +70,8 @@ export interface ClientOptions {
   limiter?: RateLimiter;
   retryStrategy?: RetryStrategyV2;
   credentials?: AwsCredentialIdentityProvider;
+  /** Keep raw Search/Describe bodies (lib/raw_response.ts); only export needs them. */
+  captureRawResponses?: boolean;
 }
 
 export function createConnectClient(opts: ClientOptions): ConnectClient {
@@ -81,7 +83,7 @@ export function createConnectClient(opts: ClientOptions): ConnectClient {
     retryStrategy: opts.retryStrategy ?? new MigrationRetryStrategy(),
     customUserAgent: `${TOOL_NAME}/${VERSION}`,
   });
-  installRawCapture(client);
+  if (opts.captureRawResponses) installRawCapture(client);
   const limiter = opts.limiter;
   if (limiter) {
     // After the retry middleware, so every attempt (retries included) takes a token.
@@ -104,9 +106,4 @@ export function createConnectClient(opts: ClientOptions): ConnectClient {
 export function instanceIdOf(idOrArn: string): string {
   const m = /^arn:[^:]+:connect:[^:]*:[^:]*:instance\/([^/]+)$/.exec(idOrArn);
   return m?.[1] ?? idOrArn;
-}
-
-/** The region named in an instance ARN, if the value is one. */
-export function regionOfInstanceArn(idOrArn: string): string | undefined {
-  return /^arn:[^:]+:connect:([^:]+):[^:]*:instance\//.exec(idOrArn)?.[1];
 }

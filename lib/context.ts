@@ -26,7 +26,6 @@ export interface RunContext {
   /** The bare ID, for file names and messages. */
   instanceKey: string;
   region: string;
-  regionSource: string;
   endpoint?: string;
 }
 
@@ -38,6 +37,7 @@ export interface ContextOptions {
   retryStrategy?: RetryStrategyV2;
   console?: ((line: string) => void) | null;
   limiter?: RateLimiter;
+  captureRawResponses?: boolean;
 }
 
 export async function buildContext(flags: ParsedFlags, opts: ContextOptions): Promise<RunContext> {
@@ -74,6 +74,7 @@ export async function buildContext(flags: ParsedFlags, opts: ContextOptions): Pr
     endpoint,
     limiter,
     retryStrategy: opts.retryStrategy,
+    captureRawResponses: opts.captureRawResponses,
   });
   return {
     client,
@@ -82,7 +83,6 @@ export async function buildContext(flags: ParsedFlags, opts: ContextOptions): Pr
     instanceId,
     instanceKey: instanceIdOf(instanceId),
     region,
-    regionSource: source,
     endpoint,
   };
 }

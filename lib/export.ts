@@ -94,10 +94,6 @@ interface ReadResult {
 }
 
 /**
- * `onFound` is called as soon as the instance is known to hold quick connects, so the
- * queue reads (other quota buckets) can run while the rest is fetched.
- */
-/**
  * The configuration of a quick connect whose type this version does not know, as the
  * service sent it: the SDK keeps only the members of its own model.
  */
@@ -118,6 +114,10 @@ function keepVerbatim(
   }
 }
 
+/**
+ * `onFound` is called as soon as the instance is known to hold quick connects, so the
+ * queue reads (other quota buckets) can run while the rest is fetched.
+ */
 async function readWithSearch(
   ctx: RunContext,
   onFound: () => void,
@@ -363,27 +363,28 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     logger.warning("No quick connects found to export");
     await linksRead;
   } else {
-    startLinks();
-    if (types.has("USER")) {
-      lookups.users = byId(
-        await optionalList(
+    startLinks(); // already running unless a reader above could not call onFound
+    // Users and flows have buckets of their own: read both at once.
+    const [users, flows] = await Promise.all([
+      types.has("USER")
+        ? optionalList(
           ctx,
           "connect:ListUsers",
           "user names are not exported; the import will need identical user IDs or a mapping file",
           () => readUsers(ctx.client, ctx.instanceId),
-        ),
-      );
-    }
-    if (types.has("USER") || types.has("QUEUE") || types.has("FLOW")) {
-      lookups.flows = byId(
-        await optionalList(
+        )
+        : undefined,
+      types.has("USER") || types.has("QUEUE") || types.has("FLOW")
+        ? optionalList(
           ctx,
           "connect:ListContactFlows",
           "flow names are not exported; the import will need identical flow IDs or a mapping file",
           () => readFlows(ctx.client, ctx.instanceId),
-        ),
-      );
-    }
+        )
+        : undefined,
+    ]);
+    lookups.users = byId(users);
+    lookups.flows = byId(flows);
     const queueLinks = await linksRead;
     lookups.queues = byId(queueLinks?.queues);
     links = queueLinks?.links;

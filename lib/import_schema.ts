@@ -60,7 +60,6 @@ export interface InvalidItem {
 
 export interface LoadedExport {
   path: string;
-  sourceInstanceId?: string;
   formatVersion: number;
   /** Quick connects the export could not read (FailedQuickConnects): not in this file. */
   failedExports: number;
@@ -345,7 +344,6 @@ export function parseExport(value: unknown, path: string): LoadedExport {
   });
   return {
     path,
-    sourceInstanceId: file.data.InstanceId,
     formatVersion: version,
     failedExports: file.data.FailedQuickConnects?.length ?? 0,
     items: out,

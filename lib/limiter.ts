@@ -71,10 +71,6 @@ export class RateLimiter {
     this.#disabled = options.disabled ?? false;
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   #bucket(operation: string): Bucket {
     let b = this.#buckets.get(operation);
     if (!b) {

@@ -37,7 +37,7 @@ export class MigrationRetryStrategy implements RetryStrategyV2 {
   readonly mode = "standard";
   readonly #maxAttempts: number;
   readonly #delay: (attempt: number) => number;
-  /** Retries made, per error name (the benchmark and tests read it). */
+  /** Retries made, per error name (for tests and debugging). */
   readonly retries = new Map<string, number>();
 
   constructor(options: RetryOptions = {}) {

@@ -1,7 +1,7 @@
 /**
- * What the importer knows about the target instance. Each list is read at most once and
- * only when something needs it (no ListUsers when no USER item is resolved). Existing
- * quick connects come from SearchQuickConnects (config and tags, 100 per call) when
+ * What the importer knows about the target instance. Users, queues and flows are each
+ * read at most once and only when something needs it (no ListUsers when no USER item is
+ * resolved). Existing quick connects come from SearchQuickConnects (config and tags, 100 per call) when
  * details are needed, else from ListQuickConnects (1000 names per call); when Search is
  * denied, ListQuickConnects plus DescribeQuickConnect for just the items that need it.
  */
@@ -104,7 +104,6 @@ export class Target {
         this.#o.logger.warning(
           "SearchQuickConnects is not allowed for these credentials; reading quick connects with ListQuickConnects and DescribeQuickConnect instead",
         );
-        byName.clear();
       }
     }
     const list = await this.#fatal("connect:ListQuickConnects", () => this.#list());
@@ -183,11 +182,6 @@ export class Target {
     return await this.detail(found.id);
   }
 
-  /** Details of several quick connects, four reads at a time (10 req/s, latency-bound). */
-  details(ids: readonly string[]): Promise<QuickConnect[]> {
-    return mapPool(ids, 4, (id) => this.detail(id));
-  }
-
   users(): Promise<UserSummary[]> {
     this.#users ??= this.#fatal(
       "connect:ListUsers",
@@ -218,8 +212,8 @@ export class Target {
    * returned in `failed` with the reason; the others are still usable.
    */
   /**
-   * Queue links read ahead (prefetchAssociations), handed out once: the apply step may use
-   * them, since a link present before the run stays present; verify must read afresh.
+   * Queue links read ahead (prefetchAssociations), handed out once: associate() may use
+   * them, since a link present before the run stays present; verify reads afresh.
    */
   #prefetched = new Map<string, Promise<Set<string>>>();
 

@@ -27,6 +27,7 @@ async function context(emu: Emulator, instanceId: string, limiter?: RateLimiter)
     credentials: () => Promise.resolve({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }),
     retryStrategy: new MigrationRetryStrategy({ delay: () => 0 }),
     limiter: limiter ?? new RateLimiter({ disabled: true }),
+    captureRawResponses: true,
   });
   const ctx = await buildContext({ "instance-id": instanceId, region: "us-east-1" }, {
     env: {},
