@@ -104,12 +104,8 @@ async function atomically(path: string, fill: (out: Deno.FsFile) => Promise<void
 
 /** Writes JSON to `path` through a temp file and a rename, so no reader sees half a file. */
 export async function writeJsonAtomic(path: string, data: unknown): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.writeTextFile(tmp, JSON.stringify(data, null, 2) + "\n");
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
+  await atomically(path, async (out) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(data, null, 2) + "\n");
+    for (let off = 0; off < bytes.length;) off += await out.write(bytes.subarray(off));
+  });
 }

@@ -5,6 +5,7 @@
  * with the field path and the reason, so the rest of the file still imports.
  */
 import type { QuickConnectConfig, QuickConnectType } from "@aws-sdk/client-connect";
+import { isReservedTag } from "./qc_diff.ts";
 import { z } from "zod";
 import { UsageError } from "./errors.ts";
 import type { ExportedReferences } from "./export_file.ts";
@@ -243,7 +244,7 @@ function validateItem(raw: unknown, index: number): ImportItem | InvalidItem {
   }
 
   const tagsIn = parsed.data.Tags ?? {};
-  const droppedTags = Object.keys(tagsIn).filter((k) => k.toLowerCase().startsWith("aws:"));
+  const droppedTags = Object.keys(tagsIn).filter(isReservedTag);
   const tags: Record<string, string> = {};
   for (const [k, v] of Object.entries(tagsIn)) if (!droppedTags.includes(k)) tags[k] = v;
   problems.push(...checkTags([...base, "Tags"], tags));

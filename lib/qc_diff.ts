@@ -37,10 +37,13 @@ export function configFields(c: QuickConnectConfig | undefined): Map<string, str
   return out;
 }
 
+/** `aws:` tags belong to AWS: they cannot be set, removed or imported. */
+export const isReservedTag = (key: string): boolean => key.toLowerCase().startsWith("aws:");
+
 export function userTags(tags: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(tags ?? {})) {
-    if (!k.toLowerCase().startsWith("aws:")) out[k] = v;
+    if (!isReservedTag(k)) out[k] = v;
   }
   return out;
 }
