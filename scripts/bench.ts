@@ -1,6 +1,6 @@
 // deno-lint-ignore-file no-console
 /**
- * deno task bench [--n 1000] [--queues 20] [--quota-scale 1] [--latency-ms 40]
+ * deno task bench [--n 1000] [--queues 25] [--quota-scale 1] [--latency-ms 40]
  *                 [--memory-n 10000] [--skip-baseline] [--json]
  *
  * Seeds the emulator with a source instance of N quick connects (plus users, queues, flows
@@ -179,7 +179,7 @@ async function main() {
       "quota-scale": { type: "string", default: "1" },
       "latency-ms": { type: "string", default: "40" },
       "memory-n": { type: "string", default: "10000" },
-      queues: { type: "string", default: "20" },
+      queues: { type: "string", default: "25" },
       "skip-baseline": { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean" },
