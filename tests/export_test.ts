@@ -1,42 +1,19 @@
 import assert from "node:assert/strict";
-import { createConnectClient } from "../lib/aws.ts";
-import { buildContext, type RunContext } from "../lib/context.ts";
 import { runExport } from "../lib/export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
 import { RateLimiter } from "../lib/limiter.ts";
-import { MigrationRetryStrategy } from "../lib/retry.ts";
-import { type Emulator, type Fixture, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { instance, testContext, type TestRun } from "./support/context.ts";
 import { instanceFixture } from "./support/generate.ts";
 
 const FIXED = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
 const LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (DEBUG|INFO|WARNING|ERROR) - /;
 
-interface Run {
-  ctx: RunContext;
-  dir: string;
-  lines: string[];
-}
+type Run = TestRun;
 
 /** A context on the real client factory (limiter middleware, our retry policy, no delays). */
-async function context(emu: Emulator, instanceId: string, limiter?: RateLimiter): Promise<Run> {
-  const dir = await Deno.makeTempDir();
-  const lines: string[] = [];
-  const client = createConnectClient({
-    region: "us-east-1",
-    endpoint: emu.url,
-    credentials: () => Promise.resolve({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }),
-    retryStrategy: new MigrationRetryStrategy({ delay: () => 0 }),
-    limiter: limiter ?? new RateLimiter({ disabled: true }),
-    captureRawResponses: true,
-  });
-  const ctx = await buildContext({ "instance-id": instanceId, region: "us-east-1" }, {
-    env: {},
-    defaultLogFile: `${dir}/export.log`,
-    client,
-    console: (l) => lines.push(l),
-  });
-  return { ctx, dir, lines };
-}
+const context = (emu: Emulator, instanceId: string, limiter?: RateLimiter): Promise<Run> =>
+  testContext(emu, instanceId, { limiter });
 
 async function exportOf(run: Run, extra: { noSearch?: boolean } = {}) {
   const result = await runExport(run.ctx, {
@@ -46,12 +23,6 @@ async function exportOf(run: Run, extra: { noSearch?: boolean } = {}) {
   });
   const file = JSON.parse(await Deno.readTextFile(result.output)) as ExportFile;
   return { result, file };
-}
-
-function instance(state: Fixture, alias: string) {
-  const inst = state.Instances.find((i) => i.Alias === alias);
-  assert.ok(inst, `instance ${alias}`);
-  return inst;
 }
 
 Deno.test("runExport() writes every quick connect of the sample instance exactly", async () => {

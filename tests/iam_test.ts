@@ -5,13 +5,12 @@
 import assert from "node:assert/strict";
 import { TagResourceCommand } from "@aws-sdk/client-connect";
 import { createConnectClient } from "../lib/aws.ts";
-import { buildContext, type RunContext } from "../lib/context.ts";
 import { runExport } from "../lib/export.ts";
 import { EXPORT_ACTIONS, IMPORT_ACTIONS } from "../lib/iam.ts";
 import { runImport } from "../lib/import.ts";
-import { RateLimiter } from "../lib/limiter.ts";
-import { MigrationRetryStrategy } from "../lib/retry.ts";
+import type { RunContext } from "../lib/context.ts";
 import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { testContext } from "./support/context.ts";
 
 const OPERATIONS = [
   "ListQuickConnects",
@@ -50,20 +49,8 @@ function policyActions(readme: string, heading: string): string[] {
   return JSON.parse(block).Statement[0].Action;
 }
 
-async function context(emu: Emulator, instanceId: string, dir: string): Promise<RunContext> {
-  return await buildContext({ "instance-id": instanceId }, {
-    env: { AWS_REGION: "us-east-1" },
-    defaultLogFile: `${dir}/run.log`,
-    console: null,
-    client: createConnectClient({
-      region: "us-east-1",
-      endpoint: emu.url,
-      credentials: () => Promise.resolve({ accessKeyId: "AKIDTEST", secretAccessKey: "s" }),
-      retryStrategy: new MigrationRetryStrategy({ delay: () => 0 }),
-      limiter: new RateLimiter({ disabled: true }),
-    }),
-  });
-}
+const context = async (emu: Emulator, instanceId: string): Promise<RunContext> =>
+  (await testContext(emu, instanceId)).ctx;
 
 Deno.test("the README's IAM policies are exactly the actions the commands need", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
@@ -98,7 +85,7 @@ Deno.test("export and import (with updates and queue links) succeed under least 
   );
 
   denyAllBut(emu, EXPORT_ACTIONS);
-  const exp = await runExport(await context(emu, source.Id, dir), { output: `${dir}/e.json` });
+  const exp = await runExport(await context(emu, source.Id), { output: `${dir}/e.json` });
   assert.equal(exp.exitCode, 0);
   assert.equal(exp.readMode, "search");
   assert.equal(exp.file.SuccessfulExports, source.QuickConnects.length);
@@ -107,7 +94,7 @@ Deno.test("export and import (with updates and queue links) succeed under least 
   emu.clearFaults();
   denyAllBut(emu, IMPORT_ACTIONS);
   emu.resetCalls();
-  const imp = await runImport(await context(emu, target.Id, dir), {
+  const imp = await runImport(await context(emu, target.Id), {
     exportFile: `${dir}/e.json`,
     onConflict: "update",
     verify: true,

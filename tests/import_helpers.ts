@@ -4,13 +4,9 @@
  * export of an emulated instance, and small look-ups into emulator state.
  */
 import assert from "node:assert/strict";
-import { createConnectClient } from "../lib/aws.ts";
-import { buildContext, type RunContext } from "../lib/context.ts";
 import { runExport } from "../lib/export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
 import { type ImportOptions, type ImportResult, runImport } from "../lib/import.ts";
-import { RateLimiter } from "../lib/limiter.ts";
-import { MigrationRetryStrategy } from "../lib/retry.ts";
 import type { Emulator, Fixture } from "./emulator/testing.ts";
 
 export const LOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (INFO|WARNING|ERROR|DEBUG) - /;
@@ -26,39 +22,8 @@ export const MUTATING = [
   "DisassociateQueueQuickConnects",
 ];
 
-export interface TestRun {
-  ctx: RunContext;
-  dir: string;
-  /** Console lines of this context's logger. */
-  lines: string[];
-}
-
-export async function context(
-  emu: Emulator,
-  instanceId: string,
-  opts: { limiter?: RateLimiter; maxAttempts?: number; verbose?: boolean } = {},
-): Promise<TestRun> {
-  const dir = await Deno.makeTempDir({ prefix: "import_test_" });
-  const lines: string[] = [];
-  const client = createConnectClient({
-    region: "us-east-1",
-    endpoint: emu.url,
-    credentials: () => Promise.resolve({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }),
-    retryStrategy: new MigrationRetryStrategy({ delay: () => 0, maxAttempts: opts.maxAttempts }),
-    limiter: opts.limiter ?? new RateLimiter({ disabled: true }),
-  });
-  const ctx = await buildContext(
-    { "instance-id": instanceId, region: "us-east-1", verbose: opts.verbose ?? false },
-    { env: {}, defaultLogFile: `${dir}/import.log`, client, console: (l) => lines.push(l) },
-  );
-  return { ctx, dir, lines };
-}
-
-export function instance(state: Fixture, alias: string): Fixture["Instances"][number] {
-  const inst = state.Instances.find((i) => i.Alias === alias);
-  assert.ok(inst, `instance ${alias}`);
-  return inst;
-}
+export { instance, testContext as context, type TestRun } from "./support/context.ts";
+import { instance, testContext as context } from "./support/context.ts";
 
 export const idOf = (state: Fixture, alias: string): string => instance(state, alias).Id ?? "";
 
