@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { resolveRegion } from "../lib/aws.ts";
 import { COMMON_FLAGS, helpText, parseFlags } from "../lib/cli.ts";
 import { guidance, UsageError } from "../lib/errors.ts";
-import { InterruptedError, RateLimiter } from "../lib/limiter.ts";
+import { InterruptedError, quotaFor, RateLimiter } from "../lib/limiter.ts";
+import { defaultQuota } from "./emulator/quotas.ts";
 import { createLogger, esc, formatLine } from "../lib/log.ts";
 import { mapPool } from "../lib/pool.ts";
 import { createProgress } from "../lib/progress.ts";
@@ -188,4 +189,31 @@ Deno.test("createProgress() keeps the bar below log lines on a TTY and is silent
   pipe.sink("a log line");
   pipe.finish();
   assert.equal(plain, "a log line\n");
+});
+
+Deno.test("the client's quota table and the emulator's agree for all 19 operations", () => {
+  // Two tables on purpose (the emulator stands for the service, not for our client), kept
+  // in step here: the benchmark's floors use the client's table against the emulator.
+  const ops = [
+    "ListQuickConnects",
+    "DescribeQuickConnect",
+    "SearchQuickConnects",
+    "CreateQuickConnect",
+    "UpdateQuickConnectName",
+    "UpdateQuickConnectConfig",
+    "DeleteQuickConnect",
+    "ListTagsForResource",
+    "TagResource",
+    "UntagResource",
+    "ListUsers",
+    "DescribeUser",
+    "ListQueues",
+    "ListContactFlows",
+    "ListQueueQuickConnects",
+    "AssociateQueueQuickConnects",
+    "DisassociateQueueQuickConnects",
+    "DescribeInstance",
+    "ListInstances",
+  ];
+  for (const op of ops) assert.deepEqual(quotaFor(op), defaultQuota(op), op);
 });
