@@ -140,6 +140,16 @@ export async function readQueueQuickConnects(
   return out;
 }
 
+/** The IDs of the quick connects linked to one queue. */
+export async function readQueueLinks(
+  client: ConnectClient,
+  instanceId: string,
+  queueId: string,
+): Promise<Set<string>> {
+  const list = await readQueueQuickConnects(client, instanceId, queueId);
+  return new Set(list.flatMap((s) => (s.Id ? [s.Id] : [])));
+}
+
 /**
  * Quick connect IDs linked to each queue. Four queues at a time: one
  * ListQueueQuickConnects takes a round trip, and the quota is 10 per second.
@@ -148,16 +158,7 @@ export async function readAssociations(
   client: ConnectClient,
   instanceId: string,
   queueIds: readonly string[],
-  concurrency = 4,
 ): Promise<Map<string, Set<string>>> {
-  const lists = await mapPool(
-    queueIds,
-    concurrency,
-    (queueId) => readQueueQuickConnects(client, instanceId, queueId),
-  );
-  const out = new Map<string, Set<string>>();
-  queueIds.forEach((queueId, i) => {
-    out.set(queueId, new Set((lists[i] ?? []).flatMap((s) => s.Id ? [s.Id] : [])));
-  });
-  return out;
+  const sets = await mapPool(queueIds, 4, (id) => readQueueLinks(client, instanceId, id));
+  return new Map(queueIds.map((id, i) => [id, sets[i] ?? new Set<string>()]));
 }

@@ -18,7 +18,7 @@ import { isInterrupted } from "./limiter.ts";
 import {
   describeQuickConnect,
   readFlows,
-  readQueueQuickConnects,
+  readQueueLinks,
   readQueues,
   readQuickConnectSummaries,
   readUsers,
@@ -218,8 +218,7 @@ export class Target {
   #prefetched = new Map<string, Promise<Set<string>>>();
 
   #readLinks(queueId: string): Promise<Set<string>> {
-    return readQueueQuickConnects(this.#o.client, this.#o.instanceId, queueId)
-      .then((list) => new Set(list.flatMap((s) => (s.Id ? [s.Id] : []))));
+    return readQueueLinks(this.#o.client, this.#o.instanceId, queueId);
   }
 
   /** Starts reading these queues' links now, in the background (the associations bucket). */
