@@ -4,6 +4,7 @@
  * additions, so both import through the same reader.
  */
 import type { QuickConnectConfig } from "@aws-sdk/client-connect";
+import { atomically, writeAll } from "./json_file.ts";
 
 export const FORMAT_VERSION = 2;
 
@@ -61,51 +62,30 @@ export function isoTimestamp(d: Date): string {
 
 /**
  * Writes the export file exactly as `JSON.stringify(file, null, 2)` would, one quick
- * connect at a time: ten thousand items never exist as one string (peak memory), and the
- * file appears only whole (temp file, then rename).
+ * connect at a time: ten thousand items never exist as one string (peak memory). A file
+ * appears only whole (temp file, then rename); `-` writes to standard output.
  */
 export async function writeExportFile(path: string, file: ExportFile): Promise<void> {
+  if (path === "-") return await writeExport(Deno.stdout, file);
+  await atomically(path, (out) => writeExport(out, file));
+}
+
+async function writeExport(
+  out: { write(p: Uint8Array): Promise<number> },
+  file: ExportFile,
+): Promise<void> {
   const marker = "\u0000QuickConnects\u0000";
   const [head = "", tail = ""] = JSON.stringify({ ...file, QuickConnects: marker }, null, 2)
     .split(JSON.stringify(marker));
-  await atomically(path, async (out) => {
-    const enc = new TextEncoder();
-    const write = async (text: string) => {
-      const bytes = enc.encode(text);
-      for (let off = 0; off < bytes.length;) off += await out.write(bytes.subarray(off));
-    };
-    await write(head);
-    if (file.QuickConnects.length === 0) await write("[]");
-    else {
-      await write("[\n");
-      for (const [i, item] of file.QuickConnects.entries()) {
-        const indented = "    " + JSON.stringify(item, null, 2).replaceAll("\n", "\n    ");
-        await write(i === 0 ? indented : ",\n" + indented);
-      }
-      await write("\n  ]");
+  await writeAll(out, head);
+  if (file.QuickConnects.length === 0) await writeAll(out, "[]");
+  else {
+    await writeAll(out, "[\n");
+    for (const [i, item] of file.QuickConnects.entries()) {
+      const indented = "    " + JSON.stringify(item, null, 2).replaceAll("\n", "\n    ");
+      await writeAll(out, i === 0 ? indented : ",\n" + indented);
     }
-    await write(tail + "\n");
-  });
-}
-
-async function atomically(path: string, fill: (out: Deno.FsFile) => Promise<void>): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    {
-      using out = await Deno.open(tmp, { write: true, createNew: true });
-      await fill(out);
-    }
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
+    await writeAll(out, "\n  ]");
   }
-}
-
-/** Writes JSON to `path` through a temp file and a rename, so no reader sees half a file. */
-export async function writeJsonAtomic(path: string, data: unknown): Promise<void> {
-  await atomically(path, async (out) => {
-    const bytes = new TextEncoder().encode(JSON.stringify(data, null, 2) + "\n");
-    for (let off = 0; off < bytes.length;) off += await out.write(bytes.subarray(off));
-  });
+  await writeAll(out, tail + "\n");
 }

@@ -22,9 +22,9 @@ import {
   ListTagsForResourceCommand,
   paginateListQuickConnects,
 } from "@aws-sdk/client-connect";
-import { createConnectClient } from "../lib/aws.ts";
-import { quotaFor, RateLimiter } from "../lib/limiter.ts";
-import { MigrationRetryStrategy } from "../lib/retry.ts";
+import { createConnectClient } from "../lib/aws/client.ts";
+import { quotaFor, RateLimiter } from "../lib/aws/limiter.ts";
+import { MigrationRetryStrategy } from "../lib/aws/retry.ts";
 import { type Emulator, startEmulator } from "../tests/emulator/testing.ts";
 import { migrationFixture } from "../tests/support/generate.ts";
 import { denoRunArgs, type Entrypoint } from "./permissions.ts";

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { TagResourceCommand } from "@aws-sdk/client-connect";
-import { createConnectClient } from "../lib/aws.ts";
-import { runExport } from "../lib/export.ts";
-import { EXPORT_ACTIONS, IMPORT_ACTIONS } from "../lib/iam.ts";
-import { runImport } from "../lib/import.ts";
+import { createConnectClient } from "../lib/aws/client.ts";
+import { runExport } from "../lib/export/run_export.ts";
+import { EXPORT_ACTIONS, IMPORT_ACTIONS } from "../lib/aws/iam.ts";
+import { runImport } from "../lib/import/run_import.ts";
 import type { RunContext } from "../lib/context.ts";
 import { type Emulator, startEmulator } from "./emulator/testing.ts";
 import { testContext } from "./support/context.ts";

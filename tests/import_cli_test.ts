@@ -167,7 +167,7 @@ Deno.test("import.ts: a full run with --report and --verify, then a re-run that 
   assert.equal(log, r.stderr);
 
   const before = emu.state();
-  const again = await importCli(args, dir);
+  const again = await importCli([...args, "--force"], dir);
   assert.equal(again.code, 0);
   assert.match(again.stderr, /Successful: 0\n.*Failed: 0\n.*Skipped: 8\n/);
   assert.deepEqual(emu.state(), before);
@@ -260,7 +260,7 @@ Deno.test("import.ts: SIGINT mid-import exits 130 with a report; a re-run finish
   const inTarget = emu.state().Instances[0]!.QuickConnects.length;
   assert.ok(inTarget <= created + 1, `${inTarget} in target, ${created} reported`);
 
-  const again = await importCli(args, dir);
+  const again = await importCli([...args, "--force"], dir);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(normalized(emu.state()), expected);
   const second = JSON.parse(await Deno.readTextFile(`${dir}/report.json`));

@@ -18,7 +18,7 @@ import {
   qcByName,
   tempJson,
 } from "./import_helpers.ts";
-import { RateLimiter } from "../lib/limiter.ts";
+import { RateLimiter } from "../lib/aws/limiter.ts";
 
 const ACCOUNT = "123456789012";
 
@@ -229,7 +229,7 @@ Deno.test("fatal: unknown instance and denied listing are exit 3 with cause and 
   const file = await tempJson({ QuickConnects: [phoneItem("A")] });
   const dir = await Deno.makeTempDir();
   const run = await context(emu, "11111111-2222-3333-4444-555555555555");
-  const { runImport } = await import("../lib/import.ts");
+  const { runImport } = await import("../lib/import/run_import.ts");
   const r = await runImport(run.ctx, { exportFile: file, reportFile: `${dir}/r.json` });
   assert.equal(r.exitCode, 3);
   const errors = run.lines.filter((l) => l.includes(" - ERROR - "));
@@ -271,7 +271,7 @@ Deno.test("update works when SearchQuickConnects is denied (List + Describe)", a
   assert.equal(r.report!.Summary.Updated, 1);
   assert.equal(r.report!.Summary.Unchanged, 7);
   assert.equal(emu.calls().DescribeQuickConnect, 8);
-  assert.ok(r.lines.some((l) => l.includes("WARNING - SearchQuickConnects is not allowed")));
+  assert.ok(r.lines.some((l) => l.includes("WARNING - SearchQuickConnects is not available")));
   assert.equal(
     qcByName(instance(emu.state(), "target-demo"), "Legal Hotline")?.QuickConnectConfig
       .PhoneConfig?.PhoneNumber,

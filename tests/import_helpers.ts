@@ -4,9 +4,9 @@
  * export of an emulated instance, and small look-ups into emulator state.
  */
 import assert from "node:assert/strict";
-import { runExport } from "../lib/export.ts";
+import { runExport } from "../lib/export/run_export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
-import { type ImportOptions, type ImportResult, runImport } from "../lib/import.ts";
+import { type ImportOptions, type ImportResult, runImport } from "../lib/import/run_import.ts";
 import type { Emulator, Fixture } from "./emulator/testing.ts";
 
 export const LOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (INFO|WARNING|ERROR|DEBUG) - /;

@@ -10,10 +10,12 @@ import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-conn
 import type { InitializeMiddleware } from "@smithy/types";
 import { type FixtureInput, startEmulator } from "./emulator/testing.ts";
 import { context, importInto, instance, qcByName, tempJson } from "./import_helpers.ts";
-import { loadImportInput, runImport } from "../lib/import.ts";
-import { parseExport } from "../lib/import_schema.ts";
-import { emptyMapping, parseMapping } from "../lib/mapping.ts";
-import { resolveFlow } from "../lib/resolve.ts";
+import { runImport } from "../lib/import/run_import.ts";
+import { checkWritable } from "../lib/cli/paths.ts";
+import { resolve } from "node:path";
+import { parseExport } from "../lib/import/input.ts";
+import { emptyMapping, parseMapping } from "../lib/import/mapping.ts";
+import { Directory, resolveFlow } from "../lib/import/resolve.ts";
 
 const ACCOUNT = "123456789012";
 const TARGET_ID = "00000000-0000-4000-8000-0000000000bb";
@@ -307,18 +309,24 @@ Deno.test("bug 4: a References entry without Type picks the flow of the type nee
   const queue = { Id: "q", Name: "Transfer", ContactFlowType: "QUEUE_TRANSFER" as const };
   for (const flows of [[agent, queue], [queue, agent]]) {
     const m = emptyMapping();
-    assert.deepEqual(resolveFlow(flows, m, "src", "Transfer", undefined, "USER"), {
-      ok: true,
-      value: "a",
-    });
-    assert.deepEqual(resolveFlow(flows, m, "src", "Transfer", undefined, "QUEUE"), {
-      ok: true,
-      value: "q",
-    });
+    assert.deepEqual(
+      resolveFlow(new Directory({ flows: flows }), m, "src", "Transfer", undefined, "USER"),
+      {
+        ok: true,
+        value: "a",
+      },
+    );
+    assert.deepEqual(
+      resolveFlow(new Directory({ flows: flows }), m, "src", "Transfer", undefined, "QUEUE"),
+      {
+        ok: true,
+        value: "q",
+      },
+    );
   }
   // A mapping to the name of a single flow of the wrong type fails, naming both types.
   const m = parseMapping({ ContactFlows: { src: "Transfer" } }, "m.json");
-  const r = resolveFlow([queue], m, "src", undefined, undefined, "USER");
+  const r = resolveFlow(new Directory({ flows: [queue] }), m, "src", undefined, undefined, "USER");
   assert.equal(r.ok, false);
   assert.match(r.ok ? "" : r.error, /of type QUEUE_TRANSFER, but a USER .* AGENT_TRANSFER/);
 });
@@ -453,22 +461,21 @@ Deno.test("bug 9: when Search is denied, settling falls back to the list and sti
   });
   assert.equal(r.exitCode, 0, r.lines.join("\n"));
   assert.equal(r.report!.Items[0]?.Action, "created");
-  assert.ok(has(r.lines, "WARNING - SearchQuickConnects is not allowed"));
+  assert.ok(has(r.lines, "WARNING - SearchQuickConnects is not available"));
   assert.equal(instance(emu.state(), "target").QuickConnects.length, 1);
 });
 
 // ---------------------------------------------------------------- report directory
 
 Deno.test("--report: the directory is the path's dirname ('/' for /report.json, '.' for a bare name)", async () => {
-  const exportFile = await tempJson({ QuickConnects: [] });
+  const check = (path: string) =>
+    checkWritable("report", resolve(path), path, { replace: "force", force: true });
   // Accepted: "/" exists.
-  await loadImportInput({ exportFile, reportFile: "/report.json" });
+  await check("/report.json");
   // A backslash is part of a POSIX file name, not a separator: the directory is ".".
-  if (Deno.build.os !== "windows") {
-    await loadImportInput({ exportFile, reportFile: "no-such-dir\\report.json" });
-  }
+  if (Deno.build.os !== "windows") await check("no-such-dir\\report.json");
   await assert.rejects(
-    loadImportInput({ exportFile, reportFile: "/no-such-dir-xyz/report.json" }),
+    check("/no-such-dir-xyz/report.json"),
     /directory "\/no-such-dir-xyz" does not exist/,
   );
 });

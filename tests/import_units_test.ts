@@ -3,11 +3,11 @@
  * "never touch aws: keys" is checked here) and resolution corner cases.
  */
 import assert from "node:assert/strict";
-import { diffQuickConnect, tagChanges } from "../lib/qc_diff.ts";
-import { emptyMapping, parseMapping } from "../lib/mapping.ts";
-import { resolveFlow, unusedMappingEntries } from "../lib/resolve.ts";
-import { type ImportItem, isInvalid, parseExport } from "../lib/import_schema.ts";
-import { seedCounts, summarize } from "../lib/import_report.ts";
+import { diffQuickConnect, tagChanges } from "../lib/import/diff.ts";
+import { emptyMapping, parseMapping } from "../lib/import/mapping.ts";
+import { Directory, resolveFlow, unusedMappingEntries } from "../lib/import/resolve.ts";
+import { type ImportItem, isInvalid, parseExport } from "../lib/import/input.ts";
+import { seedCounts, summarize } from "../lib/import/report.ts";
 
 Deno.test("tagChanges() makes user tags exact and never touches aws: keys", () => {
   const have = { "aws:cloudformation:stack-name": "s", Keep: "1", Change: "old", Drop: "x" };
@@ -41,20 +41,33 @@ Deno.test("resolveFlow(): a mapped name shared by two flow types picks the type 
     { Id: "q", Name: "Transfer", ContactFlowType: "QUEUE_TRANSFER" as const },
   ];
   const m = parseMapping({ ContactFlows: { "src-1": "Transfer" } }, "m.json");
-  assert.deepEqual(resolveFlow(flows, m, "src-1", undefined, undefined, "QUEUE"), {
-    ok: true,
-    value: "q",
-  });
-  assert.deepEqual(resolveFlow(flows, m, "src-1", undefined, undefined, "USER"), {
-    ok: true,
-    value: "a",
-  });
-  const r = resolveFlow(flows, m, "src-1", undefined, undefined, "FLOW");
+  assert.deepEqual(
+    resolveFlow(new Directory({ flows: flows }), m, "src-1", undefined, undefined, "QUEUE"),
+    {
+      ok: true,
+      value: "q",
+    },
+  );
+  assert.deepEqual(
+    resolveFlow(new Directory({ flows: flows }), m, "src-1", undefined, undefined, "USER"),
+    {
+      ok: true,
+      value: "a",
+    },
+  );
+  const r = resolveFlow(new Directory({ flows: flows }), m, "src-1", undefined, undefined, "FLOW");
   assert.equal(r.ok, false);
   assert.match(r.ok ? "" : r.error, /matches 2 flows of types AGENT_TRANSFER, QUEUE_TRANSFER/);
   // Without a mapping, a name match must also match the type.
   assert.equal(
-    resolveFlow(flows, emptyMapping(), "x", "Transfer", "CONTACT_FLOW", "FLOW").ok,
+    resolveFlow(
+      new Directory({ flows: flows }),
+      emptyMapping(),
+      "x",
+      "Transfer",
+      "CONTACT_FLOW",
+      "FLOW",
+    ).ok,
     false,
   );
 });

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { resolveRegion } from "../lib/aws.ts";
-import { COMMON_FLAGS, helpText, parseFlags } from "../lib/cli.ts";
+import { resolveRegion } from "../lib/aws/client.ts";
+import { COMMON_FLAGS, helpText, parseFlags, TARGET_FLAG } from "../lib/cli/flags.ts";
 import { guidance, UsageError } from "../lib/errors.ts";
-import { InterruptedError, quotaFor, RateLimiter } from "../lib/limiter.ts";
+import { InterruptedError, quotaFor, RateLimiter } from "../lib/aws/limiter.ts";
 import { defaultQuota } from "./emulator/quotas.ts";
 import { createLogger, esc, formatLine } from "../lib/log.ts";
 import { mapPool } from "../lib/pool.ts";
-import { createProgress } from "../lib/progress.ts";
-import { MigrationRetryStrategy } from "../lib/retry.ts";
+import { createProgress } from "../lib/cli/progress.ts";
+import { MigrationRetryStrategy } from "../lib/aws/retry.ts";
 import type { SdkError } from "@smithy/types";
 
 const LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (DEBUG|INFO|WARNING|ERROR) - /;
@@ -44,16 +44,15 @@ Deno.test("createLogger() appends the same lines to the file and the console", a
 
 Deno.test("parseFlags() reports unknown, missing and invalid flags as usage errors", () => {
   const spec = {
-    usage: "x",
-    description: "d",
-    flags: [...COMMON_FLAGS, {
-      name: "on-conflict",
-      type: "string" as const,
+    ...TARGET_FLAG,
+    "on-conflict": {
+      type: "string",
       choices: ["skip", "update"],
       default: "skip",
       help: "h",
-    }],
-  };
+    },
+    ...COMMON_FLAGS,
+  } as const;
   assert.throws(() => parseFlags(spec, ["--bogus"]), UsageError);
   assert.throws(() => parseFlags(spec, []), /Missing required option --instance-id/);
   assert.throws(
@@ -62,9 +61,13 @@ Deno.test("parseFlags() reports unknown, missing and invalid flags as usage erro
   );
   assert.throws(() => parseFlags(spec, ["--instance-id", ""]), /needs a value/);
   const ok = parseFlags(spec, ["--instance-id", "i"]);
-  assert.equal(ok["on-conflict"], "skip");
-  assert.equal(parseFlags(spec, ["--help"]).help, true);
-  assert.match(helpText(spec), /--instance-id ID\s+Amazon Connect instance ID or instance ARN/);
+  assert.equal(ok.kind === "run" && ok.flags["on-conflict"], "skip");
+  assert.equal(parseFlags(spec, ["--help"]).kind, "help");
+  assert.equal(parseFlags(spec, ["-h"]).kind, "help");
+  assert.match(
+    helpText(spec, { usage: "x", description: "d", epilog: "" }),
+    /--instance-id ID\s+Amazon Connect instance ID or instance ARN/,
+  );
 });
 
 Deno.test("resolveRegion() follows --region, AWS_REGION, AWS_DEFAULT_REGION, profile, default", async () => {

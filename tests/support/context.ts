@@ -4,10 +4,11 @@
  * directory for files, and the logger's console lines collected.
  */
 import assert from "node:assert/strict";
-import { createConnectClient } from "../../lib/aws.ts";
-import { buildContext, type RunContext } from "../../lib/context.ts";
-import { RateLimiter } from "../../lib/limiter.ts";
-import { MigrationRetryStrategy } from "../../lib/retry.ts";
+import { createConnectClient, instanceIdOf } from "../../lib/aws/client.ts";
+import { RateLimiter } from "../../lib/aws/limiter.ts";
+import { MigrationRetryStrategy } from "../../lib/aws/retry.ts";
+import type { RunContext } from "../../lib/context.ts";
+import { createLogger } from "../../lib/log.ts";
 import type { Emulator, Fixture } from "../emulator/testing.ts";
 
 export interface TestRun {
@@ -31,18 +32,30 @@ export async function testContext(
 ): Promise<TestRun> {
   const dir = await Deno.makeTempDir({ prefix: "qc_test_" });
   const lines: string[] = [];
+  const limiter = opts.limiter ?? new RateLimiter({ disabled: true });
   const client = createConnectClient({
     region: "us-east-1",
     endpoint: emu.url,
     credentials: () => Promise.resolve({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }),
     retryStrategy: new MigrationRetryStrategy({ delay: () => 0, maxAttempts: opts.maxAttempts }),
-    limiter: opts.limiter ?? new RateLimiter({ disabled: true }),
+    limiter,
     captureRawResponses: true,
   });
-  const ctx = await buildContext(
-    { "instance-id": instanceId, region: "us-east-1", verbose: opts.verbose ?? false },
-    { env: {}, defaultLogFile: `${dir}/run.log`, client, console: (l) => lines.push(l) },
-  );
+  const logger = createLogger({
+    file: `${dir}/run.log`,
+    console: (l) => lines.push(l),
+    verbose: opts.verbose ?? false,
+  });
+  const bare = instanceIdOf(instanceId);
+  const ctx: RunContext = {
+    client,
+    logger,
+    limiter,
+    instanceId: bare,
+    instanceArn: bare !== instanceId ? instanceId : undefined,
+    region: "us-east-1",
+    endpoint: emu.url,
+  };
   return { ctx, dir, lines };
 }
 

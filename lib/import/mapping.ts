@@ -4,8 +4,10 @@
  * section is an error, not a silently ignored key.
  */
 import { z } from "zod";
-import { UsageError } from "./errors.ts";
-import { E164, formatPath, readJson } from "./import_schema.ts";
+import { UsageError } from "../errors.ts";
+import { readJson } from "../json_file.ts";
+import { E164 } from "../quick_connect.ts";
+import { formatPath } from "./input.ts";
 
 export const MAPPING_SECTIONS = ["Users", "Queues", "ContactFlows", "PhoneNumbers"] as const;
 export type MappingSection = (typeof MAPPING_SECTIONS)[number];
@@ -70,8 +72,8 @@ export function parseMapping(value: unknown, path: string): Mapping {
   return m;
 }
 
-export async function loadMapping(path: string): Promise<Mapping> {
-  return parseMapping(await readJson(path, "mapping file"), path);
+export async function loadMapping(path: string, shown = path): Promise<Mapping> {
+  return parseMapping(await readJson(path, "mapping file", shown), shown);
 }
 
 /** The entry for a source resource: by its ID first, then by its name. */

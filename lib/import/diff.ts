@@ -4,6 +4,7 @@
  * neither sets nor removes). Used to plan updates and to verify.
  */
 import type { QuickConnect, QuickConnectConfig } from "@aws-sdk/client-connect";
+import { isReservedTag, typeInfo } from "../quick_connect.ts";
 
 export interface Desired {
   description: string;
@@ -17,28 +18,18 @@ export interface Difference {
   actual: string;
 }
 
-const SUB = ["UserConfig", "QueueConfig", "PhoneConfig", "FlowConfig"] as const;
-
 /** Leaf fields of a config as `QuickConnectConfig.UserConfig.UserId` → value. */
 export function configFields(c: QuickConnectConfig | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!c) return out;
   out.set("QuickConnectConfig.QuickConnectType", String(c.QuickConnectType ?? ""));
-  const member = {
-    USER: "UserConfig",
-    QUEUE: "QueueConfig",
-    PHONE_NUMBER: "PhoneConfig",
-    FLOW: "FlowConfig",
-  }[String(c.QuickConnectType)] as (typeof SUB)[number] | undefined;
+  const member = typeInfo(c.QuickConnectType)?.member;
   const sub = member ? c[member] as Record<string, unknown> | undefined : undefined;
   for (const [k, v] of Object.entries(sub ?? {})) {
     if (v !== undefined) out.set(`QuickConnectConfig.${member}.${k}`, String(v));
   }
   return out;
 }
-
-/** `aws:` tags belong to AWS: they cannot be set, removed or imported. */
-export const isReservedTag = (key: string): boolean => key.toLowerCase().startsWith("aws:");
 
 export function userTags(tags: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -7,18 +7,26 @@ import type {
   QueueSummary,
   QuickConnect,
   QuickConnectConfig,
-  QuickConnectSummary,
   UserSummary,
 } from "@aws-sdk/client-connect";
+import { InterruptedError, isInterrupted } from "../aws/limiter.ts";
+import {
+  readAssociations,
+  readFlows,
+  readQueues,
+  readQuickConnects,
+  readUsers,
+} from "../aws/reads.ts";
+import type { RunContext } from "../context.ts";
 import {
   describeError,
   EXIT,
   type FatalAwsError,
   isAccessDenied,
-  isSearchUnavailable,
+  isFatalForRun,
   toFatal,
   UsageError,
-} from "./errors.ts";
+} from "../errors.ts";
 import {
   type ExportedItem,
   type ExportedQuickConnect,
@@ -28,30 +36,22 @@ import {
   FORMAT_VERSION,
   isoTimestamp,
   writeExportFile,
-} from "./export_file.ts";
-import {
-  describeQuickConnectWithRaw,
-  readAssociations,
-  readFlows,
-  readQueues,
-  readQuickConnectSummaries,
-  readUsers,
-  searchQuickConnectsPage,
-} from "./inventory.ts";
-import { esc } from "./log.ts";
-import { mapPool } from "./pool.ts";
-import type { RunContext } from "./context.ts";
-import { TOOL_NAME, VERSION } from "./version.ts";
-
-export const KNOWN_TYPES = new Set(["USER", "QUEUE", "PHONE_NUMBER", "FLOW"]);
+} from "../export_file.ts";
+import { esc } from "../log.ts";
+import { configRefs, isKnownType, type RefKind } from "../quick_connect.ts";
+import { TOOL_NAME, VERSION } from "../version.ts";
 
 export interface ExportOptions {
-  /** Output path; default `connect_quick_connects_export_<instance>_YYYYMMDD_HHMMSS.json`. */
+  /** Output path, or "-" for stdout; default `connect_quick_connects_export_<id>_<time>.json`. */
   output?: string;
+  /** The output path as the user typed it, for the log. */
+  shownOutput?: string;
   force?: boolean;
   /** Read with ListQuickConnects + DescribeQuickConnect even where Search is allowed. */
   noSearch?: boolean;
   now?: () => Date;
+  /** Aborted on Ctrl-C: no new calls, no file written. */
+  signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -66,10 +66,11 @@ export interface ExportResult {
 const pad = (n: number) => String(n).padStart(2, "0");
 
 export function defaultOutputName(instanceKey: string, d: Date): string {
+  const id = /instance\/([^/]+)$/.exec(instanceKey)?.[1] ?? instanceKey;
   const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}_${
     pad(d.getHours())
   }${pad(d.getMinutes())}${pad(d.getSeconds())}`;
-  return `connect_quick_connects_export_${instanceKey}_${stamp}.json`;
+  return `connect_quick_connects_export_${id}_${stamp}.json`;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -82,134 +83,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
+
 /** Turns a failure of a whole-run step into a FatalAwsError with a cause and a next step. */
-function fatal(ctx: RunContext, err: unknown, action: string, what: string): FatalAwsError {
+function fatal(ctx: RunContext, err: unknown, action: string, what: string): FatalAwsError | Error {
+  if (isInterrupted(err)) return err as Error;
   return toFatal(err, ctx, action, `AWS API error while ${what}: `);
-}
-
-interface ReadResult {
-  quickConnects: QuickConnect[];
-  failed: FailedExport[];
-  mode: "search" | "list+describe";
-}
-
-/**
- * The configuration of a quick connect whose type this version does not know, as the
- * service sent it: the SDK keeps only the members of its own model.
- */
-type Verbatim = Map<string, unknown>;
-
-function keepVerbatim(
-  qcs: QuickConnect[],
-  raw: () => unknown,
-  pick: (r: unknown) => unknown[],
-  into: Verbatim,
-): void {
-  if (qcs.every((q) => KNOWN_TYPES.has(q.QuickConnectConfig?.QuickConnectType ?? ""))) return;
-  for (const r of pick(raw())) {
-    const rec = r as { QuickConnectId?: unknown; QuickConnectConfig?: unknown } | null;
-    if (typeof rec?.QuickConnectId === "string" && rec.QuickConnectConfig !== undefined) {
-      into.set(rec.QuickConnectId, rec.QuickConnectConfig);
-    }
-  }
-}
-
-/**
- * `onFound` is called as soon as the instance is known to hold quick connects, so the
- * queue reads (other quota buckets) can run while the rest is fetched.
- */
-async function readWithSearch(
-  ctx: RunContext,
-  onFound: () => void,
-  verbatim: Verbatim,
-): Promise<QuickConnect[]> {
-  const out: QuickConnect[] = [];
-  let token: string | undefined;
-  let page = 0;
-  do {
-    page++;
-    ctx.logger.info(`Fetching quick connects page ${page}...`);
-    const res = await searchQuickConnectsPage(ctx.client, ctx.instanceId, token);
-    out.push(...res.QuickConnects);
-    keepVerbatim(
-      res.QuickConnects,
-      res.raw,
-      (r) => (r as { QuickConnects?: unknown[] } | undefined)?.QuickConnects ?? [],
-      verbatim,
-    );
-    if (out.length > 0) onFound();
-    ctx.logger.info(`Retrieved ${res.QuickConnects.length} quick connects from page ${page}`);
-    token = res.NextToken;
-  } while (token);
-  return out;
-}
-
-async function readWithDescribe(
-  ctx: RunContext,
-  onFound: () => void,
-  verbatim: Verbatim,
-): Promise<ReadResult> {
-  ctx.logger.info("Fetching quick connects page 1...");
-  let summaries: QuickConnectSummary[];
-  try {
-    summaries = await readQuickConnectSummaries(ctx.client, ctx.instanceId);
-  } catch (err) {
-    throw fatal(ctx, err, "connect:ListQuickConnects", "fetching quick connects");
-  }
-  ctx.logger.info(`Retrieved ${summaries.length} quick connects from page 1`);
-  if (summaries.length > 0) onFound();
-  const failed: FailedExport[] = [];
-  const described = await mapPool(summaries, 4, async (s) => {
-    try {
-      const d = await describeQuickConnectWithRaw(ctx.client, ctx.instanceId, s.Id ?? "");
-      keepVerbatim(
-        [d.quickConnect],
-        d.raw,
-        (r) => [(r as { QuickConnect?: unknown } | undefined)?.QuickConnect],
-        verbatim,
-      );
-      return d.quickConnect;
-    } catch (err) {
-      ctx.logger.warning(
-        `Could not fetch quick connect ${esc(s.Id)} (${esc(s.Name)}): ${esc(describeError(err))}`,
-      );
-      failed.push({ QuickConnectId: s.Id ?? "", Name: s.Name ?? "", Error: describeError(err) });
-      return undefined;
-    }
-  });
-  return {
-    quickConnects: described.filter((q): q is QuickConnect => q !== undefined),
-    failed,
-    mode: "list+describe",
-  };
-}
-
-async function readQuickConnects(
-  ctx: RunContext,
-  noSearch: boolean,
-  onFound: () => void,
-  verbatim: Verbatim,
-): Promise<ReadResult> {
-  if (!noSearch) {
-    try {
-      return {
-        quickConnects: await readWithSearch(ctx, onFound, verbatim),
-        failed: [],
-        mode: "search",
-      };
-    } catch (err) {
-      if (!isSearchUnavailable(err)) {
-        throw fatal(ctx, err, "connect:SearchQuickConnects", "fetching quick connects");
-      }
-      ctx.logger.warning(
-        `SearchQuickConnects is not available (${
-          esc(describeError(err))
-        }); falling back to ListQuickConnects + DescribeQuickConnect`,
-      );
-    }
-  }
-  verbatim.clear();
-  return await readWithDescribe(ctx, onFound, verbatim);
 }
 
 /** A lookup list the export can live without: a denied list costs names, not the export. */
@@ -223,9 +102,7 @@ async function optionalList<T>(
     return await read();
   } catch (err) {
     if (!isAccessDenied(err)) throw fatal(ctx, err, action, `calling ${action}`);
-    ctx.logger.warning(
-      `Could not call ${action} (${esc(describeError(err))}): ${consequence}`,
-    );
+    ctx.logger.warning(`Could not call ${action} (${esc(describeError(err))}): ${consequence}`);
     return undefined;
   }
 }
@@ -250,18 +127,22 @@ async function readLinks(ctx: RunContext): Promise<QueueLinks> {
     ctx,
     "connect:ListQueueQuickConnects",
     "queue links are not exported",
-    async () => [await readAssociations(ctx.client, ctx.instanceId, queueIds)],
+    async () => {
+      // Any queue's links failing loses the links of the export: all or nothing.
+      const r = await readAssociations(ctx.client, ctx.instanceId, queueIds, () => true);
+      return [r.links];
+    },
   );
   return { queues, links: read?.[0] };
 }
 
-function toExported(q: QuickConnect, verbatim: Verbatim): ExportedQuickConnect {
+function toExported(q: QuickConnect, raw: Map<string, unknown>): ExportedQuickConnect {
   return {
     QuickConnectId: q.QuickConnectId ?? "",
     QuickConnectARN: q.QuickConnectARN,
     Name: q.Name ?? "",
     Description: q.Description,
-    QuickConnectConfig: (verbatim.get(q.QuickConnectId ?? "") as QuickConnectConfig | undefined) ??
+    QuickConnectConfig: (raw.get(q.QuickConnectId ?? "") as QuickConnectConfig | undefined) ??
       q.QuickConnectConfig ?? { QuickConnectType: undefined },
     LastModifiedTime: q.LastModifiedTime ? isoTimestamp(q.LastModifiedTime) : undefined,
     LastModifiedRegion: q.LastModifiedRegion,
@@ -278,34 +159,30 @@ function byId<T extends { Id?: string }>(list: T[] | undefined): Map<string, T> 
   return list && new Map(list.flatMap((x) => (x.Id ? [[x.Id, x] as const] : [])));
 }
 
+const REF_LABEL: Record<RefKind, string> = {
+  user: "User",
+  queue: "Queue",
+  flow: "Flow",
+  phone: "",
+};
+
 /** The IDs the config points to, with their names where the instance lists them. */
 function references(q: QuickConnect, l: Lookups, warn: (m: string) => void): ExportedReferences {
-  const c = q.QuickConnectConfig;
   const refs: ExportedReferences = {};
   const label = `${esc(q.Name)} (${esc(q.QuickConnectId)})`;
-  const userId = c?.UserConfig?.UserId;
-  if (c?.QuickConnectType === "USER" && userId) {
-    const u = l.users?.get(userId);
-    if (l.users && !u) warn(`User ${esc(userId)} used by quick connect ${label} was not found`);
-    refs.User = { Id: userId, Username: u?.Username };
-  }
-  const queueId = c?.QueueConfig?.QueueId;
-  if (c?.QuickConnectType === "QUEUE" && queueId) {
-    const qu = l.queues?.get(queueId);
-    if (l.queues && !qu) warn(`Queue ${esc(queueId)} used by quick connect ${label} was not found`);
-    refs.Queue = { Id: queueId, Name: qu?.Name };
-  }
-  const flowId = c?.QuickConnectType === "USER"
-    ? c.UserConfig?.ContactFlowId
-    : c?.QuickConnectType === "QUEUE"
-    ? c.QueueConfig?.ContactFlowId
-    : c?.QuickConnectType === "FLOW"
-    ? c.FlowConfig?.ContactFlowId
-    : undefined;
-  if (flowId) {
-    const f = l.flows?.get(flowId);
-    if (l.flows && !f) warn(`Flow ${esc(flowId)} used by quick connect ${label} was not found`);
-    refs.ContactFlow = { Id: flowId, Name: f?.Name, Type: f?.ContactFlowType };
+  for (const { kind, value: id } of configRefs(q.QuickConnectConfig)) {
+    if (!id || kind === "phone") continue;
+    const list = kind === "user" ? l.users : kind === "queue" ? l.queues : l.flows;
+    const found = list?.get(id);
+    if (list && !found) {
+      warn(`${REF_LABEL[kind]} ${esc(id)} used by quick connect ${label} was not found`);
+    }
+    if (kind === "user") refs.User = { Id: id, Username: l.users?.get(id)?.Username };
+    if (kind === "queue") refs.Queue = { Id: id, Name: l.queues?.get(id)?.Name };
+    if (kind === "flow") {
+      const f = l.flows?.get(id);
+      refs.ContactFlow = { Id: id, Name: f?.Name, Type: f?.ContactFlowType };
+    }
   }
   return refs;
 }
@@ -322,10 +199,11 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
   const { logger } = ctx;
   const now = opts.now ?? (() => new Date());
   const started = now();
-  const output = opts.output ?? defaultOutputName(ctx.instanceKey, started);
-  if (!opts.force && await exists(output)) {
+  const output = opts.output ?? defaultOutputName(ctx.instanceId, started);
+  const shown = opts.shownOutput ?? output;
+  if (output !== "-" && !opts.force && await exists(output)) {
     throw new UsageError(
-      `Output file "${output}" already exists: pass --force to overwrite it or choose another --output`,
+      `Output file "${shown}" already exists: pass --force to replace it, or choose another path`,
     );
   }
   logger.info(
@@ -341,16 +219,54 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     linksRead ??= readLinks(ctx);
     linksRead.catch(() => {});
   };
-  const verbatim: Verbatim = new Map();
-  const read = await readQuickConnects(ctx, opts.noSearch ?? false, startLinks, verbatim);
-  const failed = [...read.failed];
+  logger.info("Fetching quick connects page 1...");
+  let nextLog = 0.1;
+  let read;
+  try {
+    read = await readQuickConnects({
+      client: ctx.client,
+      instanceId: ctx.instanceId,
+      logger,
+      details: true,
+      noSearch: opts.noSearch,
+      verbatim: true,
+      isFatal: stops,
+      onPage: (page, count, more) => {
+        if (count > 0) startLinks();
+        logger.info(`Retrieved ${count} quick connects from page ${page}`);
+        if (more) logger.info(`Fetching quick connects page ${page + 1}...`);
+      },
+      onDescribed: (done, total) => {
+        opts.onProgress?.(done, total);
+        if (done === total || done / total >= nextLog) {
+          logger.info(`Read ${done}/${total} quick connects with DescribeQuickConnect`);
+          nextLog = Math.floor((done / total) * 10 + 1) / 10;
+        }
+      },
+    });
+  } catch (err) {
+    throw fatal(
+      ctx,
+      err,
+      opts.noSearch ? "connect:ListQuickConnects" : "connect:SearchQuickConnects",
+      "fetching quick connects",
+    );
+  }
+  const failed: FailedExport[] = [];
+  for (const f of read.failed) {
+    logger.warning(
+      `Could not fetch quick connect ${esc(f.id)} (${esc(f.name)}): ${esc(f.error)}`,
+    );
+    failed.push({ QuickConnectId: f.id, Name: f.name, Error: f.error });
+  }
   const whole: QuickConnect[] = [];
-  for (const q of read.quickConnects) {
-    const why = incomplete(q);
+  for (const it of read.items) {
+    if (!it.detail) continue;
+    const why = incomplete(it.detail);
     if (why) {
-      logger.warning(`Could not export quick connect ${esc(q.QuickConnectId)}: ${why}`);
-      failed.push({ QuickConnectId: q.QuickConnectId ?? "", Name: q.Name ?? "", Error: why });
-    } else whole.push(q);
+      logger.warning(`Could not export quick connect ${esc(it.id)}: ${why}`);
+      failed.push({ QuickConnectId: it.id, Name: it.name, Error: why });
+    } else whole.push(it.detail);
   }
   whole.sort((a, b) => (a.Name ?? "").localeCompare(b.Name ?? ""));
   const total = whole.length + failed.length;
@@ -363,10 +279,13 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     logger.warning("No quick connects found to export");
     await linksRead;
   } else {
-    startLinks(); // already running unless a reader above could not call onFound
+    startLinks(); // already running unless no page listed any quick connect
+    const kinds = new Set(
+      whole.flatMap((q) => configRefs(q.QuickConnectConfig).map((r) => r.kind)),
+    );
     // Users and flows have buckets of their own: read both at once.
     const [users, flows] = await Promise.all([
-      types.has("USER")
+      kinds.has("user")
         ? optionalList(
           ctx,
           "connect:ListUsers",
@@ -374,7 +293,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
           () => readUsers(ctx.client, ctx.instanceId),
         )
         : undefined,
-      types.has("USER") || types.has("QUEUE") || types.has("FLOW")
+      kinds.has("flow") || [...types].some((t) => !isKnownType(t))
         ? optionalList(
           ctx,
           "connect:ListContactFlows",
@@ -406,7 +325,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
       `Exporting quick connect ${i + 1}/${whole.length}: ${esc(q.Name)} (${esc(q.QuickConnectId)})`,
     );
     const type = q.QuickConnectConfig?.QuickConnectType ?? "";
-    if (!KNOWN_TYPES.has(type)) {
+    if (!isKnownType(type)) {
       logger.warning(
         `Quick connect ${esc(q.Name)} (${esc(q.QuickConnectId)}) has type ${
           esc(type)
@@ -414,7 +333,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
       );
     }
     const item: ExportedItem = {
-      QuickConnect: toExported(q, verbatim),
+      QuickConnect: toExported(q, read.raw),
       Tags: { ...(q.Tags ?? {}) },
       ExportTimestamp: timestamp,
       References: references(q, lookups, (m) => logger.warning(m)),
@@ -434,8 +353,8 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     FormatVersion: FORMAT_VERSION,
     Tool: TOOL_NAME,
     ToolVersion: VERSION,
-    InstanceId: ctx.instanceKey,
-    InstanceArn: ctx.instanceId.startsWith("arn:") ? ctx.instanceId : arnMatch?.[1],
+    InstanceId: ctx.instanceId,
+    InstanceArn: ctx.instanceArn ?? arnMatch?.[1],
     Region: ctx.region,
     ExportTimestamp: timestamp,
     TotalQuickConnects: total,
@@ -444,13 +363,16 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     QuickConnects: items,
     FailedQuickConnects: failed,
   };
+  if (opts.signal?.aborted) throw new InterruptedError("interrupted");
   try {
     await writeExportFile(output, file);
   } catch (err) {
-    throw new UsageError(`Cannot write export file "${output}": ${describeError(err)}`);
+    throw new UsageError(`Cannot write export file "${shown}": ${describeError(err)}`);
   }
   logger.info("Export completed successfully!");
-  logger.info(`Exported ${items.length} quick connects to ${esc(output)}`);
+  logger.info(
+    `Exported ${items.length} quick connects to ${esc(output === "-" ? "stdout" : shown)}`,
+  );
   logger.info(`Failed exports: ${failed.length}`);
   return {
     exitCode: failed.length > 0 ? EXIT.partial : EXIT.ok,

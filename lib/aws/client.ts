@@ -17,7 +17,7 @@ import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-conn
 import { RateLimiter } from "./limiter.ts";
 import { installRawCapture } from "./raw_response.ts";
 import { MigrationRetryStrategy } from "./retry.ts";
-import { TOOL_NAME, VERSION } from "./version.ts";
+import { TOOL_NAME, VERSION } from "../version.ts";
 
 export type Env = Record<string, string | undefined>;
 

@@ -4,28 +4,23 @@
  * (exit 2, nothing sent to AWS); a problem with one quick connect fails that item only,
  * with the field path and the reason, so the rest of the file still imports.
  */
-import type { QuickConnectConfig, QuickConnectType } from "@aws-sdk/client-connect";
-import { isReservedTag } from "./qc_diff.ts";
+import type { QuickConnectConfig } from "@aws-sdk/client-connect";
 import { z } from "zod";
-import { UsageError } from "./errors.ts";
-import type { ExportedReferences } from "./export_file.ts";
-
-/** The types this tool can create; an unknown future type fails its item, never the file. */
-export const IMPORTABLE_TYPES = ["USER", "QUEUE", "PHONE_NUMBER", "FLOW"] as const;
-
-/** Which sub-config each type carries. */
-export const SUB_CONFIG = {
-  USER: "UserConfig",
-  QUEUE: "QueueConfig",
-  PHONE_NUMBER: "PhoneConfig",
-  FLOW: "FlowConfig",
-} as const satisfies Record<(typeof IMPORTABLE_TYPES)[number], keyof QuickConnectConfig>;
-
-/** E.164 as CONNECT_API.md §4.2 says to check it (the model's own pattern is double-escaped). */
-export const E164 = /^\+[1-9]\d{1,14}$/;
-/** Tag key pattern without the `aws:` look-ahead: `aws:` keys are dropped, not rejected. */
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const MAX_TAGS = 50;
+import { UsageError } from "../errors.ts";
+import type { ExportedReferences } from "../export_file.ts";
+import { readJson } from "../json_file.ts";
+import {
+  buildConfig,
+  E164,
+  isKnownType,
+  isReservedTag,
+  KNOWN_TYPES,
+  type KnownType,
+  LIMITS,
+  QUICK_CONNECT_TYPES,
+  TAG_KEY,
+} from "../quick_connect.ts";
+import { emptyMapping, loadMapping, type Mapping } from "./mapping.ts";
 
 /** One quick connect of the file that passed validation, in the form the importer uses. */
 export interface ImportItem {
@@ -80,23 +75,30 @@ const text = (what: string, min: number, max: number) =>
       error: (iss) => `too long: ${String(iss.input ?? "").length} characters, the limit is ${max}`,
     });
 
-const id = (what: string) => text(what, 1, 500);
+const id = (what: string) => text(what, 1, LIMITS.idMax);
 
-const SubConfigs = {
-  USER: z.object({ UserId: id("UserId"), ContactFlowId: id("ContactFlowId") }).loose(),
-  QUEUE: z.object({ QueueId: id("QueueId"), ContactFlowId: id("ContactFlowId") }).loose(),
-  PHONE_NUMBER: z.object({
-    PhoneNumber: z.string({
-      error: (iss) => iss.input === undefined ? "missing" : "must be a string",
-    }).regex(E164, {
-      error: (iss) =>
-        `${
-          JSON.stringify(iss.input)
-        } is not an E.164 phone number ("+", country code, up to 15 digits, e.g. +14155550100)`,
-    }),
-  }).loose(),
-  FLOW: z.object({ ContactFlowId: id("ContactFlowId") }).loose(),
-} as const;
+const phone = z.string({
+  error: (iss) => iss.input === undefined ? "missing" : "must be a string",
+}).regex(E164, {
+  error: (iss) =>
+    `${
+      JSON.stringify(iss.input)
+    } is not an E.164 phone number ("+", country code, up to 15 digits, e.g. +14155550100)`,
+});
+
+/** Each type's member, field by field, from the type table. */
+const SubConfigs = Object.fromEntries(
+  KNOWN_TYPES.map((t) => [
+    t,
+    z.object(
+      Object.fromEntries(
+        Object.entries(QUICK_CONNECT_TYPES[t].fields).map((
+          [field, kind],
+        ) => [field, kind === "phone" ? phone : id(field)]),
+      ),
+    ).loose(),
+  ]),
+) as unknown as Record<KnownType, z.ZodType<Record<string, string>>>;
 
 const ConfigSchema = z.object({
   QuickConnectType: z.string({
@@ -114,8 +116,8 @@ const RefSchema = z.object({
 const ItemSchema = z.object({
   QuickConnect: z.object({
     QuickConnectId: z.string().optional(),
-    Name: text("Name", 1, 127),
-    Description: z.union([text("Description", 0, 250), z.null()]).optional(),
+    Name: text("Name", 1, LIMITS.nameMax),
+    Description: z.union([text("Description", 0, LIMITS.descriptionMax), z.null()]).optional(),
     QuickConnectConfig: ConfigSchema,
   }, { error: (iss) => iss.input === undefined ? "missing" : "must be an object" }).loose(),
   // null is how some tools write "no tags"; it means the same as {}.
@@ -174,26 +176,30 @@ function issuesText(prefix: readonly PropertyKey[], error: z.ZodError): string[]
 function checkTags(prefix: PropertyKey[], tags: Record<string, string>): string[] {
   const problems: string[] = [];
   const keys = Object.keys(tags);
-  if (keys.length > MAX_TAGS) {
+  if (keys.length > LIMITS.tagsMax) {
     problems.push(
       `${
         formatPath(prefix)
-      }: ${keys.length} tags, the limit is ${MAX_TAGS} (after dropping aws: keys)`,
+      }: ${keys.length} tags, the limit is ${LIMITS.tagsMax} (after dropping aws: keys)`,
     );
   }
   for (const k of keys) {
     const where = formatPath([...prefix, k]);
     if (k.length === 0) problems.push(`${where}: tag keys must not be empty`);
-    else if (k.length > 128) {
-      problems.push(`${where}: tag key too long: ${k.length} characters, the limit is 128`);
+    else if (k.length > LIMITS.tagKeyMax) {
+      problems.push(
+        `${where}: tag key too long: ${k.length} characters, the limit is ${LIMITS.tagKeyMax}`,
+      );
     } else if (!TAG_KEY.test(k)) {
       problems.push(
         `${where}: tag key has characters outside letters, digits, spaces and _ . : / = + - @`,
       );
     }
     const v = tags[k] ?? "";
-    if (v.length > 256) {
-      problems.push(`${where}: tag value too long: ${v.length} characters, the limit is 256`);
+    if (v.length > LIMITS.tagValueMax) {
+      problems.push(
+        `${where}: tag value too long: ${v.length} characters, the limit is ${LIMITS.tagValueMax}`,
+      );
     }
   }
   return problems;
@@ -224,22 +230,21 @@ function validateItem(raw: unknown, index: number): ImportItem | InvalidItem {
   const cfgPath = [...base, "QuickConnect", "QuickConnectConfig"];
   const type = qc.QuickConnectConfig.QuickConnectType;
   let config: QuickConnectConfig | undefined;
-  if (!(IMPORTABLE_TYPES as readonly string[]).includes(type)) {
+  if (!isKnownType(type)) {
     problems.push(
       `${formatPath([...cfgPath, "QuickConnectType"])}: ${
         JSON.stringify(type)
-      } is not a type this tool can import (${IMPORTABLE_TYPES.join(", ")})`,
+      } is not a type this tool can import (${KNOWN_TYPES.join(", ")})`,
     );
   } else {
-    const t = type as (typeof IMPORTABLE_TYPES)[number];
-    const member = SUB_CONFIG[t];
+    const member = QUICK_CONNECT_TYPES[type].member;
     const sub = (qc.QuickConnectConfig as Record<string, unknown>)[member];
     if (sub === undefined || sub === null) {
-      problems.push(`${formatPath([...cfgPath, member])}: missing (required for type ${t})`);
+      problems.push(`${formatPath([...cfgPath, member])}: missing (required for type ${type})`);
     } else {
-      const r = SubConfigs[t].safeParse(sub);
+      const r = SubConfigs[type].safeParse(sub);
       if (!r.success) problems.push(...issuesText([...cfgPath, member], r.error));
-      else config = buildConfig(t, r.data as Record<string, string>);
+      else config = buildConfig(type, r.data);
     }
   }
 
@@ -263,33 +268,6 @@ function validateItem(raw: unknown, index: number): ImportItem | InvalidItem {
   };
 }
 
-/** A config holding only the members the API defines for the type, in a fixed order. */
-export function buildConfig(
-  type: (typeof IMPORTABLE_TYPES)[number],
-  sub: Record<string, string | undefined>,
-): QuickConnectConfig {
-  const s = (k: string) => sub[k] ?? "";
-  switch (type) {
-    case "USER":
-      return {
-        QuickConnectType: type,
-        UserConfig: { UserId: s("UserId"), ContactFlowId: s("ContactFlowId") },
-      };
-    case "QUEUE":
-      return {
-        QuickConnectType: type,
-        QueueConfig: { QueueId: s("QueueId"), ContactFlowId: s("ContactFlowId") },
-      };
-    case "PHONE_NUMBER":
-      return { QuickConnectType: type, PhoneConfig: { PhoneNumber: s("PhoneNumber") } };
-    case "FLOW":
-      return {
-        QuickConnectType: type as QuickConnectType,
-        FlowConfig: { ContactFlowId: s("ContactFlowId") },
-      };
-  }
-}
-
 /** How many item indices a duplicate-name error lists before "and N more". */
 const MAX_LISTED = 5;
 
@@ -306,7 +284,7 @@ export function parseExport(value: unknown, path: string): LoadedExport {
   const version = file.data.FormatVersion ?? 1;
   if (version > 2) {
     throw new UsageError(
-      `Invalid export file "${path}": FormatVersion ${version} was written by a newer version of this tool; this version reads format 1 (seed) and 2`,
+      `Invalid export file "${path}": FormatVersion ${version} was written by a newer version of this tool; this version reads format 1 (the earlier Python scripts) and 2`,
     );
   }
   const items = file.data.QuickConnects.map((raw, i) => validateItem(raw, i));
@@ -352,34 +330,28 @@ export function parseExport(value: unknown, path: string): LoadedExport {
 }
 
 /** Reads and validates the export file. Throws UsageError for any file-level problem. */
-export async function loadExportFile(path: string): Promise<LoadedExport> {
-  return parseExport(await readJson(path, "export file"), path);
+export async function loadExportFile(path: string, shown = path): Promise<LoadedExport> {
+  return parseExport(await readJson(path, "export file", shown), shown);
 }
 
-/** Reads a JSON file; every failure is a UsageError naming the file. */
-export async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    const reason = err instanceof Deno.errors.NotFound
-      ? "file does not exist"
-      : err instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : err instanceof Deno.errors.IsADirectory
-      ? "it is a directory"
-      : err instanceof Error
-      ? err.message
-      : String(err);
-    throw new UsageError(`Cannot read ${what} "${path}": ${reason}`);
-  }
-  // Windows editors may save a byte order mark; JSON.parse rejects it.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === "") throw new UsageError(`Invalid ${what} "${path}": the file is empty`);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new UsageError(`Invalid ${what} "${path}": not valid JSON (${msg})`);
-  }
+/** The export file and the mapping, read and checked before any API call. */
+export interface ImportInput {
+  data: LoadedExport;
+  mapping: Mapping;
+}
+
+/** Throws UsageError (exit 2) for anything wrong with either file. */
+export async function loadImportInput(
+  opts: {
+    exportFile: string;
+    mappingFile?: string;
+    /** The paths as the user typed them, for messages. */
+    shown?: { exportFile?: string; mappingFile?: string };
+  },
+): Promise<ImportInput> {
+  const data = await loadExportFile(opts.exportFile, opts.shown?.exportFile);
+  const mapping = opts.mappingFile
+    ? await loadMapping(opts.mappingFile, opts.shown?.mappingFile)
+    : emptyMapping();
+  return { data, mapping };
 }

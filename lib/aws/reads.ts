@@ -1,0 +1,276 @@
+/**
+ * Reads an instance: its quick connects (the one reader, for export and import), users,
+ * queues, flows and queue links, each listed once through the SDK paginators at the
+ * largest page size the API allows.
+ */
+import {
+  type ConnectClient,
+  type ContactFlowSummary,
+  DescribeQuickConnectCommand,
+  paginateListContactFlows,
+  paginateListQueueQuickConnects,
+  paginateListQueues,
+  paginateListQuickConnects,
+  paginateListUsers,
+  paginateSearchQuickConnects,
+  type QueueSummary,
+  type QueueType,
+  type QuickConnect,
+  type QuickConnectSummary,
+  type UserSummary,
+} from "@aws-sdk/client-connect";
+import { describeError, isSearchUnavailable } from "../errors.ts";
+import { esc, type Logger } from "../log.ts";
+import { isKnownType } from "../quick_connect.ts";
+import { mapPool } from "../pool.ts";
+import { rawJson } from "./raw_response.ts";
+
+export async function readUsers(client: ConnectClient, instanceId: string): Promise<UserSummary[]> {
+  const out: UserSummary[] = [];
+  for await (
+    const page of paginateListUsers({ client, pageSize: 1000 }, { InstanceId: instanceId })
+  ) out.push(...(page.UserSummaryList ?? []));
+  return out;
+}
+
+/** STANDARD queues by default: agent queues are not quick connect targets by name. */
+export async function readQueues(
+  client: ConnectClient,
+  instanceId: string,
+  types: QueueType[] = ["STANDARD"],
+): Promise<QueueSummary[]> {
+  const out: QueueSummary[] = [];
+  for await (
+    const page of paginateListQueues({ client, pageSize: 1000 }, {
+      InstanceId: instanceId,
+      QueueTypes: types,
+    })
+  ) out.push(...(page.QueueSummaryList ?? []));
+  return out;
+}
+
+export async function readFlows(
+  client: ConnectClient,
+  instanceId: string,
+): Promise<ContactFlowSummary[]> {
+  const out: ContactFlowSummary[] = [];
+  for await (
+    const page of paginateListContactFlows({ client, pageSize: 1000 }, { InstanceId: instanceId })
+  ) out.push(...(page.ContactFlowSummaryList ?? []));
+  return out;
+}
+
+/** The IDs of the quick connects linked to one queue. */
+export async function readQueueLinks(
+  client: ConnectClient,
+  instanceId: string,
+  queueId: string,
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  for await (
+    const page of paginateListQueueQuickConnects({ client, pageSize: 100 }, {
+      InstanceId: instanceId,
+      QueueId: queueId,
+    })
+  ) for (const s of page.QuickConnectSummaryList ?? []) if (s.Id) out.add(s.Id);
+  return out;
+}
+
+/**
+ * Quick connect IDs linked to each queue; a queue whose links cannot be read is in
+ * `failed` with the error. Four queues at a time: one ListQueueQuickConnects takes a
+ * round trip, and the quota is 10 per second.
+ */
+export async function readAssociations(
+  client: ConnectClient,
+  instanceId: string,
+  queueIds: readonly string[],
+  isFatal: (err: unknown) => boolean,
+): Promise<{ links: Map<string, Set<string>>; failed: Map<string, unknown> }> {
+  const links = new Map<string, Set<string>>();
+  const failed = new Map<string, unknown>();
+  await mapPool(queueIds, 4, async (id) => {
+    try {
+      links.set(id, await readQueueLinks(client, instanceId, id));
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      failed.set(id, err);
+    }
+  });
+  return { links, failed };
+}
+
+/** A quick connect as listed; `detail` holds it whole (config, tags) when it was read. */
+export interface ListedQuickConnect {
+  id: string;
+  name: string;
+  arn?: string;
+  detail?: QuickConnect;
+}
+
+export interface QuickConnectRead {
+  items: ListedQuickConnect[];
+  /** Quick connects listed but not readable whole (Describe failed): id, name, error. */
+  failed: { id: string; name: string; error: string }[];
+  mode: "search" | "list+describe";
+  /** Raw QuickConnectConfig by ID, of types this tool does not know (with `verbatim`). */
+  raw: Map<string, unknown>;
+}
+
+export interface ReadOptions {
+  client: ConnectClient;
+  instanceId: string;
+  logger: Logger;
+  /** Whole quick connects (Search, else List + Describe); without it, List only. */
+  details: boolean;
+  /** Skip SearchQuickConnects (the user asked, or it was refused before). */
+  noSearch?: boolean;
+  /** On the List path, which quick connects to Describe (default: all). */
+  describe?: (name: string) => boolean;
+  /** Keep each response's raw config, for types newer than the SDK's model. */
+  verbatim?: boolean;
+  /** After each page (`more`: another follows), and while Describe calls run. */
+  onPage?: (page: number, count: number, more: boolean) => void;
+  onDescribed?: (done: number, total: number) => void;
+  /** Whether an error stops the whole read (credentials, interruption, network down). */
+  isFatal: (err: unknown) => boolean;
+}
+
+/**
+ * Tags are always present on what this returns: DescribeQuickConnect leaves the member out
+ * when there are none (a TagMap has at least one entry), so absent means {}.
+ */
+const withTags = (qc: QuickConnect): QuickConnect =>
+  qc.Tags !== undefined ? qc : { ...qc, Tags: {} };
+
+/**
+ * Every quick connect of an instance. SearchQuickConnects returns 100 whole quick
+ * connects per call; where it is refused (IAM) or not served, ListQuickConnects plus
+ * DescribeQuickConnect, with one warning. Whether Search fills `Tags` is not documented:
+ * when no result of a whole Search carries the member, tags are read with Describe.
+ */
+export async function readQuickConnects(o: ReadOptions): Promise<QuickConnectRead> {
+  const raw = new Map<string, unknown>();
+  if (o.details && !o.noSearch) {
+    try {
+      return await searchAll(o, raw);
+    } catch (err) {
+      if (!isSearchUnavailable(err)) throw err;
+      o.logger.warning(
+        `SearchQuickConnects is not available (${
+          esc(describeError(err))
+        }); reading quick connects with ListQuickConnects and DescribeQuickConnect instead`,
+      );
+      raw.clear();
+    }
+  }
+  const items: ListedQuickConnect[] = [];
+  let page = 0;
+  for await (
+    const res of paginateListQuickConnects({ client: o.client, pageSize: 1000 }, {
+      InstanceId: o.instanceId,
+    })
+  ) {
+    const list = res.QuickConnectSummaryList ?? [];
+    o.onPage?.(++page, list.length, res.NextToken !== undefined);
+    items.push(...list.flatMap(listed));
+  }
+  if (!o.details) return { items, failed: [], mode: "list+describe", raw };
+  const wanted = o.describe ? items.filter((it) => o.describe?.(it.name)) : items;
+  const failed = await describeInto(o, wanted, raw);
+  return { items, failed, mode: "list+describe", raw };
+}
+
+function listed(s: QuickConnectSummary): ListedQuickConnect[] {
+  return s.Id && s.Name !== undefined ? [{ id: s.Id, name: s.Name, arn: s.Arn }] : [];
+}
+
+async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<QuickConnectRead> {
+  const items: ListedQuickConnect[] = [];
+  let sawTags = false;
+  let page = 0;
+  for await (
+    const res of paginateSearchQuickConnects({ client: o.client, pageSize: 100 }, {
+      InstanceId: o.instanceId,
+    })
+  ) {
+    const list = res.QuickConnects ?? [];
+    o.onPage?.(++page, list.length, res.NextToken !== undefined);
+    if (o.verbatim) keepRaw(rawJson(res), (r) => asRecord(r)?.QuickConnects, raw);
+    for (const qc of list) {
+      if (qc.Tags !== undefined) sawTags = true;
+      if (!qc.QuickConnectId || qc.Name === undefined) continue;
+      items.push({ id: qc.QuickConnectId, name: qc.Name, arn: qc.QuickConnectARN, detail: qc });
+    }
+  }
+  if (sawTags || items.length === 0) {
+    for (const it of items) if (it.detail) it.detail = withTags(it.detail);
+    return { items, failed: [], mode: "search", raw };
+  }
+  const wanted = o.describe ? items.filter((it) => o.describe?.(it.name)) : items;
+  o.logger.warning(
+    `SearchQuickConnects returned no Tags for any quick connect; reading their tags with DescribeQuickConnect (${wanted.length} calls)`,
+  );
+  for (const it of items) it.detail = undefined;
+  const failed = await describeInto(o, wanted, raw);
+  return { items, failed, mode: "search", raw };
+}
+
+/** Describes `items` four at a time (the quota is 10 per second), filling `detail`. */
+async function describeInto(
+  o: ReadOptions,
+  items: ListedQuickConnect[],
+  raw: Map<string, unknown>,
+): Promise<QuickConnectRead["failed"]> {
+  const failed: QuickConnectRead["failed"] = [];
+  let done = 0;
+  await mapPool(items, 4, async (it) => {
+    try {
+      it.detail = await describeQuickConnect(
+        o.client,
+        o.instanceId,
+        it.id,
+        o.verbatim ? raw : undefined,
+      );
+    } catch (err) {
+      if (o.isFatal(err)) throw err;
+      failed.push({ id: it.id, name: it.name, error: describeError(err) });
+    }
+    o.onDescribed?.(++done, items.length);
+  });
+  return failed;
+}
+
+/** One DescribeQuickConnect, tags always present; its raw config kept into `raw`. */
+export async function describeQuickConnect(
+  client: ConnectClient,
+  instanceId: string,
+  quickConnectId: string,
+  raw?: Map<string, unknown>,
+): Promise<QuickConnect> {
+  const out = await client.send(
+    new DescribeQuickConnectCommand({ InstanceId: instanceId, QuickConnectId: quickConnectId }),
+  );
+  if (!out.QuickConnect) {
+    throw new Error(`DescribeQuickConnect returned no quick connect for ${quickConnectId}`);
+  }
+  if (raw) keepRaw(rawJson(out), (r) => [asRecord(r)?.QuickConnect], raw);
+  return withTags(out.QuickConnect);
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === "object" && v !== null ? v as Record<string, unknown> : undefined;
+}
+
+function keepRaw(body: unknown, pick: (r: unknown) => unknown, into: Map<string, unknown>) {
+  const list = pick(body);
+  if (!Array.isArray(list)) return;
+  for (const r of list) {
+    const rec = asRecord(r);
+    // Only what the SDK's model cannot hold: a config of a type newer than this tool.
+    const type = asRecord(rec?.QuickConnectConfig)?.QuickConnectType;
+    if (typeof rec?.QuickConnectId === "string" && type !== undefined && !isKnownType(type)) {
+      into.set(rec.QuickConnectId, rec.QuickConnectConfig);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Where the user's files are. `deno task` runs in the repository root, so a relative path
+ * typed in another folder is resolved against that folder (Deno passes it as INIT_CWD; our
+ * tasks mark themselves with CONNECT_QC_TASK, so an INIT_CWD inherited from some other
+ * task runner is not mistaken for it). Binaries and `deno run` use the working directory.
+ * Every path is checked before the first API call.
+ */
+import { basename, dirname, resolve } from "node:path";
+import type { Env } from "../aws/client.ts";
+import { UsageError } from "../errors.ts";
+
+/** How the process was started, as the entrypoint sees it. */
+export interface Invocation {
+  env: Env;
+  cwd: string;
+  /** Deno.execPath(): `deno` itself, or a compiled binary. */
+  execPath: string;
+}
+
+export function baseDir(inv: Invocation): string {
+  const init = inv.env.INIT_CWD;
+  return inv.env.CONNECT_QC_TASK && init ? init : inv.cwd;
+}
+
+/** What the user typed to run `command`, for usage lines and examples. */
+export function programName(inv: Invocation, command: string): string {
+  if (inv.env.CONNECT_QC_TASK) return `deno task ${command}`;
+  const exe = basename(inv.execPath.replaceAll("\\", "/"));
+  if (/^deno(\.exe)?$/i.test(exe)) return `deno run [permissions] ${command}.ts`;
+  return exe;
+}
+
+export function resolveIn(base: string, path: string): string {
+  return path === "-" ? path : resolve(base, path);
+}
+
+async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.stat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
+/** A file this run writes: its folder must exist. `shown` is the path as the user typed it. */
+export async function checkWritable(
+  flag: string,
+  path: string,
+  shown: string,
+  opts: { replace: "force" | "append" | "refuse"; force?: boolean },
+): Promise<void> {
+  const dir = dirname(path);
+  const d = await statOrUndefined(dir);
+  if (!d?.isDirectory) {
+    throw new UsageError(
+      `Cannot write ${flag} "${shown}": directory "${dir}" does not exist (create it, or choose another path)`,
+    );
+  }
+  const f = await statOrUndefined(path);
+  if (f?.isDirectory) throw new UsageError(`Cannot write ${flag} "${shown}": it is a directory`);
+  if (f && opts.replace === "force" && !opts.force) {
+    const what = flag.charAt(0).toUpperCase() + flag.slice(1);
+    throw new UsageError(
+      `${what} "${shown}" already exists: pass --force to replace it, or choose another path`,
+    );
+  }
+}
+
+/** Two flags naming one file would make the run overwrite its own input. */
+export async function checkDistinct(
+  written: { flag: string; path: string }[],
+  others: { flag: string; path: string | undefined }[],
+): Promise<void> {
+  const real = async (p: string) => await Deno.realPath(p).catch(() => p);
+  const seen: { flag: string; path: string }[] = [];
+  for (const o of others) {
+    if (o.path && o.path !== "-") seen.push({ ...o, path: await real(o.path) });
+  }
+  for (const w of written) {
+    if (w.path === "-") continue;
+    const path = await real(w.path);
+    const clash = seen.find((s) => s.path === path);
+    if (clash) {
+      throw new UsageError(
+        `${w.flag} and ${clash.flag} name the same file "${w.path}": the run would overwrite it; choose another path for ${w.flag}`,
+      );
+    }
+    seen.push({ flag: w.flag, path });
+  }
+}

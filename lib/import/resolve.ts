@@ -1,0 +1,288 @@
+/**
+ * Turns a source quick connect config into the target's: each user, queue and flow
+ * reference is resolved by the mapping file, else by name (format-2 References: username,
+ * queue name, flow name and type), else by the same ID existing in the target. What cannot
+ * be resolved fails the item with what is missing and how to map it. Pure: it works on a
+ * Directory of the target read beforehand.
+ */
+import type {
+  ContactFlowSummary,
+  QueueSummary,
+  QuickConnectConfig,
+  UserSummary,
+} from "@aws-sdk/client-connect";
+import { buildConfig, configRefs, isKnownType, type RefKind, typeInfo } from "../quick_connect.ts";
+import type { ImportItem } from "./input.ts";
+import { entryName, lookup, type Mapping } from "./mapping.ts";
+
+export type Resolution<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const ok = <T>(value: T): Resolution<T> => ({ ok: true, value });
+const no = <T>(error: string): Resolution<T> => ({ ok: false, error });
+
+function index<T>(list: readonly T[], key: (x: T) => string | undefined): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const x of list) {
+    const k = key(x);
+    if (k !== undefined && !m.has(k)) m.set(k, x);
+  }
+  return m;
+}
+
+/** The target's users, standard queues and flows, indexed once for lookups. */
+export class Directory {
+  readonly users: readonly UserSummary[];
+  readonly queues: readonly QueueSummary[];
+  readonly flows: readonly ContactFlowSummary[];
+  readonly #userById: Map<string, UserSummary>;
+  readonly #userByName: Map<string, UserSummary>;
+  readonly #queueById: Map<string, QueueSummary>;
+  readonly #queueByName: Map<string, QueueSummary>;
+  readonly #flowById: Map<string, ContactFlowSummary>;
+  readonly #flowsByName = new Map<string, ContactFlowSummary[]>();
+
+  constructor(
+    lists: {
+      users?: readonly UserSummary[];
+      queues?: readonly QueueSummary[];
+      flows?: readonly ContactFlowSummary[];
+    } = {},
+  ) {
+    this.users = lists.users ?? [];
+    this.queues = lists.queues ?? [];
+    this.flows = lists.flows ?? [];
+    this.#userById = index(this.users, (u) => u.Id);
+    this.#userByName = index(this.users, (u) => u.Username);
+    this.#queueById = index(this.queues, (q) => q.Id);
+    this.#queueByName = index(this.queues, (q) => q.Name);
+    this.#flowById = index(this.flows, (f) => f.Id);
+    for (const f of this.flows) {
+      if (f.Name === undefined) continue;
+      const same = this.#flowsByName.get(f.Name);
+      if (same) same.push(f);
+      else this.#flowsByName.set(f.Name, [f]);
+    }
+  }
+
+  user(idOrName: string, by: "id" | "name"): UserSummary | undefined {
+    return (by === "id" ? this.#userById : this.#userByName).get(idOrName);
+  }
+  queue(idOrName: string, by: "id" | "name"): QueueSummary | undefined {
+    return (by === "id" ? this.#queueById : this.#queueByName).get(idOrName);
+  }
+  flow(id: string): ContactFlowSummary | undefined {
+    return this.#flowById.get(id);
+  }
+  flowsNamed(name: string): readonly ContactFlowSummary[] {
+    return this.#flowsByName.get(name) ?? [];
+  }
+}
+
+const q = (s: string) => `'${s}'`;
+
+function described(kind: string, id: string, name?: string): string {
+  return name !== undefined && name !== ""
+    ? `${kind} ${q(name)} (source id ${id})`
+    : `${kind} with source id ${id}`;
+}
+
+export function resolveUser(
+  dir: Directory,
+  mapping: Mapping,
+  id: string,
+  username?: string,
+): Resolution<string> {
+  const m = lookup(mapping, "Users", id, username);
+  if (m) {
+    const hit = dir.user(m.value, "id") ?? dir.user(m.value, "name");
+    return hit?.Id ? ok(hit.Id) : no(
+      `mapping ${entryName("Users", m.key)} → ${
+        q(m.value)
+      } names no user in the target (neither a user ID nor a username)`,
+    );
+  }
+  if (username) {
+    const hit = dir.user(username, "name");
+    if (hit?.Id) return ok(hit.Id);
+  }
+  if (dir.user(id, "id")) return ok(id);
+  return no(
+    `${
+      described("user", id, username)
+    } not found in target; create it or map it in --mapping under Users`,
+  );
+}
+
+export function resolveQueue(
+  dir: Directory,
+  mapping: Mapping,
+  id: string,
+  name?: string,
+): Resolution<QueueSummary> {
+  const m = lookup(mapping, "Queues", id, name);
+  if (m) {
+    const hit = dir.queue(m.value, "id") ?? dir.queue(m.value, "name");
+    return hit?.Id ? ok(hit) : no(
+      `mapping ${entryName("Queues", m.key)} → ${
+        q(m.value)
+      } names no standard queue in the target (neither a queue ID nor a queue name)`,
+    );
+  }
+  if (name) {
+    const hit = dir.queue(name, "name");
+    if (hit?.Id) return ok(hit);
+  }
+  const same = dir.queue(id, "id");
+  if (same) return ok(same);
+  return no(
+    `${
+      described("queue", id, name)
+    } not found in target; create it or map it in --mapping under Queues`,
+  );
+}
+
+/**
+ * Flows match by name and type: a QUEUE_TRANSFER flow named like an AGENT_TRANSFER one is
+ * another flow. Without a known type (the earlier scripts' files, a References entry without
+ * Type, a mapping to a name) the type the quick connect needs is preferred, so the answer
+ * does not depend on the order of the target's flows. Whatever resolves must then be of the
+ * type the quick connect needs, else the item fails here, at plan time.
+ */
+export function resolveFlow(
+  dir: Directory,
+  mapping: Mapping,
+  id: string,
+  name: string | undefined,
+  type: string | undefined,
+  quickConnectType: string,
+): Resolution<string> {
+  const needed = typeInfo(quickConnectType)?.flowType;
+  const wanted = type ?? needed;
+  /** Among flows of one name, the one of the wanted type, else the needed one, else the only one. */
+  const pick = (named: readonly ContactFlowSummary[]) =>
+    named.find((f) => f.ContactFlowType === wanted) ??
+      named.find((f) => f.ContactFlowType === needed) ??
+      (named.length === 1 ? named[0] : undefined);
+  const m = lookup(mapping, "ContactFlows", id, name);
+  if (m) {
+    const byId = dir.flow(m.value);
+    const named = byId ? [] : dir.flowsNamed(m.value);
+    const hit = byId ?? pick(named);
+    const via = `mapping ${entryName("ContactFlows", m.key)} → ${q(m.value)}`;
+    if (hit?.Id) return checkFlowType(hit, quickConnectType, via);
+    return no(
+      named.length > 1
+        ? `${via} matches ${named.length} flows of types ${
+          named.map((f) => f.ContactFlowType).join(", ")
+        }; map it to a flow ID instead`
+        : `${via} names no flow in the target (neither a flow ID nor a flow name)`,
+    );
+  }
+  if (name) {
+    const named = dir.flowsNamed(name);
+    // A known source type must match exactly; without one, prefer the needed type.
+    const hit = type !== undefined ? named.find((f) => f.ContactFlowType === type) : pick(named);
+    if (hit?.Id) return checkFlowType(hit, quickConnectType, `flow ${q(name)} (source id ${id})`);
+  }
+  const same = dir.flow(id);
+  if (same?.Id) return checkFlowType(same, quickConnectType, `flow with the same id ${id}`);
+  const what = name
+    ? `flow ${q(name)}${type ? ` of type ${type}` : ""} (source id ${id})`
+    : `flow with source id ${id}`;
+  return no(`${what} not found in target; create it or map it in --mapping under ContactFlows`);
+}
+
+/** The resolved flow must be of the type its quick connect type needs. */
+function checkFlowType(
+  flow: ContactFlowSummary,
+  quickConnectType: string,
+  via: string,
+): Resolution<string> {
+  const needed = typeInfo(quickConnectType)?.flowType;
+  const id = flow.Id ?? "";
+  // A flow whose type the target did not say is given the benefit of the doubt.
+  if (needed === undefined || flow.ContactFlowType === undefined) return ok(id);
+  if (flow.ContactFlowType === needed) return ok(id);
+  return no(
+    `${via} resolves to target flow ${
+      q(flow.Name ?? id)
+    } (${id}) of type ${flow.ContactFlowType}, but a ${quickConnectType} quick connect needs a flow of type ${needed}; map it in --mapping under ContactFlows to a ${needed} flow`,
+  );
+}
+
+/** Which target lists resolving an item needs, so nothing is listed for nothing. */
+export function needs(item: ImportItem): Set<RefKind> {
+  return new Set(configRefs(item.config).map((r) => r.kind));
+}
+
+/**
+ * The config to send to the target. The References entry is used only when its ID is
+ * the one in the config: a hand-edited file must not resolve a name for another ID.
+ */
+export function resolveConfig(
+  item: ImportItem,
+  dir: Directory,
+  mapping: Mapping,
+): Resolution<QuickConnectConfig> {
+  const type = item.config.QuickConnectType;
+  if (!isKnownType(type)) return no(`type ${String(type)} cannot be imported`);
+  const refs = item.references;
+  const errors: string[] = [];
+  const values: Record<string, string> = {};
+  for (const { field, kind, value } of configRefs(item.config)) {
+    const id = value ?? "";
+    let r: Resolution<string>;
+    if (kind === "user") {
+      const ref = refs.User?.Id === id ? refs.User : undefined;
+      r = resolveUser(dir, mapping, id, ref?.Username);
+    } else if (kind === "queue") {
+      const ref = refs.Queue?.Id === id ? refs.Queue : undefined;
+      const hit = resolveQueue(dir, mapping, id, ref?.Name);
+      r = hit.ok ? ok(hit.value.Id ?? id) : hit;
+    } else if (kind === "flow") {
+      const ref = refs.ContactFlow?.Id === id ? refs.ContactFlow : undefined;
+      r = resolveFlow(dir, mapping, id, ref?.Name, ref?.Type, type);
+    } else {
+      r = ok(mapping.PhoneNumbers.get(id) ?? id);
+    }
+    if (!r.ok) errors.push(r.error);
+    values[field] = r.ok ? r.value : id;
+  }
+  return errors.length > 0 ? no(errors.join("; ")) : ok(buildConfig(type, values));
+}
+
+/**
+ * Mapping entries whose key is no source ID, name or phone number anywhere in the file.
+ * Checked against the whole file, not against what this run resolved, so the answer does
+ * not depend on --on-conflict (a skipped item resolves nothing).
+ */
+export function unusedMappingEntries(mapping: Mapping, items: readonly ImportItem[]): string[] {
+  const seen = {
+    Users: new Set<string>(),
+    Queues: new Set<string>(),
+    ContactFlows: new Set<string>(),
+    PhoneNumbers: new Set<string>(),
+  };
+  const section = {
+    user: seen.Users,
+    queue: seen.Queues,
+    flow: seen.ContactFlows,
+    phone: seen.PhoneNumbers,
+  } as const;
+  const add = (set: Set<string>, ...keys: (string | undefined)[]) => {
+    for (const k of keys) if (k !== undefined) set.add(k);
+  };
+  for (const it of items) {
+    const r = it.references;
+    for (const { kind, value } of configRefs(it.config)) add(section[kind], value);
+    add(seen.Users, r.User?.Id, r.User?.Username);
+    add(seen.Queues, r.Queue?.Id, r.Queue?.Name);
+    for (const qu of it.queues) add(seen.Queues, qu.Id, qu.Name);
+    add(seen.ContactFlows, r.ContactFlow?.Id, r.ContactFlow?.Name);
+  }
+  const out: string[] = [];
+  for (const s of ["Users", "Queues", "ContactFlows", "PhoneNumbers"] as const) {
+    for (const key of mapping[s].keys()) if (!seen[s].has(key)) out.push(entryName(s, key));
+  }
+  return out;
+}

@@ -1,0 +1,169 @@
+/**
+ * Reads what an import needs to know about the target instance, once, into a value the
+ * plan is computed from: its quick connects by name (whole where an update or a check
+ * needs them), the users, queues and flows the file's items resolve against (each listed
+ * only when some item needs it), and the links of the queues the file names.
+ */
+import { type QuickConnect, SearchQuickConnectsCommand } from "@aws-sdk/client-connect";
+import { isInterrupted } from "../aws/limiter.ts";
+import {
+  describeQuickConnect,
+  type ListedQuickConnect,
+  readAssociations,
+  readFlows,
+  readQueues,
+  readQuickConnects,
+  readUsers,
+} from "../aws/reads.ts";
+import type { RunContext } from "../context.ts";
+import { describeError, isFatalForRun, isSearchUnavailable, toFatal } from "../errors.ts";
+import { esc } from "../log.ts";
+import type { ImportItem } from "./input.ts";
+import type { Mapping } from "./mapping.ts";
+import { Directory, needs, resolveQueue } from "./resolve.ts";
+
+export interface TargetState {
+  /** Existing quick connects by name; `detail` is set where it was read whole. */
+  quickConnects: Map<string, ListedQuickConnect>;
+  /** Quick connects whose details could not be read: id → error. */
+  unreadable: Map<string, string>;
+  directory: Directory;
+  /** Quick connect IDs linked to each queue the file names. */
+  links: Map<string, Set<string>>;
+  /** Queues whose links could not be read: id → error. */
+  linkErrors: Map<string, unknown>;
+  /** Whether SearchQuickConnects may be used; turned off, with a warning, once it is refused. */
+  search: SearchAvailability;
+}
+
+export interface SearchAvailability {
+  available: boolean;
+}
+
+export interface ReadTargetOptions {
+  /** Read existing quick connects whole (updates and verification compare them). */
+  details: boolean;
+  /** Whether an existing item of this name gets resolved (under `skip` it does not). */
+  resolvesExisting: boolean;
+}
+
+const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
+
+/** A read whose failure stops the run (exit 3), with the cause and the next step. */
+async function fatal<T>(ctx: RunContext, action: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isInterrupted(err)) throw err;
+    throw toFatal(err, ctx, action);
+  }
+}
+
+export async function readTarget(
+  ctx: RunContext,
+  items: readonly ImportItem[],
+  mapping: Mapping,
+  opts: ReadTargetOptions,
+): Promise<TargetState> {
+  const names = new Set(items.map((it) => it.name));
+  const wantsQueues = items.some((it) => it.queues.length > 0 || needs(it).has("queue"));
+  // Quick connects and queues (then their links) use separate quota buckets: at once.
+  const [qcs, queued] = await Promise.all([
+    fatal(
+      ctx,
+      opts.details ? "connect:SearchQuickConnects" : "connect:ListQuickConnects",
+      () =>
+        readQuickConnects({
+          client: ctx.client,
+          instanceId: ctx.instanceId,
+          logger: ctx.logger,
+          details: opts.details,
+          describe: (name) => names.has(name),
+          isFatal: stops,
+        }),
+    ),
+    wantsQueues ? readQueuesAndLinks(ctx, items, mapping) : undefined,
+  ]);
+  const quickConnects = new Map(qcs.items.map((it) => [it.name, it]));
+  const toResolve = items.filter((it) => opts.resolvesExisting || !quickConnects.has(it.name));
+  const kinds = new Set(toResolve.flatMap((it) => [...needs(it)]));
+  const [users, flows] = await Promise.all([
+    kinds.has("user")
+      ? fatal(ctx, "connect:ListUsers", () => readUsers(ctx.client, ctx.instanceId))
+      : undefined,
+    kinds.has("flow")
+      ? fatal(ctx, "connect:ListContactFlows", () => readFlows(ctx.client, ctx.instanceId))
+      : undefined,
+  ]);
+  return {
+    quickConnects,
+    unreadable: new Map(qcs.failed.map((f) => [f.id, f.error])),
+    directory: new Directory({ users, flows, queues: queued?.queues }),
+    links: queued?.links ?? new Map(),
+    linkErrors: queued?.failed ?? new Map(),
+    search: { available: !(qcs.mode === "list+describe" && opts.details) },
+  };
+}
+
+async function readQueuesAndLinks(ctx: RunContext, items: readonly ImportItem[], mapping: Mapping) {
+  const queues = await fatal(
+    ctx,
+    "connect:ListQueues",
+    () => readQueues(ctx.client, ctx.instanceId, ["STANDARD"]),
+  );
+  const dir = new Directory({ queues });
+  const ids = new Set<string>();
+  for (const it of items) {
+    for (const src of it.queues) {
+      const r = resolveQueue(dir, mapping, src.Id, src.Name);
+      if (r.ok && r.value.Id) ids.add(r.value.Id);
+    }
+  }
+  const { links, failed } = await readAssociations(ctx.client, ctx.instanceId, [...ids], stops);
+  return { queues, links, failed };
+}
+
+/**
+ * The quick connect named exactly `name`, read now: one SearchQuickConnects with an EXACT
+ * name condition, or (where Search is refused) ListQuickConnects plus Describe. Search may
+ * leave Tags out (LIVE-SERVICE.md #1): `Tags` is then undefined and the caller decides
+ * whether it needs them. Errors are the caller's to handle.
+ */
+export async function findByName(
+  ctx: RunContext,
+  name: string,
+  search: SearchAvailability,
+): Promise<QuickConnect | undefined> {
+  if (search.available) {
+    try {
+      const res = await ctx.client.send(
+        new SearchQuickConnectsCommand({
+          InstanceId: ctx.instanceId,
+          MaxResults: 100,
+          SearchCriteria: {
+            StringCondition: { FieldName: "name", Value: name, ComparisonType: "EXACT" },
+          },
+        }),
+      );
+      // EXACT's case handling is not documented: compare again.
+      return (res.QuickConnects ?? []).find((qc) => qc.Name === name && qc.QuickConnectId);
+    } catch (err) {
+      if (!isSearchUnavailable(err)) throw err;
+      search.available = false;
+      ctx.logger.warning(
+        `SearchQuickConnects is not available (${
+          esc(describeError(err))
+        }); looking quick connects up with ListQuickConnects and DescribeQuickConnect instead`,
+      );
+    }
+  }
+  const listed = await readQuickConnects({
+    client: ctx.client,
+    instanceId: ctx.instanceId,
+    logger: ctx.logger,
+    details: false,
+    isFatal: stops,
+  });
+  const found = listed.items.find((it) => it.name === name);
+  return found ? await describeQuickConnect(ctx.client, ctx.instanceId, found.id) : undefined;
+}

@@ -1,0 +1,86 @@
+/**
+ * `--verify`: reads the target again after the run and checks every item that did not
+ * fail against the file, by planning the file once more against what the target holds now
+ * (as `--on-conflict update` would): an item that would be created is missing, an item
+ * that would be updated differs in the fields of its changes, a link still to add is
+ * missing. Skipped items are checked too, so a second run with `--verify` tells whether
+ * the target still matches the file.
+ */
+import type { RunContext } from "../context.ts";
+import { esc } from "../log.ts";
+import { checkpoint } from "./apply.ts";
+import type { ImportItem } from "./input.ts";
+import type { Mapping } from "./mapping.ts";
+import { planImport } from "./plan.ts";
+import type { VerifyResult } from "./report.ts";
+import { readTarget } from "./target.ts";
+
+type Difference = VerifyResult["Differences"][number];
+
+export async function verifyImport(
+  ctx: RunContext,
+  items: readonly ImportItem[],
+  mapping: Mapping,
+  signal?: AbortSignal,
+): Promise<VerifyResult> {
+  const log = ctx.logger;
+  log.info(`Verifying ${items.length} quick connects in the target...`);
+  checkpoint(signal);
+  const state = await readTarget(ctx, items, mapping, { details: true, resolvesExisting: true });
+  checkpoint(signal);
+  const fresh = planImport({ items, mapping }, state, { onConflict: "update" });
+
+  const byItem = new Map<number, Difference[]>();
+  const add = (index: number, name: string, field: string, expected: string, actual: string) => {
+    const list = byItem.get(index) ?? [];
+    list.push({ Name: name, Field: field, Expected: expected, Actual: actual });
+    byItem.set(index, list);
+  };
+  for (const e of fresh.entries) {
+    const { index, name } = e.item;
+    if (name === undefined) continue;
+    if (e.kind === "create") add(index, name, "QuickConnect", "present", "missing");
+    else if (e.kind === "update") {
+      for (const d of e.changes) add(index, name, d.field, d.expected, d.actual);
+    } else if (e.kind === "fail" && e.cause === "unresolved") {
+      add(index, name, "References", "resolvable", e.reason);
+    } else if (e.kind === "fail" && e.cause === "unreadable") {
+      const why = state.unreadable.get(e.targetId ?? "") ?? "not read";
+      add(index, name, "QuickConnect", "readable", `could not be read: ${why}`);
+    }
+  }
+  const exists = new Set(fresh.entries.filter((e) => e.kind !== "create").map((e) => e.item.index));
+  for (const p of fresh.linkProblems) {
+    if (!exists.has(p.index)) continue;
+    const actual = p.reason === "unresolved"
+      ? "queue not found in target"
+      : "links could not be read";
+    add(p.index, p.name, `Queue '${p.source}'`, "linked", actual);
+  }
+  for (const q of fresh.links) {
+    for (const l of q.add) {
+      if (exists.has(l.index)) add(l.index, l.name, `Queue '${l.source}'`, "linked", "not linked");
+    }
+  }
+
+  const result: VerifyResult = { Checked: items.length, Differences: [] };
+  for (const it of items) {
+    for (const d of byItem.get(it.index) ?? []) {
+      result.Differences.push(d);
+      log.error(
+        `Verify: ${esc(d.Name)}: ${esc(d.Field)}: expected ${esc(d.Expected)}, found ${
+          esc(d.Actual)
+        }`,
+      );
+    }
+  }
+  if (result.Differences.length === 0) {
+    log.info(`Verification passed: ${result.Checked} quick connects match the export file`);
+  } else {
+    const names = new Set(result.Differences.map((d) => d.Name)).size;
+    log.error(
+      `Verification found ${result.Differences.length} differences in ${names} quick connects`,
+    );
+  }
+  return result;
+}

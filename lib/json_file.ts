@@ -1,0 +1,100 @@
+/**
+ * JSON files in and out. Reads fail with a UsageError that names the file; writes go
+ * through a temp file and a rename, so no reader ever sees half a file, and every temp
+ * file still open is known, so a forced stop (a second Ctrl-C) can remove it.
+ */
+import { UsageError } from "./errors.ts";
+
+/** Files created with mode 0600: export files and reports hold phone numbers. */
+const MODE = 0o600;
+const pending = new Set<string>();
+const encoder = new TextEncoder();
+
+/** Reads a JSON file; every failure is a UsageError naming the file. */
+export async function readJson(path: string, what: string, shown = path): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    const reason = err instanceof Deno.errors.NotFound
+      ? "file does not exist"
+      : err instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : err instanceof Deno.errors.IsADirectory
+      ? "it is a directory"
+      : err instanceof Error
+      ? err.message
+      : String(err);
+    throw new UsageError(`Cannot read ${what} "${shown}": ${reason}`);
+  }
+  // Windows editors may save a byte order mark; JSON.parse rejects it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === "") throw new UsageError(`Invalid ${what} "${shown}": the file is empty`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`Invalid ${what} "${shown}": not valid JSON (${msg})`);
+  }
+}
+
+function tempName(path: string): string {
+  return `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export async function writeAll(out: { write(p: Uint8Array): Promise<number> }, text: string) {
+  const bytes = encoder.encode(text);
+  for (let off = 0; off < bytes.length;) off += await out.write(bytes.subarray(off));
+}
+
+/** Fills a temp file beside `path`, then renames it onto `path`. */
+export async function atomically(
+  path: string,
+  fill: (out: Deno.FsFile) => Promise<void>,
+): Promise<void> {
+  const tmp = tempName(path);
+  pending.add(tmp);
+  try {
+    {
+      using out = await Deno.open(tmp, { write: true, createNew: true, mode: MODE });
+      await fill(out);
+    }
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  } finally {
+    pending.delete(tmp);
+  }
+}
+
+export async function writeJsonAtomic(path: string, data: unknown): Promise<void> {
+  await atomically(path, (out) => writeAll(out, JSON.stringify(data, null, 2) + "\n"));
+}
+
+/** The same, synchronously: for the last thing a process does before a forced exit. */
+export function writeJsonAtomicSync(path: string, data: unknown): void {
+  const tmp = tempName(path);
+  try {
+    Deno.writeFileSync(tmp, encoder.encode(JSON.stringify(data, null, 2) + "\n"), {
+      createNew: true,
+      mode: MODE,
+    });
+    Deno.renameSync(tmp, path);
+  } catch (err) {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* never created */ }
+    throw err;
+  }
+}
+
+/** Removes every temp file a write has not finished with (a forced exit is coming). */
+export function removePendingTempFiles(): void {
+  for (const tmp of pending) {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* already gone */ }
+  }
+  pending.clear();
+}
