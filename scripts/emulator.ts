@@ -3,12 +3,14 @@
  * Standalone Amazon Connect emulator.
  *
  *   deno task emulator --seed FILE [--port N] [--quota-scale X] [--no-quotas] [--latency-ms N]
+ *     [--quota OPERATION=RATE[/BURST]]… [--consistency-lag-ms N] [--search-omits-tags]
  *
  * The first stdout line is exactly `listening on http://127.0.0.1:PORT` so a
  * parent process can read the URL; it then serves until SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
 import { FixtureError } from "../tests/emulator/fixture.ts";
+import { parseQuotaOverride, type Quota } from "../tests/emulator/quotas.ts";
 import { startEmulator } from "../tests/emulator/server.ts";
 
 const USAGE = `Usage: deno task emulator --seed FILE [options]
@@ -18,17 +20,35 @@ Runs the Amazon Connect emulator on 127.0.0.1 until interrupted.
 Options:
   --seed FILE         seed fixture (JSON, the tests/fixtures format) [required]
   --port N            TCP port (default 0: pick a free one)
-  --quota-scale X     multiply every per-operation rate and burst (default 1)
-  --no-quotas         disable throttling
+  --quota-scale X     multiply every default per-operation rate and burst (default 1)
+  --no-quotas         disable the default per-operation buckets (--quota ones still apply)
+  --quota OP=RATE[/BURST]
+                      give one operation its own bucket: RATE calls/s (> 0), BURST
+                      (>= 1; default max(1, RATE)), e.g. CreateQuickConnect=1/2;
+                      not scaled by --quota-scale; repeatable, once per operation
   --latency-ms N      add N ms to every AWS call (default 0)
+  --consistency-lag-ms N
+                      eventual consistency: for N ms after a quick connect is created,
+                      renamed or reconfigured, Search/ListQuickConnects/
+                      ListQueueQuickConnects miss it (created) or show its previous
+                      version (updated), and calls naming a new one by ID get
+                      ResourceNotFoundException; a new queue link is listed only N ms
+                      later; a taken name is refused at once (default 0)
+  --search-omits-tags SearchQuickConnects results carry no Tags (Describe still does)
   -h, --help          show this help
 
 Control routes (no signing needed):
   GET  /__emulator/calls[?detail=1]   calls per operation (detail adds Throttled, Faulted)
   GET  /__emulator/throttled          quota-throttled calls per operation
-  POST /__emulator/calls/reset        zero the counters
+  GET  /__emulator/log                answered calls in order of arrival (newest 100,000):
+                                      [{"seq","at" (ms since start),"operation","status",
+                                      "resource"?}], status 0 = response lost on purpose
+  POST /__emulator/calls/reset        zero the counters and empty the log
   GET  /__emulator/state              current state in the seed format
-  POST /__emulator/faults             {"Operation","Error","Count"?,"ResourceId"?}
+  POST /__emulator/faults             {"Operation","Error","Count"?,"ResourceId"?}; Error is
+                                      ThrottlingException, TooManyRequestsException,
+                                      InternalServiceException, AccessDeniedException
+                                      or ConnectionReset
   DELETE /__emulator/faults           clear faults
 `;
 
@@ -57,6 +77,9 @@ async function main(): Promise<void> {
         "quota-scale": { type: "string" },
         "no-quotas": { type: "boolean" },
         "latency-ms": { type: "string" },
+        quota: { type: "string", multiple: true },
+        "consistency-lag-ms": { type: "string" },
+        "search-omits-tags": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -76,6 +99,21 @@ async function main(): Promise<void> {
   }
   const quotaScale = num("quota-scale", values["quota-scale"], Number.MIN_VALUE);
   const latencyMs = num("latency-ms", values["latency-ms"], 0);
+  const consistencyLagMs = num("consistency-lag-ms", values["consistency-lag-ms"], 0);
+  const quotaOverrides: Record<string, Quota> = {};
+  for (const text of values.quota ?? []) {
+    let parsed: [string, Quota];
+    try {
+      parsed = parseQuotaOverride(text);
+    } catch (e) {
+      usageError(`--quota ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const [operation, quota] = parsed;
+    if (Object.hasOwn(quotaOverrides, operation)) {
+      usageError(`--quota ${operation} is given more than once`);
+    }
+    quotaOverrides[operation] = quota;
+  }
 
   let emu;
   try {
@@ -84,7 +122,10 @@ async function main(): Promise<void> {
       port,
       quotas: !values["no-quotas"],
       quotaScale,
+      quotaOverrides,
       latencyMs,
+      consistencyLagMs,
+      searchOmitsTags: values["search-omits-tags"] ?? false,
     });
   } catch (e) {
     if (e instanceof FixtureError) {

@@ -4,7 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { type Fixture, SAMPLE_SEED_PATH } from "./emulator/testing.ts";
+import {
+  CreateQuickConnectCommand,
+  DescribeQuickConnectCommand,
+  SearchQuickConnectsCommand,
+} from "@aws-sdk/client-connect";
+import { awsFailure, type Fixture, SAMPLE_SEED_PATH, testClient } from "./emulator/testing.ts";
 
 const SCRIPT = fileURLToPath(new URL("../scripts/emulator.ts", import.meta.url));
 const PERMS = ["--allow-env", "--allow-net", "--allow-read", "--allow-sys"];
@@ -89,6 +94,80 @@ Deno.test("emulator script: --help, bad seed exits 2, first line, SIGTERM exits 
   assert.deepEqual(await calls.json(), {});
   const status = await emu.stop();
   assert.equal(status.code, 0, "clean exit on SIGTERM");
+});
+
+Deno.test("emulator script: --quota, --consistency-lag-ms, --search-omits-tags; a bad --quota exits 2", async () => {
+  const run = (args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", ...PERMS, SCRIPT, "--seed", SAMPLE_SEED_PATH, ...args],
+      env: { NO_COLOR: "1" },
+    }).output();
+  for (
+    const [args, message] of [
+      [["--quota", "Foo"], /--quota expected Operation=RATE\[\/BURST\]/],
+      [["--quota", "CreateQuickConnect=abc"], /--quota expected .* with numbers/],
+      [["--quota", "Foo=1"], /--quota unknown operation "Foo"/],
+      [["--quota", "CreateQuickConnect=1/0"], /--quota CreateQuickConnect: burst/],
+      [["--quota", "ListUsers=1", "--quota", "ListUsers=2"], /--quota ListUsers is given more/],
+      [["--consistency-lag-ms=-5"], /--consistency-lag-ms must be a number >= 0/],
+    ] as const
+  ) {
+    const out = await run([...args]);
+    assert.equal(out.code, 2, args.join(" "));
+    assert.match(new TextDecoder().decode(out.stderr), message);
+  }
+
+  const emu = await spawnEmulator([
+    "--seed",
+    SAMPLE_SEED_PATH,
+    "--quota-scale",
+    "100",
+    "--quota",
+    "CreateQuickConnect=1/1",
+    "--consistency-lag-ms",
+    "60000",
+    "--search-omits-tags",
+  ]);
+  const c = testClient(emu, { maxAttempts: 1 });
+  try {
+    const state: Fixture = await (await fetch(`${emu.url}/__emulator/state`)).json();
+    const InstanceId = state.Instances[0]?.Id ?? assert.fail("no source instance");
+    const create = (Name: string) =>
+      c.send(
+        new CreateQuickConnectCommand({
+          InstanceId,
+          Name,
+          QuickConnectConfig: {
+            QuickConnectType: "PHONE_NUMBER",
+            PhoneConfig: { PhoneNumber: "+15550001111" },
+          },
+        }),
+      );
+    const created = await create("From the script");
+    const throttled = await awsFailure(create("Second"));
+    assert.equal(throttled.name, "ThrottlingException", "burst 1, not scaled by --quota-scale");
+    const search = await c.send(new SearchQuickConnectsCommand({ InstanceId }));
+    assert.ok(search.QuickConnects?.length, "seeded quick connects are listed");
+    assert.ok(!search.QuickConnects?.some((q) => q.QuickConnectId === created.QuickConnectId));
+    assert.ok(search.QuickConnects?.every((q) => q.Tags === undefined));
+    const unknown = await awsFailure(
+      c.send(
+        new DescribeQuickConnectCommand({ InstanceId, QuickConnectId: created.QuickConnectId }),
+      ),
+    );
+    assert.equal(unknown.name, "ResourceNotFoundException");
+    const log: { operation: string; status: number }[] =
+      await (await fetch(`${emu.url}/__emulator/log`)).json();
+    assert.deepEqual(log.map((e) => [e.operation, e.status]), [
+      ["CreateQuickConnect", 200],
+      ["CreateQuickConnect", 429],
+      ["SearchQuickConnects", 200],
+      ["DescribeQuickConnect", 404],
+    ]);
+  } finally {
+    c.destroy();
+    await emu.stop();
+  }
 });
 
 Deno.test({

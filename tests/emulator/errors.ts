@@ -36,6 +36,15 @@ export const limitExceeded = (message: string): ApiError =>
 
 export const throttled = (): ApiError => new ApiError("ThrottlingException", 429, "Rate exceeded");
 
+/**
+ * Not in the quick connect model (only ThrottlingException is), but a Connect
+ * error elsewhere in the API, and the name AWS's own CloudFormation handler for
+ * Connect matches (LIVE-SERVICE #7). Status 429 is what makes any client treat
+ * it as throttling, whatever it knows of the name.
+ */
+export const tooManyRequests = (): ApiError =>
+  new ApiError("TooManyRequestsException", 429, "Too many requests");
+
 export const internal = (message = "Internal service error"): ApiError =>
   new ApiError("InternalServiceException", 500, message);
 

@@ -11,13 +11,12 @@
  * network error (ECONNRESET "socket hang up") that the SDK retries.
  */
 import { z } from "zod";
-import { accessDenied, type ApiError, internal, throttled } from "./errors.ts";
-import { ROUTES } from "./routes.ts";
-
-const OPERATIONS = new Set(ROUTES.map((r) => r.operation));
+import { accessDenied, type ApiError, internal, throttled, tooManyRequests } from "./errors.ts";
+import { OPERATIONS } from "./routes.ts";
 
 export const FAULT_ERRORS = [
   "ThrottlingException",
+  "TooManyRequestsException",
   "InternalServiceException",
   "AccessDeniedException",
   "ConnectionReset",
@@ -73,6 +72,8 @@ export class FaultRegistry {
     switch (fault.Error) {
       case "ThrottlingException":
         return { kind: "error", error: throttled() };
+      case "TooManyRequestsException":
+        return { kind: "error", error: tooManyRequests() };
       case "InternalServiceException":
         return { kind: "error", error: internal() };
       case "AccessDeniedException":

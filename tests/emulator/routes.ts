@@ -43,6 +43,12 @@ import {
   tagMap,
 } from "./validate.ts";
 
+/** Behaviours the live service leaves open (LIVE-SERVICE.md), chosen per emulator. */
+export interface Modes {
+  /** SearchQuickConnects results carry no `Tags` member (Describe still does). */
+  searchOmitsTags: boolean;
+}
+
 export interface Call {
   operation: string;
   labels: Record<string, string>;
@@ -51,6 +57,7 @@ export interface Call {
   /** Signing region = the regional endpoint the client addressed. */
   region: string;
   state: EmulatorState;
+  modes: Modes;
 }
 
 /** What a handler returns for a `smithy.api#Unit` output: an empty 200 response. */
@@ -84,8 +91,8 @@ function instanceOf(call: Call, idOrArn: string | undefined): InstanceRec {
   return inst;
 }
 
-function quickConnectOf(inst: InstanceRec, id: string | undefined): QuickConnectRec {
-  const qc = inst.quickConnects.get(id ?? "");
+function quickConnectOf(call: Call, inst: InstanceRec, id: string | undefined): QuickConnectRec {
+  const qc = call.state.findQuickConnect(inst, id ?? "");
   // Quoted, so an empty ID is still named.
   if (!qc) throw notFound(`QuickConnect not found: '${id ?? ""}'`);
   return qc;
@@ -99,14 +106,14 @@ function queueOf(inst: InstanceRec, id: string | undefined): QueueRec {
 
 const label = (call: Call, name: string): string => call.labels[name] ?? "";
 
-function fullQuickConnect(qc: QuickConnectRec): Json {
+function fullQuickConnect(qc: QuickConnectRec, withTags = true): Json {
   return {
     QuickConnectARN: qc.arn,
     QuickConnectId: qc.id,
     Name: qc.name,
     ...(qc.description !== undefined ? { Description: qc.description } : {}),
     QuickConnectConfig: structuredClone(qc.config),
-    ...(Object.keys(qc.tags).length > 0 ? { Tags: { ...qc.tags } } : {}),
+    ...(withTags && Object.keys(qc.tags).length > 0 ? { Tags: { ...qc.tags } } : {}),
     LastModifiedTime: qc.lastModified,
     LastModifiedRegion: qc.lastModifiedRegion,
   };
@@ -162,7 +169,10 @@ function checkReferences(inst: InstanceRec, config: QuickConnectConfig): void {
   }
 }
 
-/** Names are unique per instance, compared case-sensitively (our choice; unverified). */
+/**
+ * Names are unique per instance, compared case-sensitively (our choice; unverified),
+ * against the current names: a write not yet listed still holds its name.
+ */
 function checkNameFree(inst: InstanceRec, name: string, exceptId?: string): void {
   for (const qc of inst.quickConnects.values()) {
     if (qc.name === name && qc.id !== exceptId) {
@@ -174,13 +184,21 @@ function checkNameFree(inst: InstanceRec, name: string, exceptId?: string): void
 const listMax = (call: Call) => queryMaxResults(call.query.get("maxResults"), 1000, 100);
 const token = (call: Call) => call.query.get("nextToken") ?? undefined;
 
+/** The instance's quick connects as list reads see them now (see EmulatorState.listed). */
+function listedQuickConnects(call: Call, inst: InstanceRec): QuickConnectRec[] {
+  return [...inst.quickConnects.values()].flatMap((qc) => {
+    const shown = call.state.listed(qc);
+    return shown ? [shown] : [];
+  });
+}
+
 // ---------------------------------------------------------------- handlers
 
 const listQuickConnects: Handler = (call) => {
   const types = quickConnectTypes(call.query.getAll("QuickConnectTypes"));
   const max = listMax(call);
   const inst = instanceOf(call, label(call, "InstanceId"));
-  const all = [...inst.quickConnects.values()].filter((qc) =>
+  const all = listedQuickConnects(call, inst).filter((qc) =>
     types.length === 0 || types.includes(qc.config.QuickConnectType)
   );
   const page = paginate(all, (qc) => qc.id, {
@@ -197,7 +215,9 @@ const listQuickConnects: Handler = (call) => {
 
 const describeQuickConnect: Handler = (call) => {
   const inst = instanceOf(call, label(call, "InstanceId"));
-  return { QuickConnect: fullQuickConnect(quickConnectOf(inst, label(call, "QuickConnectId"))) };
+  return {
+    QuickConnect: fullQuickConnect(quickConnectOf(call, inst, label(call, "QuickConnectId"))),
+  };
 };
 
 /** Search has no documented default page size; we use 100 (its maximum). */
@@ -209,7 +229,7 @@ const searchQuickConnects: Handler = (call) => {
   const criteria = compileCriteria(b.SearchCriteria);
   const filter = compileFilter(b.SearchFilter);
   const inst = instanceOf(call, instanceId);
-  const matching = [...inst.quickConnects.values()].filter((qc) => criteria(qc) && filter(qc));
+  const matching = listedQuickConnects(call, inst).filter((qc) => criteria(qc) && filter(qc));
   const page = paginate(matching, (qc) => qc.id, {
     op: call.operation,
     scope: inst.id,
@@ -217,7 +237,7 @@ const searchQuickConnects: Handler = (call) => {
     max,
   });
   return {
-    QuickConnects: page.items.map(fullQuickConnect),
+    QuickConnects: page.items.map((qc) => fullQuickConnect(qc, !call.modes.searchOmitsTags)),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
     ApproximateTotalCount: matching.length,
   };
@@ -238,6 +258,7 @@ const createQuickConnect: Handler = (call) => {
     );
   }
   const id = crypto.randomUUID();
+  const settles = call.state.settlesAt();
   const qc: QuickConnectRec = {
     id,
     arn: quickConnectArn(inst, id),
@@ -247,6 +268,9 @@ const createQuickConnect: Handler = (call) => {
     tags: { ...tags },
     lastModified: nowSeconds(),
     lastModifiedRegion: call.region,
+    existsFrom: settles,
+    visibleFrom: settles,
+    earlier: [],
   };
   inst.quickConnects.set(id, qc);
   return { QuickConnectARN: qc.arn, QuickConnectId: id };
@@ -265,13 +289,15 @@ const updateQuickConnectName: Handler = (call) => {
     throw invalidParameter("At least Name or Description must be provided.");
   }
   const inst = instanceOf(call, label(call, "InstanceId"));
-  const qc = quickConnectOf(inst, label(call, "QuickConnectId"));
+  const qc = quickConnectOf(call, inst, label(call, "QuickConnectId"));
   if (name !== undefined) checkNameFree(inst, name, qc.id);
-  if (name !== undefined) qc.name = name;
-  // An empty description clears it (0 is allowed on update, not on create).
-  if (description !== undefined) qc.description = description === "" ? undefined : description;
-  qc.lastModified = nowSeconds();
-  qc.lastModifiedRegion = call.region;
+  call.state.update(qc, (qc) => {
+    if (name !== undefined) qc.name = name;
+    // An empty description clears it (0 is allowed on update, not on create).
+    if (description !== undefined) qc.description = description === "" ? undefined : description;
+    qc.lastModified = nowSeconds();
+    qc.lastModifiedRegion = call.region;
+  });
   return UNIT;
 };
 
@@ -279,11 +305,13 @@ const updateQuickConnectName: Handler = (call) => {
 const updateQuickConnectConfig: Handler = (call) => {
   const config = quickConnectConfig(call.body.QuickConnectConfig);
   const inst = instanceOf(call, label(call, "InstanceId"));
-  const qc = quickConnectOf(inst, label(call, "QuickConnectId"));
+  const qc = quickConnectOf(call, inst, label(call, "QuickConnectId"));
   checkReferences(inst, config);
-  qc.config = config;
-  qc.lastModified = nowSeconds();
-  qc.lastModifiedRegion = call.region;
+  call.state.update(qc, (qc) => {
+    qc.config = config;
+    qc.lastModified = nowSeconds();
+    qc.lastModifiedRegion = call.region;
+  });
   return UNIT;
 };
 
@@ -293,9 +321,9 @@ const updateQuickConnectConfig: Handler = (call) => {
  */
 const deleteQuickConnect: Handler = (call) => {
   const inst = instanceOf(call, label(call, "InstanceId"));
-  const qc = quickConnectOf(inst, label(call, "QuickConnectId"));
+  const qc = quickConnectOf(call, inst, label(call, "QuickConnectId"));
   inst.quickConnects.delete(qc.id);
-  for (const q of inst.queues.values()) q.quickConnectIds.delete(qc.id);
+  for (const q of inst.queues.values()) q.links.delete(qc.id);
   return UNIT;
 };
 
@@ -323,7 +351,7 @@ function taggedResource(call: Call): Tagged {
     : arn.kind === "contact-flow"
     ? inst.flows.get(arn.resourceId ?? "")
     : arn.kind === "transfer-destination"
-    ? inst.quickConnects.get(arn.resourceId ?? "")
+    ? call.state.findQuickConnect(inst, arn.resourceId ?? "")
     : undefined;
   if (!found || found.arn !== raw) throw notFound(`Resource not found: ${raw}`);
   return found;
@@ -455,9 +483,10 @@ const listQueueQuickConnects: Handler = (call) => {
   const max = queryMaxResults(call.query.get("maxResults"), 100, 100);
   const inst = instanceOf(call, label(call, "InstanceId"));
   const queue = queueOf(inst, label(call, "QueueId"));
-  const qcs = [...queue.quickConnectIds].flatMap((id) => {
+  const qcs = call.state.listedLinks(queue).flatMap((id) => {
     const qc = inst.quickConnects.get(id);
-    return qc ? [qc] : [];
+    const shown = qc && call.state.listed(qc);
+    return shown ? [shown] : [];
   });
   const page = paginate(qcs, (qc) => qc.id, {
     op: call.operation,
@@ -474,15 +503,17 @@ const listQueueQuickConnects: Handler = (call) => {
 };
 
 /**
- * Associations are idempotent. A per-queue cap (the model lists
- * LimitExceededException) is UNVERIFIED and not emulated.
+ * Associations are idempotent: re-associating keeps when the link settles.
+ * A per-queue cap (the model lists LimitExceededException) is UNVERIFIED and
+ * not emulated.
  */
 const associateQueueQuickConnects: Handler = (call) => {
   const ids = quickConnectIds(call.body.QuickConnectIds);
   const inst = instanceOf(call, label(call, "InstanceId"));
   const queue = queueOf(inst, label(call, "QueueId"));
-  for (const id of ids) quickConnectOf(inst, id);
-  for (const id of ids) queue.quickConnectIds.add(id);
+  for (const id of ids) quickConnectOf(call, inst, id);
+  const settles = call.state.settlesAt();
+  for (const id of ids) if (!queue.links.has(id)) queue.links.set(id, settles);
   queue.lastModified = nowSeconds();
   return UNIT;
 };
@@ -492,8 +523,8 @@ const disassociateQueueQuickConnects: Handler = (call) => {
   const ids = quickConnectIds(call.body.QuickConnectIds);
   const inst = instanceOf(call, label(call, "InstanceId"));
   const queue = queueOf(inst, label(call, "QueueId"));
-  for (const id of ids) quickConnectOf(inst, id);
-  for (const id of ids) queue.quickConnectIds.delete(id);
+  for (const id of ids) quickConnectOf(call, inst, id);
+  for (const id of ids) queue.links.delete(id);
   queue.lastModified = nowSeconds();
   return UNIT;
 };
@@ -631,6 +662,8 @@ export const ROUTES: readonly Route[] = [
   route("DescribeInstance", "GET", "/instance/{InstanceId}", describeInstance),
   route("ListInstances", "GET", "/instance", listInstances),
 ];
+
+export const OPERATIONS: ReadonlySet<string> = new Set(ROUTES.map((r) => r.operation));
 
 export interface Match {
   route: Route;

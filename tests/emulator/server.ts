@@ -8,15 +8,16 @@
  * closest is erroring the body stream after a 200 status line was sent.
  *
  * Per AWS call, in order: route match (404 UnknownOperationException if none)
- * → count → SigV4 check → latency → throttle → fault → handler.
+ * → count and log → SigV4 check → latency → throttle → fault → handler.
  */
 import http from "node:http";
+import { CallLog, type CallLogEntry, resourceNamed } from "./call_log.ts";
 import { ApiError, serialization } from "./errors.ts";
 import { type FaultInput, FaultRegistry, FaultSchema } from "./faults.ts";
 import type { Fixture, FixtureInput } from "./fixture.ts";
 import { loadFixture } from "./fixture.ts";
-import { Throttler } from "./quotas.ts";
-import { type Call, matchRoute, UNIT } from "./routes.ts";
+import { type QuotaOverride, Throttler } from "./quotas.ts";
+import { type Call, matchRoute, type Modes, UNIT } from "./routes.ts";
 import { checkSigV4 } from "./sigv4.ts";
 import { EmulatorState } from "./state.ts";
 import type { Json } from "./validate.ts";
@@ -26,8 +27,25 @@ export interface EmulatorOptions {
   seed: FixtureInput | Fixture | string;
   /** Enforce the per-operation token buckets (default true). */
   quotas?: boolean;
-  /** Multiplies every rate and burst (default 1). */
+  /** Multiplies every default rate and burst (default 1); overrides are not scaled. */
   quotaScale?: number;
+  /**
+   * Per-operation buckets instead of the defaults, e.g.
+   * `{ CreateQuickConnect: { rate: 1, burst: 2 } }` (burst defaults to max(1, rate)).
+   * Absolute: quotaScale does not touch them, and they apply even with quotas off.
+   * An unknown operation or a bad number throws RangeError.
+   */
+  quotaOverrides?: Record<string, QuotaOverride>;
+  /**
+   * Eventual consistency (default 0): for this many ms after a quick connect is
+   * created, renamed or reconfigured, Search/List/ListQueueQuickConnects miss it
+   * (created) or show its previous version (updated), and calls naming a created
+   * one by ID get ResourceNotFoundException; a new queue link is listed only
+   * after it. Names stay unique at once. See state.ts.
+   */
+  consistencyLagMs?: number;
+  /** SearchQuickConnects results carry no `Tags` (DescribeQuickConnect still does). */
+  searchOmitsTags?: boolean;
   /** Delay added to every AWS call, in milliseconds (default 0). */
   latencyMs?: number;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -48,7 +66,9 @@ export interface Emulator {
   throttled(): Counts;
   /** Calls per operation that hit an injected fault. */
   faulted(): Counts;
-  /** Zeroes calls, throttled and faulted counts. */
+  /** AWS calls answered so far, in order of arrival (the newest 100,000). */
+  callLog(): CallLogEntry[];
+  /** Zeroes calls, throttled and faulted counts, and empties the call log. */
   resetCalls(): void;
   /** The current state in the seed fixture format (IDs filled in). */
   state(): Fixture;
@@ -112,14 +132,30 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts an emulator on 127.0.0.1. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const lagMs = options.consistencyLagMs ?? 0;
+  if (!Number.isFinite(lagMs) || lagMs < 0) {
+    throw new RangeError(`consistencyLagMs must be a number >= 0, got ${lagMs}`);
+  }
+  const throttler = new Throttler({
+    enabled: options.quotas ?? true,
+    scale: options.quotaScale ?? 1,
+    overrides: options.quotaOverrides,
+  });
   const fixture = typeof options.seed === "string" ? await loadFixture(options.seed) : options.seed;
-  const state = EmulatorState.fromFixture(fixture);
-  const throttler = new Throttler(options.quotas ?? true, options.quotaScale ?? 1);
+  const state = EmulatorState.fromFixture(fixture, { lagMs });
+  const modes: Modes = { searchOmitsTags: options.searchOmitsTags ?? false };
   const latencyMs = options.latencyMs ?? 0;
   const faults = new FaultRegistry();
   let calls: Counts = {};
   let throttledCounts: Counts = {};
   let faultedCounts: Counts = {};
+  const log = new CallLog();
+  const resetCalls = () => {
+    calls = {};
+    throttledCounts = {};
+    faultedCounts = {};
+    log.clear();
+  };
 
   async function handleControl(
     req: http.IncomingMessage,
@@ -139,10 +175,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         );
       case "GET /__emulator/throttled":
         return sendJson(res, 200, throttledCounts);
+      case "GET /__emulator/log":
+        return sendJson(res, 200, log.entries());
       case "POST /__emulator/calls/reset":
-        calls = {};
-        throttledCounts = {};
-        faultedCounts = {};
+        resetCalls();
         return sendJson(res, 200, {});
       case "GET /__emulator/state":
         return sendJson(res, 200, state.toFixture());
@@ -178,6 +214,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const match = matchRoute(req.method ?? "", url.pathname);
     if (!match) {
       bump(calls, "UnknownOperation");
+      log.arrive("UnknownOperation").status = 404;
       return sendError(
         res,
         new ApiError(
@@ -189,6 +226,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     }
     const operation = match.route.operation;
     bump(calls, operation);
+    const entry = log.arrive(operation, resourceNamed(match.labels, text));
     let reset = false;
     try {
       const scope = checkSigV4(req.headers.authorization);
@@ -222,16 +260,24 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         body,
         region: scope.region,
         state,
+        modes,
       };
       const out = match.route.handler(call);
+      if (operation === "CreateQuickConnect" && out !== UNIT) {
+        entry.resource = String(out.QuickConnectId);
+      }
+      entry.status = reset ? 0 : 200;
       if (reset) return void req.socket.destroy();
       if (out === UNIT) sendEmpty(res);
       else sendJson(res, 200, out);
     } catch (e) {
+      const err = e instanceof ApiError
+        ? e
+        : new ApiError("InternalServiceException", 500, String(e));
       // A lost response is lost whether or not the call succeeded.
+      entry.status = reset ? 0 : err.status;
       if (reset) return void req.socket.destroy();
-      if (e instanceof ApiError) return sendError(res, e);
-      sendError(res, new ApiError("InternalServiceException", 500, String(e)));
+      sendError(res, err);
     }
   }
 
@@ -272,11 +318,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     calls: () => ({ ...calls }),
     throttled: () => ({ ...throttledCounts }),
     faulted: () => ({ ...faultedCounts }),
-    resetCalls: () => {
-      calls = {};
-      throttledCounts = {};
-      faultedCounts = {};
-    },
+    callLog: () => log.entries(),
+    resetCalls,
     state: () => state.toFixture(),
     addFault: (f) => void faults.add(f),
     clearFaults: () => faults.clear(),

@@ -8,6 +8,15 @@
  *   because whether agent queues carry a name is unverified and tools must not
  *   map by it. They are derived, so `exportFixture` does not write them.
  * - Quick connect names are unique per instance, compared case-sensitively.
+ *
+ * Eventual consistency (`consistencyLagMs`): Connect documents that a change
+ * "might not be immediately visible" (LIVE-SERVICE #2) but not where, so the
+ * emulator lets a write reach list reads only `lagMs` after it is made. Each
+ * quick connect keeps its current fields (what writes, name checks and the
+ * state dump see), the clock time list reads start to show them, and the
+ * earlier versions list reads may still show until then. A quick connect is
+ * unknown to calls by ID until its creation settles; a queue link is listed
+ * only once it settles. Deletes, disassociations and tag changes show at once.
  */
 import {
   type ContactFlowType,
@@ -23,6 +32,9 @@ export const DEFAULT_QUICK_CONNECT_QUOTA = 100;
 
 /** Epoch seconds as a double, the restJson1 timestamp format. */
 export const nowSeconds = (): number => Date.now() / 1000;
+
+/** A time before any clock reading: seeded resources and links are visible from the start. */
+const ALWAYS = Number.NEGATIVE_INFINITY;
 
 /** A resource the tag operations can address: its ARN and its own tags. */
 export interface Tagged {
@@ -43,8 +55,11 @@ export interface QueueRec extends Tagged {
   /** Absent for AGENT queues (see the module comment). */
   name?: string;
   type: QueueType;
-  /** Associated quick connect IDs in association order. */
-  quickConnectIds: Set<string>;
+  /**
+   * Associated quick connect IDs in association order, each with the clock
+   * time from which ListQueueQuickConnects shows the link.
+   */
+  links: Map<string, number>;
   lastModified: number;
 }
 
@@ -57,15 +72,25 @@ export interface FlowRec extends Tagged {
   status: "PUBLISHED" | "SAVED";
 }
 
-export interface QuickConnectRec extends Tagged {
-  id: string;
-  arn: string;
+/** The fields of a quick connect that its updates change. */
+export interface QuickConnectVersion {
   name: string;
   description?: string;
   config: QuickConnectConfig;
-  tags: Record<string, string>;
   lastModified: number;
   lastModifiedRegion: string;
+}
+
+export interface QuickConnectRec extends Tagged, QuickConnectVersion {
+  id: string;
+  arn: string;
+  tags: Record<string, string>;
+  /** Clock time from which calls naming it by ID find it. */
+  existsFrom: number;
+  /** Clock time from which list reads show the current fields. */
+  visibleFrom: number;
+  /** Versions list reads may still show until `visibleFrom`, oldest first. */
+  earlier: { visibleFrom: number; version: QuickConnectVersion }[];
 }
 
 export interface InstanceRec extends Tagged {
@@ -109,9 +134,74 @@ export function parseConnectArn(arn: string): ConnectArn | undefined {
   return { region, accountId, instanceId, kind, resourceId };
 }
 
+export interface ConsistencyOptions {
+  /** How long after a write list reads (and calls by ID, for a create) see it; default 0. */
+  lagMs?: number;
+  /** Milliseconds on any monotonic scale; injectable so tests need not sleep. */
+  clock?: () => number;
+}
+
 /** All emulated instances. */
 export class EmulatorState {
   readonly instances = new Map<string, InstanceRec>();
+  readonly lagMs: number;
+  readonly clock: () => number;
+
+  constructor(options: ConsistencyOptions = {}) {
+    this.lagMs = options.lagMs ?? 0;
+    this.clock = options.clock ?? (() => performance.now());
+  }
+
+  /** When a write made now settles. */
+  settlesAt(): number {
+    return this.clock() + this.lagMs;
+  }
+
+  /** The quick connect `id` as calls naming it see it: absent until its creation settles. */
+  findQuickConnect(inst: InstanceRec, id: string): QuickConnectRec | undefined {
+    const qc = inst.quickConnects.get(id);
+    return qc && qc.existsFrom <= this.clock() ? qc : undefined;
+  }
+
+  /**
+   * The version of `qc` list reads show now: the current one once settled,
+   * else the newest settled earlier one, else none (creation not settled).
+   * A stale version keeps the current tags (tag changes show at once).
+   */
+  listed(qc: QuickConnectRec): QuickConnectRec | undefined {
+    const now = this.clock();
+    if (qc.visibleFrom <= now) return qc;
+    const shown = qc.earlier.findLast((e) => e.visibleFrom <= now);
+    return shown ? { ...qc, ...shown.version } : undefined;
+  }
+
+  /** Applies an update to `qc`, keeping what list reads must go on showing for the lag. */
+  update(qc: QuickConnectRec, change: (qc: QuickConnectRec) => void): void {
+    const now = this.clock();
+    if (this.lagMs > 0) {
+      qc.earlier.push({
+        visibleFrom: qc.visibleFrom,
+        version: {
+          name: qc.name,
+          description: qc.description,
+          config: qc.config,
+          lastModified: qc.lastModified,
+          lastModifiedRegion: qc.lastModifiedRegion,
+        },
+      });
+      // Versions older than the newest settled one can never be shown again.
+      const settled = qc.earlier.findLastIndex((e) => e.visibleFrom <= now);
+      if (settled > 0) qc.earlier.splice(0, settled);
+    }
+    change(qc);
+    qc.visibleFrom = now + this.lagMs;
+  }
+
+  /** The quick connect IDs ListQueueQuickConnects shows for `queue` now, in link order. */
+  listedLinks(queue: QueueRec): string[] {
+    const now = this.clock();
+    return [...queue.links].flatMap(([id, from]) => from <= now ? [id] : []);
+  }
 
   /**
    * Stores a quick connect as given, without validation: how a test stands in for a
@@ -133,13 +223,19 @@ export class EmulatorState {
       tags: {},
       lastModified: nowSeconds(),
       lastModifiedRegion: inst.region,
+      existsFrom: ALWAYS,
+      visibleFrom: ALWAYS,
+      earlier: [],
     });
   }
 
-  /** Builds state from a fixture (validated here, so raw JSON is fine). */
-  static fromFixture(input: FixtureInput | Fixture | unknown): EmulatorState {
+  /** Builds state from a fixture (validated here, so raw JSON is fine); seeded data is settled. */
+  static fromFixture(
+    input: FixtureInput | Fixture | unknown,
+    options: ConsistencyOptions = {},
+  ): EmulatorState {
     const fixture = parseFixture(input);
-    const state = new EmulatorState();
+    const state = new EmulatorState(options);
     for (const [index, fi] of fixture.Instances.entries()) {
       const where = `Instances[${index}] (${fi.Alias})`;
       const id = fi.Id ?? crypto.randomUUID();
@@ -181,7 +277,7 @@ export class EmulatorState {
           arn: `${inst.arn}/queue/${qid}`,
           type: "AGENT",
           tags: {},
-          quickConnectIds: new Set(),
+          links: new Map(),
           lastModified: now,
         });
       }
@@ -194,7 +290,7 @@ export class EmulatorState {
           name: q.Name,
           type: "STANDARD",
           tags: {},
-          quickConnectIds: new Set(),
+          links: new Map(),
           lastModified: now,
         });
       }
@@ -228,6 +324,9 @@ export class EmulatorState {
           tags: { ...qc.Tags },
           lastModified: now,
           lastModifiedRegion: inst.region,
+          existsFrom: ALWAYS,
+          visibleFrom: ALWAYS,
+          earlier: [],
         });
       }
       for (const [qid, qcIds] of Object.entries(fi.QueueQuickConnects)) {
@@ -241,7 +340,7 @@ export class EmulatorState {
               `${where}: QueueQuickConnects[${qid}] names unknown quick connect ${qcid}`,
             );
           }
-          queue.quickConnectIds.add(qcid);
+          queue.links.set(qcid, ALWAYS);
         }
       }
       state.instances.set(id, inst);
@@ -250,7 +349,8 @@ export class EmulatorState {
   }
 
   /**
-   * The state in the seed fixture format, with every generated ID filled in.
+   * The state in the seed fixture format, with every generated ID filled in:
+   * the current state, including writes list reads do not show yet.
    * Only quick connect tags are written: the fixture format has no Tags on
    * instances, users, queues or flows, so tags set on those through
    * TagResource live only as long as the emulator (and are not seeded either).
@@ -260,7 +360,7 @@ export class EmulatorState {
       Instances: [...this.instances.values()].map((inst) => {
         const queueQcs: Record<string, string[]> = {};
         for (const q of inst.queues.values()) {
-          if (q.quickConnectIds.size > 0) queueQcs[q.id] = [...q.quickConnectIds];
+          if (q.links.size > 0) queueQcs[q.id] = [...q.links.keys()];
         }
         return {
           Id: inst.id,

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import type { Emulator } from "./server.ts";
 
 export { type Counts, type Emulator, type EmulatorOptions, startEmulator } from "./server.ts";
+export type { CallLogEntry } from "./call_log.ts";
 export type { FaultInput } from "./faults.ts";
 export type { Fixture, FixtureInput } from "./fixture.ts";
 
