@@ -66,7 +66,9 @@ function compileLines(stdout: string): string[][] {
 Deno.test("deno.json export and import tasks use exactly the permissions of scripts/permissions.ts", () => {
   for (const entry of ENTRIES) {
     const task = config.tasks[entry];
-    const words = shellWords(task);
+    // The marker tells the tool that relative paths are the caller's (lib/cli/paths.ts).
+    const [marker, ...words] = shellWords(task);
+    assert.equal(marker, "CONNECT_QC_TASK=1", task);
     assert.deepEqual(words.slice(0, 2), ["deno", "run"], task);
     assert.equal(words.at(-1), `${entry}.ts`, task);
     assert.deepEqual(words.filter(isPermissionFlag), [...PERMISSIONS[entry]], `task "${entry}"`);

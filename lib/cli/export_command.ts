@@ -53,7 +53,8 @@ export const EXPORT_COMMAND: CliCommand<typeof FLAGS, ExportFiles> = {
       "  130  interrupted (Ctrl-C): no file written",
       "",
       "Example:",
-      `  ${program} --instance-id 0f3c…e1 --region eu-west-2 --profile prod --output qc.json`,
+      `  ${program} --instance-id 0f3c…e1 --region eu-west-2 --profile prod \\`,
+      "    --output qc.json",
     ].join("\n"),
   }),
   files(flags, at) {

@@ -119,14 +119,14 @@ export async function runCli<S extends FlagSpecs & { "log-file": unknown }, F ex
   const aws = flags as unknown as AwsFlags;
   try {
     checkAwsFlags(aws, inv.env);
-    for (const w of [files.log, ...files.writes]) {
-      if (w.path === "-") continue;
-      await checkWritable(w.what, w.path, w.shown, { replace: w.replace, force: hasForce(flags) });
-    }
     await checkDistinct(
       [...files.writes, files.log].map((w) => ({ flag: w.what, path: w.path })),
       files.reads,
     );
+    for (const w of [files.log, ...files.writes]) {
+      if (w.path === "-") continue;
+      await checkWritable(w.what, w.path, w.shown, { replace: w.replace, force: hasForce(flags) });
+    }
   } catch (err) {
     if (err instanceof UsageError) return usageError(err);
     throw err;
