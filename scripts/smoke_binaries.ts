@@ -134,12 +134,16 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /**
  * Rewrites what differs between two correct runs: the log's timestamp prefix, ISO-8601
- * timestamps (ExportTimestamp, StartedAt, FinishedAt), the run's working folder (the
+ * timestamps (ExportTimestamp, StartedAt, FinishedAt), the program name in help and usage
+ * errors, the run's working folder (the
  * reference names files absolutely, the binary relatively), the emulator's port, and IDs
  * the emulator generated (numbered in order of first appearance, so the n-th quick connect
  * created is `<new-id-n>` in both runs). IDs from the seed stay as they are: they are the
  * same in both runs, and a wrong one is a real difference.
  */
+const PROGRAM =
+  /deno task (?:export|import)|deno run \[permissions\] (?:export|import)\.ts|^(?:export|import)\.ts(?= \d)|connect-qc-(?:export|import)[\w.-]*/g;
+
 export class Normaliser {
   readonly #dirs: string[];
   readonly #seedIds: ReadonlySet<string>;
@@ -152,7 +156,8 @@ export class Normaliser {
   }
 
   text(s: string): string {
-    let out = s.replace(LOG_PREFIX, "");
+    // Help and usage errors name the command as typed: `deno task export`, a binary's name.
+    let out = s.replace(LOG_PREFIX, "").replace(PROGRAM, "<program>");
     for (const d of this.#dirs) {
       for (const sep of ["/", "\\"]) out = out.replaceAll(d + sep, "");
       out = out.replaceAll(d, ".");

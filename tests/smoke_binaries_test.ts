@@ -158,7 +158,7 @@ Deno.test({
       assert.equal(out.rows.get("export --profile"), "FAIL", out.stdout);
       assert.match(
         out.stdout,
-        /FAIL export --profile:\n {2}- binary exited 2, expected 0 .*Profile \\"smoke\\" was not found/,
+        /FAIL export --profile:\n {2}- binary exited 2, expected 0 .*needs --allow-read/,
       );
       // What needs no file passes, so the failure is pinned on the missing permission.
       for (

@@ -39,6 +39,12 @@ async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined>
     return await Deno.stat(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      // A build or `deno run` without --allow-read: say so instead of crashing.
+      throw new UsageError(
+        `Cannot check "${path}": ${err.message} (this program needs --allow-read and --allow-write)`,
+      );
+    }
     throw err;
   }
 }
