@@ -49,7 +49,8 @@ export async function importInto(
 ): Promise<ImportResult & { lines: string[]; dir: string }> {
   const run = await context(emu, idOf(emu.state(), alias), ctxOpts);
   try {
-    const result = await runImport(run.ctx, opts);
+    // The emulator lists every change at once unless told to lag: no waiting for differences.
+    const result = await runImport(run.ctx, { consistencyWaitMs: 0, ...opts });
     return { ...result, lines: run.lines, dir: run.dir };
   } finally {
     run.ctx.logger.close();

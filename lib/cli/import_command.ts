@@ -2,6 +2,7 @@
  * The import command: its flags, its help (meant to answer questions without the README),
  * its files, and the call into lib/import.
  */
+import { UsageError } from "../errors.ts";
 import { loadImportInput } from "../import/input.ts";
 import { ON_CONFLICT } from "../import/plan.ts";
 import { runImport } from "../import/run_import.ts";
@@ -42,6 +43,13 @@ const FLAGS = {
     help: "write a JSON report: every item's outcome and target ID, queue-link counts",
   },
   force: { type: "boolean", help: "replace the --report file if it exists" },
+  "consistency-wait": {
+    type: "string",
+    value: "SECONDS",
+    default: "30",
+    help: "how long to wait for changes to show in the target's lists (Amazon Connect is " +
+      "eventually consistent) before a link, a settled create or --verify gives up; 0: no wait",
+  },
   verify: {
     type: "boolean",
     help: "after importing, read the target again and list every difference from the file " +
@@ -124,6 +132,14 @@ Example:
     };
   },
   async prepare(flags, files) {
+    const wait = Number(flags["consistency-wait"]);
+    if (!Number.isFinite(wait) || wait < 0) {
+      throw new UsageError(
+        `Invalid value for --consistency-wait: "${
+          flags["consistency-wait"]
+        }" (expected seconds, e.g. 30)`,
+      );
+    }
     // Both files are read and checked before a client exists: bad input never reaches AWS.
     const input = await loadImportInput({
       exportFile: files.exportFile,
@@ -140,6 +156,7 @@ Example:
         reportFile: files.report?.path,
         shownReportFile: files.report?.shown,
         verify: flags.verify,
+        consistencyWaitMs: wait * 1000,
         signal: session.signal,
         onProgress: session.onProgress,
         onForcedStop: session.onForcedStop,

@@ -10,12 +10,14 @@
  */
 import {
   CreateQuickConnectCommand,
+  type QuickConnect,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateQuickConnectConfigCommand,
   UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
-import { InterruptedError, isInterrupted } from "../aws/limiter.ts";
+import { isInterrupted } from "../aws/limiter.ts";
+import { checkpoint, CONSISTENCY_WAIT_MS, untilVisible } from "./wait.ts";
 import { describeQuickConnect } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
 import {
@@ -29,13 +31,13 @@ import {
   toFatal,
 } from "../errors.ts";
 import { esc } from "../log.ts";
-import { diffQuickConnect, tagChanges } from "./diff.ts";
+import { changedParts, diffQuickConnect, tagChanges, userTags } from "./diff.ts";
 import { applyLinks } from "./links.ts";
 import type { OnConflict, Part, Plan, PlanEntry } from "./plan.ts";
 import { findByName, type SearchAvailability } from "./target.ts";
 
 export interface ItemOutcome {
-  action: "created" | "updated" | "skipped" | "failed";
+  action: "created" | "updated" | "unchanged" | "skipped" | "failed";
   targetId?: string;
   error?: string;
   changes?: Part[];
@@ -66,11 +68,11 @@ export interface ApplyOptions {
   search: SearchAvailability;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-}
-
-/** Throws InterruptedError once Ctrl-C was pressed: called before every new call. */
-export function checkpoint(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError("interrupted");
+  /**
+   * How long to keep looking for a quick connect the service says exists but does not
+   * list yet (eventual consistency: "usually less than a few seconds").
+   */
+  consistencyWaitMs?: number;
 }
 
 type Write = Extract<PlanEntry, { kind: "create" | "update" }>;
@@ -98,11 +100,11 @@ export async function applyPlan(
       }
       quotaError = await create(ctx, w, opts, applied);
     } else {
-      await update(ctx, w, opts, applied);
+      await update(ctx, w, opts, (o) => applied.items.set(w.item.index, o));
     }
   }
   opts.onProgress?.(done, writes.length);
-  await applyLinks(ctx, plan, applied, opts.signal);
+  await applyLinks(ctx, plan, applied, opts.signal, opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS);
 }
 
 const INTERRUPTED_CREATE =
@@ -118,18 +120,9 @@ async function create(
   const { item } = w;
   const name = esc(item.name);
   const record = (o: ItemOutcome) => applied.items.set(item.index, o);
+  const sentAt = Date.now();
   try {
-    const out = await ctx.client.send(
-      new CreateQuickConnectCommand({
-        InstanceId: ctx.instanceId,
-        Name: item.name,
-        // Description and Tags have a minimum length of 1: an empty value is left out.
-        Description: item.description === "" ? undefined : item.description,
-        QuickConnectConfig: w.config,
-        Tags: Object.keys(item.tags).length > 0 ? item.tags : undefined,
-      }),
-    );
-    const id = out.QuickConnectId ?? "";
+    const id = await sendCreate(ctx, w);
     ctx.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
     record({ action: "created", targetId: id });
     return undefined;
@@ -140,7 +133,7 @@ async function create(
     }
     if (isDuplicate(err) || (!isFatalForRun(err) && mayHaveBeenApplied(err))) {
       try {
-        await settle(ctx, w, err, isDuplicate(err) ? "duplicate" : "lost", opts, record);
+        await settle(ctx, w, err, sentAt, opts, record);
       } catch (e) {
         if (isInterrupted(e)) record({ action: "failed", error: INTERRUPTED_CREATE });
         throw e;
@@ -179,18 +172,26 @@ function mayHaveBeenApplied(err: unknown): boolean {
   return status === undefined || status >= 500;
 }
 
+/** How far the service's clock may be behind ours when telling whose a quick connect is. */
+const CLOCK_SLACK_MS = 1000;
+
 /**
- * The create failed with `err`, but it may have been applied: a DuplicateResourceException
- * (a retry met the quick connect its first attempt made) or a lost response / 5xx /
- * timeout. Look the name up (never create again): if the quick connect under it is the
- * one we meant to create (same description, config and tags), count it as created.
- * Otherwise someone else created it meanwhile, and the conflict policy decides.
+ * The create failed with `err`, but it may have been applied, or the name is taken:
+ * - a lost response, a 5xx or throttling after retries: look the name up; if nothing is
+ *   there, send the create once more. Names are unique at once even where lists lag, so
+ *   that second create either creates it (the first never landed) or is answered
+ *   DuplicateResourceException (it did);
+ * - DuplicateResourceException: the quick connect exists. It may not be listed yet
+ *   (eventual consistency), so look for it until it shows, then compare. If it is the one
+ *   we meant to create and one of our own attempts may have made it, it is created;
+ *   otherwise it was there before and the conflict policy decides, as for any existing one.
+ * A create is never sent blindly a third time, and nothing is ever created twice.
  */
 async function settle(
   ctx: RunContext,
   w: Extract<Write, { kind: "create" }>,
   err: unknown,
-  kind: "duplicate" | "lost",
+  sentAt: number,
   opts: ApplyOptions,
   record: (o: ItemOutcome) => void,
 ): Promise<void> {
@@ -200,17 +201,18 @@ async function settle(
     ctx.logger.error(`Error creating quick connect ${name}: ${esc(msg)}`);
     record({ action: "failed", targetId, error: msg });
   };
-  checkpoint(opts.signal);
-  let found;
-  try {
-    found = await findByName(ctx, item.name, opts.search);
+  const lookup = async (): Promise<QuickConnect | undefined> => {
+    checkpoint(opts.signal);
+    const found = await findByName(ctx, item.name, opts.search);
     // A Search result without Tags may mean "not returned": read them where they matter.
     if (found?.QuickConnectId && found.Tags === undefined) {
-      found = Object.keys(item.tags).length === 0
+      return Object.keys(item.tags).length === 0
         ? { ...found, Tags: {} }
         : await describeQuickConnect(ctx.client, ctx.instanceId, found.QuickConnectId);
     }
-  } catch (lookupErr) {
+    return found;
+  };
+  const lookupFailed = (lookupErr: unknown) => {
     if (isInterrupted(lookupErr)) throw lookupErr;
     fail(
       `${describeError(err)} (and looking its name up to see whether it was created failed: ${
@@ -218,15 +220,66 @@ async function settle(
       }); run the same import again to settle it, it will not create a duplicate`,
     );
     if (isFatalForRun(lookupErr)) throw toFatal(lookupErr, ctx, "connect:SearchQuickConnects");
-    return;
+  };
+
+  ctx.logger.debug(
+    `${name}: the create was answered ${esc(describeError(err))}; settling it by name`,
+  );
+  // A lost response or a 5xx is no answer about the name: what is found under it is ours.
+  let ours = !isDuplicate(err);
+  let cause = err;
+  let found: QuickConnect | undefined;
+  if (!isDuplicate(err)) {
+    try {
+      found = await lookup();
+    } catch (lookupErr) {
+      return lookupFailed(lookupErr);
+    }
+    if (!found) {
+      // Not listed: never landed, or landed and not listed yet. The name decides.
+      ctx.logger.debug(
+        `${name}: the create was answered ${esc(describeError(err))}; sending it once more`,
+      );
+      try {
+        const out = await sendCreate(ctx, w);
+        ctx.logger.info(`Created quick connect: ${name} -> ${esc(out)}`);
+        record({ action: "created", targetId: out });
+        return;
+      } catch (again) {
+        if (isInterrupted(again)) throw again;
+        if (!isDuplicate(again)) {
+          fail(
+            `${describeError(err)}, and again ${
+              describeError(again)
+            } when sent once more; it was not created: run the same import again`,
+          );
+          if (isFatalForRun(again)) throw toFatal(again, ctx, "connect:CreateQuickConnect");
+          return;
+        }
+        // The name is taken: our first attempt landed.
+        ours = true;
+        cause = again;
+      }
+    }
+  }
+  if (!found) {
+    try {
+      found = await untilVisible(
+        lookup,
+        opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
+        opts.signal,
+      );
+    } catch (lookupErr) {
+      return lookupFailed(lookupErr);
+    }
   }
   if (!found?.QuickConnectId) {
     fail(
-      kind === "duplicate"
-        ? `${describeError(err)} (and no quick connect named exactly like this was found)`
-        : `${
-          describeError(err)
-        } (no quick connect with this name exists in the target: it was not created)`,
+      `${
+        describeError(cause)
+      } (the name is taken, but no quick connect of that exact name was listed within ${
+        Math.round((opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS) / 1000)
+      } s; the service may still be catching up: run the same import again later)`,
     );
     return;
   }
@@ -235,32 +288,74 @@ async function settle(
     { description: item.description, config: w.config, tags: item.tags },
     found,
   );
-  if (diffs.length === 0) {
+  // A DuplicateResourceException alone does not say whose the quick connect is: a resent
+  // attempt of ours (the SDK's, or the HTTP client's own on a reused connection, which the
+  // SDK never sees) meets it too. One made before our first attempt was sent is not ours.
+  const modified = found.LastModifiedTime?.getTime();
+  ours ||= modified === undefined || modified >= sentAt - CLOCK_SLACK_MS;
+  if (diffs.length === 0 && ours) {
     ctx.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
     ctx.logger.debug(
       `${name}: the create was answered ${
-        esc(describeError(err))
+        esc(describeError(cause))
       } and the quick connect found under its name is identical: an earlier attempt whose response was lost created it`,
     );
     record({ action: "created", targetId: id });
     return;
   }
+  // It was there before this run (not yet listed when the target was read): as any existing one.
   if (opts.onConflict === "skip") {
     ctx.logger.warning(`Quick connect already exists: ${name}`);
     record({ action: "skipped", targetId: id });
     return;
   }
+  if (diffs.length === 0) {
+    ctx.logger.info(`Quick connect unchanged: ${name} -> ${esc(id)}`);
+    record({ action: "unchanged", targetId: id });
+    return;
+  }
+  if (opts.onConflict === "update") {
+    await update(
+      ctx,
+      {
+        kind: "update",
+        item,
+        config: w.config,
+        target: { id, arn: found.QuickConnectARN, tags: userTags(found.Tags) },
+        parts: changedParts(diffs),
+        changes: diffs,
+      },
+      opts,
+      record,
+    );
+    return;
+  }
   fail(
-    "A different quick connect with this name was created in the target during this run; run the import again to apply --on-conflict to it",
+    "A quick connect with this name already exists in the target (--on-conflict fail); use --on-conflict skip or update",
     id,
   );
+}
+
+async function sendCreate(ctx: RunContext, w: Extract<Write, { kind: "create" }>): Promise<string> {
+  const { item } = w;
+  const out = await ctx.client.send(
+    new CreateQuickConnectCommand({
+      InstanceId: ctx.instanceId,
+      Name: item.name,
+      // Description and Tags have a minimum length of 1: an empty value is left out.
+      Description: item.description === "" ? undefined : item.description,
+      QuickConnectConfig: w.config,
+      Tags: Object.keys(item.tags).length > 0 ? item.tags : undefined,
+    }),
+  );
+  return out.QuickConnectId ?? "";
 }
 
 async function update(
   ctx: RunContext,
   w: Extract<Write, { kind: "update" }>,
   opts: ApplyOptions,
-  applied: Applied,
+  record: (o: ItemOutcome) => void,
 ): Promise<void> {
   const { item, target: ex, parts } = w;
   const name = esc(item.name);
@@ -310,7 +405,7 @@ async function update(
       }
     }
     ctx.logger.info(`Updated quick connect: ${name} -> ${esc(ex.id)} (${parts.join(", ")})`);
-    applied.items.set(item.index, { action: "updated", targetId: ex.id, changes: parts });
+    record({ action: "updated", targetId: ex.id, changes: parts });
   } catch (err) {
     const partial = done.length > 0 ? ` (already updated: ${[...new Set(done)].join(", ")})` : "";
     const reason = isInterrupted(err)
@@ -319,12 +414,7 @@ async function update(
     if (!isInterrupted(err)) {
       ctx.logger.error(`Error updating quick connect ${name}: ${esc(reason)}`);
     }
-    applied.items.set(item.index, {
-      action: "failed",
-      targetId: ex.id,
-      error: reason,
-      changes: parts,
-    });
+    record({ action: "failed", targetId: ex.id, error: reason, changes: parts });
     if (isInterrupted(err)) throw err;
     if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:UpdateQuickConnectConfig");
   }

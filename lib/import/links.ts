@@ -7,10 +7,11 @@
 import { AssociateQueueQuickConnectsCommand } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
-import { describeError } from "../errors.ts";
+import { describeError, isNotFound } from "../errors.ts";
 import { esc } from "../log.ts";
 import { LIMITS } from "../quick_connect.ts";
-import { type Applied, checkpoint } from "./apply.ts";
+import type { Applied } from "./apply.ts";
+import { checkpoint, untilVisible } from "./wait.ts";
 import type { Plan } from "./plan.ts";
 
 /** The target ID of a link's quick connect after apply, if it exists now. */
@@ -29,8 +30,14 @@ export async function applyLinks(
   plan: Plan,
   applied: Applied,
   signal: AbortSignal | undefined,
+  waitMs: number,
 ): Promise<void> {
   const counts = applied.links;
+  const created = new Set(
+    [...applied.items.values()].flatMap((o) =>
+      o.action === "created" && o.targetId ? [o.targetId] : []
+    ),
+  );
   for (const q of plan.links) {
     const names = new Map<string, string>();
     const indexOf = new Map<string, number>();
@@ -45,14 +52,16 @@ export async function applyLinks(
       checkpoint(signal);
       const batch = ids.slice(i, i + LIMITS.linksPerCall);
       for (const id of batch) counts.sent.add(`${q.queueId}/${indexOf.get(id)}`);
-      try {
-        await ctx.client.send(
+      const send = () =>
+        ctx.client.send(
           new AssociateQueueQuickConnectsCommand({
             InstanceId: ctx.instanceId,
             QueueId: q.queueId,
             QuickConnectIds: batch,
           }),
         );
+      try {
+        await sendLinks(send, batch.some((id) => created.has(id)), waitMs, signal);
         counts.Added += batch.length;
         ctx.logger.info(
           `Associated ${batch.length} quick connects with queue '${esc(q.queueName)}'`,
@@ -68,4 +77,37 @@ export async function applyLinks(
       }
     }
   }
+}
+
+/**
+ * A quick connect this run created may not be known to every part of the service yet: an
+ * association naming it can come back ResourceNotFoundException for a few seconds. Only
+ * then, and only for a while, the call is sent again.
+ */
+async function sendLinks(
+  send: () => Promise<unknown>,
+  includesNew: boolean,
+  waitMs: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!includesNew) {
+    await send();
+    return;
+  }
+  let last: unknown;
+  const done = await untilVisible(
+    async () => {
+      try {
+        await send();
+        return true;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        last = err;
+        return undefined;
+      }
+    },
+    waitMs,
+    signal,
+  );
+  if (!done) throw last;
 }

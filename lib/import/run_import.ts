@@ -31,6 +31,7 @@ import {
 } from "./report.ts";
 import { readTarget, type TargetState } from "./target.ts";
 import { verifyImport } from "./verify.ts";
+import { CONSISTENCY_WAIT_MS } from "./wait.ts";
 
 export interface ImportOptions {
   exportFile: string;
@@ -48,6 +49,8 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** Already loaded and validated (the CLI does it before building a client). */
   input?: ImportInput;
+  /** How long to wait for changes to be listed (eventual consistency); default 30 s. */
+  consistencyWaitMs?: number;
   /** Receives what must run synchronously if the process is stopped at once. */
   onForcedStop?: (finish: () => void) => void;
 }
@@ -152,6 +155,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
         search: state.search,
         signal: opts.signal,
         onProgress: opts.onProgress,
+        consistencyWaitMs: opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
       }, applied);
     }
     if (opts.verify) {
@@ -164,6 +168,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
         valid.filter((it) => !failed.has(it.index)),
         mapping,
         opts.signal,
+        opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
       );
     }
   } catch (err) {

@@ -4,11 +4,12 @@
  * (as `--on-conflict update` would): an item that would be created is missing, an item
  * that would be updated differs in the fields of its changes, a link still to add is
  * missing. Skipped items are checked too, so a second run with `--verify` tells whether
- * the target still matches the file.
+ * the target still matches the file. Differences are read again for a while before they
+ * are reported, since the service lists changes with a delay.
  */
 import type { RunContext } from "../context.ts";
 import { esc } from "../log.ts";
-import { checkpoint } from "./apply.ts";
+import { checkpoint, CONSISTENCY_WAIT_MS, pause } from "./wait.ts";
 import type { ImportItem } from "./input.ts";
 import type { Mapping } from "./mapping.ts";
 import { planImport } from "./plan.ts";
@@ -22,9 +23,54 @@ export async function verifyImport(
   items: readonly ImportItem[],
   mapping: Mapping,
   signal?: AbortSignal,
+  waitMs = CONSISTENCY_WAIT_MS,
 ): Promise<VerifyResult> {
   const log = ctx.logger;
   log.info(`Verifying ${items.length} quick connects in the target...`);
+  let found = await differences(ctx, items, mapping, signal);
+  // What a run just did may not be listed yet (eventual consistency): the items that differ
+  // are read again after a while, and only what still differs is reported.
+  const deadline = performance.now() + waitMs;
+  for (let delay = 1000; found.size > 0 && performance.now() < deadline; delay *= 2) {
+    const wait = Math.min(delay, Math.max(0, deadline - performance.now()));
+    log.info(
+      `${found.size} quick connects differ from the file; reading them again in ${
+        (wait / 1000).toFixed(1)
+      } s, in case the service is still catching up`,
+    );
+    await pause(wait, signal);
+    found = await differences(ctx, items.filter((it) => found.has(it.index)), mapping, signal);
+  }
+
+  const result: VerifyResult = { Checked: items.length, Differences: [] };
+  for (const it of items) {
+    for (const d of found.get(it.index) ?? []) {
+      result.Differences.push(d);
+      log.error(
+        `Verify: ${esc(d.Name)}: ${esc(d.Field)}: expected ${esc(d.Expected)}, found ${
+          esc(d.Actual)
+        }`,
+      );
+    }
+  }
+  if (result.Differences.length === 0) {
+    log.info(`Verification passed: ${result.Checked} quick connects match the export file`);
+  } else {
+    const names = new Set(result.Differences.map((d) => d.Name)).size;
+    log.error(
+      `Verification found ${result.Differences.length} differences in ${names} quick connects`,
+    );
+  }
+  return result;
+}
+
+/** The differences of each item (by index) from the target as it is now; none: absent. */
+async function differences(
+  ctx: RunContext,
+  items: readonly ImportItem[],
+  mapping: Mapping,
+  signal?: AbortSignal,
+): Promise<Map<number, Difference[]>> {
   checkpoint(signal);
   const state = await readTarget(ctx, items, mapping, { details: true, resolvesExisting: true });
   checkpoint(signal);
@@ -62,25 +108,5 @@ export async function verifyImport(
       if (exists.has(l.index)) add(l.index, l.name, `Queue '${l.source}'`, "linked", "not linked");
     }
   }
-
-  const result: VerifyResult = { Checked: items.length, Differences: [] };
-  for (const it of items) {
-    for (const d of byItem.get(it.index) ?? []) {
-      result.Differences.push(d);
-      log.error(
-        `Verify: ${esc(d.Name)}: ${esc(d.Field)}: expected ${esc(d.Expected)}, found ${
-          esc(d.Actual)
-        }`,
-      );
-    }
-  }
-  if (result.Differences.length === 0) {
-    log.info(`Verification passed: ${result.Checked} quick connects match the export file`);
-  } else {
-    const names = new Set(result.Differences.map((d) => d.Name)).size;
-    log.error(
-      `Verification found ${result.Differences.length} differences in ${names} quick connects`,
-    );
-  }
-  return result;
+  return byItem;
 }
