@@ -594,6 +594,18 @@ function cleanStream(s: string): string {
   return s.split("\n").filter((l) => !DENO_NOISE.test(l)).join("\n");
 }
 
+/**
+ * The lines of a log in an order that does not depend on timing: the import sends links
+ * while it creates, so two correct runs may interleave those lines differently. Sorted by
+ * text with timestamps and IDs masked, so that IDs are then numbered alike in both runs.
+ */
+export function ordered(s: string): string {
+  const key = (l: string) => l.replace(LOG_PREFIX, "").replace(UUID, "<id>");
+  return s.split("\n").map((l) => [key(l), l] as const)
+    .sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+    .map(([, l]) => l).join("\n");
+}
+
 /** Compares the two runs step by step. */
 export function compareFlows(
   ref: FlowResult,
@@ -630,8 +642,8 @@ export function compareFlows(
     for (
       const [what, a, z] of [
         ["stdout", r.stdout, b.stdout],
-        ["stderr", cleanStream(r.stderr), cleanStream(b.stderr)],
-        ["log", r.log, b.log],
+        ["stderr", ordered(cleanStream(r.stderr)), ordered(cleanStream(b.stderr))],
+        ["log", ordered(r.log), ordered(b.log)],
       ] as const
     ) {
       const d = textDiff(nRef.text(a), nBin.text(z));

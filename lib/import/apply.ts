@@ -32,7 +32,7 @@ import {
 } from "../errors.ts";
 import { esc } from "../log.ts";
 import { changedParts, diffQuickConnect, tagChanges, userTags } from "./diff.ts";
-import { applyLinks } from "./links.ts";
+import { LinkLane } from "./links.ts";
 import type { OnConflict, Part, Plan, PlanEntry } from "./plan.ts";
 import { findByName, type SearchAvailability } from "./target.ts";
 
@@ -77,34 +77,116 @@ export interface ApplyOptions {
 
 type Write = Extract<PlanEntry, { kind: "create" | "update" }>;
 
+/**
+ * Three lanes at once, each on its own quota bucket: creates (in an order that completes
+ * queues early), updates, and the links of every queue whose quick connects all exist.
+ * The first failure that stops the run (Ctrl-C, credentials) stops the other lanes too.
+ */
 export async function applyPlan(
   ctx: RunContext,
   plan: Plan,
   opts: ApplyOptions,
   applied: Applied,
 ): Promise<void> {
-  const writes = plan.entries.filter((e): e is Write => e.kind === "create" || e.kind === "update");
-  // After the first LimitExceededException every further create would hit the same
-  // instance quota: those items fail without a call, updates still go ahead.
-  let quotaError: string | undefined;
+  const creates = orderCreates(
+    plan.entries.filter((e): e is Extract<Write, { kind: "create" }> => e.kind === "create"),
+    plan,
+  );
+  const updates = plan.entries.filter((e): e is Extract<Write, { kind: "update" }> =>
+    e.kind === "update"
+  );
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  const lane = { ...opts, signal };
+  const links = new LinkLane(plan, new Set(creates.map((c) => c.item.index)));
+  const total = creates.length + updates.length;
   let done = 0;
-  for (const w of writes) {
-    opts.onProgress?.(done++, writes.length);
-    checkpoint(opts.signal);
-    if (w.kind === "create") {
-      if (quotaError) {
-        const reason = `Not attempted: ${quotaError}`;
-        ctx.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
-        applied.items.set(w.item.index, { action: "failed", error: reason });
-        continue;
+  const progress = () => opts.onProgress?.(done++, total);
+  progress();
+
+  const createLane = async () => {
+    // After the first LimitExceededException every further create would hit the same
+    // instance quota: those items fail without a call, updates still go ahead.
+    let quotaError: string | undefined;
+    try {
+      for (const w of creates) {
+        checkpoint(signal);
+        if (quotaError) {
+          const reason = `Not attempted: ${quotaError}`;
+          ctx.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
+          applied.items.set(w.item.index, { action: "failed", error: reason });
+        } else {
+          quotaError = await create(ctx, w, lane, applied);
+        }
+        links.settled(w.item.index);
+        progress();
       }
-      quotaError = await create(ctx, w, opts, applied);
-    } else {
-      await update(ctx, w, opts, (o) => applied.items.set(w.item.index, o));
+    } catch (err) {
+      stop.abort();
+      throw err;
+    } finally {
+      links.close();
     }
+  };
+  const updateLane = async () => {
+    for (const w of updates) {
+      checkpoint(signal);
+      await update(ctx, w, lane, (o) => applied.items.set(w.item.index, o));
+      progress();
+    }
+  };
+  const results = await Promise.allSettled(
+    [
+      createLane,
+      updateLane,
+      () => links.run(ctx, applied, signal, opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS),
+    ].map(
+      async (run) => {
+        try {
+          await run();
+        } catch (err) {
+          stop.abort();
+          throw err;
+        }
+      },
+    ),
+  );
+  // The cause, not the interruption it caused in the other lanes.
+  const failures = results.flatMap((r) => r.status === "rejected" ? [r.reason] : []);
+  const first = failures.find((e) => !isInterrupted(e)) ?? failures[0];
+  if (first !== undefined) throw first;
+}
+
+/**
+ * Creates in the order that completes queues soonest: the queue that waits for the fewest
+ * creates goes first, then the next, so its links can be sent while the rest are created.
+ * Creates no queue waits for come last, in file order.
+ */
+function orderCreates<T extends { item: { index: number } }>(creates: T[], plan: Plan): T[] {
+  const isCreate = new Set(creates.map((c) => c.item.index));
+  const pending = plan.links
+    .map((q) => new Set(q.add.map((l) => l.index).filter((i) => isCreate.has(i))))
+    .filter((s) => s.size > 0);
+  const placed = new Set<number>();
+  const order: number[] = [];
+  while (pending.length > 0) {
+    let best = 0;
+    for (let i = 1; i < pending.length; i++) {
+      if (pending[i]!.size < pending[best]!.size) best = i;
+    }
+    const next = pending.splice(best, 1)[0]!;
+    for (const i of next) {
+      placed.add(i);
+      order.push(i);
+    }
+    for (const s of pending) for (const i of next) s.delete(i);
+    for (let i = pending.length - 1; i >= 0; i--) if (pending[i]!.size === 0) pending.splice(i, 1);
   }
-  opts.onProgress?.(done, writes.length);
-  await applyLinks(ctx, plan, applied, opts.signal, opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS);
+  const byIndex = new Map(creates.map((c) => [c.item.index, c]));
+  return [
+    ...order.map((i) => byIndex.get(i)!),
+    ...creates.filter((c) => !placed.has(c.item.index)),
+  ];
 }
 
 const INTERRUPTED_CREATE =

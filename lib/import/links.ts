@@ -1,8 +1,9 @@
 /**
- * Adds the plan's queue links: for each target queue, the quick connects the plan links
- * to it, in batches of at most 50 IDs (the API's limit per AssociateQueueQuickConnects
- * call). A quick connect the run was to create is linked only once it exists; links are
- * additive, so a re-run completes what an interrupted or failed one left out.
+ * Adds the plan's queue links while the creates go on. Each target queue's links are sent
+ * as soon as every quick connect the plan links to it exists (created, or already there),
+ * in batches of at most 50 IDs (the API's limit per AssociateQueueQuickConnects call):
+ * Connect's quotas are per operation, so links cost no create time. A quick connect that
+ * failed is left out; links are additive, so a re-run completes what a run left out.
  */
 import { AssociateQueueQuickConnectsCommand } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
@@ -11,8 +12,8 @@ import { describeError, isNotFound } from "../errors.ts";
 import { esc } from "../log.ts";
 import { LIMITS } from "../quick_connect.ts";
 import type { Applied } from "./apply.ts";
+import type { Plan, QueueLinks } from "./plan.ts";
 import { checkpoint, untilVisible } from "./wait.ts";
-import type { Plan } from "./plan.ts";
 
 /** The target ID of a link's quick connect after apply, if it exists now. */
 export function linkedId(
@@ -20,61 +21,126 @@ export function linkedId(
   applied: Applied,
 ): string | undefined {
   const o = applied.items.get(link.index);
-  if (o && (o.action === "created" || o.action === "skipped")) return o.targetId;
   if (o?.action === "failed") return undefined;
-  return link.targetId;
+  return o?.targetId ?? link.targetId;
 }
 
-export async function applyLinks(
+/**
+ * The links lane: queues wait until the quick connects they need are settled, then are
+ * sent one queue at a time (the associate quota is 2 per second: one lane keeps it busy).
+ */
+export class LinkLane {
+  /** Queue → indices of the creates it still waits for. */
+  readonly #waiting = new Map<QueueLinks, Set<number>>();
+  /** Create index → queues waiting for it. */
+  readonly #waiters = new Map<number, QueueLinks[]>();
+  readonly #ready: QueueLinks[] = [];
+  #closed = false;
+  #wake: () => void = () => {};
+
+  constructor(plan: Plan, creates: ReadonlySet<number>) {
+    for (const q of plan.links) {
+      const need = new Set(q.add.filter((l) => creates.has(l.index)).map((l) => l.index));
+      if (need.size === 0) {
+        this.#ready.push(q);
+        continue;
+      }
+      this.#waiting.set(q, need);
+      for (const i of need) {
+        const list = this.#waiters.get(i) ?? [];
+        list.push(q);
+        this.#waiters.set(i, list);
+      }
+    }
+  }
+
+  /** The create of item `index` is over (whatever its outcome). */
+  settled(index: number): void {
+    for (const q of this.#waiters.get(index) ?? []) {
+      const need = this.#waiting.get(q);
+      need?.delete(index);
+      if (need?.size === 0) {
+        this.#waiting.delete(q);
+        this.#ready.push(q);
+        this.#wake();
+      }
+    }
+    this.#waiters.delete(index);
+  }
+
+  /** No more creates: whatever still waits is sent now. */
+  close(): void {
+    this.#closed = true;
+    this.#ready.push(...this.#waiting.keys());
+    this.#waiting.clear();
+    this.#wake();
+  }
+
+  /** Sends ready queues until closed and drained; stops at the first Ctrl-C. */
+  async run(
+    ctx: RunContext,
+    applied: Applied,
+    signal: AbortSignal | undefined,
+    waitMs: number,
+  ): Promise<void> {
+    while (true) {
+      const q = this.#ready.shift();
+      if (q) {
+        await sendQueue(ctx, q, applied, signal, waitMs);
+        continue;
+      }
+      if (this.#closed) return;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        signal?.addEventListener("abort", () => resolve(), { once: true });
+      });
+      checkpoint(signal);
+    }
+  }
+}
+
+async function sendQueue(
   ctx: RunContext,
-  plan: Plan,
+  q: QueueLinks,
   applied: Applied,
   signal: AbortSignal | undefined,
   waitMs: number,
 ): Promise<void> {
   const counts = applied.links;
-  const created = new Set(
-    [...applied.items.values()].flatMap((o) =>
-      o.action === "created" && o.targetId ? [o.targetId] : []
-    ),
-  );
-  for (const q of plan.links) {
-    const names = new Map<string, string>();
-    const indexOf = new Map<string, number>();
-    for (const l of q.add) {
-      const id = linkedId(l, applied);
-      if (!id) continue;
-      names.set(id, l.name);
-      indexOf.set(id, l.index);
-    }
-    const ids = [...names.keys()];
-    for (let i = 0; i < ids.length; i += LIMITS.linksPerCall) {
-      checkpoint(signal);
-      const batch = ids.slice(i, i + LIMITS.linksPerCall);
-      for (const id of batch) counts.sent.add(`${q.queueId}/${indexOf.get(id)}`);
-      const send = () =>
-        ctx.client.send(
-          new AssociateQueueQuickConnectsCommand({
-            InstanceId: ctx.instanceId,
-            QueueId: q.queueId,
-            QuickConnectIds: batch,
-          }),
-        );
-      try {
-        await sendLinks(send, batch.some((id) => created.has(id)), waitMs, signal);
-        counts.Added += batch.length;
-        ctx.logger.info(
-          `Associated ${batch.length} quick connects with queue '${esc(q.queueName)}'`,
-        );
-      } catch (err) {
-        if (isInterrupted(err)) throw err;
-        counts.Failed += batch.length;
-        const msg = `queue '${q.queueName}': ${describeError(err)} (${
-          batch.map((id) => names.get(id) ?? id).join(", ")
-        })`;
-        counts.Errors.push(msg);
-        ctx.logger.error(`Error associating quick connects with ${esc(msg)}`);
-      }
+  const names = new Map<string, string>();
+  const indexOf = new Map<string, number>();
+  for (const l of q.add) {
+    const id = linkedId(l, applied);
+    if (!id) continue;
+    names.set(id, l.name);
+    indexOf.set(id, l.index);
+  }
+  const created = (id: string) => applied.items.get(indexOf.get(id) ?? -1)?.action === "created";
+  const ids = [...names.keys()];
+  for (let i = 0; i < ids.length; i += LIMITS.linksPerCall) {
+    checkpoint(signal);
+    const batch = ids.slice(i, i + LIMITS.linksPerCall);
+    for (const id of batch) counts.sent.add(`${q.queueId}/${indexOf.get(id)}`);
+    const send = () =>
+      ctx.client.send(
+        new AssociateQueueQuickConnectsCommand({
+          InstanceId: ctx.instanceId,
+          QueueId: q.queueId,
+          QuickConnectIds: batch,
+        }),
+      );
+    try {
+      await sendLinks(send, batch.some(created), waitMs, signal);
+      counts.Added += batch.length;
+      ctx.logger.info(`Associated ${batch.length} quick connects with queue '${esc(q.queueName)}'`);
+    } catch (err) {
+      if (isInterrupted(err)) throw err;
+      counts.Failed += batch.length;
+      const msg = `queue '${q.queueName}': ${describeError(err)} (${
+        batch.map((id) => names.get(id) ?? id).join(", ")
+      })`;
+      counts.Errors.push(msg);
+      ctx.logger.error(`Error associating quick connects with ${esc(msg)}`);
     }
   }
 }
