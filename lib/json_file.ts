@@ -12,6 +12,11 @@ const encoder = new TextEncoder();
 
 /** Reads a JSON file; every failure is a UsageError naming the file. */
 export async function readJson(path: string, what: string, shown = path): Promise<unknown> {
+  return parseJson(await readJsonText(path, what, shown), what, shown);
+}
+
+/** A JSON file's text, byte order mark removed; unreadable or empty is a UsageError. */
+export async function readJsonText(path: string, what: string, shown = path): Promise<string> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -30,6 +35,11 @@ export async function readJson(path: string, what: string, shown = path): Promis
   // Windows editors may save a byte order mark; JSON.parse rejects it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") throw new UsageError(`Invalid ${what} "${shown}": the file is empty`);
+  return text;
+}
+
+/** JSON.parse, with a UsageError naming the file. */
+export function parseJson(text: string, what: string, shown: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -105,6 +105,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     return { exitCode: EXIT.partial };
   }
   const { data, mapping } = input;
+  memory(log, "the file loaded");
   log.info(`Loaded export data from ${esc(shownFile)}`);
   log.info(`Total quick connects in export: ${data.items.length}`);
   if (data.failedExports > 0) {
@@ -145,8 +146,10 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
         resolvesExisting: onConflict === "update",
       });
       log.info(`Found ${state.quickConnects.size} existing quick connects`);
+      memory(log, "the target read");
     }
     plan = planImport({ items: data.items, mapping }, state, { onConflict });
+    memory(log, "the plan made");
     for (const w of plan.warnings) log.warning(w);
     logPlan(plan, log, dryRun);
     if (!dryRun) {
@@ -158,6 +161,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
         consistencyWaitMs: opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
       }, applied);
     }
+    memory(log, "the plan applied");
     if (opts.verify) {
       const failed = new Set(
         itemReports(plan, applied, { kind: dryRun ? "dry-run" : "done" })
@@ -189,6 +193,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
   if (!stop && opts.signal?.aborted) stop = { kind: "interrupted" };
 
   const report = concluded = conclude(stop);
+  memory(log, "the report made");
   if (opts.reportFile) {
     try {
       await writeJsonAtomic(opts.reportFile, report);
@@ -261,6 +266,13 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     log.info(`Failed: ${c.failed}`);
     log.info(`Skipped: ${c.skipped}`);
   }
+}
+
+/** A DEBUG line with the process's memory: where a large import's memory goes (--verbose). */
+function memory(log: RunContext["logger"], when: string): void {
+  const u = Deno.memoryUsage();
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  log.debug(`Memory after ${when}: RSS ${mb(u.rss)} MB, heap used ${mb(u.heapUsed)} MB`);
 }
 
 function stopFor(err: unknown, ctx: RunContext, signal: AbortSignal | undefined): Stop {

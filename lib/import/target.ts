@@ -67,8 +67,8 @@ export async function readTarget(
 ): Promise<TargetState> {
   const names = new Set(items.map((it) => it.name));
   const wantsQueues = items.some((it) => it.queues.length > 0 || needs(it).has("queue"));
-  // Quick connects and queues (then their links) use separate quota buckets: at once.
-  const [qcs, queued] = await Promise.all([
+  // Quick connects and queues use separate quota buckets: read at once.
+  const [qcs, queues] = await Promise.all([
     fatal(
       ctx,
       opts.details ? "connect:SearchQuickConnects" : "connect:ListQuickConnects",
@@ -82,45 +82,41 @@ export async function readTarget(
           isFatal: stops,
         }),
     ),
-    wantsQueues ? readQueuesAndLinks(ctx, items, mapping) : undefined,
+    wantsQueues
+      ? fatal(ctx, "connect:ListQueues", () => readQueues(ctx.client, ctx.instanceId, ["STANDARD"]))
+      : undefined,
   ]);
   const quickConnects = new Map(qcs.items.map((it) => [it.name, it]));
   const toResolve = items.filter((it) => opts.resolvesExisting || !quickConnects.has(it.name));
   const kinds = new Set(toResolve.flatMap((it) => [...needs(it)]));
-  const [users, flows] = await Promise.all([
+  // Only a quick connect that exists can already be linked: a queue whose items are all
+  // new needs no read (a first import reads no links at all).
+  const queueDir = new Directory({ queues });
+  const linkQueues = new Set<string>();
+  for (const it of items) {
+    if (!quickConnects.has(it.name)) continue;
+    for (const src of it.queues) {
+      const r = resolveQueue(queueDir, mapping, src.Id, src.Name);
+      if (r.ok && r.value.Id) linkQueues.add(r.value.Id);
+    }
+  }
+  const [users, flows, linked] = await Promise.all([
     kinds.has("user")
       ? fatal(ctx, "connect:ListUsers", () => readUsers(ctx.client, ctx.instanceId))
       : undefined,
     kinds.has("flow")
       ? fatal(ctx, "connect:ListContactFlows", () => readFlows(ctx.client, ctx.instanceId))
       : undefined,
+    readAssociations(ctx.client, ctx.instanceId, [...linkQueues], stops),
   ]);
   return {
     quickConnects,
     unreadable: new Map(qcs.failed.map((f) => [f.id, f.error])),
-    directory: new Directory({ users, flows, queues: queued?.queues }),
-    links: queued?.links ?? new Map(),
-    linkErrors: queued?.failed ?? new Map(),
+    directory: new Directory({ users, flows, queues }),
+    links: linked.links,
+    linkErrors: linked.failed,
     search: { available: !(qcs.mode === "list+describe" && opts.details) },
   };
-}
-
-async function readQueuesAndLinks(ctx: RunContext, items: readonly ImportItem[], mapping: Mapping) {
-  const queues = await fatal(
-    ctx,
-    "connect:ListQueues",
-    () => readQueues(ctx.client, ctx.instanceId, ["STANDARD"]),
-  );
-  const dir = new Directory({ queues });
-  const ids = new Set<string>();
-  for (const it of items) {
-    for (const src of it.queues) {
-      const r = resolveQueue(dir, mapping, src.Id, src.Name);
-      if (r.ok && r.value.Id) ids.add(r.value.Id);
-    }
-  }
-  const { links, failed } = await readAssociations(ctx.client, ctx.instanceId, [...ids], stops);
-  return { queues, links, failed };
 }
 
 /**

@@ -16,6 +16,11 @@ export interface GenerateOptions {
   /** Prefix of every ID, so two instances generated alike have different IDs. */
   idPrefix?: string;
   quota?: number;
+  /**
+   * Share of FLOW quick connects (chat transfers, never linked to queues); the others cycle
+   * USER, QUEUE, PHONE_NUMBER. Default: the four types in turn, every one linkable.
+   */
+  flowShare?: number;
 }
 
 const hex = (n: number, width = 12) => n.toString(16).padStart(width, "0");
@@ -40,8 +45,10 @@ export function instanceFixture(
     { Id: id(3, 2), Name: "Inbound chat flow", ContactFlowType: "CONTACT_FLOW" as const },
     { Id: id(3, 3), Name: "Customer queue", ContactFlowType: "CUSTOMER_QUEUE" as const },
   ];
+  const isFlow = (i: number) =>
+    o.flowShare === undefined ? i % 4 === 3 : (i % 100) >= 100 - Math.round(o.flowShare * 100);
   const quickConnects = Array.from({ length: o.quickConnects }, (_, i) => {
-    const kind = i % 4;
+    const kind = isFlow(i) ? 3 : o.flowShare === undefined ? i % 4 : i % 3;
     const name = `QC ${String(i).padStart(5, "0")}`;
     const user = users[i % users.length];
     const queue = queues[i % queues.length];
@@ -71,12 +78,15 @@ export function instanceFixture(
         : { Tags: { Team: `team-${i % 7}`, CostCenter: String(100 + (i % 13)) } }),
     };
   });
-  const perQueue = Math.min(o.linksPerQueue ?? 10, quickConnects.length);
+  const linkable = o.flowShare === undefined
+    ? quickConnects
+    : quickConnects.filter((_, i) => !isFlow(i));
+  const perQueue = Math.min(o.linksPerQueue ?? 10, linkable.length);
   const links: Record<string, string[]> = {};
   queues.forEach((q, qi) => {
     links[q.Id] = Array.from(
       { length: perQueue },
-      (_, k) => quickConnects[(qi * 7 + k) % quickConnects.length]?.QuickConnectId ?? "",
+      (_, k) => linkable[(qi * 7 + k) % linkable.length]?.QuickConnectId ?? "",
     );
     links[q.Id] = [...new Set(links[q.Id])];
   });
