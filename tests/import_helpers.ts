@@ -8,19 +8,12 @@ import { runExport } from "../lib/export/run_export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
 import { type ImportOptions, type ImportResult, runImport } from "../lib/import/run_import.ts";
 import type { Emulator, Fixture } from "./emulator/testing.ts";
+import { MUTATING_OPERATIONS } from "./emulator/routes.ts";
 
 export const LOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (INFO|WARNING|ERROR|DEBUG) - /;
 
-export const MUTATING = [
-  "CreateQuickConnect",
-  "UpdateQuickConnectName",
-  "UpdateQuickConnectConfig",
-  "DeleteQuickConnect",
-  "TagResource",
-  "UntagResource",
-  "AssociateQueueQuickConnects",
-  "DisassociateQueueQuickConnects",
-];
+/** The operations that change state: the emulator's route table says which. */
+export const MUTATING: readonly string[] = MUTATING_OPERATIONS;
 
 export { instance, testContext as context, type TestRun } from "./support/context.ts";
 import { instance, testContext as context } from "./support/context.ts";
@@ -64,6 +57,7 @@ export async function tempJson(data: unknown, name = "file.json"): Promise<strin
   return path;
 }
 
+/** Only the mutating operations of a call count (see MUTATING). */
 export function mutatingCalls(counts: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const op of MUTATING) if (counts[op]) out[op] = counts[op];

@@ -71,10 +71,19 @@ export interface Route {
   /** Path segments; `{Label}` segments capture one percent-decoded segment. */
   segments: string[];
   handler: Handler;
-  /** True for operations that change state (used for documentation/tests). */
+  /**
+   * True for operations that change state. Not derivable from the method:
+   * SearchQuickConnects is a POST that only reads. Tests and the demo take their
+   * lists of mutating operations from here (MUTATING_OPERATIONS).
+   */
   mutates: boolean;
   /** True for operations whose output is `smithy.api#Unit` (empty body). */
   unit: boolean;
+  /**
+   * Default rate quota in requests/second (CONNECT_API.md §8.2): 10 for the six
+   * operations raised to it, else the generic 2. quotas.ts gives the burst.
+   */
+  rate: 2 | 10;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -587,83 +596,110 @@ const listInstances = invalidRequestOnly((call) => {
 
 // ---------------------------------------------------------------- table
 
+interface RouteFacts {
+  mutates?: boolean;
+  unit?: boolean;
+  rate?: 2 | 10;
+}
+
 const route = (
   operation: string,
   method: string,
   path: string,
   handler: Handler,
-  mutates = false,
-  unit = false,
-): Route => ({ operation, method, segments: path.split("/").slice(1), handler, mutates, unit });
+  { mutates = false, unit = false, rate = 2 }: RouteFacts = {},
+): Route => ({
+  operation,
+  method,
+  segments: path.split("/").slice(1),
+  handler,
+  mutates,
+  unit,
+  rate,
+});
+
+/** A write whose output is `smithy.api#Unit`. */
+const UNIT_WRITE: RouteFacts = { mutates: true, unit: true };
+/** A read at 10 requests/second (§8.2). */
+const FAST_READ: RouteFacts = { rate: 10 };
 
 export const ROUTES: readonly Route[] = [
-  route("ListQuickConnects", "GET", "/quick-connects/{InstanceId}", listQuickConnects),
-  route("CreateQuickConnect", "PUT", "/quick-connects/{InstanceId}", createQuickConnect, true),
+  route("ListQuickConnects", "GET", "/quick-connects/{InstanceId}", listQuickConnects, FAST_READ),
+  route("CreateQuickConnect", "PUT", "/quick-connects/{InstanceId}", createQuickConnect, {
+    mutates: true,
+  }),
   route(
     "DescribeQuickConnect",
     "GET",
     "/quick-connects/{InstanceId}/{QuickConnectId}",
     describeQuickConnect,
+    FAST_READ,
   ),
   route(
     "DeleteQuickConnect",
     "DELETE",
     "/quick-connects/{InstanceId}/{QuickConnectId}",
     deleteQuickConnect,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route(
     "UpdateQuickConnectName",
     "POST",
     "/quick-connects/{InstanceId}/{QuickConnectId}/name",
     updateQuickConnectName,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route(
     "UpdateQuickConnectConfig",
     "POST",
     "/quick-connects/{InstanceId}/{QuickConnectId}/config",
     updateQuickConnectConfig,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route("SearchQuickConnects", "POST", "/search-quick-connects", searchQuickConnects),
   route("ListTagsForResource", "GET", "/tags/{resourceArn}", listTagsForResource),
-  route("TagResource", "POST", "/tags/{resourceArn}", tagResource, true, true),
-  route("UntagResource", "DELETE", "/tags/{resourceArn}", untagResource, true, true),
-  route("ListUsers", "GET", "/users-summary/{InstanceId}", listUsers),
-  route("DescribeUser", "GET", "/users/{InstanceId}/{UserId}", describeUser),
-  route("ListQueues", "GET", "/queues-summary/{InstanceId}", listQueues),
+  route("TagResource", "POST", "/tags/{resourceArn}", tagResource, UNIT_WRITE),
+  route("UntagResource", "DELETE", "/tags/{resourceArn}", untagResource, UNIT_WRITE),
+  route("ListUsers", "GET", "/users-summary/{InstanceId}", listUsers, FAST_READ),
+  route("DescribeUser", "GET", "/users/{InstanceId}/{UserId}", describeUser, FAST_READ),
+  route("ListQueues", "GET", "/queues-summary/{InstanceId}", listQueues, FAST_READ),
   route("ListContactFlows", "GET", "/contact-flows-summary/{InstanceId}", listContactFlows),
   route(
     "ListQueueQuickConnects",
     "GET",
     "/queues/{InstanceId}/{QueueId}/quick-connects",
     listQueueQuickConnects,
+    FAST_READ,
   ),
   route(
     "AssociateQueueQuickConnects",
     "POST",
     "/queues/{InstanceId}/{QueueId}/associate-quick-connects",
     associateQueueQuickConnects,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route(
     "DisassociateQueueQuickConnects",
     "POST",
     "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects",
     disassociateQueueQuickConnects,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route("DescribeInstance", "GET", "/instance/{InstanceId}", describeInstance),
   route("ListInstances", "GET", "/instance", listInstances),
 ];
 
 export const OPERATIONS: ReadonlySet<string> = new Set(ROUTES.map((r) => r.operation));
+
+/** The operations that change state, in table order. */
+export const MUTATING_OPERATIONS: readonly string[] = ROUTES.filter((r) => r.mutates).map((r) =>
+  r.operation
+);
+
+/** The route of an operation, or undefined for a name that is none of the 19. */
+export function routeOf(operation: string): Route | undefined {
+  return ROUTES.find((r) => r.operation === operation);
+}
 
 export interface Match {
   route: Route;
