@@ -15,6 +15,7 @@ import {
   limitExceeded,
   notFound,
 } from "./errors.ts";
+import { typeInfo } from "../../lib/quick_connect.ts";
 import type { QuickConnectConfig } from "./fixture.ts";
 import { paginate } from "./paging.ts";
 import { compileCriteria, compileFilter } from "./search.ts";
@@ -139,10 +140,16 @@ function quickConnectSummary(qc: QuickConnectRec): Json {
   };
 }
 
-function flowMustBe(inst: InstanceRec, flowId: string, type: string, use: string): void {
+/** The flow exists and, when the quick connect type names one, has that flow type. */
+function flowMustBe(
+  inst: InstanceRec,
+  flowId: string,
+  type: string | undefined,
+  use: string,
+): void {
   const flow = inst.flows.get(flowId);
   if (!flow) throw invalidParameter(`ContactFlowId ${flowId} does not exist in this instance.`);
-  if (flow.type !== type) {
+  if (type !== undefined && flow.type !== type) {
     throw invalidParameter(
       `ContactFlowId ${flowId} is of type ${flow.type}; a ${use} quick connect needs a ${type} flow.`,
     );
@@ -150,31 +157,39 @@ function flowMustBe(inst: InstanceRec, flowId: string, type: string, use: string
 }
 
 /**
- * Checks the references of a config against the instance.
- * USER → AGENT_TRANSFER and QUEUE → QUEUE_TRANSFER come from the model docs.
- * FLOW → CONTACT_FLOW is only PARTLY VERIFIED (CONNECT_API.md §4.2, §10.2).
+ * Checks the references of a config against the instance, field by field in the order
+ * of the type table (lib/quick_connect.ts), which says what each field refers to and the
+ * flow type each type needs: USER → AGENT_TRANSFER and QUEUE → QUEUE_TRANSFER come from
+ * the model docs; FLOW → CONTACT_FLOW is only PARTLY VERIFIED (CONNECT_API.md §4.2, §10.2).
  * Whether ARCHIVED or unpublished flows may be used is unverified; they are allowed.
  */
 function checkReferences(inst: InstanceRec, config: QuickConnectConfig): void {
-  if (config.UserConfig) {
-    const { UserId, ContactFlowId } = config.UserConfig;
-    if (!inst.users.has(UserId)) {
-      throw invalidParameter(`UserId ${UserId} does not exist in this instance.`);
+  const info = typeInfo(config.QuickConnectType);
+  if (!info) return;
+  const sub = config[info.member] as Record<string, string> | undefined;
+  for (const [field, kind] of Object.entries(info.fields)) {
+    const id = sub?.[field] ?? "";
+    switch (kind) {
+      case "user":
+        if (!inst.users.has(id)) {
+          throw invalidParameter(`${field} ${id} does not exist in this instance.`);
+        }
+        break;
+      case "queue": {
+        const q = inst.queues.get(id);
+        if (!q) throw invalidParameter(`${field} ${id} does not exist in this instance.`);
+        // Agent queues are the target of USER quick connects, not QUEUE ones (our choice).
+        if (q.type !== "STANDARD") {
+          throw invalidParameter(`${field} ${id} is not a STANDARD queue.`);
+        }
+        break;
+      }
+      case "flow":
+        flowMustBe(inst, id, info.flowType, config.QuickConnectType);
+        break;
+      case "phone":
+        break;
     }
-    flowMustBe(inst, ContactFlowId, "AGENT_TRANSFER", "USER");
-  }
-  if (config.QueueConfig) {
-    const { QueueId, ContactFlowId } = config.QueueConfig;
-    const q = inst.queues.get(QueueId);
-    if (!q) throw invalidParameter(`QueueId ${QueueId} does not exist in this instance.`);
-    // Agent queues are the target of USER quick connects, not QUEUE ones (our choice).
-    if (q.type !== "STANDARD") {
-      throw invalidParameter(`QueueId ${QueueId} is not a STANDARD queue.`);
-    }
-    flowMustBe(inst, ContactFlowId, "QUEUE_TRANSFER", "QUEUE");
-  }
-  if (config.FlowConfig) {
-    flowMustBe(inst, config.FlowConfig.ContactFlowId, "CONTACT_FLOW", "FLOW");
   }
 }
 
