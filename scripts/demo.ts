@@ -8,18 +8,11 @@
  * Exits 0 only if each step did what it should.
  */
 import { type Emulator, SAMPLE_SEED_PATH, startEmulator } from "../tests/emulator/testing.ts";
+import { MUTATING_OPERATIONS } from "../tests/emulator/routes.ts";
 import { denoRunArgs, type Entrypoint } from "./permissions.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const OUT = "demo-output";
-const MUTATING = [
-  "CreateQuickConnect",
-  "UpdateQuickConnectName",
-  "UpdateQuickConnectConfig",
-  "TagResource",
-  "UntagResource",
-  "AssociateQueueQuickConnects",
-];
 
 interface Step {
   code: number;
@@ -67,7 +60,7 @@ const fmtCalls = (calls: Record<string, number>) =>
   Object.entries(calls).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`)
     .join(", ");
 const mutating = (calls: Record<string, number>) =>
-  MUTATING.reduce((n, op) => n + (calls[op] ?? 0), 0);
+  MUTATING_OPERATIONS.reduce((n, op) => n + (calls[op] ?? 0), 0);
 
 interface Report {
   Summary: Record<string, number>;

@@ -1,8 +1,8 @@
 /**
  * The process edge, tried the way users meet it: `deno task` from another folder, a
  * terminal's Ctrl-C (SIGINT to the whole process group, which `deno task` also passes
- * on), a signal at any moment, paths that are wrong before the first call, files that
- * would overwrite each other, and the help text.
+ * on), a signal at any moment, paths that are wrong before the first call (and what the
+ * directory of a path is), files that would overwrite each other, and the help text.
  */
 import assert from "node:assert/strict";
 import { type Emulator, type FixtureInput, startEmulator } from "./emulator/testing.ts";
@@ -10,6 +10,8 @@ import { cliCommand, Lines, output, runCli, taskCommand } from "./support/cli.ts
 import { runCli as runCliInProcess } from "../lib/cli/run_cli.ts";
 import { EXPORT_COMMAND } from "../lib/cli/export_command.ts";
 import { IMPORT_COMMAND } from "../lib/cli/import_command.ts";
+import { checkWritable } from "../lib/cli/paths.ts";
+import { resolve } from "node:path";
 
 const TARGET = "00000000-0000-4000-8000-0000000000dd";
 const FAST = { CONNECT_QUOTA_SCALE: "10" };
@@ -362,4 +364,17 @@ Deno.test("a compiled binary's usage and version name the binary", async () => {
   const inv = { env: {}, cwd: "/", execPath: "C:\\\\tools\\\\connect-qc-import.exe" };
   assert.equal(await runCliInProcess(IMPORT_COMMAND, ["--nope"], inv, io), 2);
   assert.match(out.join("\n"), /Run 'connect-qc-import\.exe --help' for the options/);
+});
+
+Deno.test("--report: the directory is the path's dirname ('/' for /report.json, '.' for a bare name)", async () => {
+  const check = (path: string) =>
+    checkWritable("report", resolve(path), path, { replace: "force", force: true });
+  // Accepted: "/" exists.
+  await check("/report.json");
+  // A backslash is part of a POSIX file name, not a separator: the directory is ".".
+  if (Deno.build.os !== "windows") await check("no-such-dir\\report.json");
+  await assert.rejects(
+    check("/no-such-dir-xyz/report.json"),
+    /directory "\/no-such-dir-xyz" does not exist/,
+  );
 });

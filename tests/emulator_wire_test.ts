@@ -22,7 +22,7 @@ import {
   UpdateQuickConnectConfigCommand,
   UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
-import { matchRoute, ROUTES } from "./emulator/routes.ts";
+import { matchRoute, MUTATING_OPERATIONS, ROUTES } from "./emulator/routes.ts";
 import { awsFailure, startEmulator, testClient } from "./emulator/testing.ts";
 
 const BASIC = "tests/fixtures/emulator/basic.json";
@@ -309,6 +309,20 @@ const UNIT_OPS = [
   "UpdateQuickConnectConfig",
   "UpdateQuickConnectName",
 ];
+
+Deno.test("the route table's mutates flag: every GET reads, every PUT/POST/DELETE writes except SearchQuickConnects (a POST read)", () => {
+  for (const r of ROUTES) {
+    const byMethod = r.method !== "GET" && r.operation !== "SearchQuickConnects";
+    assert.equal(r.mutates, byMethod, `${r.method} ${r.operation}`);
+    // A Unit output is only ever a write's.
+    if (r.unit) assert.ok(r.mutates, r.operation);
+  }
+  assert.deepEqual(
+    MUTATING_OPERATIONS,
+    ROUTES.filter((r) => r.mutates).map((r) => r.operation),
+  );
+  assert.equal(MUTATING_OPERATIONS.length, 8);
+});
 
 Deno.test("Unit operations answer 200 with an empty body (Content-Length: 0), and the SDK accepts it", async () => {
   assert.deepEqual(ROUTES.filter((r) => r.unit).map((r) => r.operation).sort(), UNIT_OPS);

@@ -1,5 +1,5 @@
 /**
- * The README's least-privilege policies are exactly lib/iam.ts, and they are enough: both
+ * The README's least-privilege policies are exactly lib/aws/iam.ts, and they are enough: both
  * commands run to exit 0 on the emulator with every other Connect action denied.
  */
 import assert from "node:assert/strict";
@@ -11,28 +11,7 @@ import { runImport } from "../lib/import/run_import.ts";
 import type { RunContext } from "../lib/context.ts";
 import { type Emulator, startEmulator } from "./emulator/testing.ts";
 import { testContext } from "./support/context.ts";
-
-const OPERATIONS = [
-  "ListQuickConnects",
-  "DescribeQuickConnect",
-  "SearchQuickConnects",
-  "CreateQuickConnect",
-  "UpdateQuickConnectName",
-  "UpdateQuickConnectConfig",
-  "DeleteQuickConnect",
-  "ListTagsForResource",
-  "TagResource",
-  "UntagResource",
-  "ListUsers",
-  "DescribeUser",
-  "ListQueues",
-  "ListContactFlows",
-  "ListQueueQuickConnects",
-  "AssociateQueueQuickConnects",
-  "DisassociateQueueQuickConnects",
-  "DescribeInstance",
-  "ListInstances",
-];
+import { MUTATING_OPERATIONS, OPERATIONS } from "./emulator/routes.ts";
 
 function denyAllBut(emu: Emulator, allowed: readonly string[]): void {
   for (const op of OPERATIONS) {
@@ -59,6 +38,15 @@ Deno.test("the README's IAM policies are exactly the actions the commands need",
     [...EXPORT_ACTIONS].sort(),
   );
   assert.deepEqual(policyActions(readme, "**Import**").sort(), [...IMPORT_ACTIONS].sort());
+});
+
+Deno.test("the export policy holds no mutating action; the import policy adds only mutating ones", () => {
+  const op = (action: string) => action.replace(/^connect:/, "");
+  for (const a of [...EXPORT_ACTIONS, ...IMPORT_ACTIONS]) assert.ok(OPERATIONS.has(op(a)), a);
+  assert.deepEqual(EXPORT_ACTIONS.filter((a) => MUTATING_OPERATIONS.includes(op(a))), []);
+  const added = IMPORT_ACTIONS.filter((a) => !EXPORT_ACTIONS.includes(a));
+  assert.ok(added.length > 0);
+  for (const a of added) assert.ok(MUTATING_OPERATIONS.includes(op(a)), a);
 });
 
 Deno.test("export and import (with updates and queue links) succeed under least privilege", async () => {

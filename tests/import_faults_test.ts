@@ -1,55 +1,27 @@
 /**
- * The import under faults and limits, on the emulator with the real SDK: throttling
- * storms, 500s, a lost create response, access denied on one create, the instance quota,
- * more than 50 links per queue, fatal read errors, Search denied, --verify after a change
- * made behind the importer's back, and a name that tries to forge a log line.
+ * The import under API faults and limits, on the emulator with the real SDK: throttling
+ * storms and 500s retried, our limiter keeping under the emulated quotas, access denied on
+ * one create, a read error while planning, an unexpected error mid-run, the instance
+ * quota, and fatal errors (unknown instance, denied listing). Lost create responses are in
+ * import_settle_test.ts.
  */
 import assert from "node:assert/strict";
-import { TagResourceCommand, UpdateQuickConnectConfigCommand } from "@aws-sdk/client-connect";
-import { type FixtureInput, SAMPLE_SEED_PATH, startEmulator } from "./emulator/testing.ts";
+import { SAMPLE_SEED_PATH, startEmulator } from "./emulator/testing.ts";
 import {
   context,
+  existingPhones,
   exportInstance,
+  hasLine,
   importInto,
   instance,
-  linksByName,
-  LOG_LINE,
-  mutatingCalls,
-  qcByName,
+  phoneItem,
+  readReport,
+  targetSeed,
   tempJson,
 } from "./import_helpers.ts";
 import { RateLimiter } from "../lib/aws/limiter.ts";
 
-const ACCOUNT = "123456789012";
-
-function phoneItem(name: string, queues: string[] = [], tags: Record<string, string> = {}) {
-  return {
-    QuickConnect: {
-      QuickConnectId: `src-${name}`,
-      Name: name,
-      QuickConnectConfig: {
-        QuickConnectType: "PHONE_NUMBER",
-        PhoneConfig: { PhoneNumber: "+14155550100" },
-      },
-    },
-    Tags: tags,
-    ExportTimestamp: "2026-01-01T00:00:00Z",
-    Queues: queues.map((q) => ({ Id: `src-queue-${q}`, Name: q })),
-  };
-}
-
-function target(extra: Partial<FixtureInput["Instances"][number]> = {}): FixtureInput {
-  return {
-    Instances: [{
-      Id: "00000000-0000-4000-8000-0000000000bb",
-      Alias: "target",
-      Region: "us-east-1",
-      AccountId: ACCOUNT,
-      Queues: [{ Id: "q-support", Name: "Support" }, { Id: "q-big", Name: "Big" }],
-      ...extra,
-    }],
-  };
-}
+const QUEUES = [{ Id: "q-support", Name: "Support" }, { Id: "q-big", Name: "Big" }];
 
 const names = (n: number, prefix = "QC") =>
   Array.from({ length: n }, (_, i) => `${prefix} ${String(i).padStart(3, "0")}`);
@@ -87,38 +59,6 @@ Deno.test("faults: emulator quotas with our limiter: no 429 at all", async () =>
   assert.deepEqual(emu.throttled(), {});
 });
 
-Deno.test("faults: a create whose response is lost is counted created, never duplicated", async () => {
-  await using emu = await startEmulator({ seed: SAMPLE_SEED_PATH, quotas: false });
-  const { path } = await exportInstance(emu, "source-demo");
-  emu.resetCalls();
-  emu.addFault({
-    Operation: "CreateQuickConnect",
-    Error: "ConnectionReset",
-    Count: 1,
-    ResourceId: "Transfer to John Doe",
-  });
-  emu.addFault({
-    Operation: "CreateQuickConnect",
-    Error: "ConnectionReset",
-    Count: 1,
-    ResourceId: "Legal Hotline",
-  });
-  const r = await importInto(emu, "target-demo", { exportFile: path }, { verbose: true });
-  assert.equal(r.exitCode, 0, r.lines.join("\n"));
-  assert.equal(emu.faulted().CreateQuickConnect, 2);
-  const john = r.report?.Items.find((i) => i.Name === "Transfer to John Doe");
-  assert.equal(john?.Action, "created");
-  const tgt = instance(emu.state(), "target-demo");
-  assert.equal(john?.TargetId, qcByName(tgt, "Transfer to John Doe")?.QuickConnectId);
-  assert.equal(tgt.QuickConnects.filter((q) => q.Name === "Transfer to John Doe").length, 1);
-  assert.equal(tgt.QuickConnects.length, 8);
-  assert.equal(r.report?.Summary.Created, 6);
-  assert.equal(r.report?.Summary.Failed, 0);
-  assert.ok(r.lines.some((l) => l.includes("an earlier attempt whose response was lost")));
-  // Its queue link was still made.
-  assert.deepEqual(linksByName(tgt)["Transfer to John Doe"], ["Support"]);
-});
-
 Deno.test("faults: access denied on one create fails only that item", async () => {
   await using emu = await startEmulator({ seed: SAMPLE_SEED_PATH, quotas: false });
   const { path } = await exportInstance(emu, "source-demo");
@@ -146,10 +86,64 @@ Deno.test("faults: access denied on one create fails only that item", async () =
   assert.equal(emu.calls().CreateQuickConnect, 1);
 });
 
+Deno.test("faults: a DescribeQuickConnect error while planning an update fails that item only; report kept", async () => {
+  await using emu = await startEmulator({
+    seed: targetSeed({ QuickConnects: existingPhones(["A", "B"]) }),
+    quotas: false,
+  });
+  emu.addFault({ Operation: "SearchQuickConnects", Error: "AccessDeniedException", Count: -1 });
+  emu.addFault({
+    Operation: "DescribeQuickConnect",
+    Error: "InternalServiceException",
+    Count: -1,
+    ResourceId: "qc-0",
+  });
+  const dir = await Deno.makeTempDir();
+  const r = await importInto(emu, "target", {
+    exportFile: await tempJson({
+      QuickConnects: [phoneItem("A", { tags: { T: "1" } }), phoneItem("B")],
+    }),
+    onConflict: "update",
+    reportFile: `${dir}/report.json`,
+  });
+  assert.equal(r.exitCode, 1, r.lines.join("\n"));
+  const a = r.report!.Items.find((i) => i.Name === "A")!;
+  assert.equal(a.Action, "failed");
+  assert.equal(a.TargetId, "qc-0");
+  assert.match(
+    a.Error ?? "",
+    /Cannot read the existing quick connect qc-0.*InternalServiceException/,
+  );
+  assert.equal(r.report!.Items.find((i) => i.Name === "B")?.Action, "unchanged");
+  assert.ok(hasLine(r.lines, " - ERROR - Error updating quick connect A: Cannot read"));
+  assert.ok(hasLine(r.lines, "Failed: 1"));
+  assert.equal((await readReport(`${dir}/report.json`)).Summary.Failed, 1);
+});
+
+Deno.test("faults: any unexpected error still ends with an ERROR line, the summary and the report (exit 1)", async () => {
+  await using emu = await startEmulator({ seed: targetSeed(), quotas: false });
+  const dir = await Deno.makeTempDir();
+  const r = await importInto(emu, "target", {
+    exportFile: await tempJson({ QuickConnects: [phoneItem("A"), phoneItem("B")] }),
+    reportFile: `${dir}/report.json`,
+    onProgress: (done) => {
+      if (done === 1) throw new TypeError("boom");
+    },
+  });
+  assert.equal(r.exitCode, 1);
+  assert.ok(hasLine(r.lines, " - ERROR - Unexpected error, the import stopped: TypeError: boom"));
+  assert.ok(hasLine(r.lines, "Successful: 1"));
+  assert.ok(hasLine(r.lines, "Failed: 1"));
+  const saved = await readReport(`${dir}/report.json`);
+  assert.equal(saved.ExitCode, 1);
+  assert.deepEqual(saved.Items.map((i: { Action: string }) => i.Action), ["created", "failed"]);
+  assert.match(saved.Items[1].Error, /^Not attempted: .*unexpected error \(TypeError: boom\)/);
+});
+
 Deno.test("faults: the instance quota fails the item with a clear message and stops creating", async () => {
   const items = names(6).map((n) => phoneItem(n));
   await using emu = await startEmulator({
-    seed: target({ QuickConnectQuota: 3 }),
+    seed: targetSeed({ Queues: QUEUES, QuickConnectQuota: 3 }),
     quotas: false,
   });
   const r = await importInto(emu, "target", {
@@ -165,67 +159,26 @@ Deno.test("faults: the instance quota fails the item with a clear message and st
   assert.match(failed[2]?.Error ?? "", /^Not attempted: the target instance's quota/);
 });
 
-Deno.test("associations beyond 50 per queue go in batches of 50, existing links skipped", async () => {
-  const all = names(120);
-  const pre = all.slice(0, 5);
+Deno.test("faults: after the instance quota is reached, each create not attempted has its own ERROR line", async () => {
   await using emu = await startEmulator({
-    seed: target({
-      QuickConnectQuota: 200,
-      QuickConnects: pre.map((n, i) => ({
-        QuickConnectId: `pre-${i}`,
-        Name: n,
-        QuickConnectConfig: {
-          QuickConnectType: "PHONE_NUMBER",
-          PhoneConfig: { PhoneNumber: "+14155550100" },
-        },
-      })),
-      QueueQuickConnects: { "q-big": pre.map((_, i) => `pre-${i}`) },
-    }),
+    seed: targetSeed({ QuickConnectQuota: 1 }),
     quotas: false,
   });
-  const file = await tempJson({ QuickConnects: all.map((n) => phoneItem(n, ["Big", "Support"])) });
-  const r = await importInto(emu, "target", { exportFile: file });
-  assert.equal(r.exitCode, 0, r.lines.slice(-10).join("\n"));
-  assert.deepEqual(r.report!.Associations, {
-    Added: 115 + 120,
-    AlreadyPresent: 5,
-    Failed: 0,
-    Errors: [],
+  const r = await importInto(emu, "target", {
+    exportFile: await tempJson({ QuickConnects: ["A", "B", "C", "D"].map((n) => phoneItem(n)) }),
   });
-  // Big: 115 missing → 50 + 50 + 15; Support: 120 → 50 + 50 + 20.
-  assert.equal(emu.calls().AssociateQueueQuickConnects, 6);
-  const inst = emu.state().Instances[0]!;
-  assert.equal(inst.QueueQuickConnects["q-big"]?.length, 120);
-  assert.equal(inst.QueueQuickConnects["q-support"]?.length, 120);
-  emu.resetCalls();
-  const again = await importInto(emu, "target", { exportFile: file });
-  assert.equal(again.report!.Associations.AlreadyPresent, 240);
-  assert.deepEqual(mutatingCalls(emu.calls()), {});
-});
-
-Deno.test("a queue link that cannot be resolved is counted and reported, exit 1", async () => {
-  await using emu = await startEmulator({ seed: target(), quotas: false });
-  const file = await tempJson({ QuickConnects: [phoneItem("Linked", ["Support", "Nowhere"])] });
-  const r = await importInto(emu, "target", { exportFile: file });
   assert.equal(r.exitCode, 1);
-  assert.equal(r.report!.Items[0]?.Action, "created");
-  assert.equal(r.report!.Associations.Added, 1);
-  assert.equal(r.report!.Associations.Failed, 1);
-  assert.match(
-    r.report!.Associations.Errors[0] ?? "",
-    /queue 'Nowhere' \(source id src-queue-Nowhere\) not found in target; create it or map it in --mapping under Queues/,
-  );
-  // A mapping for the queue completes the links on a re-run.
-  const mapping = await tempJson({ Queues: { Nowhere: "Big" } }, "mapping.json");
-  const again = await importInto(emu, "target", { exportFile: file, mappingFile: mapping });
-  assert.equal(again.exitCode, 0);
-  assert.equal(again.report!.Items[0]?.Action, "skipped");
-  assert.equal(again.report!.Associations.Added, 1);
-  assert.deepEqual(emu.state().Instances[0]!.QueueQuickConnects["q-big"]?.length, 1);
+  assert.equal(emu.calls().CreateQuickConnect, 2);
+  for (const n of ["C", "D"]) {
+    assert.ok(
+      hasLine(r.lines, ` - ERROR - Error creating quick connect ${n}: Not attempted: the target`),
+      n,
+    );
+  }
 });
 
 Deno.test("fatal: unknown instance and denied listing are exit 3 with cause and hint", async () => {
-  await using emu = await startEmulator({ seed: target(), quotas: false });
+  await using emu = await startEmulator({ seed: targetSeed({ Queues: QUEUES }), quotas: false });
   const file = await tempJson({ QuickConnects: [phoneItem("A")] });
   const dir = await Deno.makeTempDir();
   const run = await context(emu, "11111111-2222-3333-4444-555555555555");
@@ -245,119 +198,4 @@ Deno.test("fatal: unknown instance and denied listing are exit 3 with cause and 
   assert.equal(denied.exitCode, 3);
   assert.ok(denied.lines.some((l) => l.includes("Access denied for connect:ListQuickConnects")));
   assert.equal(emu.calls().CreateQuickConnect, undefined);
-});
-
-Deno.test("update works when SearchQuickConnects is denied (List + Describe)", async () => {
-  await using emu = await startEmulator({ seed: SAMPLE_SEED_PATH, quotas: false });
-  const { path } = await exportInstance(emu, "source-demo");
-  await importInto(emu, "target-demo", { exportFile: path });
-  const tgt = instance(emu.state(), "target-demo");
-  const legal = qcByName(tgt, "Legal Hotline")!;
-  const run = await context(emu, tgt.Id!);
-  await run.ctx.client.send(
-    new UpdateQuickConnectConfigCommand({
-      InstanceId: tgt.Id,
-      QuickConnectId: legal.QuickConnectId,
-      QuickConnectConfig: {
-        QuickConnectType: "PHONE_NUMBER",
-        PhoneConfig: { PhoneNumber: "+19999999999" },
-      },
-    }),
-  );
-  emu.addFault({ Operation: "SearchQuickConnects", Error: "AccessDeniedException", Count: -1 });
-  emu.resetCalls();
-  const r = await importInto(emu, "target-demo", { exportFile: path, onConflict: "update" });
-  assert.equal(r.exitCode, 0, r.lines.join("\n"));
-  assert.equal(r.report!.Summary.Updated, 1);
-  assert.equal(r.report!.Summary.Unchanged, 7);
-  assert.equal(emu.calls().DescribeQuickConnect, 8);
-  assert.ok(r.lines.some((l) => l.includes("WARNING - SearchQuickConnects is not available")));
-  assert.equal(
-    qcByName(instance(emu.state(), "target-demo"), "Legal Hotline")?.QuickConnectConfig
-      .PhoneConfig?.PhoneNumber,
-    legal.QuickConnectConfig.PhoneConfig?.PhoneNumber,
-  );
-});
-
-Deno.test("--verify catches a change made behind the importer's back (exit 1, each difference listed)", async () => {
-  await using emu = await startEmulator({ seed: SAMPLE_SEED_PATH, quotas: false });
-  const { path } = await exportInstance(emu, "source-demo");
-  const first = await importInto(emu, "target-demo", { exportFile: path, verify: true });
-  assert.equal(first.exitCode, 0);
-  assert.ok(
-    first.lines.some((l) =>
-      l.endsWith("Verification passed: 8 quick connects match the export file")
-    ),
-  );
-
-  const tgt = instance(emu.state(), "target-demo");
-  const john = qcByName(tgt, "Transfer to John Doe")!;
-  const run = await context(emu, tgt.Id!);
-  await run.ctx.client.send(
-    new TagResourceCommand({
-      resourceArn:
-        `arn:aws:connect:us-east-1:${ACCOUNT}:instance/${tgt.Id}/transfer-destination/${john.QuickConnectId}`,
-      tags: { Team: "Hijacked" },
-    }),
-  );
-  const other = tgt.Users.find((u) => u.Username === "asmith")!;
-  await run.ctx.client.send(
-    new UpdateQuickConnectConfigCommand({
-      InstanceId: tgt.Id,
-      QuickConnectId: john.QuickConnectId,
-      QuickConnectConfig: {
-        QuickConnectType: "USER",
-        UserConfig: {
-          UserId: other.Id,
-          ContactFlowId: john.QuickConnectConfig.UserConfig!.ContactFlowId,
-        },
-      },
-    }),
-  );
-  const dir = await Deno.makeTempDir();
-  const r = await importInto(emu, "target-demo", {
-    exportFile: path,
-    verify: true,
-    reportFile: `${dir}/report.json`,
-  });
-  assert.equal(r.exitCode, 1);
-  const diffs = r.report!.Verify!.Differences;
-  assert.deepEqual(diffs.map((d) => d.Field).sort(), [
-    "QuickConnectConfig.UserConfig.UserId",
-    'Tags["Team"]',
-  ]);
-  assert.ok(diffs.every((d) => d.Name === "Transfer to John Doe"));
-  assert.ok(
-    r.lines.some((l) =>
-      l.includes(
-        ` - ERROR - Verify: Transfer to John Doe: Tags["Team"]: expected "Support", found "Hijacked"`,
-      )
-    ),
-  );
-  assert.ok(
-    r.lines.some((l) => l.includes("Verification found 2 differences in 1 quick connects")),
-  );
-  const saved = JSON.parse(await Deno.readTextFile(`${dir}/report.json`));
-  assert.equal(saved.Verify.Differences.length, 2);
-});
-
-Deno.test("a name with a newline cannot forge a log line", async () => {
-  await using emu = await startEmulator({ seed: target(), quotas: false });
-  const evil = "Evil\n2026-01-01 00:00:00,000 - ERROR - forged\u001b[31m";
-  const file = await tempJson({ QuickConnects: [phoneItem(evil)] });
-  const r = await importInto(emu, "target", { exportFile: file, verify: true });
-  assert.equal(r.exitCode, 0);
-  for (const l of r.lines) {
-    assert.match(l, LOG_LINE);
-    assert.ok(!l.includes("\n") && !l.includes("\u001b"));
-  }
-  assert.ok(
-    r.lines.some((l) =>
-      l.includes(
-        "Created quick connect: Evil\\n2026-01-01 00:00:00,000 - ERROR - forged\\u001b[31m -> ",
-      )
-    ),
-  );
-  // The name itself is kept as it is.
-  assert.equal(emu.state().Instances[0]!.QuickConnects[0]?.Name, evil);
 });

@@ -1,26 +1,20 @@
 /**
  * Shared setup for the import tests: a context on the real client factory (rate limiter
  * middleware, our retry policy without delays) pointed at an in-process emulator, an
- * export of an emulated instance, and small look-ups into emulator state.
+ * export of an emulated instance, a small target instance and phone quick connects to
+ * import into it, and small look-ups into emulator state.
  */
 import assert from "node:assert/strict";
 import { runExport } from "../lib/export/run_export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
 import { type ImportOptions, type ImportResult, runImport } from "../lib/import/run_import.ts";
-import type { Emulator, Fixture } from "./emulator/testing.ts";
+import type { Emulator, Fixture, FixtureInput } from "./emulator/testing.ts";
+import { MUTATING_OPERATIONS } from "./emulator/routes.ts";
 
 export const LOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (INFO|WARNING|ERROR|DEBUG) - /;
 
-export const MUTATING = [
-  "CreateQuickConnect",
-  "UpdateQuickConnectName",
-  "UpdateQuickConnectConfig",
-  "DeleteQuickConnect",
-  "TagResource",
-  "UntagResource",
-  "AssociateQueueQuickConnects",
-  "DisassociateQueueQuickConnects",
-];
+/** The operations that change state: the emulator's route table says which. */
+export const MUTATING: readonly string[] = MUTATING_OPERATIONS;
 
 export { instance, testContext as context, type TestRun } from "./support/context.ts";
 import { instance, testContext as context } from "./support/context.ts";
@@ -65,6 +59,7 @@ export async function tempJson(data: unknown, name = "file.json"): Promise<strin
   return path;
 }
 
+/** Only the mutating operations of a call count (see MUTATING). */
 export function mutatingCalls(counts: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const op of MUTATING) if (counts[op]) out[op] = counts[op];
@@ -92,4 +87,66 @@ export function linksByName(inst: Fixture["Instances"][number]): Record<string, 
   }
   for (const v of Object.values(out)) v.sort();
   return out;
+}
+
+// ---------------------------------------------------------------- a small target
+
+export const ACCOUNT = "123456789012";
+export const TARGET_ID = "00000000-0000-4000-8000-0000000000bb";
+export const PHONE = "+14155550100";
+
+type SeedInstance = FixtureInput["Instances"][number];
+
+/** One instance "target" (us-east-1) with a Support queue; `extra` adds or replaces fields. */
+export function targetSeed(extra: Partial<SeedInstance> = {}): FixtureInput {
+  return {
+    Instances: [{
+      Id: TARGET_ID,
+      Alias: "target",
+      Region: "us-east-1",
+      AccountId: ACCOUNT,
+      Queues: [{ Id: "q-support", Name: "Support" }],
+      ...extra,
+    }],
+  };
+}
+
+/** An export file item: a PHONE_NUMBER quick connect linked to the named queues. */
+export function phoneItem(
+  name: string,
+  opts: { tags?: Record<string, string>; description?: string; queues?: string[] } = {},
+) {
+  return {
+    QuickConnect: {
+      QuickConnectId: `src-${name}`,
+      Name: name,
+      ...(opts.description ? { Description: opts.description } : {}),
+      QuickConnectConfig: { QuickConnectType: "PHONE_NUMBER", PhoneConfig: { PhoneNumber: PHONE } },
+    },
+    Tags: opts.tags ?? {},
+    ExportTimestamp: "2026-01-01T00:00:00Z",
+    Queues: (opts.queues ?? []).map((q) => ({ Id: `src-queue-${q}`, Name: q })),
+  };
+}
+
+/** Phone quick connects already in the target (seed form), IDs qc-0, qc-1, … */
+export function existingPhones(names: string[], tags: Record<string, string> = {}) {
+  return names.map((n, i) => ({
+    QuickConnectId: `qc-${i}`,
+    Name: n,
+    QuickConnectConfig: {
+      QuickConnectType: "PHONE_NUMBER" as const,
+      PhoneConfig: { PhoneNumber: PHONE },
+    },
+    ...(Object.keys(tags).length > 0 ? { Tags: tags } : {}),
+  }));
+}
+
+/** Whether any console line contains `text`. */
+export const hasLine = (lines: string[], text: string): boolean =>
+  lines.some((l) => l.includes(text));
+
+/** A report file as written, parsed. */
+export async function readReport(path: string) {
+  return JSON.parse(await Deno.readTextFile(path));
 }

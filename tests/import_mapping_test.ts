@@ -1,11 +1,16 @@
 /**
  * Reference resolution: --mapping (by source ID or name, to target name or ID) › same
  * name (username, queue name, flow name AND type) › same ID › a failure that says what is
- * missing and how to map it. Phone numbers through PhoneNumbers. Unused entries reported.
+ * missing and how to map it. A flow must have the type its quick connect type needs,
+ * whether found by name, mapping or ID. Phone numbers through PhoneNumbers. Unused
+ * entries reported.
  */
 import assert from "node:assert/strict";
 import { type FixtureInput, startEmulator } from "./emulator/testing.ts";
-import { importInto, qcByName, tempJson } from "./import_helpers.ts";
+import { importInto, qcByName, targetSeed, tempJson } from "./import_helpers.ts";
+import { emptyMapping, parseMapping } from "../lib/import/mapping.ts";
+import { Directory, resolveFlow, unusedMappingEntries } from "../lib/import/resolve.ts";
+import { type ImportItem, isInvalid, parseExport } from "../lib/import/input.ts";
 
 const SEED: FixtureInput = {
   Instances: [{
@@ -213,4 +218,149 @@ Deno.test("only what is needed is listed: a phone-only file lists no users, queu
   }]);
   assert.equal(r.exitCode, 0);
   assert.deepEqual(calls, { ListQuickConnects: 1, CreateQuickConnect: 1 });
+});
+
+// ---------------------------------------------------------------- flow types
+
+function flowItem(
+  name: string,
+  type: "USER" | "QUEUE" | "FLOW",
+  flowId: string,
+  ref?: { Name?: string; Type?: string },
+) {
+  const config = type === "USER"
+    ? { QuickConnectType: "USER", UserConfig: { UserId: "u-1", ContactFlowId: flowId } }
+    : type === "QUEUE"
+    ? { QuickConnectType: "QUEUE", QueueConfig: { QueueId: "q-support", ContactFlowId: flowId } }
+    : { QuickConnectType: "FLOW", FlowConfig: { ContactFlowId: flowId } };
+  return {
+    QuickConnect: { QuickConnectId: `src-${name}`, Name: name, QuickConnectConfig: config },
+    Tags: {},
+    ExportTimestamp: "2026-01-01T00:00:00Z",
+    ...(ref ? { References: { ContactFlow: { Id: flowId, ...ref } } } : {}),
+    Queues: [],
+  };
+}
+
+Deno.test("a flow of the wrong type (mapped, or the same ID) fails at plan time, also in a dry run", async () => {
+  await using emu = await startEmulator({
+    seed: targetSeed({
+      Users: [{ Id: "u-1", Username: "jdoe" }],
+      ContactFlows: [
+        { Id: "f-queue", Name: "Queue xfer", ContactFlowType: "QUEUE_TRANSFER" },
+        { Id: "f-agent", Name: "Agent xfer", ContactFlowType: "AGENT_TRANSFER" },
+      ],
+    }),
+    quotas: false,
+  });
+  const exportFile = await tempJson({
+    QuickConnects: [
+      flowItem("Mapped", "USER", "src-flow-1"),
+      flowItem("SameId", "USER", "f-queue"),
+      flowItem("Good", "QUEUE", "f-queue"),
+    ],
+  });
+  const mappingFile = await tempJson({ ContactFlows: { "src-flow-1": "f-queue" } });
+  for (const dryRun of [true, false]) {
+    emu.resetCalls();
+    const r = await importInto(emu, "target", { exportFile, mappingFile, dryRun });
+    assert.equal(r.exitCode, 1, r.lines.join("\n"));
+    const byName = new Map(r.report!.Items.map((i) => [i.Name, i]));
+    for (const n of ["Mapped", "SameId"]) {
+      assert.equal(byName.get(n)?.Action, "failed", n);
+      assert.match(
+        byName.get(n)?.Error ?? "",
+        /target flow 'Queue xfer' \(f-queue\) of type QUEUE_TRANSFER, but a USER quick connect needs a flow of type AGENT_TRANSFER/,
+      );
+    }
+    assert.equal(byName.get("Good")?.Action, dryRun ? "would-create" : "created");
+    assert.equal(emu.calls().CreateQuickConnect ?? 0, dryRun ? 0 : 1);
+  }
+});
+
+Deno.test("resolveFlow(): a mapped name shared by two flow types picks the type the quick connect needs", () => {
+  const flows = [
+    { Id: "a", Name: "Transfer", ContactFlowType: "AGENT_TRANSFER" as const },
+    { Id: "q", Name: "Transfer", ContactFlowType: "QUEUE_TRANSFER" as const },
+  ];
+  const m = parseMapping({ ContactFlows: { "src-1": "Transfer" } }, "m.json");
+  assert.deepEqual(
+    resolveFlow(new Directory({ flows: flows }), m, "src-1", undefined, undefined, "QUEUE"),
+    {
+      ok: true,
+      value: "q",
+    },
+  );
+  assert.deepEqual(
+    resolveFlow(new Directory({ flows: flows }), m, "src-1", undefined, undefined, "USER"),
+    {
+      ok: true,
+      value: "a",
+    },
+  );
+  const r = resolveFlow(new Directory({ flows: flows }), m, "src-1", undefined, undefined, "FLOW");
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? "" : r.error, /matches 2 flows of types AGENT_TRANSFER, QUEUE_TRANSFER/);
+  // Without a mapping, a name match must also match the type.
+  assert.equal(
+    resolveFlow(
+      new Directory({ flows: flows }),
+      emptyMapping(),
+      "x",
+      "Transfer",
+      "CONTACT_FLOW",
+      "FLOW",
+    ).ok,
+    false,
+  );
+});
+
+Deno.test("resolveFlow(): a References entry without Type picks the flow of the type needed, whatever the order", () => {
+  const agent = { Id: "a", Name: "Transfer", ContactFlowType: "AGENT_TRANSFER" as const };
+  const queue = { Id: "q", Name: "Transfer", ContactFlowType: "QUEUE_TRANSFER" as const };
+  for (const flows of [[agent, queue], [queue, agent]]) {
+    const m = emptyMapping();
+    assert.deepEqual(
+      resolveFlow(new Directory({ flows: flows }), m, "src", "Transfer", undefined, "USER"),
+      {
+        ok: true,
+        value: "a",
+      },
+    );
+    assert.deepEqual(
+      resolveFlow(new Directory({ flows: flows }), m, "src", "Transfer", undefined, "QUEUE"),
+      {
+        ok: true,
+        value: "q",
+      },
+    );
+  }
+  // A mapping to the name of a single flow of the wrong type fails, naming both types.
+  const m = parseMapping({ ContactFlows: { src: "Transfer" } }, "m.json");
+  const r = resolveFlow(new Directory({ flows: [queue] }), m, "src", undefined, undefined, "USER");
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? "" : r.error, /of type QUEUE_TRANSFER, but a USER .* AGENT_TRANSFER/);
+});
+
+Deno.test("unusedMappingEntries() checks the whole file, whatever the conflict policy", () => {
+  const data = parseExport({
+    QuickConnects: [{
+      QuickConnect: {
+        Name: "A",
+        QuickConnectConfig: {
+          QuickConnectType: "USER",
+          UserConfig: { UserId: "u1", ContactFlowId: "f1" },
+        },
+      },
+      References: { User: { Id: "u1", Username: "jdoe" } },
+      Queues: [{ Id: "q1", Name: "Support" }],
+    }],
+  }, "f.json");
+  const items = data.items.filter((i): i is ImportItem => !isInvalid(i));
+  const m = parseMapping({
+    Users: { jdoe: "x", u1: "y", ghost: "z" },
+    Queues: { Support: "Help" },
+    ContactFlows: { f1: "F" },
+  }, "m.json");
+  assert.deepEqual(unusedMappingEntries(m, items), [`Users["ghost"]`]);
 });

@@ -1,7 +1,9 @@
 /**
  * Export of one emulated instance imported into another whose users, queues and flows
  * have the same names and different IDs: every reference remapped by name, tags and queue
- * links intact, a re-run creating nothing; conflict policies; dry run; the seed guide's file.
+ * links intact, the seed's log and summary lines, a re-run creating nothing (the default
+ * --on-conflict skip); --on-conflict fail; dry run; the seed guide's file. --on-conflict
+ * update is in import_update_test.ts.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -12,7 +14,6 @@ import {
   startEmulator,
 } from "./emulator/testing.ts";
 import {
-  context,
   exportInstance,
   idOf,
   importInto,
@@ -22,11 +23,7 @@ import {
   mutatingCalls,
   qcByName,
 } from "./import_helpers.ts";
-import {
-  TagResourceCommand,
-  UpdateQuickConnectConfigCommand,
-  UpdateQuickConnectNameCommand,
-} from "@aws-sdk/client-connect";
+import { seedCounts, summarize } from "../lib/import/report.ts";
 
 type Inst = Fixture["Instances"][number];
 
@@ -169,6 +166,20 @@ Deno.test("round trip: all four types remapped by name, tags and links intact, r
   assert.equal(emu.calls().ListContactFlows, undefined);
 });
 
+Deno.test("seedCounts(): Successful = created + updated, Skipped = skipped + unchanged", () => {
+  const base = { Index: 0, Name: "n", SourceId: null, TargetId: null, Error: null };
+  const s = summarize([
+    { ...base, Action: "created" },
+    { ...base, Action: "updated" },
+    { ...base, Action: "unchanged" },
+    { ...base, Action: "skipped" },
+    { ...base, Action: "failed" },
+    { ...base, Action: "would-create" },
+  ]);
+  assert.deepEqual(s, { Created: 2, Updated: 1, Unchanged: 1, Skipped: 1, Failed: 1 });
+  assert.deepEqual(seedCounts(s), { successful: 3, failed: 1, skipped: 2 });
+});
+
 Deno.test("dry run: the full plan, zero mutating calls, state unchanged", async () => {
   await using emu = await startEmulator({ seed: SAMPLE_SEED_PATH, quotas: false });
   const { path } = await exportInstance(emu, "source-demo");
@@ -202,108 +213,6 @@ Deno.test("dry run: the full plan, zero mutating calls, state unchanged", async 
     report.Items.filter((i: { Action: string }) => i.Action === "would-create").length,
     6,
   );
-});
-
-Deno.test("--on-conflict update syncs description, config and tags; a re-run is unchanged", async () => {
-  await using emu = await startEmulator({ seed: SAMPLE_SEED_PATH, quotas: false });
-  const { path } = await exportInstance(emu, "source-demo");
-  const first = await importInto(emu, "target-demo", { exportFile: path });
-  assert.equal(first.exitCode, 0);
-  // Change three quick connects behind the importer's back.
-  const st = emu.state();
-  const tgt = instance(st, "target-demo");
-  const john = qcByName(tgt, "Transfer to John Doe")!;
-  const sales = qcByName(tgt, "Sales Queue")!;
-  const legal = qcByName(tgt, "Legal Hotline")!;
-  const run = await context(emu, tgt.Id ?? "");
-  const c = run.ctx.client;
-  await c.send(
-    new UpdateQuickConnectNameCommand({
-      InstanceId: tgt.Id,
-      QuickConnectId: john.QuickConnectId,
-      Description: "changed",
-    }),
-  );
-  await c.send(
-    new TagResourceCommand({
-      resourceArn:
-        `arn:aws:connect:us-east-1:123456789012:instance/${tgt.Id}/transfer-destination/${john.QuickConnectId}`,
-      tags: { Extra: "x", Team: "Other" },
-    }),
-  );
-  await c.send(
-    new UpdateQuickConnectConfigCommand({
-      InstanceId: tgt.Id,
-      QuickConnectId: sales.QuickConnectId,
-      QuickConnectConfig: {
-        QuickConnectType: "QUEUE",
-        QueueConfig: {
-          QueueId: tgt.Queues.find((q) => q.Name === "Billing")!.Id,
-          ContactFlowId: sales.QuickConnectConfig.QueueConfig!.ContactFlowId,
-        },
-      },
-    }),
-  );
-  await c.send(
-    new UpdateQuickConnectConfigCommand({
-      InstanceId: tgt.Id,
-      QuickConnectId: legal.QuickConnectId,
-      QuickConnectConfig: {
-        QuickConnectType: "PHONE_NUMBER",
-        PhoneConfig: { PhoneNumber: "+19999999999" },
-      },
-    }),
-  );
-  run.ctx.logger.close();
-
-  // Dry run first: the plan names the fields, nothing changes.
-  const mid = emu.state();
-  emu.resetCalls();
-  const dry = await importInto(emu, "target-demo", {
-    exportFile: path,
-    onConflict: "update",
-    dryRun: true,
-  });
-  assert.deepEqual(emu.state(), mid);
-  assert.deepEqual(mutatingCalls(emu.calls()), {});
-  assert.ok(
-    dry.lines.some((l) =>
-      l.endsWith("[DRY RUN] Would update quick connect: Transfer to John Doe (description, tags)")
-    ),
-  );
-  assert.ok(
-    dry.lines.some((l) => l.endsWith("[DRY RUN] Would update quick connect: Sales Queue (config)")),
-  );
-
-  emu.resetCalls();
-  const r = await importInto(emu, "target-demo", { exportFile: path, onConflict: "update" });
-  assert.equal(r.exitCode, 0, r.lines.join("\n"));
-  const byName = new Map(r.report!.Items.map((i) => [i.Name, i]));
-  assert.equal(byName.get("Transfer to John Doe")?.Action, "updated");
-  assert.deepEqual(byName.get("Transfer to John Doe")?.Changes, ["description", "tags"]);
-  assert.equal(byName.get("Sales Queue")?.Action, "updated");
-  assert.equal(byName.get("Legal Hotline")?.Action, "updated");
-  assert.equal(byName.get("Transfer to Alice Smith")?.Action, "unchanged");
-  assert.equal(r.report!.Summary.Updated, 3);
-  assert.equal(r.report!.Summary.Unchanged, 5);
-  assert.ok(r.lines.some((l) => l.endsWith("Successful: 3")));
-  assert.ok(r.lines.some((l) => l.endsWith("Skipped: 5")));
-  const calls = emu.calls();
-  assert.equal(calls.UpdateQuickConnectName, 1);
-  assert.equal(calls.UpdateQuickConnectConfig, 2);
-  assert.equal(calls.TagResource, 1);
-  assert.equal(calls.UntagResource, 1);
-  assert.equal(calls.CreateQuickConnect, undefined);
-  // Back to exactly the first import's result.
-  assert.deepEqual(
-    instance(emu.state(), "target-demo").QuickConnects,
-    instance(st, "target-demo").QuickConnects,
-  );
-
-  emu.resetCalls();
-  const again = await importInto(emu, "target-demo", { exportFile: path, onConflict: "update" });
-  assert.equal(again.report!.Summary.Unchanged, 8);
-  assert.deepEqual(mutatingCalls(emu.calls()), {});
 });
 
 Deno.test("--on-conflict fail: existing names fail, the rest is created, exit 1", async () => {

@@ -4,6 +4,7 @@ import { COMMON_FLAGS, helpText, parseFlags, TARGET_FLAG } from "../lib/cli/flag
 import { guidance, UsageError } from "../lib/errors.ts";
 import { InterruptedError, quotaFor, RateLimiter } from "../lib/aws/limiter.ts";
 import { defaultQuota } from "./emulator/quotas.ts";
+import { OPERATIONS } from "./emulator/routes.ts";
 import { createLogger, esc, formatLine } from "../lib/log.ts";
 import { mapPool } from "../lib/pool.ts";
 import { createProgress } from "../lib/cli/progress.ts";
@@ -197,26 +198,7 @@ Deno.test("createProgress() keeps the bar below log lines on a TTY and is silent
 Deno.test("the client's quota table and the emulator's agree for all 19 operations", () => {
   // Two tables on purpose (the emulator stands for the service, not for our client), kept
   // in step here: the benchmark's floors use the client's table against the emulator.
-  const ops = [
-    "ListQuickConnects",
-    "DescribeQuickConnect",
-    "SearchQuickConnects",
-    "CreateQuickConnect",
-    "UpdateQuickConnectName",
-    "UpdateQuickConnectConfig",
-    "DeleteQuickConnect",
-    "ListTagsForResource",
-    "TagResource",
-    "UntagResource",
-    "ListUsers",
-    "DescribeUser",
-    "ListQueues",
-    "ListContactFlows",
-    "ListQueueQuickConnects",
-    "AssociateQueueQuickConnects",
-    "DisassociateQueueQuickConnects",
-    "DescribeInstance",
-    "ListInstances",
-  ];
+  const ops = [...OPERATIONS];
+  assert.equal(ops.length, 19);
   for (const op of ops) assert.deepEqual(quotaFor(op), defaultQuota(op), op);
 });

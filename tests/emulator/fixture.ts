@@ -6,8 +6,10 @@
  * random UUIDs for missing ones.
  */
 import { z } from "zod";
+import { KNOWN_TYPES, type KnownType, typeInfo } from "../../lib/quick_connect.ts";
 
-export const QUICK_CONNECT_TYPES = ["USER", "QUEUE", "PHONE_NUMBER", "FLOW"] as const;
+/** The QuickConnectType enum (CONNECT_API.md §4.1): the types of lib/quick_connect.ts. */
+export const QUICK_CONNECT_TYPES = KNOWN_TYPES as readonly [KnownType, ...KnownType[]];
 export const CONTACT_FLOW_TYPES = [
   "CONTACT_FLOW",
   "CUSTOMER_QUEUE",
@@ -35,12 +37,7 @@ const QuickConnectConfigSchema = z.object({
   PhoneConfig: z.object({ PhoneNumber: z.string().regex(/^\+[1-9]\d{1,14}$/) }).optional(),
   FlowConfig: z.object({ ContactFlowId: id }).optional(),
 }).superRefine((c, ctx) => {
-  const member = {
-    USER: "UserConfig",
-    QUEUE: "QueueConfig",
-    PHONE_NUMBER: "PhoneConfig",
-    FLOW: "FlowConfig",
-  }[c.QuickConnectType] as keyof typeof c;
+  const member = typeInfo(c.QuickConnectType)?.member as keyof typeof c;
   if (c[member] === undefined) {
     ctx.addIssue({
       code: "custom",

@@ -11,17 +11,7 @@
  * override means the same bucket whatever the scale. They also hold with
  * quotas off, which then throttles the overridden operations alone.
  */
-import { OPERATIONS } from "./routes.ts";
-
-/** Rate 10/s operations. Their burst is UNVERIFIED (§10.1); we use 10. */
-const FAST_OPERATIONS = new Set([
-  "ListQuickConnects",
-  "DescribeQuickConnect",
-  "ListUsers",
-  "DescribeUser",
-  "ListQueues",
-  "ListQueueQuickConnects",
-]);
+import { OPERATIONS, routeOf } from "./routes.ts";
 
 export interface Quota {
   rate: number;
@@ -73,9 +63,12 @@ export function parseQuotaOverride(text: string): [string, Quota] {
   ];
 }
 
-/** Default quota of an operation: 10/10 for the fast ones, else the generic 2/s burst 5. */
+/**
+ * Default quota of an operation, from its rate in the route table: rate 10 with burst 10
+ * (their burst is UNVERIFIED, §10.1; we use 10), else the generic 2/s burst 5.
+ */
 export function defaultQuota(operation: string): Quota {
-  return FAST_OPERATIONS.has(operation) ? { rate: 10, burst: 10 } : { rate: 2, burst: 5 };
+  return routeOf(operation)?.rate === 10 ? { rate: 10, burst: 10 } : { rate: 2, burst: 5 };
 }
 
 class TokenBucket {

@@ -15,6 +15,7 @@ import {
   limitExceeded,
   notFound,
 } from "./errors.ts";
+import { typeInfo } from "../../lib/quick_connect.ts";
 import type { QuickConnectConfig } from "./fixture.ts";
 import { paginate } from "./paging.ts";
 import { compileCriteria, compileFilter } from "./search.ts";
@@ -71,10 +72,19 @@ export interface Route {
   /** Path segments; `{Label}` segments capture one percent-decoded segment. */
   segments: string[];
   handler: Handler;
-  /** True for operations that change state (used for documentation/tests). */
+  /**
+   * True for operations that change state. Not derivable from the method:
+   * SearchQuickConnects is a POST that only reads. Tests and the demo take their
+   * lists of mutating operations from here (MUTATING_OPERATIONS).
+   */
   mutates: boolean;
   /** True for operations whose output is `smithy.api#Unit` (empty body). */
   unit: boolean;
+  /**
+   * Default rate quota in requests/second (CONNECT_API.md §8.2): 10 for the six
+   * operations raised to it, else the generic 2. quotas.ts gives the burst.
+   */
+  rate: 2 | 10;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -130,10 +140,16 @@ function quickConnectSummary(qc: QuickConnectRec): Json {
   };
 }
 
-function flowMustBe(inst: InstanceRec, flowId: string, type: string, use: string): void {
+/** The flow exists and, when the quick connect type names one, has that flow type. */
+function flowMustBe(
+  inst: InstanceRec,
+  flowId: string,
+  type: string | undefined,
+  use: string,
+): void {
   const flow = inst.flows.get(flowId);
   if (!flow) throw invalidParameter(`ContactFlowId ${flowId} does not exist in this instance.`);
-  if (flow.type !== type) {
+  if (type !== undefined && flow.type !== type) {
     throw invalidParameter(
       `ContactFlowId ${flowId} is of type ${flow.type}; a ${use} quick connect needs a ${type} flow.`,
     );
@@ -141,31 +157,39 @@ function flowMustBe(inst: InstanceRec, flowId: string, type: string, use: string
 }
 
 /**
- * Checks the references of a config against the instance.
- * USER → AGENT_TRANSFER and QUEUE → QUEUE_TRANSFER come from the model docs.
- * FLOW → CONTACT_FLOW is only PARTLY VERIFIED (CONNECT_API.md §4.2, §10.2).
+ * Checks the references of a config against the instance, field by field in the order
+ * of the type table (lib/quick_connect.ts), which says what each field refers to and the
+ * flow type each type needs: USER → AGENT_TRANSFER and QUEUE → QUEUE_TRANSFER come from
+ * the model docs; FLOW → CONTACT_FLOW is only PARTLY VERIFIED (CONNECT_API.md §4.2, §10.2).
  * Whether ARCHIVED or unpublished flows may be used is unverified; they are allowed.
  */
 function checkReferences(inst: InstanceRec, config: QuickConnectConfig): void {
-  if (config.UserConfig) {
-    const { UserId, ContactFlowId } = config.UserConfig;
-    if (!inst.users.has(UserId)) {
-      throw invalidParameter(`UserId ${UserId} does not exist in this instance.`);
+  const info = typeInfo(config.QuickConnectType);
+  if (!info) return;
+  const sub = config[info.member] as Record<string, string> | undefined;
+  for (const [field, kind] of Object.entries(info.fields)) {
+    const id = sub?.[field] ?? "";
+    switch (kind) {
+      case "user":
+        if (!inst.users.has(id)) {
+          throw invalidParameter(`${field} ${id} does not exist in this instance.`);
+        }
+        break;
+      case "queue": {
+        const q = inst.queues.get(id);
+        if (!q) throw invalidParameter(`${field} ${id} does not exist in this instance.`);
+        // Agent queues are the target of USER quick connects, not QUEUE ones (our choice).
+        if (q.type !== "STANDARD") {
+          throw invalidParameter(`${field} ${id} is not a STANDARD queue.`);
+        }
+        break;
+      }
+      case "flow":
+        flowMustBe(inst, id, info.flowType, config.QuickConnectType);
+        break;
+      case "phone":
+        break;
     }
-    flowMustBe(inst, ContactFlowId, "AGENT_TRANSFER", "USER");
-  }
-  if (config.QueueConfig) {
-    const { QueueId, ContactFlowId } = config.QueueConfig;
-    const q = inst.queues.get(QueueId);
-    if (!q) throw invalidParameter(`QueueId ${QueueId} does not exist in this instance.`);
-    // Agent queues are the target of USER quick connects, not QUEUE ones (our choice).
-    if (q.type !== "STANDARD") {
-      throw invalidParameter(`QueueId ${QueueId} is not a STANDARD queue.`);
-    }
-    flowMustBe(inst, ContactFlowId, "QUEUE_TRANSFER", "QUEUE");
-  }
-  if (config.FlowConfig) {
-    flowMustBe(inst, config.FlowConfig.ContactFlowId, "CONTACT_FLOW", "FLOW");
   }
 }
 
@@ -587,83 +611,110 @@ const listInstances = invalidRequestOnly((call) => {
 
 // ---------------------------------------------------------------- table
 
+interface RouteFacts {
+  mutates?: boolean;
+  unit?: boolean;
+  rate?: 2 | 10;
+}
+
 const route = (
   operation: string,
   method: string,
   path: string,
   handler: Handler,
-  mutates = false,
-  unit = false,
-): Route => ({ operation, method, segments: path.split("/").slice(1), handler, mutates, unit });
+  { mutates = false, unit = false, rate = 2 }: RouteFacts = {},
+): Route => ({
+  operation,
+  method,
+  segments: path.split("/").slice(1),
+  handler,
+  mutates,
+  unit,
+  rate,
+});
+
+/** A write whose output is `smithy.api#Unit`. */
+const UNIT_WRITE: RouteFacts = { mutates: true, unit: true };
+/** A read at 10 requests/second (§8.2). */
+const FAST_READ: RouteFacts = { rate: 10 };
 
 export const ROUTES: readonly Route[] = [
-  route("ListQuickConnects", "GET", "/quick-connects/{InstanceId}", listQuickConnects),
-  route("CreateQuickConnect", "PUT", "/quick-connects/{InstanceId}", createQuickConnect, true),
+  route("ListQuickConnects", "GET", "/quick-connects/{InstanceId}", listQuickConnects, FAST_READ),
+  route("CreateQuickConnect", "PUT", "/quick-connects/{InstanceId}", createQuickConnect, {
+    mutates: true,
+  }),
   route(
     "DescribeQuickConnect",
     "GET",
     "/quick-connects/{InstanceId}/{QuickConnectId}",
     describeQuickConnect,
+    FAST_READ,
   ),
   route(
     "DeleteQuickConnect",
     "DELETE",
     "/quick-connects/{InstanceId}/{QuickConnectId}",
     deleteQuickConnect,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route(
     "UpdateQuickConnectName",
     "POST",
     "/quick-connects/{InstanceId}/{QuickConnectId}/name",
     updateQuickConnectName,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route(
     "UpdateQuickConnectConfig",
     "POST",
     "/quick-connects/{InstanceId}/{QuickConnectId}/config",
     updateQuickConnectConfig,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route("SearchQuickConnects", "POST", "/search-quick-connects", searchQuickConnects),
   route("ListTagsForResource", "GET", "/tags/{resourceArn}", listTagsForResource),
-  route("TagResource", "POST", "/tags/{resourceArn}", tagResource, true, true),
-  route("UntagResource", "DELETE", "/tags/{resourceArn}", untagResource, true, true),
-  route("ListUsers", "GET", "/users-summary/{InstanceId}", listUsers),
-  route("DescribeUser", "GET", "/users/{InstanceId}/{UserId}", describeUser),
-  route("ListQueues", "GET", "/queues-summary/{InstanceId}", listQueues),
+  route("TagResource", "POST", "/tags/{resourceArn}", tagResource, UNIT_WRITE),
+  route("UntagResource", "DELETE", "/tags/{resourceArn}", untagResource, UNIT_WRITE),
+  route("ListUsers", "GET", "/users-summary/{InstanceId}", listUsers, FAST_READ),
+  route("DescribeUser", "GET", "/users/{InstanceId}/{UserId}", describeUser, FAST_READ),
+  route("ListQueues", "GET", "/queues-summary/{InstanceId}", listQueues, FAST_READ),
   route("ListContactFlows", "GET", "/contact-flows-summary/{InstanceId}", listContactFlows),
   route(
     "ListQueueQuickConnects",
     "GET",
     "/queues/{InstanceId}/{QueueId}/quick-connects",
     listQueueQuickConnects,
+    FAST_READ,
   ),
   route(
     "AssociateQueueQuickConnects",
     "POST",
     "/queues/{InstanceId}/{QueueId}/associate-quick-connects",
     associateQueueQuickConnects,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route(
     "DisassociateQueueQuickConnects",
     "POST",
     "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects",
     disassociateQueueQuickConnects,
-    true,
-    true,
+    UNIT_WRITE,
   ),
   route("DescribeInstance", "GET", "/instance/{InstanceId}", describeInstance),
   route("ListInstances", "GET", "/instance", listInstances),
 ];
 
 export const OPERATIONS: ReadonlySet<string> = new Set(ROUTES.map((r) => r.operation));
+
+/** The operations that change state, in table order. */
+export const MUTATING_OPERATIONS: readonly string[] = ROUTES.filter((r) => r.mutates).map((r) =>
+  r.operation
+);
+
+/** The route of an operation, or undefined for a name that is none of the 19. */
+export function routeOf(operation: string): Route | undefined {
+  return ROUTES.find((r) => r.operation === operation);
+}
 
 export interface Match {
   route: Route;

@@ -5,6 +5,13 @@
  * input. Constraint violations are InvalidParameterException (400), as Connect
  * reports them; a member of the wrong JSON type is a SerializationException.
  */
+import {
+  E164,
+  KNOWN_TYPES,
+  QUICK_CONNECT_TYPES as TYPE_TABLE,
+  type RefKind,
+  typeInfo,
+} from "../../lib/quick_connect.ts";
 import { invalidParameter, serialization } from "./errors.ts";
 import {
   CONTACT_FLOW_TYPES,
@@ -16,7 +23,8 @@ import {
 
 export type Json = Record<string, unknown>;
 
-export const E164 = /^\+[1-9]\d{1,14}$/;
+/** E.164, not the model's double-escaped pattern (§4.2); the project's one definition. */
+export { E164 };
 export const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 const violation = (member: string, value: unknown, constraint: string) =>
@@ -186,18 +194,31 @@ export function quickConnectIds(value: unknown): string[] {
   return value as string[];
 }
 
-const SUB_CONFIG: Record<QuickConnectType, keyof QuickConnectConfig> = {
-  USER: "UserConfig",
-  QUEUE: "QueueConfig",
-  PHONE_NUMBER: "PhoneConfig",
-  FLOW: "FlowConfig",
+/**
+ * The model's constraints on each sub-config field, by what the field holds (the fields
+ * themselves and their order come from lib/quick_connect.ts): UserId and QueueId are
+ * required strings, ContactFlowId 1–500, PhoneNumber E.164 (§4.2).
+ */
+const FIELD_RULES: Record<RefKind, { min: number; max?: number; pattern?: RegExp }> = {
+  user: { min: 1 },
+  queue: { min: 1 },
+  flow: { min: 1, max: 500 },
+  phone: { min: 0, pattern: E164 },
 };
+
+/** `UserConfig` → `userConfig`: member paths in validation messages are lower camel case. */
+const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+
+/** The sub-config members of all types, in the type table's order. */
+const MEMBERS = KNOWN_TYPES.map((t) => TYPE_TABLE[t].member);
 
 /**
  * Shape of a QuickConnectConfig: the type, its matching sub-config with its
  * required members, and no other sub-config. Sending a sub-config of another
  * type is rejected; real behaviour there is UNVERIFIED (§4.2), and a strict
  * emulator catches a tool that sends a mismatched config.
+ * The member and fields of each type come from the project's type table
+ * (lib/quick_connect.ts); the constraints on the fields are the model's (FIELD_RULES).
  * References (user/queue/flow exist, flow type) are checked by the caller.
  */
 export function quickConnectConfig(value: unknown): QuickConnectConfig {
@@ -206,7 +227,8 @@ export function quickConnectConfig(value: unknown): QuickConnectConfig {
   }
   const c = asObject(value, "QuickConnectConfig");
   const type = reqString(c, "QuickConnectType", { min: 0 }, "quickConnectConfig.quickConnectType");
-  if (!(QUICK_CONNECT_TYPES as readonly string[]).includes(type)) {
+  const info = typeInfo(type);
+  if (!info) {
     throw violation(
       "quickConnectConfig.quickConnectType",
       type,
@@ -214,8 +236,8 @@ export function quickConnectConfig(value: unknown): QuickConnectConfig {
     );
   }
   const qcType = type as QuickConnectType;
-  const wanted = SUB_CONFIG[qcType];
-  for (const member of Object.values(SUB_CONFIG)) {
+  const wanted = info.member;
+  for (const member of MEMBERS) {
     if (member !== wanted && c[member] !== undefined && c[member] !== null) {
       throw invalidParameter(
         `${member} is not allowed for QuickConnectType ${qcType}; only ${wanted} may be set.`,
@@ -226,40 +248,19 @@ export function quickConnectConfig(value: unknown): QuickConnectConfig {
     throw invalidParameter(`${wanted} is required when QuickConnectType is ${qcType}.`);
   }
   const sub = asObject(c[wanted], wanted);
-  const flowId = (path: string) => reqString(sub, "ContactFlowId", { min: 1, max: 500 }, path);
-  switch (qcType) {
-    case "USER":
-      return {
-        QuickConnectType: qcType,
-        UserConfig: {
-          UserId: reqString(sub, "UserId", { min: 1 }, "quickConnectConfig.userConfig.userId"),
-          ContactFlowId: flowId("quickConnectConfig.userConfig.contactFlowId"),
-        },
-      };
-    case "QUEUE":
-      return {
-        QuickConnectType: qcType,
-        QueueConfig: {
-          QueueId: reqString(sub, "QueueId", { min: 1 }, "quickConnectConfig.queueConfig.queueId"),
-          ContactFlowId: flowId("quickConnectConfig.queueConfig.contactFlowId"),
-        },
-      };
-    case "PHONE_NUMBER": {
-      const path = "quickConnectConfig.phoneConfig.phoneNumber";
-      const phone = reqString(sub, "PhoneNumber", { min: 0 }, path);
-      if (!E164.test(phone)) {
-        throw violation(
-          path,
-          phone,
-          "Member must satisfy regular expression pattern: ^\\+[1-9]\\d{1,14}$",
-        );
-      }
-      return { QuickConnectType: qcType, PhoneConfig: { PhoneNumber: phone } };
+  const out: Record<string, string> = {};
+  for (const [field, kind] of Object.entries(info.fields)) {
+    const path = `quickConnectConfig.${lowerFirst(wanted)}.${lowerFirst(field)}`;
+    const rule = FIELD_RULES[kind];
+    const v = reqString(sub, field, { min: rule.min, max: rule.max }, path);
+    if (rule.pattern && !rule.pattern.test(v)) {
+      throw violation(
+        path,
+        v,
+        `Member must satisfy regular expression pattern: ${rule.pattern.source}`,
+      );
     }
-    case "FLOW":
-      return {
-        QuickConnectType: qcType,
-        FlowConfig: { ContactFlowId: flowId("quickConnectConfig.flowConfig.contactFlowId") },
-      };
+    out[field] = v;
   }
+  return { QuickConnectType: qcType, [wanted]: out } as QuickConnectConfig;
 }

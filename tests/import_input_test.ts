@@ -1,13 +1,19 @@
 /**
- * The malformed corpus (tests/fixtures/import/malformed/): each file with the error it must
- * produce. File-level problems: exit 2, one error naming the file, not one API call.
- * Item-level problems: that item fails with the field path and reason, the good item in
- * the same file is still created.
+ * The input files. The malformed corpus (tests/fixtures/import/malformed/): each file with
+ * the error it must produce. File-level problems: exit 2, one error naming the file, not
+ * one API call. Item-level problems: that item fails with the field path and reason, the
+ * good item in the same file is still created; duplicate names fail each of their items.
+ * Unreadable files and bad mapping files. What is accepted and how: aws: tags dropped, a
+ * byte order mark, an empty list, only the type's sub-config kept, and names that would
+ * forge a log line kept but escaped in the log.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "./emulator/testing.ts";
-import { importInto, LOG_LINE, tempJson } from "./import_helpers.ts";
+import { importInto, LOG_LINE, phoneItem, targetSeed, tempJson } from "./import_helpers.ts";
+import { isInvalid, parseExport } from "../lib/import/input.ts";
+
+const QUEUES = [{ Id: "q-support", Name: "Support" }, { Id: "q-big", Name: "Big" }];
 
 const DIR = fileURLToPath(new URL("./fixtures/import/malformed/", import.meta.url));
 const expected = JSON.parse(await Deno.readTextFile(`${DIR}expected.json`)) as Record<
@@ -142,4 +148,74 @@ Deno.test("a byte order mark and an empty QuickConnects array are accepted", asy
   assert.equal(r.exitCode, 0);
   assert.ok(r.lines.some((l) => l.endsWith("Total quick connects in export: 0")));
   assert.deepEqual(emu.calls(), {}, "nothing to import, nothing read");
+});
+
+Deno.test("duplicate names: each item fails listing at most 5 indices and 'and N more' (3,000 items, fast)", () => {
+  const n = 3000;
+  const file = { QuickConnects: Array.from({ length: n }, () => phoneItem("Same")) };
+  const t0 = performance.now();
+  const out = parseExport(file, "f.json");
+  const ms = performance.now() - t0;
+  assert.equal(out.items.length, n);
+  const errors = out.items.map((it) => (it as { error?: string }).error ?? "");
+  assert.ok(errors.every((e) => e.includes("appears 3000 times")));
+  assert.match(errors[7] ?? "", /\(items 0, 1, 2, 3, 4 and 2995 more\)/);
+  assert.ok(
+    errors.every((e) => e.length < 200),
+    `longest ${Math.max(...errors.map((e) => e.length))}`,
+  );
+  assert.ok(ms < 5000, `${ms} ms`);
+  // Two of a name still list both.
+  const two = parseExport({ QuickConnects: [phoneItem("X"), phoneItem("X")] }, "f.json");
+  assert.match(
+    (two.items[1] as { error: string }).error,
+    /appears 2 times in the file \(items 0, 1\)/,
+  );
+});
+
+Deno.test("parseExport(): only the sub-config of the type is kept; null Tags and Description are empty", () => {
+  const data = parseExport({
+    QuickConnects: [{
+      QuickConnect: {
+        Name: "A",
+        Description: null,
+        QuickConnectConfig: {
+          QuickConnectType: "QUEUE",
+          QueueConfig: { QueueId: "q", ContactFlowId: "f", Extra: "x" },
+          UserConfig: { UserId: "u" },
+        },
+      },
+      Tags: null,
+    }],
+  }, "f.json");
+  const item = data.items[0]!;
+  assert.ok(!isInvalid(item));
+  assert.deepEqual(item.config, {
+    QuickConnectType: "QUEUE",
+    QueueConfig: { QueueId: "q", ContactFlowId: "f" },
+  });
+  assert.deepEqual(item.tags, {});
+  assert.equal(item.description, "");
+  assert.equal(data.formatVersion, 1);
+});
+
+Deno.test("a name with a newline cannot forge a log line", async () => {
+  await using emu = await startEmulator({ seed: targetSeed({ Queues: QUEUES }), quotas: false });
+  const evil = "Evil\n2026-01-01 00:00:00,000 - ERROR - forged\u001b[31m";
+  const file = await tempJson({ QuickConnects: [phoneItem(evil)] });
+  const r = await importInto(emu, "target", { exportFile: file, verify: true });
+  assert.equal(r.exitCode, 0);
+  for (const l of r.lines) {
+    assert.match(l, LOG_LINE);
+    assert.ok(!l.includes("\n") && !l.includes("\u001b"));
+  }
+  assert.ok(
+    r.lines.some((l) =>
+      l.includes(
+        "Created quick connect: Evil\\n2026-01-01 00:00:00,000 - ERROR - forged\\u001b[31m -> ",
+      )
+    ),
+  );
+  // The name itself is kept as it is.
+  assert.equal(emu.state().Instances[0]!.QuickConnects[0]?.Name, evil);
 });

@@ -1,0 +1,553 @@
+/**
+ * The direction of imports between the lib folders, enforced:
+ *
+ *   export.ts, import.ts  →  lib/cli/  →  lib/export/ | lib/import/  →  lib/aws/ + lib/*.ts
+ *
+ * lib/aws/ and the shared files directly in lib/ are one bottom layer (they may import
+ * each other); lib/export/ and lib/import/ never import each other; nothing in lib/
+ * imports tests/, scripts/ or an entrypoint; and only the entrypoints use Deno.exit or
+ * Deno.args. Every `import … from`, `export … from`, side-effect and dynamic import
+ * counts, `import type` included. The checker is tried on fake files too, so a broken
+ * scanner cannot pass by finding nothing.
+ */
+import assert from "node:assert/strict";
+import { posix } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** A source file: its path from the repository root (with `/`) and its text. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+export interface Violation {
+  file: string;
+  line: number;
+  /** The offending line, trimmed. */
+  source: string;
+  rule: string;
+}
+
+export const formatViolation = (v: Violation): string =>
+  `${v.file}:${v.line}: ${v.source}  -- ${v.rule}`;
+
+// ---------------------------------------------------------------- scanning
+
+/**
+ * The source with comments, regex literals and the text of template literals blanked
+ * (newlines kept, so line numbers hold) and each string literal replaced by `"N"`, its
+ * index in `strings`. What is left is code only: a string or comment that merely looks
+ * like an import is not one.
+ */
+export interface Lexed {
+  code: string;
+  strings: string[];
+}
+
+/** Characters after which a `/` starts a regex literal, not a division. */
+const REGEX_AFTER = new Set([..."(,=:[!&|?{};+-*%<>~^"]);
+const REGEX_KEYWORDS = new Set([
+  "return",
+  "typeof",
+  "case",
+  "do",
+  "else",
+  "in",
+  "of",
+  "new",
+  "delete",
+  "void",
+  "throw",
+  "yield",
+  "await",
+  "instanceof",
+]);
+const WORD = /[\w$]/;
+const blank = (s: string) => s.replace(/[^\n]/g, " ");
+
+export function lex(src: string): Lexed {
+  const out: string[] = [];
+  const strings: string[] = [];
+  let i = 0;
+  /** Last significant code character ("" at the start); `"` after a literal value. */
+  let last = "";
+  let word = "";
+  let gap = false;
+
+  const value = () => {
+    last = '"';
+    word = "";
+    gap = false;
+  };
+
+  function string(quote: string): void {
+    let j = i + 1;
+    while (j < src.length && src[j] !== quote && src[j] !== "\n") j += src[j] === "\\" ? 2 : 1;
+    const content = src.slice(i + 1, j);
+    out.push(`"${strings.length}"`, "\n".repeat(content.split("\n").length - 1));
+    strings.push(content);
+    i = j + 1;
+    value();
+  }
+
+  function template(): void {
+    out.push(" ");
+    i++;
+    while (i < src.length) {
+      const c = src[i]!;
+      if (c === "\\") {
+        out.push(blank(src.slice(i, i + 2)));
+        i += 2;
+      } else if (c === "`") {
+        out.push(" ");
+        i++;
+        break;
+      } else if (c === "$" && src[i + 1] === "{") {
+        out.push("  ");
+        i += 2;
+        last = "";
+        code(true);
+        out.push(" ");
+        i++;
+      } else {
+        out.push(c === "\n" ? "\n" : " ");
+        i++;
+      }
+    }
+    value();
+  }
+
+  function regexAllowed(): boolean {
+    return last === "" || REGEX_AFTER.has(last) || (WORD.test(last) && REGEX_KEYWORDS.has(word));
+  }
+
+  /** Blanks a regex literal at `i`; false when it is not one after all (a division). */
+  function regex(): boolean {
+    let j = i + 1;
+    let inClass = false;
+    for (; j < src.length; j++) {
+      const c = src[j]!;
+      if (c === "\n") return false;
+      if (c === "\\") j++;
+      else if (inClass) inClass = c !== "]";
+      else if (c === "[") inClass = true;
+      else if (c === "/") break;
+    }
+    if (j >= src.length) return false;
+    j++;
+    while (j < src.length && /[a-z]/i.test(src[j]!)) j++;
+    out.push(blank(src.slice(i, j)));
+    i = j;
+    value();
+    return true;
+  }
+
+  /** Code up to the end, or up to the `}` closing a template's `${` (not consumed). */
+  function code(untilBrace: boolean): void {
+    let depth = 0;
+    while (i < src.length) {
+      const c = src[i]!;
+      const next = src[i + 1];
+      if (c === "/" && next === "/") {
+        const end = src.indexOf("\n", i);
+        const j = end < 0 ? src.length : end;
+        out.push(blank(src.slice(i, j)));
+        i = j;
+        continue;
+      }
+      if (c === "/" && next === "*") {
+        const end = src.indexOf("*/", i + 2);
+        const j = end < 0 ? src.length : end + 2;
+        out.push(blank(src.slice(i, j)));
+        i = j;
+        continue;
+      }
+      if (c === '"' || c === "'") {
+        string(c);
+        continue;
+      }
+      if (c === "`") {
+        template();
+        continue;
+      }
+      if (c === "/" && regexAllowed() && regex()) continue;
+      if (untilBrace) {
+        if (c === "{") depth++;
+        else if (c === "}") {
+          if (depth === 0) return;
+          depth--;
+        }
+      }
+      out.push(c);
+      i++;
+      if (/\s/.test(c)) {
+        gap = true;
+        continue;
+      }
+      word = WORD.test(c) ? (gap || !WORD.test(last) ? c : word + c) : "";
+      last = c;
+      gap = false;
+    }
+  }
+
+  code(false);
+  return { code: out.join(""), strings };
+}
+
+export interface ModuleRef {
+  /** The specifier as written, or undefined for a dynamic import of a computed value. */
+  specifier: string | undefined;
+  line: number;
+}
+
+const lineAt = (code: string, index: number) => code.slice(0, index).split("\n").length;
+
+/**
+ * Every module a file refers to: `import … from "x"`, `import type … from "x"`,
+ * `export … from "x"`, `import "x"`, and `import("x")` (a computed `import(…)` has no
+ * specifier).
+ */
+export function moduleRefs(text: string): ModuleRef[] {
+  const { code, strings } = lex(text);
+  const refs: (ModuleRef & { at: number })[] = [];
+  const patterns = [
+    /^[ \t]*(?:import|export)\b[\s\w{},*$]*?\bfrom\s*"(\d+)"/gm,
+    /^[ \t]*import\s*"(\d+)"/gm,
+    /\bimport\s*\(\s*"(\d+)"\s*[,)]/g,
+  ];
+  for (const re of patterns) {
+    for (const m of code.matchAll(re)) {
+      refs.push({ specifier: strings[Number(m[1])], line: lineAt(code, m.index), at: m.index });
+    }
+  }
+  for (const m of code.matchAll(/\bimport\s*\((?!\s*"\d+"\s*[,)])/g)) {
+    refs.push({ specifier: undefined, line: lineAt(code, m.index), at: m.index });
+  }
+  return refs.sort((a, b) => a.at - b.at).map(({ specifier, line }) => ({ specifier, line }));
+}
+
+/** Uses of Deno.exit and Deno.args (also `Deno["exit"]` and `const { args } = Deno`). */
+export function exitOrArgsUses(text: string): { name: string; line: number }[] {
+  const { code, strings } = lex(text);
+  const uses: { name: string; line: number; at: number }[] = [];
+  for (const m of code.matchAll(/\bDeno\s*\??\.\s*(exit|args)\b/g)) {
+    uses.push({ name: `Deno.${m[1]}`, line: lineAt(code, m.index), at: m.index });
+  }
+  for (const m of code.matchAll(/\bDeno\s*\[\s*"(\d+)"\s*\]/g)) {
+    const name = strings[Number(m[1])] ?? "";
+    if (name === "exit" || name === "args") {
+      uses.push({ name: `Deno.${name}`, line: lineAt(code, m.index), at: m.index });
+    }
+  }
+  for (const m of code.matchAll(/\{([^{}]*)\}\s*=\s*Deno\b/g)) {
+    for (const name of ["exit", "args"]) {
+      if (new RegExp(`\\b${name}\\b`).test(m[1] ?? "")) {
+        uses.push({ name: `Deno.${name}`, line: lineAt(code, m.index), at: m.index });
+      }
+    }
+  }
+  return uses.sort((a, b) => a.at - b.at).map(({ name, line }) => ({ name, line }));
+}
+
+// ---------------------------------------------------------------- the rules
+
+type Layer =
+  | "entry"
+  | "cli"
+  | "export"
+  | "import"
+  | "aws"
+  | "shared"
+  | "lib-other"
+  | "tests"
+  | "scripts"
+  | "config"
+  | "other";
+
+/** Where a repository path sits. */
+export function layerOf(path: string): Layer {
+  if (path === "export.ts" || path === "import.ts") return "entry";
+  if (path === "deno.json") return "config";
+  const m = /^lib\/(?:([^/]+)\/)?[^/]+$/.exec(path);
+  if (m) {
+    const folder = m[1];
+    if (folder === undefined) return "shared";
+    if (folder === "cli" || folder === "export" || folder === "import" || folder === "aws") {
+      return folder;
+    }
+    return "lib-other";
+  }
+  if (path.startsWith("lib/")) return "lib-other";
+  if (path.startsWith("tests/")) return "tests";
+  if (path.startsWith("scripts/")) return "scripts";
+  return "other";
+}
+
+const NAME: Record<Layer, string> = {
+  entry: "export.ts/import.ts",
+  cli: "lib/cli/",
+  export: "lib/export/",
+  import: "lib/import/",
+  aws: "lib/aws/",
+  shared: "lib/*.ts",
+  "lib-other": "another lib/ folder",
+  tests: "tests/",
+  scripts: "scripts/",
+  config: "deno.json",
+  other: "a file outside lib/",
+};
+
+/** What each layer may import by path (package imports are free). */
+const MAY_IMPORT: Partial<Record<Layer, readonly Layer[]>> = {
+  entry: ["cli"],
+  cli: ["cli", "export", "import", "aws", "shared"],
+  export: ["export", "aws", "shared"],
+  import: ["import", "aws", "shared"],
+  aws: ["aws", "shared"],
+  // lib/version.ts reads the version from deno.json.
+  shared: ["shared", "aws", "config"],
+};
+
+/** The repository path a relative specifier names, or undefined for a package import. */
+function resolvePath(from: string, specifier: string): string | undefined {
+  if (specifier.startsWith("./") || specifier.startsWith("../")) {
+    return posix.normalize(posix.join(posix.dirname(from), specifier));
+  }
+  if (specifier.startsWith("/") || specifier.startsWith("file:")) return specifier;
+  return undefined;
+}
+
+/** Every import against the layering, and every Deno.exit / Deno.args outside an entrypoint. */
+export function checkLayout(files: readonly SourceFile[]): Violation[] {
+  const out: Violation[] = [];
+  for (const f of files) {
+    const from = layerOf(f.path);
+    const lines = f.text.split("\n");
+    const at = (line: number) => (lines[line - 1] ?? "").trim();
+    if (from === "lib-other") {
+      out.push({
+        file: f.path,
+        line: 1,
+        source: at(1),
+        rule: "lib/ holds only cli/, export/, import/, aws/ and shared files; give a new " +
+          "folder a place in tests/layout_test.ts",
+      });
+    }
+    const allowed = MAY_IMPORT[from];
+    if (allowed) {
+      for (const ref of moduleRefs(f.text)) {
+        if (ref.specifier === undefined) {
+          out.push({
+            file: f.path,
+            line: ref.line,
+            source: at(ref.line),
+            rule: "a computed import() cannot be checked; import a literal path",
+          });
+          continue;
+        }
+        const target = resolvePath(f.path, ref.specifier);
+        if (target === undefined) continue;
+        const to = layerOf(target);
+        if (allowed.includes(to)) continue;
+        const rule = to === "tests" || to === "scripts"
+          ? `lib/ never imports ${NAME[to]}`
+          : `${NAME[from]} may import only ${allowed.map((l) => NAME[l]).join(", ")}; ` +
+            `${target} is ${NAME[to]}`;
+        out.push({ file: f.path, line: ref.line, source: at(ref.line), rule });
+      }
+    }
+    if (from !== "entry") {
+      for (const use of exitOrArgsUses(f.text)) {
+        out.push({
+          file: f.path,
+          line: use.line,
+          source: at(use.line),
+          rule: `only export.ts and import.ts use Deno.exit and Deno.args (${use.name})`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- the real files
+
+const ROOT = new URL("../", import.meta.url);
+
+async function sourceFiles(): Promise<SourceFile[]> {
+  const paths = ["export.ts", "import.ts"];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(new URL(dir, ROOT))) {
+      const path = `${dir}${e.name}`;
+      if (e.isDirectory) await walk(`${path}/`);
+      else if (e.isFile && e.name.endsWith(".ts")) paths.push(path);
+    }
+  };
+  await walk("lib/");
+  return await Promise.all(
+    paths.sort().map(async (path) => ({
+      path,
+      text: await Deno.readTextFile(new URL(path, ROOT)),
+    })),
+  );
+}
+
+Deno.test("lib/ imports point one way: cli → export | import → aws + shared; never tests/ or scripts/", async () => {
+  const files = await sourceFiles();
+  // The walk found the tree, and the scanner its imports (no vacuous pass).
+  for (const layer of ["entry", "cli", "export", "import", "aws", "shared"] as const) {
+    assert.ok(files.some((f) => layerOf(f.path) === layer), `a file in ${NAME[layer]}`);
+  }
+  const runCli = files.find((f) => f.path === "lib/cli/run_cli.ts")!;
+  assert.ok(moduleRefs(runCli.text).some((r) => r.specifier === "./paths.ts"));
+  const total = files.reduce((n, f) => n + moduleRefs(f.text).length, 0);
+  assert.ok(total >= 100, `${total} imports found`);
+  const bad = checkLayout(files).filter((v) => !v.rule.startsWith("only export.ts"));
+  assert.deepEqual(bad.map(formatViolation), []);
+});
+
+Deno.test("only export.ts and import.ts use Deno.exit or Deno.args", async () => {
+  const files = await sourceFiles();
+  for (const entry of ["export.ts", "import.ts"]) {
+    const uses = exitOrArgsUses(files.find((f) => f.path === entry)!.text).map((u) => u.name);
+    assert.deepEqual([...new Set(uses)].sort(), ["Deno.args", "Deno.exit"], entry);
+  }
+  const bad = checkLayout(files).filter((v) => v.rule.startsWith("only export.ts"));
+  assert.deepEqual(bad.map(formatViolation), []);
+});
+
+Deno.test("moduleRefs() finds exactly the imports deno's own module graph has, file by file", async () => {
+  const files = new Map((await sourceFiles()).map((f) => [new URL(f.path, ROOT).href, f]));
+  const seen = new Set<string>();
+  for (const entry of ["export.ts", "import.ts"]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", entry],
+      cwd: fileURLToPath(ROOT),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+      modules: { specifier: string; dependencies?: { specifier: string }[] }[];
+    };
+    for (const m of graph.modules) {
+      const f = files.get(m.specifier);
+      if (!f) continue;
+      seen.add(f.path);
+      const theirs = new Set((m.dependencies ?? []).map((d) => d.specifier));
+      const ours = new Set(moduleRefs(f.text).map((r) => r.specifier));
+      assert.deepEqual([...ours].sort(), [...theirs].sort(), f.path);
+    }
+  }
+  // Both entrypoints and most of lib/ are reachable, so the comparison covered them.
+  assert.ok(seen.has("export.ts") && seen.has("import.ts"));
+  assert.ok(seen.size >= 30, `${seen.size} files compared`);
+});
+
+// ---------------------------------------------------------------- the checker can fail
+
+Deno.test("checkLayout() reports each kind of violation with file, line and import", () => {
+  const files: SourceFile[] = [
+    { path: "lib/aws/bad.ts", text: 'import { x } from "../cli/flags.ts";\n' },
+    { path: "lib/aws/ok.ts", text: 'import { E } from "../errors.ts";\nimport "./client.ts";\n' },
+    { path: "lib/import/bad.ts", text: '// up\nexport { y } from "../export/run_export.ts";\n' },
+    { path: "lib/import/cli.ts", text: 'import type { C } from "../cli/context.ts";\n' },
+    { path: "lib/export/bad.ts", text: 'const m = await import("../import/plan.ts");\n' },
+    {
+      path: "lib/export/cli.ts",
+      text: 'import {\n  a,\n  b,\n} from "../cli/run_cli.ts";\n',
+    },
+    { path: "lib/shared.ts", text: 'import { r } from "./import/report.ts";\n' },
+    { path: "lib/version.ts", text: 'import c from "../deno.json" with { type: "json" };\n' },
+    { path: "lib/tested.ts", text: 'import { s } from "../tests/support/cli.ts";\n' },
+    { path: "lib/cli/scripted.ts", text: 'export * from "../../scripts/permissions.ts";\n' },
+    { path: "lib/cli/ok.ts", text: 'import { a } from "../aws/client.ts";\nimport "npm:x";\n' },
+    { path: "lib/cli/exits.ts", text: "export const go = () => Deno.exit(Deno.args.length);\n" },
+    { path: "lib/cli/dyn.ts", text: "await import(name);\n" },
+    { path: "lib/util/new.ts", text: "export const n = 1;\n" },
+    { path: "export.ts", text: 'import { r } from "./lib/import/run_import.ts";\nDeno.exit(0);\n' },
+    { path: "import.ts", text: 'import { runCli } from "./lib/cli/run_cli.ts";\nDeno.args;\n' },
+  ];
+  assert.deepEqual(checkLayout(files).map(formatViolation), [
+    'lib/aws/bad.ts:1: import { x } from "../cli/flags.ts";  -- lib/aws/ may import only ' +
+    "lib/aws/, lib/*.ts; lib/cli/flags.ts is lib/cli/",
+    'lib/import/bad.ts:2: export { y } from "../export/run_export.ts";  -- lib/import/ may ' +
+    "import only lib/import/, lib/aws/, lib/*.ts; lib/export/run_export.ts is lib/export/",
+    'lib/import/cli.ts:1: import type { C } from "../cli/context.ts";  -- lib/import/ may ' +
+    "import only lib/import/, lib/aws/, lib/*.ts; lib/cli/context.ts is lib/cli/",
+    'lib/export/bad.ts:1: const m = await import("../import/plan.ts");  -- lib/export/ may ' +
+    "import only lib/export/, lib/aws/, lib/*.ts; lib/import/plan.ts is lib/import/",
+    "lib/export/cli.ts:1: import {  -- lib/export/ may import only lib/export/, lib/aws/, " +
+    "lib/*.ts; lib/cli/run_cli.ts is lib/cli/",
+    'lib/shared.ts:1: import { r } from "./import/report.ts";  -- lib/*.ts may import only ' +
+    "lib/*.ts, lib/aws/, deno.json; lib/import/report.ts is lib/import/",
+    'lib/tested.ts:1: import { s } from "../tests/support/cli.ts";  -- lib/ never imports tests/',
+    'lib/cli/scripted.ts:1: export * from "../../scripts/permissions.ts";  -- lib/ never ' +
+    "imports scripts/",
+    "lib/cli/exits.ts:1: export const go = () => Deno.exit(Deno.args.length);  -- only " +
+    "export.ts and import.ts use Deno.exit and Deno.args (Deno.exit)",
+    "lib/cli/exits.ts:1: export const go = () => Deno.exit(Deno.args.length);  -- only " +
+    "export.ts and import.ts use Deno.exit and Deno.args (Deno.args)",
+    "lib/cli/dyn.ts:1: await import(name);  -- a computed import() cannot be checked; import " +
+    "a literal path",
+    "lib/util/new.ts:1: export const n = 1;  -- lib/ holds only cli/, export/, import/, aws/ " +
+    "and shared files; give a new folder a place in tests/layout_test.ts",
+    'export.ts:1: import { r } from "./lib/import/run_import.ts";  -- export.ts/import.ts may ' +
+    "import only lib/cli/; lib/import/run_import.ts is lib/import/",
+  ]);
+  // The same files without the offenders pass.
+  const clean = files.filter((f) => /\/ok\.ts$|^lib\/version\.ts$|^import\.ts$/.test(f.path));
+  assert.equal(clean.length, 4);
+  assert.deepEqual(checkLayout(clean), []);
+});
+
+Deno.test("moduleRefs() reads every form of import; comments, strings, templates and regexes are not imports", () => {
+  const text = [
+    'import a from "./a.ts";',
+    'import type { B } from "./b.ts";',
+    "import {",
+    '  c, // a comment with from "./nope1.ts"',
+    "  d as e,",
+    '} from "./c.ts";',
+    'import * as f from "./f.ts";',
+    'import g, { h } from "./g.ts";',
+    "import './side.ts';",
+    'export { i } from "./i.ts";',
+    'export * from "./star.ts";',
+    'export type { J } from "./j.ts";',
+    'import cfg from "../deno.json" with { type: "json" };',
+    'const m = await import("./dyn.ts");',
+    '/* import x from "./nope2.ts"; */',
+    'const s = "import y from \\"./nope3.ts\\"";',
+    "const t = `",
+    'import z from "./nope4.ts";',
+    '${await import("./in_template.ts")}`;',
+    "const re = /[`]/g, half = a / 2;",
+    'import q from "./after_regex.ts";',
+    'const k = "./nope5.ts" / 3;',
+    'export const from = "./nope6.ts";',
+    "Deno.exitCode = 1; // Deno.exit(1)",
+  ].join("\n");
+  assert.deepEqual(moduleRefs(text), [
+    { specifier: "./a.ts", line: 1 },
+    { specifier: "./b.ts", line: 2 },
+    { specifier: "./c.ts", line: 3 },
+    { specifier: "./f.ts", line: 7 },
+    { specifier: "./g.ts", line: 8 },
+    { specifier: "./side.ts", line: 9 },
+    { specifier: "./i.ts", line: 10 },
+    { specifier: "./star.ts", line: 11 },
+    { specifier: "./j.ts", line: 12 },
+    { specifier: "../deno.json", line: 13 },
+    { specifier: "./dyn.ts", line: 14 },
+    { specifier: "./in_template.ts", line: 19 },
+    // Read as a template, the regex's backquote would have hidden this one.
+    { specifier: "./after_regex.ts", line: 21 },
+  ]);
+  assert.deepEqual(exitOrArgsUses(text), []);
+  assert.deepEqual(exitOrArgsUses('const { args } = Deno;\nDeno["exit"](2);\nDeno?.exit(1);'), [
+    { name: "Deno.args", line: 1 },
+    { name: "Deno.exit", line: 2 },
+    { name: "Deno.exit", line: 3 },
+  ]);
+});
