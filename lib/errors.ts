@@ -8,6 +8,8 @@ export const EXIT = {
   partial: 1,
   usage: 2,
   fatalAws: 3,
+  /** Only with --dry-run --detailed-exitcode: the plan would change the target. */
+  changes: 4,
   interrupted: 130,
 } as const;
 

@@ -66,7 +66,7 @@ Deno.test("parseFlags() reports unknown, missing and invalid flags as usage erro
   assert.equal(parseFlags(spec, ["--help"]).kind, "help");
   assert.equal(parseFlags(spec, ["-h"]).kind, "help");
   assert.match(
-    helpText(spec, { usage: "x", description: "d", epilog: "" }),
+    helpText(spec, { usage: ["x"], description: "d", epilog: "" }),
     /--instance-id ID\s+Amazon Connect instance ID or instance ARN/,
   );
 });

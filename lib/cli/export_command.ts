@@ -33,7 +33,7 @@ export const EXPORT_COMMAND: CliCommand<typeof FLAGS, ExportFiles> = {
   captureRawResponses: true,
   interrupted: "Interrupted: export stopped, no file written",
   help: (program) => ({
-    usage: `${program} --instance-id ID [options]`,
+    usage: [`${program} --instance-id ID [options]`],
     description:
       "Export every quick connect of an Amazon Connect instance (config, tags, the names of the\n" +
       "users, queues and flows it points to, and its queue links) to one JSON file.",

@@ -121,7 +121,8 @@ export function wrap(text: string, indent: number, first = ""): string[] {
 }
 
 export interface HelpText {
-  usage: string;
+  /** One line per form of the command, the first after "Usage:". */
+  usage: readonly string[];
   description: string;
   /** Free text after the flag list: kept as written (its lines are checked by a test). */
   epilog: string;
@@ -142,7 +143,7 @@ export function helpText(specs: FlagSpecs, help: HelpText): string {
       .map((l) => l.replaceAll(NBSP, " "));
   });
   return [
-    ...wrap(help.usage, 7, "Usage:"),
+    ...help.usage.map((u, i) => `${i === 0 ? "Usage: " : "       "}${u}`),
     "",
     help.description,
     "",

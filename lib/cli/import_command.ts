@@ -4,6 +4,8 @@
  */
 import { UsageError } from "../errors.ts";
 import { loadImportInput } from "../import/input.ts";
+import { loadPlanFile } from "../import/plan_file.ts";
+import { loadUndoReport } from "../import/undo.ts";
 import { ON_CONFLICT } from "../import/plan.ts";
 import { runImport } from "../import/run_import.ts";
 import { COMMON_FLAGS, type FlagSpecs, TARGET_FLAG } from "./flags.ts";
@@ -16,8 +18,8 @@ const FLAGS = {
   "export-file": {
     type: "string",
     value: "FILE",
-    required: true,
-    help: "export file to import (ours, or the earlier Python scripts' format)",
+    help: "export file to import (ours, or the earlier Python scripts' format); " +
+      "required unless --plan or --undo",
   },
   "dry-run": {
     type: "boolean",
@@ -42,7 +44,44 @@ const FLAGS = {
     value: "FILE",
     help: "write a JSON report: every item's outcome and target ID, queue-link counts",
   },
-  force: { type: "boolean", help: "replace the --report file if it exists" },
+  force: { type: "boolean", help: "replace the --report or --plan-out file if it exists" },
+  "plan-out": {
+    type: "string",
+    value: "FILE",
+    help: "with --dry-run: save the plan, to review it and apply exactly it with --plan",
+  },
+  plan: {
+    type: "string",
+    value: "FILE",
+    help: "apply a plan saved with --plan-out, nothing else; refused (exit 2, no change) " +
+      "if the target changed since, or if it was made for another instance, Region or version",
+  },
+  "detailed-exitcode": {
+    type: "boolean",
+    help: "with --dry-run: exit 0 when the target already matches, 4 when changes are pending",
+  },
+  prune: {
+    type: "boolean",
+    help: "delete the target's quick connects that are not in the export file " +
+      "(unlinked from their queues first); never without this flag",
+  },
+  "prune-links": {
+    type: "boolean",
+    help: "on the target queues the export names, remove links to quick connects that the " +
+      "source queue does not have",
+  },
+  "max-deletes": {
+    type: "string",
+    value: "N",
+    default: "10",
+    help: "refuse (exit 2, no change) to delete more quick connects than this with --prune",
+  },
+  undo: {
+    type: "string",
+    value: "REPORT",
+    help: "reverse the run this --report file describes: delete what it created (if unchanged " +
+      "since), restore what it updated or deleted, remove the links it added",
+  },
   "consistency-wait": {
     type: "string",
     value: "SECONDS",
@@ -59,9 +98,12 @@ const FLAGS = {
 } as const satisfies FlagSpecs;
 
 interface ImportFiles extends FileSet {
-  exportFile: string;
+  exportFile?: string;
   mapping?: string;
+  plan?: string;
+  undo?: string;
   report?: Written;
+  planOut?: Written;
 }
 
 export const IMPORT_COMMAND: CliCommand<typeof FLAGS, ImportFiles> = {
@@ -70,7 +112,11 @@ export const IMPORT_COMMAND: CliCommand<typeof FLAGS, ImportFiles> = {
   progressLabel: "Importing",
   interrupted: "Interrupted: the import stopped before any change",
   help: (program) => ({
-    usage: `${program} --instance-id ID --export-file FILE [options]`,
+    usage: [
+      `${program} --instance-id ID --export-file FILE [options]`,
+      `${program} --instance-id ID --plan PLAN [options]`,
+      `${program} --instance-id ID --undo REPORT [options]`,
+    ],
     description:
       "Import quick connects from an export file into an Amazon Connect instance. Users,\n" +
       "queues and flows are matched in the target by name, so the instances may have different IDs.",
@@ -98,11 +144,19 @@ with --force, and it may not be the export or mapping file.
 Region: --region, else AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1.
 Credentials: --profile, else the AWS SDK default chain (env keys, SSO, instance role).
 
+Review, keep in sync, undo:
+  --dry-run --plan-out plan.json   save the plan; --plan plan.json applies exactly it
+  --dry-run --detailed-exitcode    0: the target matches the file, 4: changes are pending
+  --prune / --prune-links          also delete quick connects / remove links the export
+                                   lacks (at most --max-deletes deletes, default 10)
+  --undo report.json               reverse the run that wrote that --report
+
 Exit codes:
   0    every item created, updated, unchanged or skipped; all queue links in place
   1    some items or queue links failed, or --verify found differences
-  2    bad flags, unreadable or invalid export/mapping file (nothing was changed)
+  2    bad flags or files, a stale or foreign plan, too many deletes (nothing was changed)
   3    fatal AWS error: credentials, instance not found, access denied on a read
+  4    only with --dry-run --detailed-exitcode: changes are pending
   130  interrupted (Ctrl-C): finished calls are kept; run the same command again
 
 Example:
@@ -113,22 +167,30 @@ Example:
   }),
   files(flags, at) {
     const log = flags["log-file"] ?? DEFAULT_IMPORT_LOG;
-    const shownReport = flags.report;
-    const report: Written | undefined = shownReport === undefined ? undefined : {
-      what: "report",
-      path: at(shownReport),
-      shown: shownReport,
-      replace: "force",
-    };
-    const exportFile = at(flags["export-file"]);
-    const mapping = flags.mapping === undefined ? undefined : at(flags.mapping);
+    const written = (what: string, shown: string | undefined): Written | undefined =>
+      shown === undefined ? undefined : { what, path: at(shown), shown, replace: "force" };
+    const report = written("report", flags.report);
+    const planOut = written("plan file", flags["plan-out"]);
+    const read = (p: string | undefined) => p === undefined ? undefined : at(p);
+    const exportFile = read(flags["export-file"]);
+    const mapping = read(flags.mapping);
+    const plan = read(flags.plan);
+    const undo = read(flags.undo);
     return {
       exportFile,
       mapping,
+      plan,
+      undo,
       report,
+      planOut,
       log: { what: "log file", path: at(log), shown: log, replace: "append" },
-      writes: report ? [report] : [],
-      reads: [{ flag: "--export-file", path: exportFile }, { flag: "--mapping", path: mapping }],
+      writes: [report, planOut].filter((w): w is Written => w !== undefined),
+      reads: [
+        { flag: "--export-file", path: exportFile },
+        { flag: "--mapping", path: mapping },
+        { flag: "--plan", path: plan },
+        { flag: "--undo", path: undo },
+      ],
     };
   },
   async prepare(flags, files) {
@@ -140,16 +202,56 @@ Example:
         }" (expected seconds, e.g. 30)`,
       );
     }
-    // Both files are read and checked before a client exists: bad input never reaches AWS.
-    const input = await loadImportInput({
+    const sources = [flags["export-file"], flags.plan, flags.undo].filter((f) => f !== undefined);
+    if (sources.length !== 1) {
+      throw new UsageError(
+        sources.length === 0
+          ? "Missing required option --export-file (or --plan, or --undo)"
+          : "Give one of --export-file, --plan and --undo: each says what to do on its own",
+      );
+    }
+    const dryOnly = (flag: string, set: boolean) => {
+      if (set && !flags["dry-run"]) throw new UsageError(`${flag} goes with --dry-run`);
+    };
+    dryOnly("--plan-out", flags["plan-out"] !== undefined);
+    dryOnly("--detailed-exitcode", flags["detailed-exitcode"]);
+    const planned = flags.plan !== undefined || flags.undo !== undefined;
+    for (
+      const [flag, set] of [["--mapping", flags.mapping !== undefined], ["--prune", flags.prune], [
+        "--prune-links",
+        flags["prune-links"],
+      ], ["--plan-out", flags["plan-out"] !== undefined]] as const
+    ) {
+      if (set && planned) {
+        throw new UsageError(
+          `${flag} does not go with ${flags.plan ? "--plan" : "--undo"}: the plan is already made`,
+        );
+      }
+    }
+    const maxDeletes = Number(flags["max-deletes"]);
+    if (!Number.isInteger(maxDeletes) || maxDeletes < 0) {
+      throw new UsageError(
+        `Invalid value for --max-deletes: "${
+          flags["max-deletes"]
+        }" (expected a whole number, e.g. 25)`,
+      );
+    }
+    // Every file is read and checked before a client exists: bad input never reaches AWS.
+    const input = files.exportFile === undefined ? undefined : await loadImportInput({
       exportFile: files.exportFile,
       mappingFile: files.mapping,
       shown: { exportFile: flags["export-file"], mappingFile: flags.mapping },
     });
+    const savedPlan = files.plan === undefined
+      ? undefined
+      : await loadPlanFile(files.plan, flags.plan ?? "");
+    const undo = files.undo === undefined
+      ? undefined
+      : await loadUndoReport(files.undo, flags.undo ?? "");
     return async (ctx, session) =>
       (await runImport(ctx, {
-        exportFile: files.exportFile,
-        shownExportFile: flags["export-file"],
+        exportFile: files.exportFile ?? "",
+        shownExportFile: flags["export-file"] ?? flags.plan ?? flags.undo,
         mappingFile: files.mapping,
         dryRun: flags["dry-run"],
         onConflict: flags["on-conflict"],
@@ -157,6 +259,16 @@ Example:
         shownReportFile: files.report?.shown,
         verify: flags.verify,
         consistencyWaitMs: wait * 1000,
+        prune: flags.prune,
+        pruneLinks: flags["prune-links"],
+        maxDeletes,
+        detailedExitcode: flags["detailed-exitcode"],
+        planOut: files.planOut?.path,
+        shownPlanOut: files.planOut?.shown,
+        savedPlan,
+        shownPlanFile: flags.plan,
+        undo,
+        shownUndoFile: flags.undo,
         signal: session.signal,
         onProgress: session.onProgress,
         onForcedStop: session.onForcedStop,

@@ -10,6 +10,8 @@
  */
 import {
   CreateQuickConnectCommand,
+  DeleteQuickConnectCommand,
+  DisassociateQueueQuickConnectsCommand,
   type QuickConnect,
   TagResourceCommand,
   UntagResourceCommand,
@@ -31,9 +33,10 @@ import {
   toFatal,
 } from "../errors.ts";
 import { esc } from "../log.ts";
+import { LIMITS } from "../quick_connect.ts";
 import { changedParts, diffQuickConnect, tagChanges, userTags } from "./diff.ts";
 import { LinkLane } from "./links.ts";
-import type { OnConflict, Part, Plan, PlanEntry } from "./plan.ts";
+import { type OnConflict, type Part, type Plan, type PlanEntry, snapshotOf } from "./plan.ts";
 import { findByName, type SearchAvailability } from "./target.ts";
 
 export interface ItemOutcome {
@@ -52,14 +55,36 @@ export interface LinkCounts {
   sent: Set<string>;
 }
 
+/** One link, as undo needs it. */
+export interface LinkRecord {
+  queueId: string;
+  queueName: string;
+  targetId: string;
+  name: string;
+}
+
+/** What --prune and --prune-links did. */
+export interface Removals {
+  unlinked: LinkRecord[];
+  /** Target ID → "deleted", or the reason it was not. */
+  deleted: Map<string, string>;
+  failed: number;
+  errors: string[];
+}
+
 /** What apply did, item by item (by index in the file) and link by link. */
 export interface Applied {
   items: Map<number, ItemOutcome>;
-  links: LinkCounts;
+  links: LinkCounts & { added: LinkRecord[] };
+  removals: Removals;
 }
 
 export function newApplied(): Applied {
-  return { items: new Map(), links: { Added: 0, Failed: 0, Errors: [], sent: new Set() } };
+  return {
+    items: new Map(),
+    links: { Added: 0, Failed: 0, Errors: [], sent: new Set(), added: [] },
+    removals: { unlinked: [], deleted: new Map(), failed: 0, errors: [] },
+  };
 }
 
 export interface ApplyOptions {
@@ -78,8 +103,9 @@ export interface ApplyOptions {
 type Write = Extract<PlanEntry, { kind: "create" | "update" }>;
 
 /**
- * Three lanes at once, each on its own quota bucket: creates (in an order that completes
- * queues early), updates, and the links of every queue whose quick connects all exist.
+ * Four lanes at once, each on its own quota buckets: creates (in an order that completes
+ * queues early), updates, removals (--prune, --prune-links) and the links of every queue
+ * whose quick connects all exist.
  * The first failure that stops the run (Ctrl-C, credentials) stops the other lanes too.
  */
 export async function applyPlan(
@@ -139,6 +165,7 @@ export async function applyPlan(
     [
       createLane,
       updateLane,
+      () => applyRemovals(ctx, plan, applied.removals, signal),
       () => links.run(ctx, applied, signal, opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS),
     ].map(
       async (run) => {
@@ -403,7 +430,12 @@ async function settle(
         kind: "update",
         item,
         config: w.config,
-        target: { id, arn: found.QuickConnectARN, tags: userTags(found.Tags) },
+        target: {
+          id,
+          arn: found.QuickConnectARN,
+          tags: userTags(found.Tags),
+          before: snapshotOf(found),
+        },
         parts: changedParts(diffs),
         changes: diffs,
       },
@@ -499,5 +531,75 @@ async function update(
     record({ action: "failed", targetId: ex.id, error: reason, changes: parts });
     if (isInterrupted(err)) throw err;
     if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:UpdateQuickConnectConfig");
+  }
+}
+
+/**
+ * --prune-links and --prune: links are removed first (a quick connect is unlinked before
+ * it is deleted, whether or not the service would require it), at most 50 per call; then
+ * the deletes. A delete whose unlinking failed is not attempted.
+ */
+async function applyRemovals(
+  ctx: RunContext,
+  plan: Plan,
+  out: Removals,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const groups = new Map<string, LinkRecord[]>();
+  const add = (r: LinkRecord) => groups.set(r.queueId, [...(groups.get(r.queueId) ?? []), r]);
+  for (const u of plan.unlinks) {
+    for (const r of u.remove) add({ queueId: u.queueId, queueName: u.queueName, ...r });
+  }
+  for (const d of plan.deletes) {
+    for (const q of d.queues) add({ ...q, targetId: d.targetId, name: d.name });
+  }
+  const blocked = new Set<string>();
+  for (const [queueId, records] of groups) {
+    for (let i = 0; i < records.length; i += LIMITS.linksPerCall) {
+      checkpoint(signal);
+      const batch = records.slice(i, i + LIMITS.linksPerCall);
+      const queueName = batch[0]?.queueName ?? queueId;
+      try {
+        await ctx.client.send(
+          new DisassociateQueueQuickConnectsCommand({
+            InstanceId: ctx.instanceId,
+            QueueId: queueId,
+            QuickConnectIds: batch.map((r) => r.targetId),
+          }),
+        );
+        out.unlinked.push(...batch);
+        ctx.logger.info(`Removed ${batch.length} links from queue '${esc(queueName)}'`);
+      } catch (err) {
+        if (isInterrupted(err)) throw err;
+        if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:DisassociateQueueQuickConnects");
+        out.failed += batch.length;
+        for (const r of batch) blocked.add(r.targetId);
+        const msg = `queue '${queueName}': ${describeError(err)} (${
+          batch.map((r) => r.name).join(", ")
+        })`;
+        out.errors.push(msg);
+        ctx.logger.error(`Error removing links from ${esc(msg)}`);
+      }
+    }
+  }
+  for (const d of plan.deletes) {
+    checkpoint(signal);
+    if (blocked.has(d.targetId)) {
+      out.deleted.set(d.targetId, "Not attempted: its links could not be removed");
+      continue;
+    }
+    try {
+      await ctx.client.send(
+        new DeleteQuickConnectCommand({ InstanceId: ctx.instanceId, QuickConnectId: d.targetId }),
+      );
+      out.deleted.set(d.targetId, "deleted");
+      ctx.logger.info(`Deleted quick connect: ${esc(d.name)} -> ${esc(d.targetId)}`);
+    } catch (err) {
+      if (isInterrupted(err)) throw err;
+      if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:DeleteQuickConnect");
+      out.failed++;
+      out.deleted.set(d.targetId, describeError(err));
+      ctx.logger.error(`Error deleting quick connect ${esc(d.name)}: ${esc(describeError(err))}`);
+    }
   }
 }

@@ -132,6 +132,14 @@ async function sendQueue(
     try {
       await sendLinks(send, batch.some(created), waitMs, signal);
       counts.Added += batch.length;
+      for (const id of batch) {
+        counts.added.push({
+          queueId: q.queueId,
+          queueName: q.queueName,
+          targetId: id,
+          name: names.get(id) ?? id,
+        });
+      }
       ctx.logger.info(`Associated ${batch.length} quick connects with queue '${esc(q.queueName)}'`);
     } catch (err) {
       if (isInterrupted(err)) throw err;

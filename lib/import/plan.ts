@@ -3,7 +3,8 @@
  * links are added, computed from the file and a reading of the target. It neither calls
  * AWS nor logs; a dry run prints it, apply carries it out, verify computes it again.
  */
-import type { QuickConnectConfig } from "@aws-sdk/client-connect";
+import type { QuickConnect, QuickConnectConfig } from "@aws-sdk/client-connect";
+import type { ListedQuickConnect } from "../aws/reads.ts";
 import { esc, type Logger } from "../log.ts";
 import { changedParts, type Difference, diffQuickConnect, userTags } from "./diff.ts";
 import { type ImportItem, type InvalidItem, isInvalid } from "./input.ts";
@@ -16,11 +17,28 @@ export const ON_CONFLICT = ["skip", "update", "fail"] as const;
 
 export type Part = "description" | "config" | "tags";
 
+/** A quick connect's content as it stands: what undo restores and compares. */
+export interface Snapshot {
+  Description: string;
+  QuickConnectConfig: QuickConnectConfig;
+  /** User tags only (aws: tags are the service's). */
+  Tags: Record<string, string>;
+}
+
+export function snapshotOf(qc: QuickConnect): Snapshot {
+  return {
+    Description: qc.Description ?? "",
+    QuickConnectConfig: qc.QuickConnectConfig ?? { QuickConnectType: undefined },
+    Tags: userTags(qc.Tags),
+  };
+}
+
 /** The quick connect an update changes, as it was read. */
 export interface UpdateTarget {
   id: string;
   arn?: string;
   tags: Record<string, string>;
+  before: Snapshot;
 }
 
 export type PlanEntry =
@@ -69,8 +87,28 @@ export interface LinkProblem {
   error: string;
 }
 
+/** A quick connect of the target that is not in the export (--prune): unlinked, then deleted. */
+export interface DeleteEntry {
+  targetId: string;
+  name: string;
+  before: Snapshot;
+  /** The queues it is linked to: the links are removed first, and undo puts them back. */
+  queues: { queueId: string; queueName: string }[];
+}
+
+/** Links to remove from one queue (--prune-links). */
+export interface QueueUnlinks {
+  queueId: string;
+  queueName: string;
+  remove: { targetId: string; name: string }[];
+}
+
 export interface Plan {
   entries: PlanEntry[];
+  /** --prune: quick connects to delete. */
+  deletes: DeleteEntry[];
+  /** --prune-links: links to remove. */
+  unlinks: QueueUnlinks[];
   links: QueueLinks[];
   linkProblems: LinkProblem[];
   /** Links the file asks for that the target already has. */
@@ -123,7 +161,12 @@ function planItem(
     kind: "update",
     item,
     config: r.value,
-    target: { id: ex.id, arn: have.QuickConnectARN ?? ex.arn, tags: userTags(have.Tags) },
+    target: {
+      id: ex.id,
+      arn: have.QuickConnectARN ?? ex.arn,
+      tags: userTags(have.Tags),
+      before: snapshotOf(have),
+    },
     parts: changedParts(changes),
     changes,
   };
@@ -188,11 +231,17 @@ function planLinks(entries: readonly PlanEntry[], target: TargetState, mapping: 
   return { links: [...byQueue.values()], problems, present };
 }
 
-export function planImport(
-  input: PlanInput,
-  target: TargetState,
-  opts: { onConflict: OnConflict },
-): Plan {
+export interface PlanOptions {
+  onConflict: OnConflict;
+  /** Delete the target's quick connects that the export does not have. */
+  prune?: boolean;
+  /** Remove links, on the export's queues, that the source queue does not have. */
+  pruneLinks?: boolean;
+  /** Which of the target's quick connects pruning may touch (the filters); default all. */
+  inScope?: (qc: ListedQuickConnect) => boolean;
+}
+
+export function planImport(input: PlanInput, target: TargetState, opts: PlanOptions): Plan {
   const valid = input.items.filter((it): it is ImportItem => !isInvalid(it));
   const entries = input.items.map((it): PlanEntry =>
     isInvalid(it)
@@ -212,14 +261,101 @@ export function planImport(
     warnings.push(`Mapping entry ${esc(entry)} matches nothing in the export file`);
   }
   const { links, problems, present } = planLinks(entries, target, input.mapping);
-  return { entries, links, linkProblems: problems, linksPresent: present, warnings };
+  const deletes = opts.prune ? planDeletes(input, target, opts, warnings) : [];
+  const unlinks = opts.pruneLinks ? planUnlinks(entries, target, input.mapping, opts, deletes) : [];
+  return {
+    entries,
+    deletes,
+    unlinks,
+    links,
+    linkProblems: problems,
+    linksPresent: present,
+    warnings,
+  };
 }
 
-/** Counts of a plan's entries, by kind. */
-export function planCounts(plan: Plan): Record<PlanEntry["kind"], number> {
-  const c = { create: 0, update: 0, unchanged: 0, skip: 0, fail: 0 };
-  for (const e of plan.entries) c[e.kind]++;
-  return c;
+function queueNames(target: TargetState): Map<string, string> {
+  return new Map(target.directory.queues.map((q) => [q.Id ?? "", q.Name ?? q.Id ?? ""]));
+}
+
+/** Target quick connects the file does not name (valid or not), within the filters. */
+function planDeletes(
+  input: PlanInput,
+  target: TargetState,
+  opts: PlanOptions,
+  warnings: string[],
+): DeleteEntry[] {
+  const named = new Set(input.items.flatMap((it) => it.name !== undefined ? [it.name] : []));
+  const names = queueNames(target);
+  const out: DeleteEntry[] = [];
+  for (const qc of target.quickConnects.values()) {
+    if (named.has(qc.name) || !(opts.inScope?.(qc) ?? true)) continue;
+    if (!qc.detail) {
+      // Without its content there would be nothing to restore it from: left alone.
+      warnings.push(
+        `Not deleting quick connect ${esc(qc.name)}: it could not be read (${
+          esc(target.unreadable.get(qc.id) ?? "not read")
+        }), so undo could not restore it`,
+      );
+      continue;
+    }
+    const queues = [...target.links].filter(([, ids]) => ids.has(qc.id))
+      .map(([queueId]) => ({ queueId, queueName: names.get(queueId) ?? queueId }));
+    out.push({ targetId: qc.id, name: qc.name, before: snapshotOf(qc.detail), queues });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * On each target queue the file's items are linked to, the links the source queue does
+ * not have: the file's quick connects that it does not list there, and any other quick
+ * connect within the filters. Quick connects being deleted are unlinked with their delete.
+ */
+function planUnlinks(
+  entries: readonly PlanEntry[],
+  target: TargetState,
+  mapping: Mapping,
+  opts: PlanOptions,
+  deletes: readonly DeleteEntry[],
+): QueueUnlinks[] {
+  const wanted = new Map<string, Set<string>>();
+  const fileNames = new Set<string>();
+  for (const e of entries) {
+    if (isInvalid(e.item)) continue;
+    fileNames.add(e.item.name);
+    const at = linkable(e);
+    for (const src of e.item.queues) {
+      const r = resolveQueue(target.directory, mapping, src.Id, src.Name);
+      if (!r.ok || !r.value.Id) continue;
+      const set = wanted.get(r.value.Id) ?? new Set<string>();
+      if (at?.targetId) set.add(at.targetId);
+      wanted.set(r.value.Id, set);
+    }
+  }
+  const byId = new Map([...target.quickConnects.values()].map((qc) => [qc.id, qc]));
+  const deleting = new Set(deletes.map((d) => d.targetId));
+  const names = queueNames(target);
+  const out: QueueUnlinks[] = [];
+  for (const [queueId, keep] of wanted) {
+    const remove: QueueUnlinks["remove"] = [];
+    for (const id of target.links.get(queueId) ?? []) {
+      const qc = byId.get(id);
+      // Not listed (yet): nothing is known of it, so it is not touched.
+      if (!qc || keep.has(id) || deleting.has(id)) continue;
+      if (!fileNames.has(qc.name) && !(opts.inScope?.(qc) ?? true)) continue;
+      remove.push({ targetId: id, name: qc.name });
+    }
+    if (remove.length > 0) {
+      out.push({ queueId, queueName: names.get(queueId) ?? queueId, remove });
+    }
+  }
+  return out;
+}
+
+/** Whether applying the plan would change the target (for --detailed-exitcode). */
+export function hasChanges(plan: Plan): boolean {
+  return plan.entries.some((e) => e.kind === "create" || e.kind === "update") ||
+    plan.deletes.length > 0 || plan.unlinks.length > 0 || plan.links.some((q) => q.add.length > 0);
 }
 
 /**
@@ -265,6 +401,19 @@ export function logPlan(plan: Plan, log: Logger, dryRun: boolean): void {
       `Error associating quick connects with queue '${
         esc(queue)
       }': cannot read its quick connects (${esc(error)})`,
+    );
+  }
+  for (const d of plan.deletes) {
+    const unlink = d.queues.length > 0 ? ` (first unlinked from ${d.queues.length} queues)` : "";
+    if (dryRun) log.info(`[DRY RUN] Would delete quick connect: ${esc(d.name)}${unlink}`);
+    else log.info(`Deleting quick connect not in the export: ${esc(d.name)} -> ${esc(d.targetId)}`);
+  }
+  for (const u of plan.unlinks) {
+    if (!dryRun) continue;
+    log.info(
+      `[DRY RUN] Would remove ${u.remove.length} links from queue '${esc(u.queueName)}': ${
+        u.remove.map((r) => esc(r.name)).join(", ")
+      }`,
     );
   }
   if (dryRun) {

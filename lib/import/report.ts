@@ -3,10 +3,10 @@
  * of the file, the queue-link counts, the earlier scripts' three summary numbers and the
  * `--report FILE` JSON (DESIGN.md "Import report").
  */
-import type { Applied } from "./apply.ts";
+import type { Applied, LinkRecord } from "./apply.ts";
 import { isInvalid } from "./input.ts";
 import { linkedId } from "./links.ts";
-import type { Plan, PlanEntry } from "./plan.ts";
+import type { Plan, PlanEntry, Snapshot } from "./plan.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 
 export type Action =
@@ -53,6 +53,43 @@ export interface Summary {
   Failed: number;
 }
 
+/** A quick connect the run deleted (--prune), or would delete. */
+export interface DeletedReport {
+  Name: string;
+  TargetId: string;
+  Action: "deleted" | "would-delete" | "failed";
+  Error: string | null;
+}
+
+export interface RemovalCounts {
+  /** Links removed (--prune-links, and before each delete). */
+  LinksRemoved: number;
+  Deleted: number;
+  Failed: number;
+  Errors: string[];
+}
+
+export interface LinkUndo {
+  QueueId: string;
+  Queue: string;
+  QuickConnectId: string;
+  Name: string;
+}
+
+/** What a run changed, with what was there before: `import --undo REPORT` reverses it. */
+export interface UndoRecord {
+  Created: { Name: string; TargetId: string; After: Snapshot }[];
+  Updated: { Name: string; TargetId: string; Before: Snapshot; After: Snapshot }[];
+  Deleted: {
+    Name: string;
+    TargetId: string;
+    Before: Snapshot;
+    Queues: { Id: string; Name: string }[];
+  }[];
+  LinksAdded: LinkUndo[];
+  LinksRemoved: LinkUndo[];
+}
+
 export interface ImportReport {
   Tool: string;
   ToolVersion: string;
@@ -69,7 +106,12 @@ export interface ImportReport {
   Summary: Summary;
   Items: ItemReport[];
   Associations: AssociationCounts;
+  /** --prune and --prune-links. */
+  Deleted?: DeletedReport[];
+  Removals?: RemovalCounts;
   Verify?: VerifyResult;
+  /** Present for runs that changed the target (not dry runs). */
+  Undo?: UndoRecord;
   /** Mapping entries that matched nothing, dropped aws: tags and the like. */
   Warnings: string[];
 }
@@ -214,4 +256,95 @@ export function newReport(
     Associations: { Added: 0, AlreadyPresent: 0, Failed: 0, Errors: [] },
     Warnings: [],
   };
+}
+
+export function deletedReports(plan: Plan, applied: Applied, ending: Ending): DeletedReport[] {
+  return plan.deletes.map((d) => {
+    const done = applied.removals.deleted.get(d.targetId);
+    const action = ending.kind === "dry-run"
+      ? "would-delete"
+      : done === "deleted"
+      ? "deleted"
+      : "failed";
+    const error = action === "failed"
+      ? done ?? (ending.kind === "stopped" ? ending.reason : "Not attempted")
+      : null;
+    return { Name: d.name, TargetId: d.targetId, Action: action, Error: error };
+  });
+}
+
+export function removalCounts(plan: Plan, applied: Applied, ending: Ending): RemovalCounts {
+  const r = applied.removals;
+  if (ending.kind === "dry-run") {
+    return {
+      LinksRemoved: plan.unlinks.reduce((n, u) => n + u.remove.length, 0) +
+        plan.deletes.reduce((n, d) => n + d.queues.length, 0),
+      Deleted: plan.deletes.length,
+      Failed: 0,
+      Errors: [],
+    };
+  }
+  return {
+    LinksRemoved: r.unlinked.length,
+    Deleted: [...r.deleted.values()].filter((v) => v === "deleted").length,
+    Failed: r.failed,
+    Errors: [...r.errors],
+  };
+}
+
+const linkUndo = (l: LinkRecord): LinkUndo => ({
+  QueueId: l.queueId,
+  Queue: l.queueName,
+  QuickConnectId: l.targetId,
+  Name: l.name,
+});
+
+/** What undo needs: every change this run made, with the before-image of each. */
+export function undoRecord(plan: Plan, applied: Applied): UndoRecord {
+  const rec: UndoRecord = {
+    Created: [],
+    Updated: [],
+    Deleted: [],
+    LinksAdded: applied.links.added.map(linkUndo),
+    LinksRemoved: applied.removals.unlinked.map(linkUndo),
+  };
+  for (const e of plan.entries) {
+    if (e.kind !== "create" && e.kind !== "update") continue;
+    const o = applied.items.get(e.item.index);
+    const after: Snapshot = {
+      Description: e.item.description,
+      QuickConnectConfig: e.config,
+      Tags: e.item.tags,
+    };
+    if (o?.action === "created" && o.targetId) {
+      rec.Created.push({ Name: e.item.name, TargetId: o.targetId, After: after });
+    }
+    if (o?.action === "updated" && o.targetId && e.kind === "update") {
+      rec.Updated.push({
+        Name: e.item.name,
+        TargetId: o.targetId,
+        Before: e.target.before,
+        After: after,
+      });
+    }
+    // An update that failed halfway changed some parts: undo restores the before-image.
+    if (o?.action === "failed" && e.kind === "update" && /already updated/.test(o.error ?? "")) {
+      rec.Updated.push({
+        Name: e.item.name,
+        TargetId: e.target.id,
+        Before: e.target.before,
+        After: after,
+      });
+    }
+  }
+  for (const d of plan.deletes) {
+    if (applied.removals.deleted.get(d.targetId) !== "deleted") continue;
+    rec.Deleted.push({
+      Name: d.name,
+      TargetId: d.targetId,
+      Before: d.before,
+      Queues: d.queues.map((q) => ({ Id: q.queueId, Name: q.queueName })),
+    });
+  }
+  return rec;
 }

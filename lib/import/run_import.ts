@@ -18,19 +18,27 @@ import { writeJsonAtomic, writeJsonAtomicSync } from "../json_file.ts";
 import { esc } from "../log.ts";
 import { type Applied, applyPlan, newApplied } from "./apply.ts";
 import { type ImportInput, type ImportItem, isInvalid, loadImportInput } from "./input.ts";
-import { logPlan, type OnConflict, type Plan, planImport } from "./plan.ts";
+import { hasChanges, logPlan, type OnConflict, type Plan, planImport } from "./plan.ts";
+import { fingerprints, type PlanFile, planMapping, staleness, writePlanFile } from "./plan_file.ts";
+import { emptyMapping, type Mapping } from "./mapping.ts";
+import type { ListedQuickConnect } from "../aws/reads.ts";
+import { VERSION } from "../version.ts";
 import { Directory } from "./resolve.ts";
 import {
   associations,
+  deletedReports,
   type Ending,
   type ImportReport,
   itemReports,
   newReport,
+  removalCounts,
   seedCounts,
   summarize,
+  undoRecord,
 } from "./report.ts";
 import { readTarget, type TargetState } from "./target.ts";
 import { verifyImport } from "./verify.ts";
+import { planUndo, type UndoSource } from "./undo.ts";
 import { CONSISTENCY_WAIT_MS } from "./wait.ts";
 
 export interface ImportOptions {
@@ -49,6 +57,25 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** Already loaded and validated (the CLI does it before building a client). */
   input?: ImportInput;
+  /** Delete the target's quick connects that are not in the export (within the filters). */
+  prune?: boolean;
+  /** Remove links on the export's queues that the source queue does not have. */
+  pruneLinks?: boolean;
+  /** The most quick connects --prune may delete (default 10). */
+  maxDeletes?: number;
+  /** Dry run: exit 4 when the plan would change the target, 0 when it matches. */
+  detailedExitcode?: boolean;
+  /** Dry run: save the plan here, to apply it later with `savedPlan`. */
+  planOut?: string;
+  shownPlanOut?: string;
+  /** Apply this saved plan, exactly, instead of planning from an export file. */
+  savedPlan?: PlanFile;
+  shownPlanFile?: string;
+  /** Reverse the run this report describes, instead of importing. */
+  undo?: UndoSource;
+  shownUndoFile?: string;
+  /** Which of the target's quick connects --prune may touch (the filters). */
+  inScope?: (qc: ListedQuickConnect) => boolean;
   /** How long to wait for changes to be listed (eventual consistency); default 30 s. */
   consistencyWaitMs?: number;
   /** Receives what must run synchronously if the process is stopped at once. */
@@ -95,7 +122,11 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
 
   let input: ImportInput;
   try {
-    input = opts.input ?? await loadImportInput(opts);
+    input = opts.savedPlan
+      ? inputOf(opts.savedPlan.Plan, planMapping(opts.savedPlan))
+      : opts.undo
+      ? inputOf(undefined, emptyMapping())
+      : opts.input ?? await loadImportInput(opts);
   } catch (err) {
     if (err instanceof UsageError) {
       log.error(esc(err.message));
@@ -106,7 +137,19 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
   }
   const { data, mapping } = input;
   memory(log, "the file loaded");
-  log.info(`Loaded export data from ${esc(shownFile)}`);
+  if (opts.undo) {
+    log.info(
+      `Undoing the run of ${esc(opts.undo.StartedAt)} described in ${
+        esc(opts.shownUndoFile ?? "")
+      }`,
+    );
+  } else if (opts.savedPlan) {
+    log.info(
+      `Loaded plan from ${esc(opts.shownPlanFile ?? "")} (made ${
+        esc(opts.savedPlan.CreatedAt)
+      } from ${esc(opts.savedPlan.ExportFile)})`,
+    );
+  } else log.info(`Loaded export data from ${esc(shownFile)}`);
   log.info(`Total quick connects in export: ${data.items.length}`);
   if (data.failedExports > 0) {
     log.warning(
@@ -139,19 +182,71 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
 
   try {
     let state = emptyTarget();
-    if (valid.length > 0) {
-      log.info("Fetching existing quick connects...");
-      state = await readTarget(ctx, valid, mapping, {
-        details: onConflict === "update",
-        resolvesExisting: onConflict === "update",
+    if (opts.undo) {
+      const where = opts.undo;
+      if (where.InstanceId !== ctx.instanceId || where.Region !== ctx.region) {
+        throw new UsageError(
+          `Cannot undo with "${opts.shownUndoFile}": it describes a run on instance ${where.InstanceId} in ${where.Region}, not ${ctx.instanceId} in ${ctx.region}`,
+        );
+      }
+      log.info("Reading the target as it is now...");
+      state = await readTarget(ctx, [], mapping, {
+        details: true,
+        resolvesExisting: false,
+        links: "all",
       });
-      log.info(`Found ${state.quickConnects.size} existing quick connects`);
-      memory(log, "the target read");
+      plan = planUndo(where, state);
+      data.items = plan.entries.map((e) => e.item);
+    } else if (opts.savedPlan) {
+      plan = opts.savedPlan.Plan;
+      checkPlanTarget(opts.savedPlan, opts.shownPlanFile ?? "", ctx);
+      log.info("Checking that the target has not changed since the plan was made...");
+      const stale = staleness(opts.savedPlan.Fingerprints, await fingerprints(ctx, plan));
+      if (stale.length > 0) {
+        for (const line of stale.slice(0, 20)) {
+          log.error(`Changed since the plan was made: ${esc(line)}`);
+        }
+        if (stale.length > 20) log.error(`... and ${stale.length - 20} more changes`);
+        throw new UsageError(
+          `Refusing plan "${opts.shownPlanFile}": the target changed since it was made (${stale.length} changes above); nothing was changed: make a new plan with --dry-run --plan-out`,
+        );
+      }
+    } else {
+      if (valid.length > 0 || opts.prune) {
+        log.info("Fetching existing quick connects...");
+        state = await readTarget(ctx, valid, mapping, {
+          details: onConflict === "update" || (opts.prune ?? false),
+          resolvesExisting: onConflict === "update",
+          links: opts.prune ? "all" : opts.pruneLinks ? "file" : "existing",
+        });
+        log.info(`Found ${state.quickConnects.size} existing quick connects`);
+        memory(log, "the target read");
+      }
+      plan = planImport({ items: data.items, mapping }, state, {
+        onConflict,
+        prune: opts.prune,
+        pruneLinks: opts.pruneLinks,
+        inScope: opts.inScope,
+      });
     }
-    plan = planImport({ items: data.items, mapping }, state, { onConflict });
     memory(log, "the plan made");
     for (const w of plan.warnings) log.warning(w);
     logPlan(plan, log, dryRun);
+    const maxDeletes = opts.maxDeletes ?? DEFAULT_MAX_DELETES;
+    if (plan.deletes.length > maxDeletes) {
+      const msg =
+        `--prune would delete ${plan.deletes.length} quick connects, more than --max-deletes ${maxDeletes}`;
+      if (!dryRun) {
+        throw new UsageError(
+          `${msg}: nothing was changed; check the filters, then pass --max-deletes ${plan.deletes.length} if that is meant`,
+        );
+      }
+      log.warning(`${msg}: the import would refuse to run without a higher --max-deletes`);
+    }
+    if (dryRun && opts.planOut) {
+      await writePlanFile(opts.planOut, ctx, plan, { exportFile: shownFile, onConflict, mapping });
+      log.info(`Plan written to ${esc(opts.shownPlanOut ?? opts.planOut)}`);
+    }
     if (!dryRun) {
       await applyPlan(ctx, plan, {
         onConflict,
@@ -176,6 +271,11 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
       );
     }
   } catch (err) {
+    if (err instanceof UsageError) {
+      // A refusal before any write: nothing was changed, so there is nothing to report.
+      log.error(esc(err.message));
+      return { exitCode: EXIT.usage };
+    }
     stop = stopFor(err, ctx, opts.signal);
     if (stop.kind === "fatal") {
       // Two lines, as export: the cause, then what to do about it.
@@ -216,15 +316,26 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
       ? { kind: dryRun ? "dry-run" : "done" }
       : { kind: "stopped", reason: notAttempted(stop) };
     const p = plan ?? unplanned(data.items, notAttempted(stop ?? { kind: "interrupted" }));
+    const pruning = opts.prune || opts.pruneLinks || p.deletes.length > 0 || p.unlinks.length > 0;
     const report: ImportReport = {
       ...meta,
       Items: itemReports(p, applied, ending),
       Associations: associations(p, applied, ending),
+      ...(pruning
+        ? {
+          Deleted: deletedReports(p, applied, ending),
+          Removals: removalCounts(p, applied, ending),
+        }
+        : {}),
       Warnings: p.warnings,
       Interrupted: stop?.kind === "interrupted",
+      ...(dryRun ? {} : { Undo: undoRecord(p, applied) }),
     };
     report.Summary = summarize(report.Items);
     report.ExitCode = exitCode(stop, report);
+    if (dryRun && opts.detailedExitcode && report.ExitCode === EXIT.ok && hasChanges(p)) {
+      report.ExitCode = EXIT.changes;
+    }
     report.FinishedAt = new Date().toISOString();
     logSummary(report, stop, applied);
     return report;
@@ -250,6 +361,14 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
         dryRun ? " (dry run: would add)" : ""
       }${a.Pending ? `, not sent ${a.Pending.length}` : ""}`,
     );
+    if (report.Removals) {
+      const r = report.Removals;
+      log.info(
+        `Removed: ${r.Deleted} quick connects deleted, ${r.LinksRemoved} links removed, failed ${r.Failed}${
+          dryRun ? " (dry run: would remove)" : ""
+        }`,
+      );
+    }
     if (stop?.kind === "interrupted") {
       log.warning(
         `Import process interrupted! ${notTried} quick connects were not attempted; run the same command again to finish`,
@@ -273,6 +392,35 @@ function memory(log: RunContext["logger"], when: string): void {
   const u = Deno.memoryUsage();
   const mb = (n: number) => (n / 1048576).toFixed(1);
   log.debug(`Memory after ${when}: RSS ${mb(u.rss)} MB, heap used ${mb(u.heapUsed)} MB`);
+}
+
+export const DEFAULT_MAX_DELETES = 10;
+
+/** The items of a plan (saved, or undo's, known once planned), as the run's input. */
+function inputOf(plan: Plan | undefined, mapping: Mapping): ImportInput {
+  return {
+    data: {
+      path: "",
+      formatVersion: 2,
+      failedExports: 0,
+      items: plan?.entries.map((e) => e.item) ?? [],
+    },
+    mapping,
+  };
+}
+
+function checkPlanTarget(saved: PlanFile, shown: string, ctx: RunContext): void {
+  const refuse = (what: string) =>
+    new UsageError(`Refusing plan "${shown}": ${what}; make a new plan with --dry-run --plan-out`);
+  if (saved.ToolVersion !== VERSION) {
+    throw refuse(`it was made by version ${saved.ToolVersion} of this tool, this is ${VERSION}`);
+  }
+  if (saved.InstanceId !== ctx.instanceId) {
+    throw refuse(`it was made for instance ${saved.InstanceId}, not ${ctx.instanceId}`);
+  }
+  if (saved.Region !== ctx.region) {
+    throw refuse(`it was made for Region ${saved.Region}, not ${ctx.region}`);
+  }
 }
 
 function stopFor(err: unknown, ctx: RunContext, signal: AbortSignal | undefined): Stop {
@@ -307,6 +455,8 @@ function unplanned(items: ImportInput["data"]["items"], reason: string): Plan {
         ? { kind: "fail", item, cause: "invalid", reason: item.error }
         : { kind: "fail", item, cause: "unresolved", reason }
     ),
+    deletes: [],
+    unlinks: [],
     links: [],
     linkProblems: [],
     linksPresent: 0,
@@ -319,6 +469,6 @@ function exitCode(stop: Stop | undefined, r: ImportReport): number {
   if (stop?.kind === "fatal") return EXIT.fatalAws;
   if (stop?.kind === "unexpected") return EXIT.partial;
   const failed = r.Summary.Failed > 0 || r.Associations.Failed > 0 ||
-    (r.Verify?.Differences.length ?? 0) > 0;
+    (r.Removals?.Failed ?? 0) > 0 || (r.Verify?.Differences.length ?? 0) > 0;
   return failed ? EXIT.partial : EXIT.ok;
 }

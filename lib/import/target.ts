@@ -45,6 +45,12 @@ export interface ReadTargetOptions {
   details: boolean;
   /** Whether an existing item of this name gets resolved (under `skip` it does not). */
   resolvesExisting: boolean;
+  /**
+   * Which queues' links to read: those of the file's quick connects that exist (what
+   * adding links needs), every queue the file names (--prune-links), or every standard
+   * queue (--prune: a quick connect is unlinked before it is deleted).
+   */
+  links?: "existing" | "file" | "all";
 }
 
 const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
@@ -66,7 +72,8 @@ export async function readTarget(
   opts: ReadTargetOptions,
 ): Promise<TargetState> {
   const names = new Set(items.map((it) => it.name));
-  const wantsQueues = items.some((it) => it.queues.length > 0 || needs(it).has("queue"));
+  const wantsQueues = opts.links === "all" ||
+    items.some((it) => it.queues.length > 0 || needs(it).has("queue"));
   // Quick connects and queues use separate quota buckets: read at once.
   const [qcs, queues] = await Promise.all([
     fatal(
@@ -93,13 +100,15 @@ export async function readTarget(
   // new needs no read (a first import reads no links at all).
   const queueDir = new Directory({ queues });
   const linkQueues = new Set<string>();
+  const scope = opts.links ?? "existing";
   for (const it of items) {
-    if (!quickConnects.has(it.name)) continue;
+    if (scope === "existing" && !quickConnects.has(it.name)) continue;
     for (const src of it.queues) {
       const r = resolveQueue(queueDir, mapping, src.Id, src.Name);
       if (r.ok && r.value.Id) linkQueues.add(r.value.Id);
     }
   }
+  if (scope === "all") { for (const q of queues ?? []) if (q.Id) linkQueues.add(q.Id); }
   const [users, flows, linked] = await Promise.all([
     kinds.has("user")
       ? fatal(ctx, "connect:ListUsers", () => readUsers(ctx.client, ctx.instanceId))

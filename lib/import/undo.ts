@@ -1,0 +1,199 @@
+/**
+ * `import --undo REPORT.json`: the plan that reverses a run, from the before-images its
+ * report recorded and the target as it is now. Quick connects the run created are deleted
+ * only if nobody changed them since; updated ones get their before-image back; deleted ones
+ * are created again, with their links; links the run added are removed, links it removed
+ * are put back. The plan is applied, or shown with --dry-run, like any other.
+ */
+import { z } from "zod";
+import type { ListedQuickConnect } from "../aws/reads.ts";
+import { UsageError } from "../errors.ts";
+import { readJson } from "../json_file.ts";
+import { esc } from "../log.ts";
+import { changedParts, diffQuickConnect, userTags } from "./diff.ts";
+import type { ImportItem } from "./input.ts";
+import {
+  type DeleteEntry,
+  type Plan,
+  type PlanEntry,
+  type QueueLinks,
+  type QueueUnlinks,
+  type Snapshot,
+  snapshotOf,
+} from "./plan.ts";
+import type { UndoRecord } from "./report.ts";
+import type { TargetState } from "./target.ts";
+
+export interface UndoSource {
+  InstanceId: string;
+  Region: string;
+  StartedAt: string;
+  Undo: UndoRecord;
+}
+
+const Snap = z.object({
+  Description: z.string(),
+  QuickConnectConfig: z.object({ QuickConnectType: z.string() }).loose(),
+  Tags: z.record(z.string(), z.string()),
+});
+const Link = z.object({
+  QueueId: z.string(),
+  Queue: z.string(),
+  QuickConnectId: z.string(),
+  Name: z.string(),
+});
+const UndoReport = z.object({
+  InstanceId: z.string(),
+  Region: z.string(),
+  StartedAt: z.string(),
+  DryRun: z.literal(false, { error: "is a dry run's report: a dry run changed nothing" }),
+  Undo: z.object({
+    Created: z.array(z.object({ Name: z.string(), TargetId: z.string(), After: Snap })),
+    Updated: z.array(
+      z.object({ Name: z.string(), TargetId: z.string(), Before: Snap, After: Snap }),
+    ),
+    Deleted: z.array(z.object({
+      Name: z.string(),
+      TargetId: z.string(),
+      Before: Snap,
+      Queues: z.array(z.object({ Id: z.string(), Name: z.string() })),
+    })),
+    LinksAdded: z.array(Link),
+    LinksRemoved: z.array(Link),
+  }, { error: "missing: only a report of a run that changed the target can be undone" }),
+}).loose();
+
+export async function loadUndoReport(path: string, shown: string): Promise<UndoSource> {
+  const r = UndoReport.safeParse(await readJson(path, "report", shown));
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const at = first && first.path.length > 0 ? `${first.path.join(".")}: ` : "";
+    throw new UsageError(`Cannot undo with "${shown}": ${at}${first?.message ?? "unreadable"}`);
+  }
+  return r.data as unknown as UndoSource;
+}
+
+/** An item for the plan machinery, standing for a quick connect undo creates or restores. */
+function itemFor(index: number, name: string, snap: Snapshot): ImportItem {
+  return {
+    index,
+    name,
+    description: snap.Description,
+    config: snap.QuickConnectConfig,
+    tags: snap.Tags,
+    droppedTags: [],
+    references: {},
+    queues: [],
+  };
+}
+
+const same = (want: Snapshot, have: ListedQuickConnect) =>
+  have.detail !== undefined && diffQuickConnect({
+      description: want.Description,
+      config: want.QuickConnectConfig,
+      tags: want.Tags,
+    }, have.detail).length === 0;
+
+export function planUndo(source: UndoSource, target: TargetState): Plan {
+  const u = source.Undo;
+  const byId = new Map([...target.quickConnects.values()].map((qc) => [qc.id, qc]));
+  const queueName = new Map(target.directory.queues.map((q) => [q.Id ?? "", q.Name ?? ""]));
+  const warnings: string[] = [];
+  const entries: PlanEntry[] = [];
+  const deletes: DeleteEntry[] = [];
+  const links = new Map<string, QueueLinks>();
+  const unlinks = new Map<string, QueueUnlinks>();
+
+  for (const c of u.Created) {
+    const now = byId.get(c.TargetId);
+    if (!now) {
+      warnings.push(`Undo: ${esc(c.Name)} (${c.TargetId}), created by the run, is gone already`);
+    } else if (!same(c.After, now)) {
+      warnings.push(
+        `Undo: not deleting ${
+          esc(c.Name)
+        } (${c.TargetId}): it was changed since the run created it`,
+      );
+    } else {
+      const queues = [...target.links].filter(([, ids]) => ids.has(c.TargetId))
+        .map(([queueId]) => ({ queueId, queueName: queueName.get(queueId) ?? queueId }));
+      deletes.push({
+        targetId: c.TargetId,
+        name: now.name,
+        before: snapshotOf(now.detail!),
+        queues,
+      });
+    }
+  }
+  for (const up of u.Updated) {
+    const now = byId.get(up.TargetId);
+    if (!now?.detail) {
+      warnings.push(
+        `Undo: cannot restore ${esc(up.Name)} (${up.TargetId}): it is gone or unreadable`,
+      );
+      continue;
+    }
+    const item = itemFor(entries.length, now.name, up.Before);
+    const changes = diffQuickConnect(
+      { description: item.description, config: item.config, tags: item.tags },
+      now.detail,
+    );
+    if (changes.length === 0) {
+      entries.push({ kind: "unchanged", item, targetId: now.id });
+      continue;
+    }
+    entries.push({
+      kind: "update",
+      item,
+      config: item.config,
+      target: {
+        id: now.id,
+        arn: now.detail.QuickConnectARN ?? now.arn,
+        tags: userTags(now.detail.Tags),
+        before: snapshotOf(now.detail),
+      },
+      parts: changedParts(changes),
+      changes,
+    });
+  }
+  const names = new Set(target.quickConnects.keys());
+  for (const d of u.Deleted) {
+    if (names.has(d.Name)) {
+      warnings.push(`Undo: cannot create ${esc(d.Name)} again: that name is taken in the target`);
+      continue;
+    }
+    const item = itemFor(entries.length, d.Name, d.Before);
+    entries.push({ kind: "create", item, config: item.config });
+    for (const q of d.Queues) {
+      const ql = links.get(q.Id) ?? { queueId: q.Id, queueName: q.Name, add: [] };
+      ql.add.push({ index: item.index, name: d.Name, source: q.Name });
+      links.set(q.Id, ql);
+    }
+  }
+  const deleting = new Set(deletes.map((d) => d.targetId));
+  for (const l of u.LinksAdded) {
+    if (deleting.has(l.QuickConnectId) || !target.links.get(l.QueueId)?.has(l.QuickConnectId)) {
+      continue;
+    }
+    const q = unlinks.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, remove: [] };
+    q.remove.push({ targetId: l.QuickConnectId, name: l.Name });
+    unlinks.set(l.QueueId, q);
+  }
+  // Links to existing quick connects belong to no item of this plan: indices below zero.
+  let linkIndex = -1;
+  for (const l of u.LinksRemoved) {
+    if (!byId.has(l.QuickConnectId) || target.links.get(l.QueueId)?.has(l.QuickConnectId)) continue;
+    const q = links.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, add: [] };
+    q.add.push({ index: linkIndex--, name: l.Name, targetId: l.QuickConnectId, source: l.Queue });
+    links.set(l.QueueId, q);
+  }
+  return {
+    entries,
+    deletes,
+    unlinks: [...unlinks.values()],
+    links: [...links.values()],
+    linkProblems: [],
+    linksPresent: 0,
+    warnings,
+  };
+}
