@@ -35,6 +35,7 @@ Options:
                       ResourceNotFoundException; a new queue link is listed only N ms
                       later; a taken name is refused at once (default 0)
   --search-omits-tags SearchQuickConnects results carry no Tags (Describe still does)
+  --delete-refuses-linked  DeleteQuickConnect refuses a quick connect linked to a queue
   -h, --help          show this help
 
 Control routes (no signing needed):
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
         quota: { type: "string", multiple: true },
         "consistency-lag-ms": { type: "string" },
         "search-omits-tags": { type: "boolean" },
+        "delete-refuses-linked": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
       latencyMs,
       consistencyLagMs,
       searchOmitsTags: values["search-omits-tags"] ?? false,
+      deleteRefusesLinked: values["delete-refuses-linked"] ?? false,
     });
   } catch (e) {
     if (e instanceof FixtureError) {

@@ -48,6 +48,8 @@ import {
 export interface Modes {
   /** SearchQuickConnects results carry no `Tags` member (Describe still does). */
   searchOmitsTags: boolean;
+  /** DeleteQuickConnect of a quick connect still linked to a queue is refused. */
+  deleteRefusesLinked: boolean;
 }
 
 export interface Call {
@@ -340,12 +342,16 @@ const updateQuickConnectConfig: Handler = (call) => {
 };
 
 /**
- * Deleting an associated quick connect also drops its queue associations;
- * what Connect does there is UNVERIFIED (CONNECT_API.md §1.2).
+ * Deleting an associated quick connect also drops its queue associations, or (mode
+ * deleteRefusesLinked) is refused with InvalidRequestException: what Connect does there is
+ * UNVERIFIED (CONNECT_API.md §1.2), so the emulator can do either.
  */
 const deleteQuickConnect: Handler = (call) => {
   const inst = instanceOf(call, label(call, "InstanceId"));
   const qc = quickConnectOf(call, inst, label(call, "QuickConnectId"));
+  if (call.modes.deleteRefusesLinked && [...inst.queues.values()].some((q) => q.links.has(qc.id))) {
+    throw invalidRequest("The quick connect is associated with one or more queues.");
+  }
   inst.quickConnects.delete(qc.id);
   for (const q of inst.queues.values()) q.links.delete(qc.id);
   return UNIT;

@@ -46,6 +46,8 @@ export interface EmulatorOptions {
   consistencyLagMs?: number;
   /** SearchQuickConnects results carry no `Tags` (DescribeQuickConnect still does). */
   searchOmitsTags?: boolean;
+  /** DeleteQuickConnect refuses a quick connect still linked to a queue (default: unlinks it). */
+  deleteRefusesLinked?: boolean;
   /** Delay added to every AWS call, in milliseconds (default 0). */
   latencyMs?: number;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -143,7 +145,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   const fixture = typeof options.seed === "string" ? await loadFixture(options.seed) : options.seed;
   const state = EmulatorState.fromFixture(fixture, { lagMs });
-  const modes: Modes = { searchOmitsTags: options.searchOmitsTags ?? false };
+  const modes: Modes = {
+    searchOmitsTags: options.searchOmitsTags ?? false,
+    deleteRefusesLinked: options.deleteRefusesLinked ?? false,
+  };
   const latencyMs = options.latencyMs ?? 0;
   const faults = new FaultRegistry();
   let calls: Counts = {};
