@@ -58,10 +58,11 @@ export function isThrottling(err: unknown): boolean {
   return THROTTLING.has(errorName(err));
 }
 
+/** Connect refused the action (IAM); a refusal while getting credentials is not one. */
 export function isAccessDenied(err: unknown): boolean {
   const name = errorName(err);
-  return name === "AccessDeniedException" || name === "AccessDenied" ||
-    name === "UnauthorizedException";
+  return (name === "AccessDeniedException" || name === "AccessDenied" ||
+    name === "UnauthorizedException") && credentialStepOf(err) === undefined;
 }
 
 export function isNotFound(err: unknown): boolean {
@@ -125,11 +126,40 @@ const CREDENTIAL_ERRORS = new Set([
   "SignatureDoesNotMatch",
 ]);
 
+const CREDENTIAL_STEP = "$credentialStep";
+
+/**
+ * Tags an error raised while getting credentials with the step that failed ("STS
+ * AssumeRole for profile \"target\" …"), so that a network error or a refusal there is not
+ * mistaken for one of Amazon Connect's.
+ */
+export function markCredentialStep(err: unknown, step: string): void {
+  if (typeof err === "object" && err !== null && Object.isExtensible(err)) {
+    Object.defineProperty(err, CREDENTIAL_STEP, { value: step, enumerable: false });
+  }
+}
+
+/** The credential step an error came from (see markCredentialStep), if any. */
+export function credentialStepOf(err: unknown): string | undefined {
+  const step = typeof err === "object" && err !== null
+    ? (err as Record<string, unknown>)[CREDENTIAL_STEP]
+    : undefined;
+  return typeof step === "string" ? step : undefined;
+}
+
 /** Errors after which every further call would fail the same way: the run stops (exit 3). */
 export function isFatalForRun(err: unknown): boolean {
   const message = asAws(err).message ?? "";
   return CREDENTIAL_ERRORS.has(errorName(err)) || isNetworkDown(err) ||
+    credentialStepOf(err) !== undefined || isWrongRegionSignature(err) ||
     /Could not load credentials|token.*expired/i.test(message);
+}
+
+/** AWS's answer to a request signed for another Region than the endpoint's. */
+function isWrongRegionSignature(err: unknown): boolean {
+  return /credential should be scoped to (a valid|the correct) region/i.test(
+    asAws(err).message ?? "",
+  );
 }
 
 /** SearchQuickConnects refused (IAM) or not served (an endpoint without it): use List. */
@@ -162,6 +192,8 @@ export function guidance(
       hint: "run `aws sso login` (with --profile NAME if you use one) and try again",
     };
   }
+  const step = credentialStepOf(err);
+  if (step !== undefined) return credentialStepGuidance(err, step);
   if (name === "CredentialsProviderError" && !/Could not load credentials/i.test(message)) {
     return {
       cause: `AWS credentials could not be loaded (${message})`,
@@ -176,6 +208,31 @@ export function guidance(
       cause: "No AWS credentials were found",
       hint:
         "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an EC2 instance with an instance role",
+    };
+  }
+  if (isWrongRegionSignature(err)) {
+    const endpointRegion = ctx.endpoint &&
+      /^https?:\/\/connect(?:-fips)?\.([a-z]{2}(?:-[a-z]+){1,2}-\d)\.amazonaws\.com/.exec(
+        ctx.endpoint,
+      )?.[1];
+    return {
+      cause: `The request was signed for ${ctx.region}, but ${
+        ctx.endpoint ? `the endpoint ${ctx.endpoint}` : "the endpoint"
+      } is in another Region (${name}: ${message})`,
+      hint: endpointRegion
+        ? `the keys are fine: pass --region ${endpointRegion} (the endpoint's Region)`
+        : ctx.endpoint
+        ? "the keys are fine: pass the endpoint's Region with --region (or AWS_REGION), e.g. --region eu-west-2 for https://connect.eu-west-2.amazonaws.com"
+        : "the keys are fine: pass the instance's Region with --region (or AWS_REGION), or give --instance-id as the instance ARN",
+    };
+  }
+  if (name === "InvalidSignatureException") {
+    return {
+      cause:
+        `AWS rejected the request signature for ${ctx.region} (${name}: ${message}); the Region is probably wrong`,
+      hint: `check that ${ctx.region} is the instance's Region${
+        ctx.endpoint ? ` and the Region of --endpoint-url ${ctx.endpoint}` : ""
+      } (--region, AWS_REGION or the profile's region); if it is, check the secret access key and the system clock`,
     };
   }
   if (CREDENTIAL_ERRORS.has(name)) {
@@ -221,4 +278,28 @@ export function guidance(
     };
   }
   return { cause: describeError(err), hint: "see the log file for details" };
+}
+
+/** A failure while getting credentials, named after the step that failed. */
+function credentialStepGuidance(err: unknown, step: string): Guidance {
+  const sso = /^the SSO token provider/.test(step);
+  const sts = /^STS /.test(step);
+  if (isNetwork(err)) {
+    return {
+      cause: `Cannot get AWS credentials: ${step} could not be reached (${describeError(err)})`,
+      hint: sso
+        ? "check network access and proxy settings to the IAM Identity Center portal (portal.sso.REGION.amazonaws.com, or AWS_ENDPOINT_URL_SSO); --endpoint-url only applies to Amazon Connect"
+        : sts
+        ? "check network access and proxy settings to AWS STS (sts.REGION.amazonaws.com, or AWS_ENDPOINT_URL_STS); --endpoint-url only applies to Amazon Connect"
+        : "check network access to it; --endpoint-url only applies to Amazon Connect",
+    };
+  }
+  return {
+    cause: `Cannot get AWS credentials: ${step} failed (${describeError(err)})`,
+    hint: sso
+      ? "run `aws sso login` for this profile; check its sso_* settings, the account and the role name"
+      : sts
+      ? "check role_arn and source_profile (or credential_source) in ~/.aws/config, and that the source credentials may call sts:AssumeRole on that role (its trust policy)"
+      : "check the profile's settings in ~/.aws/config or the AWS_* variables",
+  };
 }

@@ -12,6 +12,8 @@ export interface Logger {
   warning(message: string): void;
   error(message: string): void;
   close(): void;
+  /** `performance.now()` when the last line was written (DEBUG lines dropped don't count). */
+  lastWrite?(): number;
 }
 
 export interface LoggerOptions {
@@ -70,8 +72,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const file = options.file
     ? Deno.openSync(options.file, { append: true, create: true, write: true })
     : undefined;
+  let last = performance.now();
   const write = (level: Level, message: string) => {
     if (level === "DEBUG" && !options.verbose) return;
+    last = performance.now();
     // Messages are single lines by construction; any newline left in one is escaped.
     const line = formatLine(level, message.includes("\n") ? esc(message) : message, now());
     sink?.(line);
@@ -83,5 +87,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     warning: (m) => write("WARNING", m),
     error: (m) => write("ERROR", m),
     close: () => file?.close(),
+    lastWrite: () => last,
   };
 }

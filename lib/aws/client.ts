@@ -1,6 +1,7 @@
 /**
  * The one place a ConnectClient is built: region and credentials resolved as the AWS CLI
- * does, the shared rate limiter wired in front of every attempt, and our retry policy.
+ * does, the shared rate limiter wired in front of every attempt (and told of every
+ * throttled one), our retry policy, and what the run's log hears about retries and stalls.
  */
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
@@ -14,9 +15,16 @@ import type {
   RetryStrategyV2,
 } from "@smithy/types";
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-connect";
-import { RateLimiter } from "./limiter.ts";
+import { markCredentialStep } from "../errors.ts";
+import {
+  type AwsLog,
+  CallWatch,
+  type PendingCall,
+  type RateLimiter,
+  THROTTLING_ERRORS,
+} from "./limiter.ts";
 import { installRawCapture } from "./raw_response.ts";
-import { MigrationRetryStrategy } from "./retry.ts";
+import { httpStatusOf, MigrationRetryStrategy, observeRetries } from "./retry.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 
 export type Env = Record<string, string | undefined>;
@@ -72,38 +80,184 @@ export interface ClientOptions {
   credentials?: AwsCredentialIdentityProvider;
   /** Keep raw Search/Describe bodies (lib/raw_response.ts); only export needs them. */
   captureRawResponses?: boolean;
+  /**
+   * The run's logger: DEBUG lines for each retry, and a WARNING when a call has been
+   * pending for `stallWarningMs` (default 10 s) while nothing was logged.
+   */
+  log?: AwsLog;
+  stallWarningMs?: number;
+  /** The variables the credential chain reads, to name a failing credential step. */
+  env?: Env;
 }
 
+/** `ListUsersCommand` → `ListUsers`. */
+const operationOf = (context: HandlerExecutionContext): string =>
+  context.commandName?.replace(/Command$/, "") ?? "unknown";
+
+/** Throttled by Connect: either name (LIVE-SERVICE #7), or any 429 that is not a quota. */
+function isThrottled(err: unknown): boolean {
+  const name = (err as { name?: string } | undefined)?.name ?? "";
+  return THROTTLING_ERRORS.has(name) ||
+    (httpStatusOf(err) === 429 && name !== "LimitExceededException");
+}
+
+/** How an error reads in a retry line: its name and status, or its code without a response. */
+function errorLabel(err: unknown): string {
+  const e = (err ?? {}) as { name?: string; code?: string };
+  const status = httpStatusOf(err);
+  return status === undefined
+    ? `${e.code ?? e.name ?? "Error"} (no response)`
+    : `${e.name ?? "Error"} (HTTP ${status})`;
+}
+
+type Handler = FinalizeHandler<ServiceInputTypes, ServiceOutputTypes & MetadataBearer>;
+
 export function createConnectClient(opts: ClientOptions): ConnectClient {
+  const log = opts.log;
+  /** The operation each failed attempt belongs to, for the retry lines. */
+  const failedIn = new WeakMap<object, string>();
+  const strategy = opts.retryStrategy ?? new MigrationRetryStrategy();
   const client = new ConnectClient({
     region: opts.region,
     endpoint: opts.endpoint,
     // With --profile the chain skips env keys, exactly like the AWS CLI.
-    credentials: opts.credentials ?? fromNodeProviderChain({ profile: opts.profile }),
-    retryStrategy: opts.retryStrategy ?? new MigrationRetryStrategy(),
+    credentials: opts.credentials ??
+      namingFailures(fromNodeProviderChain({ profile: opts.profile }), opts.profile, opts.env),
+    retryStrategy: log
+      ? observeRetries(strategy, (r) => {
+        const op = (r.info.error && failedIn.get(r.info.error)) ?? "a call";
+        log.debug(
+          `Retrying ${op} after ${errorLabel(r.info.error)}: attempt ${r.attempt}/${
+            r.maxAttempts ?? "?"
+          } in ${(r.delay / 1000).toFixed(1)} s`,
+        );
+      })
+      : strategy,
     customUserAgent: `${TOOL_NAME}/${VERSION}`,
   });
   if (opts.captureRawResponses) installRawCapture(client);
   const limiter = opts.limiter;
-  if (limiter) {
-    // After the retry middleware, so every attempt (retries included) takes a token.
+  const watch = log ? new CallWatch({ log, stallWarningMs: opts.stallWarningMs }) : undefined;
+  const pending = new WeakMap<HandlerExecutionContext, PendingCall>();
+  if (watch) {
+    // Before the retry middleware: one entry per call, across its attempts and backoffs.
     client.middlewareStack.addRelativeTo(
-      (
-        next: FinalizeHandler<ServiceInputTypes, ServiceOutputTypes & MetadataBearer>,
-        context: HandlerExecutionContext,
-      ) =>
+      (next: Handler, context: HandlerExecutionContext) =>
       async (args: FinalizeHandlerArguments<ServiceInputTypes>) => {
-        await limiter.acquire(context.commandName?.replace(/Command$/, "") ?? "unknown");
-        return next(args);
+        const call = watch.start(operationOf(context));
+        pending.set(context, call);
+        try {
+          return await next(args);
+        } finally {
+          watch.end(call);
+        }
       },
-      { relation: "after", toMiddleware: "retryMiddleware", name: "connectRateLimiter" },
+      { relation: "before", toMiddleware: "retryMiddleware", name: "connectCallWatch" },
     );
   }
+  // After the retry middleware, so every attempt (retries included) takes a token, and
+  // the limiter learns of every throttled attempt.
+  client.middlewareStack.addRelativeTo(
+    (next: Handler, context: HandlerExecutionContext) =>
+    async (args: FinalizeHandlerArguments<ServiceInputTypes>) => {
+      const op = operationOf(context);
+      const call = pending.get(context);
+      if (call) call.phase = "quota";
+      if (limiter) await limiter.acquire(op);
+      const sentAt = limiter?.now() ?? 0;
+      if (call) call.phase = "sent";
+      try {
+        const result = await next(args);
+        limiter?.succeeded(op);
+        return result;
+      } catch (err) {
+        if (typeof err === "object" && err !== null) failedIn.set(err, op);
+        const name = (err as { name?: string } | undefined)?.name ?? "Error";
+        if (limiter && isThrottled(err)) limiter.throttled(op, sentAt, name);
+        if (call) {
+          call.phase = "backoff";
+          call.lastError = name;
+        }
+        throw err;
+      }
+    },
+    { relation: "after", toMiddleware: "retryMiddleware", name: "connectRateLimiter" },
+  );
   return client;
 }
 
+/**
+ * The default chain, with any failure other than "no credentials anywhere" tagged with the
+ * step that failed (SSO, STS AssumeRole, …), so the message names it and not Connect.
+ */
+function namingFailures(
+  provider: AwsCredentialIdentityProvider,
+  profile: string | undefined,
+  env: Env = {},
+): AwsCredentialIdentityProvider {
+  return async (props) => {
+    try {
+      return await provider(props);
+    } catch (err) {
+      const message = (err as { message?: string } | undefined)?.message ?? "";
+      if (!/Could not load credentials from any providers/i.test(message)) {
+        markCredentialStep(err, await credentialStep(profile, env));
+      }
+      throw err;
+    }
+  };
+}
+
+/**
+ * Which step of the default chain gets credentials for this profile or environment
+ * (without --profile, keys in the environment come first).
+ */
+export async function credentialStep(profile: string | undefined, env: Env): Promise<string> {
+  if (profile === undefined && env.AWS_ACCESS_KEY_ID) {
+    return "the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables";
+  }
+  const name = profile ?? env.AWS_PROFILE ?? "default";
+  let section: Record<string, string | undefined> = {};
+  try {
+    const files = await loadSharedConfigFiles();
+    section = { ...files.credentialsFile?.[name], ...files.configFile?.[name] };
+  } catch {
+    // No readable shared files: the environment decides.
+  }
+  const p = `profile "${name}"`;
+  if (section.sso_session || section.sso_start_url) {
+    return `the SSO token provider for ${p} (IAM Identity Center${
+      section.sso_session ? `, sso_session ${section.sso_session}` : ""
+    })`;
+  }
+  if (section.role_arn && section.web_identity_token_file) {
+    return `STS AssumeRoleWithWebIdentity for ${p} (role ${section.role_arn})`;
+  }
+  if (section.role_arn) return `STS AssumeRole for ${p} (role ${section.role_arn})`;
+  if (section.credential_process) return `the credential_process of ${p}`;
+  if (section.aws_access_key_id) return `the keys of ${p}`;
+  if (profile === undefined) {
+    if (env.AWS_WEB_IDENTITY_TOKEN_FILE && env.AWS_ROLE_ARN) {
+      return `STS AssumeRoleWithWebIdentity (role ${env.AWS_ROLE_ARN}, AWS_WEB_IDENTITY_TOKEN_FILE)`;
+    }
+    if (
+      env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI
+    ) {
+      return "the container credentials endpoint (ECS task role or EKS Pod Identity)";
+    }
+    return "the EC2 instance metadata service (instance role)";
+  }
+  return `the credential chain for ${p}`;
+}
+
+const INSTANCE_ARN = /^arn:[^:]+:connect:([^:]*):[^:]*:instance\/([^/]+)$/;
+
 /** `arn:aws:connect:REGION:ACCOUNT:instance/ID` → ID; a bare ID is returned as is. */
 export function instanceIdOf(idOrArn: string): string {
-  const m = /^arn:[^:]+:connect:[^:]*:[^:]*:instance\/([^/]+)$/.exec(idOrArn);
-  return m?.[1] ?? idOrArn;
+  return INSTANCE_ARN.exec(idOrArn)?.[2] ?? idOrArn;
+}
+
+/** The Region of an instance ARN; undefined for a bare ID (or an ARN without one). */
+export function regionOfArn(idOrArn: string): string | undefined {
+  return INSTANCE_ARN.exec(idOrArn)?.[1] || undefined;
 }

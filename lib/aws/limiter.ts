@@ -1,7 +1,13 @@
 /**
- * One token bucket per Connect operation, shared by every call in the process, at the
- * account's default API quotas. Connect throttles per account, Region and operation, so
+ * One token bucket per Connect operation, shared by every call in the process, starting at
+ * the account's default API quotas. Connect throttles per account, Region and operation, so
  * staying under these rates avoids 429s instead of paying for them with retries.
+ *
+ * An account's applied quotas may be lower than the defaults (or another tool may share
+ * them), so each bucket adapts (AIMD): a throttled attempt halves that operation's rate
+ * (not below 0.1/s) and drains its tokens; each run of 10 successes adds back a tenth of the
+ * configured rate up to 0.9 × the rate last throttled, a fiftieth past it, never above the
+ * configured rate. Only that operation slows down.
  */
 
 export interface Quota {
@@ -39,10 +45,53 @@ export function isInterrupted(err: unknown): boolean {
     (typeof err === "object" && err !== null && (err as Error).name === "InterruptedError");
 }
 
+/**
+ * Where lib/aws writes what it has to say (the run's logger fits). `lastWrite` is the
+ * `performance.now()` of the last line actually written, if the logger can tell.
+ */
+export interface AwsLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  lastWrite?(): number;
+}
+
+/** The error names Connect throttles with (LIVE-SERVICE #7). */
+export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
+  "ThrottlingException",
+  "TooManyRequestsException",
+]);
+
+/** The adaptation's constants (exported for tests and the README's numbers). */
+export const AIMD = {
+  /** A throttled attempt multiplies the operation's rate by this. */
+  decrease: 0.5,
+  /** Never below this many calls per second (or the configured rate, if lower). */
+  floor: 0.1,
+  /** After this many successes in a row since the last change, the rate goes up… */
+  successRun: 10,
+  /** …by this share of the configured rate, up to `near` × the last rate throttled… */
+  increase: 0.1,
+  near: 0.9,
+  /** …and by this share past it (probing for a quota that was raised again). */
+  probe: 0.02,
+} as const;
+
 interface Bucket {
   tokens: number;
   updated: number;
+  /** The configured ceiling (the quota, a little under the server's). */
   quota: Quota;
+  /** Current pacing, ≤ quota.rate; lowered on throttling. */
+  rate: number;
+  burst: number;
+  /** Successes since the rate last changed. */
+  successes: number;
+  /** When the rate was last lowered: attempts sent before that were already reacted to. */
+  loweredAt: number;
+  lowered: number;
+  /** The rate at which the operation was last throttled. */
+  ceiling: number;
 }
 
 export interface RateLimiterOptions {
@@ -50,8 +99,17 @@ export interface RateLimiterOptions {
   scale?: number;
   /** No limiting at all (tests against an emulator without quotas). */
   disabled?: boolean;
+  /** Keep every operation at its configured rate, throttled or not (measurements). */
+  adaptive?: boolean;
+  /** DEBUG lines for long waits and rate changes, an INFO line the first time. */
+  log?: AwsLog;
+  /** A wait for a token longer than this is logged (DEBUG). Default 1000 ms. */
+  logWaitsOverMs?: number;
   now?: () => number;
 }
+
+const fmtRate = (r: number) => r >= 1 ? r.toFixed(2) : r.toPrecision(2);
+const fmtSeconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>();
@@ -61,14 +119,27 @@ export class RateLimiter {
   readonly #now: () => number;
   readonly #scale: number;
   readonly #disabled: boolean;
+  readonly #adaptive: boolean;
+  readonly #log?: AwsLog;
+  readonly #logWaitsOverMs: number;
   #closed = false;
   /** Milliseconds spent waiting for tokens, per operation. */
   readonly waited = new Map<string, number>();
+  /** Throttled attempts seen, per operation. */
+  readonly throttles = new Map<string, number>();
 
   constructor(options: RateLimiterOptions = {}) {
     this.#now = options.now ?? (() => performance.now());
     this.#scale = options.scale ?? 1;
     this.#disabled = options.disabled ?? false;
+    this.#adaptive = options.adaptive ?? true;
+    this.#log = options.log;
+    this.#logWaitsOverMs = options.logWaitsOverMs ?? 1000;
+  }
+
+  /** The limiter's clock: stamp an attempt with it when it is sent (see `throttled`). */
+  now(): number {
+    return this.#now();
   }
 
   #bucket(operation: string): Bucket {
@@ -78,10 +149,30 @@ export class RateLimiter {
       // A little under the server's rate and burst: both clocks tick independently and
       // arriving a hair early would cost a 429 and a retry.
       const quota = { rate: q.rate * 0.97, burst: Math.max(1, q.burst - 1) };
-      b = { tokens: quota.burst, updated: this.#now(), quota };
+      b = {
+        tokens: quota.burst,
+        updated: this.#now(),
+        quota,
+        rate: quota.rate,
+        burst: quota.burst,
+        successes: 0,
+        loweredAt: -Infinity,
+        lowered: 0,
+        ceiling: Infinity,
+      };
       this.#buckets.set(operation, b);
     }
     return b;
+  }
+
+  #refill(b: Bucket, now: number): void {
+    b.tokens = Math.min(b.burst, b.tokens + (now - b.updated) / 1000 * b.rate);
+    b.updated = now;
+  }
+
+  /** The current pacing of an operation, in calls per second (after any adaptation). */
+  rate(operation: string): number {
+    return this.#bucket(operation).rate;
   }
 
   /** Waits until one call of `operation` may start. Reservations are served in order. */
@@ -89,13 +180,16 @@ export class RateLimiter {
     if (this.#closed) return Promise.reject(new InterruptedError("interrupted"));
     if (this.#disabled) return Promise.resolve();
     const b = this.#bucket(operation);
-    const now = this.#now();
-    b.tokens = Math.min(b.quota.burst, b.tokens + (now - b.updated) / 1000 * b.quota.rate);
-    b.updated = now;
+    this.#refill(b, this.#now());
     b.tokens -= 1;
     if (b.tokens >= 0) return Promise.resolve();
-    const wait = -b.tokens / b.quota.rate * 1000;
+    const wait = -b.tokens / b.rate * 1000;
     this.waited.set(operation, (this.waited.get(operation) ?? 0) + wait);
+    if (wait > this.#logWaitsOverMs) {
+      this.#log?.debug(
+        `Waiting ${fmtSeconds(wait)} for the ${operation} quota (${fmtRate(b.rate)} calls/s)`,
+      );
+    }
     return new Promise((resolve, reject) => {
       const waiter = {
         timer: setTimeout(() => {
@@ -108,6 +202,58 @@ export class RateLimiter {
     });
   }
 
+  /**
+   * An attempt of `operation` sent at `sentAt` (this limiter's clock) was throttled:
+   * halve the operation's rate and drain its tokens, unless the rate was already lowered
+   * after that attempt was sent (concurrent attempts throttled together count once).
+   */
+  throttled(operation: string, sentAt: number, error: string): void {
+    if (this.#disabled) return;
+    this.throttles.set(operation, (this.throttles.get(operation) ?? 0) + 1);
+    if (!this.#adaptive) return;
+    const b = this.#bucket(operation);
+    b.successes = 0;
+    if (sentAt < b.loweredAt) return;
+    const now = this.#now();
+    this.#refill(b, now);
+    const floor = Math.min(AIMD.floor, b.quota.rate);
+    const before = b.rate;
+    b.ceiling = before;
+    this.#setRate(b, Math.max(floor, b.rate * AIMD.decrease));
+    b.tokens = Math.min(b.tokens, 0);
+    b.loweredAt = now;
+    b.lowered++;
+    const text = `Connect throttled ${operation} (${error}): pacing it at ${
+      fmtRate(b.rate)
+    } calls/s, down from ${fmtRate(before)}`;
+    if (b.lowered === 1) this.#log?.info(text);
+    else this.#log?.debug(text);
+  }
+
+  /** An attempt of `operation` succeeded: a run of them raises a lowered rate a little. */
+  succeeded(operation: string): void {
+    if (this.#disabled || !this.#adaptive) return;
+    const b = this.#bucket(operation);
+    if (b.rate >= b.quota.rate) return;
+    if (++b.successes < AIMD.successRun) return;
+    b.successes = 0;
+    this.#refill(b, this.#now());
+    // Quickly back to just under the rate that was throttled, slowly past it.
+    const near = b.ceiling * AIMD.near;
+    const next = b.rate < near
+      ? Math.min(near, b.rate + b.quota.rate * AIMD.increase)
+      : b.rate + b.quota.rate * AIMD.probe;
+    this.#setRate(b, Math.min(b.quota.rate, next));
+    this.#log?.debug(`${operation}: pacing raised to ${fmtRate(b.rate)} calls/s`);
+  }
+
+  /** The burst shrinks with the rate, so an idle bucket cannot fire a full burst. */
+  #setRate(b: Bucket, rate: number): void {
+    b.rate = rate;
+    b.burst = Math.max(1, Math.floor(b.quota.burst * rate / b.quota.rate));
+    b.tokens = Math.min(b.tokens, b.burst);
+  }
+
   /** No new calls: every pending and future acquire fails with InterruptedError. */
   close(): void {
     this.#closed = true;
@@ -116,5 +262,77 @@ export class RateLimiter {
       w.reject(new InterruptedError("interrupted"));
     }
     this.#waiters.clear();
+  }
+}
+
+/** What a call in flight is doing, for the stall warning. */
+export interface PendingCall {
+  operation: string;
+  started: number;
+  phase: "quota" | "sent" | "backoff";
+  /** The error of the last failed attempt, during a backoff. */
+  lastError?: string;
+}
+
+export interface CallWatchOptions {
+  log: AwsLog;
+  /** A call pending this long while nothing was logged gets a WARNING. Default 10 s. */
+  stallWarningMs?: number;
+}
+
+/**
+ * Watches the calls in flight: when one has been pending longer than `stallWarningMs` and
+ * nothing was logged for as long, it says what the run is waiting on (the quota, a retry,
+ * the service's answer), so a quiet terminal is never mistaken for a hang. Its timer runs
+ * only while calls are pending and never keeps the process alive.
+ */
+export class CallWatch {
+  readonly #pending = new Set<PendingCall>();
+  readonly #log: AwsLog;
+  readonly #threshold: number;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastWarning = -Infinity;
+
+  constructor(options: CallWatchOptions) {
+    this.#log = options.log;
+    this.#threshold = options.stallWarningMs ?? 10_000;
+  }
+
+  start(operation: string): PendingCall {
+    const call: PendingCall = { operation, started: performance.now(), phase: "quota" };
+    this.#pending.add(call);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#tick(), Math.min(1000, this.#threshold / 4));
+      Deno.unrefTimer(this.#timer);
+    }
+    return call;
+  }
+
+  end(call: PendingCall): void {
+    this.#pending.delete(call);
+    if (this.#pending.size === 0 && this.#timer !== undefined) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    const quietSince = Math.max(this.#log.lastWrite?.() ?? -Infinity, this.#lastWarning);
+    if (now - quietSince < this.#threshold) return;
+    let oldest: PendingCall | undefined;
+    for (const c of this.#pending) if (!oldest || c.started < oldest.started) oldest = c;
+    if (!oldest || now - oldest.started < this.#threshold) return;
+    const so = `(${Math.round((now - oldest.started) / 1000)} s so far)`;
+    const op = oldest.operation;
+    const throttled = oldest.lastError !== undefined && THROTTLING_ERRORS.has(oldest.lastError);
+    this.#log.warning(
+      oldest.phase === "quota" || (oldest.phase === "backoff" && throttled)
+        ? `Still waiting on the ${op} quota ${so}`
+        : oldest.phase === "backoff"
+        ? `Still retrying ${op} after ${oldest.lastError} ${so}`
+        : `Still waiting for Amazon Connect to answer ${op} ${so}`,
+    );
+    this.#lastWarning = now;
   }
 }

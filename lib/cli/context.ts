@@ -9,12 +9,13 @@ import {
   type Env,
   instanceIdOf,
   profileExists,
+  regionOfArn,
   resolveRegion,
 } from "../aws/client.ts";
 import { RateLimiter } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
-import type { Logger } from "../log.ts";
+import { esc, type Logger } from "../log.ts";
 
 export interface AwsFlags {
   "instance-id": string;
@@ -30,6 +31,8 @@ export interface ContextOptions {
   captureRawResponses?: boolean;
   /** A client of the caller's (tests). */
   client?: ConnectClient;
+  /** See ClientOptions.stallWarningMs (tests). */
+  stallWarningMs?: number;
 }
 
 /** CONNECT_QUOTA_SCALE: a positive number, for accounts whose quotas were raised. */
@@ -45,6 +48,16 @@ export function quotaScale(env: Env): number {
   return n;
 }
 
+/** The Region given explicitly, by flag or variable (not a profile's, not the default). */
+function explicitRegion(flags: AwsFlags, env: Env): { region: string; source: string } | undefined {
+  if (flags.region) return { region: flags.region, source: "--region" };
+  if (env.AWS_REGION) return { region: env.AWS_REGION, source: "AWS_REGION" };
+  if (env.AWS_DEFAULT_REGION) {
+    return { region: env.AWS_DEFAULT_REGION, source: "AWS_DEFAULT_REGION" };
+  }
+  return undefined;
+}
+
 /** Checks that need no AWS call; run before any file is written. */
 export function checkAwsFlags(flags: AwsFlags, env: Env): void {
   const endpoint = flags["endpoint-url"];
@@ -54,6 +67,16 @@ export function checkAwsFlags(flags: AwsFlags, env: Env): void {
     );
   }
   quotaScale(env);
+  const arnRegion = regionOfArn(flags["instance-id"]);
+  const explicit = explicitRegion(flags, env);
+  if (arnRegion && explicit && explicit.region !== arnRegion) {
+    const fix = explicit.source === "--region"
+      ? `pass --region ${arnRegion}, or leave --region out to use the ARN's`
+      : `set ${explicit.source}=${arnRegion}, or unset it to use the ARN's`;
+    throw new UsageError(
+      `The --instance-id ARN is in ${arnRegion}, but ${explicit.source} is ${explicit.region}: an Amazon Connect instance lives in one Region; ${fix}`,
+    );
+  }
 }
 
 export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promise<RunContext> {
@@ -65,11 +88,22 @@ export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promi
       `Profile "${profile}" was not found in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE): check the name, or run \`aws configure --profile ${profile}\` / \`aws configure sso\``,
     );
   }
-  const { region, source } = await resolveRegion({ region: flags.region, profile }, opts.env);
+  let { region, source } = await resolveRegion({ region: flags.region, profile }, opts.env);
+  // An ARN names its Region; one given by flag or variable that differs was refused above.
+  const arnRegion = regionOfArn(given);
+  if (arnRegion && arnRegion !== region) {
+    opts.logger.info(
+      `Using Region ${esc(arnRegion)} from the --instance-id ARN (instead of ${
+        source === "default" ? `the default ${region}` : `${esc(region)} from ${esc(source)}`
+      })`,
+    );
+    region = arnRegion;
+    source = "the --instance-id ARN";
+  }
   if (!/^[a-z]{2}(-[a-z]+){1,2}-\d$/.test(region)) {
     throw new UsageError(`Invalid AWS Region "${region}" (from ${source}), e.g. us-east-1`);
   }
-  const limiter = new RateLimiter({ scale: quotaScale(opts.env) });
+  const limiter = new RateLimiter({ scale: quotaScale(opts.env), log: opts.logger });
   const endpoint = flags["endpoint-url"];
   const client = opts.client ?? createConnectClient({
     region,
@@ -77,6 +111,9 @@ export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promi
     endpoint,
     limiter,
     captureRawResponses: opts.captureRawResponses,
+    log: opts.logger,
+    stallWarningMs: opts.stallWarningMs,
+    env: opts.env,
   });
   const instanceId = instanceIdOf(given);
   return {
