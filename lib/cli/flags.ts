@@ -46,8 +46,8 @@ export const COMMON_FLAGS = {
   region: {
     type: "string",
     value: "REGION",
-    help: "AWS Region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, " +
-      "else us-east-1)",
+    help: "AWS Region (default: AWS_REGION, AWS_DEFAULT_REGION, the Region of an instance " +
+      "ARN, the profile's region, else us-east-1)",
   },
   profile: {
     type: "string",
