@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { TagResourceCommand } from "@aws-sdk/client-connect";
 import { createConnectClient } from "../lib/aws/client.ts";
 import { runExport } from "../lib/export/run_export.ts";
-import { EXPORT_ACTIONS, IMPORT_ACTIONS } from "../lib/aws/iam.ts";
+import { EXPORT_ACTIONS, IMPORT_ACTIONS, SYNC_ACTIONS } from "../lib/aws/iam.ts";
 import { runImport } from "../lib/import/run_import.ts";
 import type { RunContext } from "../lib/context.ts";
 import { type Emulator, startEmulator } from "./emulator/testing.ts";
@@ -38,6 +38,35 @@ Deno.test("the README's IAM policies are exactly the actions the commands need",
     [...EXPORT_ACTIONS].sort(),
   );
   assert.deepEqual(policyActions(readme, "**Import**").sort(), [...IMPORT_ACTIONS].sort());
+  assert.deepEqual(policyActions(readme, "**Removing**").sort(), [...SYNC_ACTIONS].sort());
+});
+
+Deno.test("--prune and --undo succeed with the removing actions added, and only those", async () => {
+  await using emu = await startEmulator({ seed: "tests/fixtures/sample_seed.json", quotas: false });
+  const target = emu.state().Instances.find((i) => i.Alias === "target-demo");
+  assert.ok(target?.Id);
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/one.json`;
+  await Deno.writeTextFile(file, JSON.stringify({ QuickConnects: [] }));
+  denyAllBut(emu, [...IMPORT_ACTIONS, ...SYNC_ACTIONS]);
+  const pruned = await runImport(await context(emu, target.Id), {
+    exportFile: file,
+    prune: true,
+    maxDeletes: 100,
+    reportFile: `${dir}/r.json`,
+  });
+  assert.equal(pruned.exitCode, 0);
+  assert.ok((pruned.report?.Deleted?.length ?? 0) > 0);
+  const undone = await runImport(await context(emu, target.Id), {
+    exportFile: "",
+    undo: JSON.parse(await Deno.readTextFile(`${dir}/r.json`)),
+  });
+  assert.equal(undone.exitCode, 0);
+  assert.deepEqual(emu.faulted(), {}, "nothing called outside the policies");
+  const calls = emu.calls();
+  for (const op of ["DeleteQuickConnect", "DisassociateQueueQuickConnects", "CreateQuickConnect"]) {
+    assert.ok((calls[op] ?? 0) > 0, `exercised ${op}`);
+  }
 });
 
 Deno.test("the export policy holds no mutating action; the import policy adds only mutating ones", () => {

@@ -24,3 +24,9 @@ export const IMPORT_ACTIONS: readonly string[] = [
   "connect:UntagResource",
   "connect:AssociateQueueQuickConnects",
 ];
+
+/** Only with --prune, --prune-links or --undo (which remove what a run added). */
+export const SYNC_ACTIONS: readonly string[] = [
+  "connect:DeleteQuickConnect",
+  "connect:DisassociateQueueQuickConnects",
+];
