@@ -57,9 +57,13 @@ Deno.test("--verify catches a change made behind the importer's back (exit 1, ea
     }),
   );
   const dir = await Deno.makeTempDir();
+  // A drift check: what --on-conflict update would change is a difference (under skip, an
+  // existing quick connect that differs is listed apart: see the next tests).
   const r = await importInto(emu, "target-demo", {
     exportFile: path,
     verify: true,
+    dryRun: true,
+    onConflict: "update",
     reportFile: `${dir}/report.json`,
   });
   assert.equal(r.exitCode, 1);
@@ -108,4 +112,25 @@ Deno.test("--verify: a quick connect that cannot be read is a difference, not a 
   assert.match(diffs[0]?.Actual ?? "", /^could not be read: InternalServiceException/);
   assert.ok(hasLine(r.lines, " - ERROR - Verify: B: QuickConnect: expected readable"));
   assert.equal((await readReport(`${dir}/report.json`)).Verify.Differences.length, 1);
+});
+
+Deno.test("--verify after --on-conflict skip: skipped ones that differ are listed apart, not failures", async () => {
+  await using emu = await startEmulator({
+    seed: targetSeed({ QuickConnects: existingPhones(["A", "B"]) }),
+    quotas: false,
+  });
+  // B exists with another number: skipped, so it differs, as the user chose.
+  const file = {
+    QuickConnects: [phoneItem("A"), { ...phoneItem("B"), Tags: { Team: "new" } }, phoneItem("C")],
+  };
+  const r = await importInto(emu, "target", { exportFile: await tempJson(file), verify: true });
+  assert.equal(r.exitCode, 0, r.lines.join("\n"));
+  assert.deepEqual(r.report!.Verify!.Differences, []);
+  assert.deepEqual(r.report!.Verify!.Skipped, [{ Name: "B", Fields: ['Tags["Team"]'] }]);
+  assert.ok(
+    hasLine(r.lines, ' - WARNING - Verify: B: skipped: differs from the export in Tags["Team"]'),
+  );
+  assert.ok(
+    hasLine(r.lines, "Verification passed: 2 quick connects match the export file (1 skipped"),
+  );
 });

@@ -56,6 +56,12 @@ const FLAGS = {
     help: "apply a plan saved with --plan-out, nothing else; refused (exit 2, no change) " +
       "if the target changed since, or if it was made for another instance, Region or version",
   },
+  "write-mapping": {
+    type: "string",
+    value: "FILE",
+    help: "with --dry-run: write a --mapping file listing every unresolved source user, " +
+      "queue and flow with an empty target to fill in (for files without names)",
+  },
   "detailed-exitcode": {
     type: "boolean",
     help: "with --dry-run: exit 0 when the target already matches, 4 when changes are pending",
@@ -104,6 +110,7 @@ interface ImportFiles extends FileSet {
   undo?: string;
   report?: Written;
   planOut?: Written;
+  mappingOut?: Written;
 }
 
 export const IMPORT_COMMAND: CliCommand<typeof FLAGS, ImportFiles> = {
@@ -171,6 +178,7 @@ Example:
       shown === undefined ? undefined : { what, path: at(shown), shown, replace: "force" };
     const report = written("report", flags.report);
     const planOut = written("plan file", flags["plan-out"]);
+    const mappingOut = written("mapping template", flags["write-mapping"]);
     const read = (p: string | undefined) => p === undefined ? undefined : at(p);
     const exportFile = read(flags["export-file"]);
     const mapping = read(flags.mapping);
@@ -183,8 +191,9 @@ Example:
       undo,
       report,
       planOut,
+      mappingOut,
       log: { what: "log file", path: at(log), shown: log, replace: "append" },
-      writes: [report, planOut].filter((w): w is Written => w !== undefined),
+      writes: [report, planOut, mappingOut].filter((w): w is Written => w !== undefined),
       reads: [
         { flag: "--export-file", path: exportFile },
         { flag: "--mapping", path: mapping },
@@ -215,6 +224,7 @@ Example:
     };
     dryOnly("--plan-out", flags["plan-out"] !== undefined);
     dryOnly("--detailed-exitcode", flags["detailed-exitcode"]);
+    dryOnly("--write-mapping", flags["write-mapping"] !== undefined);
     const planned = flags.plan !== undefined || flags.undo !== undefined;
     for (
       const [flag, set] of [["--mapping", flags.mapping !== undefined], ["--prune", flags.prune], [
@@ -263,6 +273,8 @@ Example:
         pruneLinks: flags["prune-links"],
         maxDeletes,
         detailedExitcode: flags["detailed-exitcode"],
+        writeMapping: files.mappingOut?.path,
+        shownWriteMapping: files.mappingOut?.shown,
         planOut: files.planOut?.path,
         shownPlanOut: files.planOut?.shown,
         savedPlan,

@@ -9,7 +9,7 @@ import { esc, type Logger } from "../log.ts";
 import { changedParts, type Difference, diffQuickConnect, userTags } from "./diff.ts";
 import { type ImportItem, type InvalidItem, isInvalid } from "./input.ts";
 import type { Mapping } from "./mapping.ts";
-import { resolveConfig, resolveQueue, unusedMappingEntries } from "./resolve.ts";
+import { type MissingRef, resolveConfig, resolveQueue, unusedMappingEntries } from "./resolve.ts";
 import type { TargetState } from "./target.ts";
 
 export type OnConflict = "skip" | "update" | "fail";
@@ -59,6 +59,8 @@ export type PlanEntry =
     cause: "invalid" | "exists" | "unresolved" | "unreadable";
     reason: string;
     targetId?: string;
+    /** The source references that did not resolve (cause "unresolved"). */
+    missing?: MissingRef[];
   };
 
 /** One link to add: quick connect `index` (its target ID, unless it is still to be created). */
@@ -80,7 +82,9 @@ export interface QueueLinks {
 export interface LinkProblem {
   index: number;
   name: string;
+  /** The source queue, as the file names it, and its source ID. */
   source: string;
+  sourceId?: string;
   queueId?: string;
   queueName?: string;
   reason: "unresolved" | "unreadable";
@@ -138,7 +142,16 @@ function planItem(
     return { kind: "fail", item, cause: "exists", reason: EXISTS_FAIL, targetId: ex.id };
   }
   const r = resolveConfig(item, target.directory, mapping);
-  if (!r.ok) return { kind: "fail", item, cause: "unresolved", reason: r.error, targetId: ex?.id };
+  if (!r.ok) {
+    return {
+      kind: "fail",
+      item,
+      cause: "unresolved",
+      reason: r.error,
+      targetId: ex?.id,
+      ...(r.missing ? { missing: r.missing } : {}),
+    };
+  }
   if (!ex) return { kind: "create", item, config: r.value };
   const have = ex.detail;
   if (!have) {
@@ -403,6 +416,22 @@ export function logPlan(plan: Plan, log: Logger, dryRun: boolean): void {
       }': cannot read its quick connects (${esc(error)})`,
     );
   }
+  const missing = unresolved(plan);
+  if (missing.length > 0) {
+    log.warning(
+      `Unresolved references: ${missing.length} (map them in --mapping; --dry-run --write-mapping FILE writes a template)`,
+    );
+    for (const m of missing) {
+      const what = m.name
+        ? `${m.kind} '${esc(m.name)}' (source id ${esc(m.id)})`
+        : `${m.kind} with source id ${esc(m.id)}`;
+      const held = [
+        m.quickConnects ? `${m.quickConnects} quick connects` : "",
+        m.links ? `${m.links} queue links` : "",
+      ].filter(Boolean).join(" and ");
+      log.warning(`  ${what}: blocks ${held}`);
+    }
+  }
   for (const d of plan.deletes) {
     const unlink = d.queues.length > 0 ? ` (first unlinked from ${d.queues.length} queues)` : "";
     if (dryRun) log.info(`[DRY RUN] Would delete quick connect: ${esc(d.name)}${unlink}`);
@@ -448,4 +477,39 @@ function logFailure(e: Extract<PlanEntry, { kind: "fail" }>, log: Logger): void 
   } else {
     log.error(`Cannot import quick connect ${name}: ${esc(e.reason)}`);
   }
+}
+
+/** One source reference that did not resolve, with what it holds up. */
+export interface Unresolved {
+  kind: MissingRef["kind"];
+  id: string;
+  name?: string;
+  /** Quick connects that fail for want of it. */
+  quickConnects: number;
+  /** Queue links that cannot be made for want of it. */
+  links: number;
+}
+
+/** The distinct unresolved users, queues and flows, most blocking first. */
+export function unresolved(plan: Plan): Unresolved[] {
+  const out = new Map<string, Unresolved>();
+  const at = (kind: MissingRef["kind"], id: string, name?: string) => {
+    const key = `${kind}\u0000${id}`;
+    let u = out.get(key);
+    if (!u) out.set(key, u = { kind, id, name, quickConnects: 0, links: 0 });
+    u.name ??= name;
+    return u;
+  };
+  for (const e of plan.entries) {
+    if (e.kind !== "fail" || !e.missing) continue;
+    for (const m of new Map(e.missing.map((m) => [`${m.kind}/${m.id}`, m])).values()) {
+      at(m.kind, m.id, m.name).quickConnects++;
+    }
+  }
+  for (const p of plan.linkProblems) {
+    if (p.reason === "unresolved") at("queue", p.sourceId ?? p.source, p.source).links++;
+  }
+  return [...out.values()].sort((a, b) =>
+    b.quickConnects + b.links - (a.quickConnects + a.links) || a.id.localeCompare(b.id)
+  );
 }

@@ -43,6 +43,8 @@ export interface AssociationCounts {
 export interface VerifyResult {
   Checked: number;
   Differences: { Name: string; Field: string; Expected: string; Actual: string }[];
+  /** Skipped items (they existed) that differ from the file: listed, not failures. */
+  Skipped?: { Name: string; Fields: string[] }[];
 }
 
 export interface Summary {
@@ -114,6 +116,14 @@ export interface ImportReport {
   Undo?: UndoRecord;
   /** Mapping entries that matched nothing, dropped aws: tags and the like. */
   Warnings: string[];
+  /** The distinct source users, queues and flows that did not resolve, and what each blocks. */
+  Unresolved?: {
+    Kind: string;
+    SourceId: string;
+    Name: string | null;
+    QuickConnects: number;
+    Links: number;
+  }[];
 }
 
 /** Dry-run actions count where the real ones would: would-create as Created, and so on. */

@@ -15,7 +15,16 @@ import { buildConfig, configRefs, isKnownType, type RefKind, typeInfo } from "..
 import type { ImportItem } from "./input.ts";
 import { entryName, lookup, type Mapping } from "./mapping.ts";
 
-export type Resolution<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A source reference that did not resolve: what a mapping entry would fix. */
+export interface MissingRef {
+  kind: "user" | "queue" | "flow";
+  id: string;
+  name?: string;
+}
+
+export type Resolution<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: string; missing?: MissingRef[] };
 
 const ok = <T>(value: T): Resolution<T> => ({ ok: true, value });
 const no = <T>(error: string): Resolution<T> => ({ ok: false, error });
@@ -228,27 +237,37 @@ export function resolveConfig(
   if (!isKnownType(type)) return no(`type ${String(type)} cannot be imported`);
   const refs = item.references;
   const errors: string[] = [];
+  const missing: MissingRef[] = [];
   const values: Record<string, string> = {};
   for (const { field, kind, value } of configRefs(item.config)) {
     const id = value ?? "";
     let r: Resolution<string>;
+    let name: string | undefined;
     if (kind === "user") {
       const ref = refs.User?.Id === id ? refs.User : undefined;
-      r = resolveUser(dir, mapping, id, ref?.Username);
+      name = ref?.Username;
+      r = resolveUser(dir, mapping, id, name);
     } else if (kind === "queue") {
       const ref = refs.Queue?.Id === id ? refs.Queue : undefined;
-      const hit = resolveQueue(dir, mapping, id, ref?.Name);
+      name = ref?.Name;
+      const hit = resolveQueue(dir, mapping, id, name);
       r = hit.ok ? ok(hit.value.Id ?? id) : hit;
     } else if (kind === "flow") {
       const ref = refs.ContactFlow?.Id === id ? refs.ContactFlow : undefined;
-      r = resolveFlow(dir, mapping, id, ref?.Name, ref?.Type, type);
+      name = ref?.Name;
+      r = resolveFlow(dir, mapping, id, name, ref?.Type, type);
     } else {
       r = ok(mapping.PhoneNumbers.get(id) ?? id);
     }
-    if (!r.ok) errors.push(r.error);
+    if (!r.ok) {
+      errors.push(r.error);
+      if (kind !== "phone") missing.push({ kind, id, ...(name ? { name } : {}) });
+    }
     values[field] = r.ok ? r.value : id;
   }
-  return errors.length > 0 ? no(errors.join("; ")) : ok(buildConfig(type, values));
+  return errors.length > 0
+    ? { ok: false, error: errors.join("; "), missing }
+    : ok(buildConfig(type, values));
 }
 
 /**

@@ -18,9 +18,9 @@ import { writeJsonAtomic, writeJsonAtomicSync } from "../json_file.ts";
 import { esc } from "../log.ts";
 import { type Applied, applyPlan, newApplied } from "./apply.ts";
 import { type ImportInput, type ImportItem, isInvalid, loadImportInput } from "./input.ts";
-import { hasChanges, logPlan, type OnConflict, type Plan, planImport } from "./plan.ts";
+import { hasChanges, logPlan, type OnConflict, type Plan, planImport, unresolved } from "./plan.ts";
 import { fingerprints, type PlanFile, planMapping, staleness, writePlanFile } from "./plan_file.ts";
-import { emptyMapping, type Mapping } from "./mapping.ts";
+import { emptyMapping, type Mapping, MAPPING_SECTIONS } from "./mapping.ts";
 import type { ListedQuickConnect } from "../aws/reads.ts";
 import { VERSION } from "../version.ts";
 import { Directory } from "./resolve.ts";
@@ -65,6 +65,9 @@ export interface ImportOptions {
   maxDeletes?: number;
   /** Dry run: exit 4 when the plan would change the target, 0 when it matches. */
   detailedExitcode?: boolean;
+  /** Dry run: write a mapping file listing every unresolved reference, to fill in. */
+  writeMapping?: string;
+  shownWriteMapping?: string;
   /** Dry run: save the plan here, to apply it later with `savedPlan`. */
   planOut?: string;
   shownPlanOut?: string;
@@ -243,6 +246,14 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
       }
       log.warning(`${msg}: the import would refuse to run without a higher --max-deletes`);
     }
+    if (dryRun && opts.writeMapping) {
+      const n = await writeMappingTemplate(opts.writeMapping, plan, mapping);
+      log.info(
+        `Mapping template written to ${
+          esc(opts.shownWriteMapping ?? opts.writeMapping)
+        }: ${n} entries to fill in with target names, then pass it as --mapping`,
+      );
+    }
     if (dryRun && opts.planOut) {
       await writePlanFile(opts.planOut, ctx, plan, { exportFile: shownFile, onConflict, mapping });
       log.info(`Plan written to ${esc(opts.shownPlanOut ?? opts.planOut)}`);
@@ -258,16 +269,16 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     }
     memory(log, "the plan applied");
     if (opts.verify) {
-      const failed = new Set(
-        itemReports(plan, applied, { kind: dryRun ? "dry-run" : "done" })
-          .filter((r) => r.Action === "failed").map((r) => r.Index),
-      );
+      const rows = itemReports(plan, applied, { kind: dryRun ? "dry-run" : "done" });
+      const failed = new Set(rows.filter((r) => r.Action === "failed").map((r) => r.Index));
+      const skipped = new Set(rows.filter((r) => r.Action === "skipped").map((r) => r.Index));
       meta.Verify = await verifyImport(
         ctx,
         valid.filter((it) => !failed.has(it.index)),
         mapping,
         opts.signal,
         opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
+        skipped,
       );
     }
   } catch (err) {
@@ -328,6 +339,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
         }
         : {}),
       Warnings: p.warnings,
+      ...unresolvedReport(p),
       Interrupted: stop?.kind === "interrupted",
       ...(dryRun ? {} : { Undo: undoRecord(p, applied) }),
     };
@@ -395,6 +407,44 @@ function memory(log: RunContext["logger"], when: string): void {
 }
 
 export const DEFAULT_MAX_DELETES = 10;
+
+function unresolvedReport(plan: Plan): Pick<ImportReport, "Unresolved"> {
+  const list = unresolved(plan);
+  if (list.length === 0) return {};
+  return {
+    Unresolved: list.map((u) => ({
+      Kind: u.kind,
+      SourceId: u.id,
+      Name: u.name ?? null,
+      QuickConnects: u.quickConnects,
+      Links: u.links,
+    })),
+  };
+}
+
+const SECTION = { user: "Users", queue: "Queues", flow: "ContactFlows" } as const;
+
+/**
+ * A --mapping file with an empty target for every unresolved source reference (by its
+ * name where the file has one, else its ID), beside the entries the mapping already had.
+ * The empty values make it fail to load until they are filled in: it cannot be used half
+ * done by mistake.
+ */
+async function writeMappingTemplate(path: string, plan: Plan, mapping: Mapping): Promise<number> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const s of MAPPING_SECTIONS) out[s] = Object.fromEntries(mapping[s]);
+  let n = 0;
+  for (const u of unresolved(plan)) {
+    const section = out[SECTION[u.kind]]!;
+    const key = u.name ?? u.id;
+    if (key in section) continue;
+    section[key] = "";
+    n++;
+  }
+  for (const s of MAPPING_SECTIONS) if (Object.keys(out[s]!).length === 0) delete out[s];
+  await writeJsonAtomic(path, out);
+  return n;
+}
 
 /** The items of a plan (saved, or undo's, known once planned), as the run's input. */
 function inputOf(plan: Plan | undefined, mapping: Mapping): ImportInput {
