@@ -40,6 +40,18 @@ export interface FailedExport {
   Error: string;
 }
 
+/**
+ * The filters an export was run with (`--include`, `--exclude`, `--type`, `--tag`), all four
+ * members written even when empty, so the file says exactly what was selected. An empty
+ * list or map selects by nothing (an empty Include means every name).
+ */
+export interface ExportFilters {
+  Include: string[];
+  Exclude: string[];
+  Types: string[];
+  Tags: Record<string, string>;
+}
+
 export interface ExportFile {
   FormatVersion: number;
   Tool: string;
@@ -48,6 +60,11 @@ export interface ExportFile {
   InstanceArn?: string;
   Region: string;
   ExportTimestamp: string;
+  /**
+   * Present only when the export was filtered: the counts and QuickConnects below are then
+   * those of the selected quick connects. Absent (or null, from other writers) = everything.
+   */
+  Filters?: ExportFilters | null;
   TotalQuickConnects: number;
   SuccessfulExports: number;
   FailedExports: number;

@@ -16,10 +16,14 @@ import {
   type QueueSummary,
   type QueueType,
   type QuickConnect,
+  type QuickConnectSearchCriteria,
+  type QuickConnectSearchFilter,
   type QuickConnectSummary,
+  type QuickConnectType,
+  type SearchQuickConnectsCommandInput,
   type UserSummary,
 } from "@aws-sdk/client-connect";
-import { describeError, isSearchUnavailable } from "../errors.ts";
+import { describeError, errorName, isSearchUnavailable } from "../errors.ts";
 import { esc, type Logger } from "../log.ts";
 import { isKnownType } from "../quick_connect.ts";
 import { mapPool } from "../pool.ts";
@@ -105,7 +109,16 @@ export interface ListedQuickConnect {
   id: string;
   name: string;
   arn?: string;
+  /** The type as listed, where the listing says it. */
+  type?: string;
   detail?: QuickConnect;
+}
+
+/** What `keep` judges; a member left undefined is not known yet (see ReadOptions.keep). */
+export interface QuickConnectFacts {
+  name: string;
+  type?: string;
+  tags?: Readonly<Record<string, string>>;
 }
 
 export interface QuickConnectRead {
@@ -127,6 +140,18 @@ export interface ReadOptions {
   noSearch?: boolean;
   /** On the List path, which quick connects to Describe (default: all). */
   describe?: (name: string) => boolean;
+  /**
+   * Which quick connects the read returns (default: all). It is asked as soon as name and
+   * type are known, with `tags` undefined, so a rejected quick connect costs no Describe;
+   * and again with the tags once they are read. Rejected ones are left out of `items`.
+   * Whatever `search*` and `listTypes` narrow, this has the last word.
+   */
+  keep?: (qc: QuickConnectFacts) => boolean;
+  /** Sent with SearchQuickConnects to return fewer quick connects (a superset of `keep`). */
+  searchCriteria?: QuickConnectSearchCriteria;
+  searchFilter?: QuickConnectSearchFilter;
+  /** Sent with ListQuickConnects as QuickConnectTypes (a superset of `keep`). */
+  listTypes?: readonly QuickConnectType[];
   /** Keep each response's raw config, for types newer than the SDK's model. */
   verbatim?: boolean;
   /** After each page (`more`: another follows), and while Describe calls run. */
@@ -169,43 +194,91 @@ export async function readQuickConnects(o: ReadOptions): Promise<QuickConnectRea
   for await (
     const res of paginateListQuickConnects({ client: o.client, pageSize: 1000 }, {
       InstanceId: o.instanceId,
+      ...(o.listTypes?.length ? { QuickConnectTypes: [...o.listTypes] } : {}),
     })
   ) {
     const list = res.QuickConnectSummaryList ?? [];
     o.onPage?.(++page, list.length, res.NextToken !== undefined);
-    items.push(...list.flatMap(listed));
+    // Summaries carry name and type: whatever those rule out is never described.
+    items.push(...list.flatMap(listed).filter((it) => o.keep?.(it) ?? true));
   }
   if (!o.details) return { items, failed: [], mode: "list+describe", raw };
   const wanted = o.describe ? items.filter((it) => o.describe?.(it.name)) : items;
   const failed = await describeInto(o, wanted, raw);
-  return { items, failed, mode: "list+describe", raw };
+  return { items: keptWhole(o, items), failed, mode: "list+describe", raw };
 }
 
 function listed(s: QuickConnectSummary): ListedQuickConnect[] {
-  return s.Id && s.Name !== undefined ? [{ id: s.Id, name: s.Name, arn: s.Arn }] : [];
+  return s.Id && s.Name !== undefined
+    ? [{ id: s.Id, name: s.Name, arn: s.Arn, type: s.QuickConnectType }]
+    : [];
+}
+
+/**
+ * The items `keep` still selects once read whole (tags known). One without `detail` (not
+ * described, or its Describe failed and it is in `failed`) stays: there is nothing more
+ * to judge it on.
+ */
+function keptWhole(o: ReadOptions, items: ListedQuickConnect[]): ListedQuickConnect[] {
+  const keep = o.keep;
+  if (!keep) return items;
+  return items.filter((it) =>
+    !it.detail || keep({
+      name: it.detail.Name ?? it.name,
+      type: it.detail.QuickConnectConfig?.QuickConnectType,
+      tags: it.detail.Tags ?? {},
+    })
+  );
 }
 
 async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<QuickConnectRead> {
   const items: ListedQuickConnect[] = [];
   let sawTags = false;
   let page = 0;
-  for await (
-    const res of paginateSearchQuickConnects({ client: o.client, pageSize: 100 }, {
-      InstanceId: o.instanceId,
-    })
-  ) {
-    const list = res.QuickConnects ?? [];
-    o.onPage?.(++page, list.length, res.NextToken !== undefined);
-    if (o.verbatim) keepRaw(rawJson(res), (r) => asRecord(r)?.QuickConnects, raw);
-    for (const qc of list) {
-      if (qc.Tags !== undefined) sawTags = true;
-      if (!qc.QuickConnectId || qc.Name === undefined) continue;
-      items.push({ id: qc.QuickConnectId, name: qc.Name, arn: qc.QuickConnectARN, detail: qc });
+  const search = async (input: SearchQuickConnectsCommandInput) => {
+    for await (
+      const res of paginateSearchQuickConnects({ client: o.client, pageSize: 100 }, input)
+    ) {
+      const list = res.QuickConnects ?? [];
+      o.onPage?.(++page, list.length, res.NextToken !== undefined);
+      if (o.verbatim) keepRaw(rawJson(res), (r) => asRecord(r)?.QuickConnects, raw);
+      for (const qc of list) {
+        if (qc.Tags !== undefined) sawTags = true;
+        if (!qc.QuickConnectId || qc.Name === undefined) continue;
+        // Tags are judged below, once it is known whether Search fills them.
+        const type = qc.QuickConnectConfig?.QuickConnectType;
+        if (o.keep && !o.keep({ name: qc.Name, type })) continue;
+        items.push({
+          id: qc.QuickConnectId,
+          name: qc.Name,
+          arn: qc.QuickConnectARN,
+          type,
+          detail: qc,
+        });
+      }
     }
+  };
+  const narrowed = o.searchCriteria !== undefined || o.searchFilter !== undefined;
+  try {
+    await search({
+      InstanceId: o.instanceId,
+      ...(o.searchCriteria ? { SearchCriteria: o.searchCriteria } : {}),
+      ...(o.searchFilter ? { SearchFilter: o.searchFilter } : {}),
+    });
+  } catch (err) {
+    // How the service takes our conditions is partly unverified (CONNECT_API.md §5): if it
+    // refuses them outright, the same read without them gives the same result, in more pages.
+    if (!narrowed || page > 0 || !isInvalidInput(err)) throw err;
+    o.logger.warning(
+      `SearchQuickConnects refused the request with name/tag conditions (${
+        esc(describeError(err))
+      }); searching again without them (the filters still apply here)`,
+    );
+    await search({ InstanceId: o.instanceId });
   }
   if (sawTags || items.length === 0) {
     for (const it of items) if (it.detail) it.detail = withTags(it.detail);
-    return { items, failed: [], mode: "search", raw };
+    return { items: keptWhole(o, items), failed: [], mode: "search", raw };
   }
   const wanted = o.describe ? items.filter((it) => o.describe?.(it.name)) : items;
   o.logger.warning(
@@ -213,7 +286,7 @@ async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<Qui
   );
   for (const it of items) it.detail = undefined;
   const failed = await describeInto(o, wanted, raw);
-  return { items, failed, mode: "search", raw };
+  return { items: keptWhole(o, items), failed, mode: "search", raw };
 }
 
 /** Describes `items` four at a time (the quota is 10 per second), filling `detail`. */
@@ -256,6 +329,12 @@ export async function describeQuickConnect(
   }
   if (raw) keepRaw(rawJson(out), (r) => [asRecord(r)?.QuickConnect], raw);
   return withTags(out.QuickConnect);
+}
+
+/** A request the service rejected as malformed (not a denial, not a missing instance). */
+function isInvalidInput(err: unknown): boolean {
+  const name = errorName(err);
+  return name === "InvalidParameterException" || name === "InvalidRequestException";
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {

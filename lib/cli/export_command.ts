@@ -1,7 +1,8 @@
 /** The export command: its flags, its help, its files, and the call into lib/export. */
 import { EXIT } from "../errors.ts";
 import { defaultOutputName, runExport } from "../export/run_export.ts";
-import { COMMON_FLAGS, type FlagSpecs, TARGET_FLAG } from "./flags.ts";
+import { parseFilters } from "../filters.ts";
+import { COMMON_FLAGS, filterFlags, type FlagSpecs, TARGET_FLAG } from "./flags.ts";
 import type { CliCommand, FileSet, Written } from "./run_cli.ts";
 
 export const DEFAULT_EXPORT_LOG = "connect_quick_connect_export.log";
@@ -19,6 +20,7 @@ const FLAGS = {
     type: "boolean",
     help: "read with ListQuickConnects + DescribeQuickConnect instead of SearchQuickConnects",
   },
+  ...filterFlags("export"),
   ...COMMON_FLAGS,
 } as const satisfies FlagSpecs;
 
@@ -38,6 +40,11 @@ export const EXPORT_COMMAND: CliCommand<typeof FLAGS, ExportFiles> = {
       "Export every quick connect of an Amazon Connect instance (config, tags, the names of the\n" +
       "users, queues and flows it points to, and its queue links) to one JSON file.",
     epilog: [
+      "Filters: --include, --exclude, --type and --tag choose which quick connects are exported",
+      "(all must hold; --exclude wins). Name globs SearchQuickConnects can express (Foo, Foo*, *Foo*)",
+      "and the tags are sent with it to read fewer pages; every quick connect read is then checked",
+      "against all filters here, so --no-search exports the same. The file records them (Filters).",
+      "",
       "Files: relative paths are taken from the folder you run the command in. The log is",
       `appended to ${DEFAULT_EXPORT_LOG} there (--log-file to change it) and shown on stderr;`,
       "with --output - the export goes to stdout.",
@@ -55,6 +62,7 @@ export const EXPORT_COMMAND: CliCommand<typeof FLAGS, ExportFiles> = {
       "Example:",
       `  ${program} --instance-id 0f3c…e1 --region eu-west-2 --profile prod \\`,
       "    --output qc.json",
+      `  ${program} --instance-id 0f3c…e1 --include 'Sales*' --tag Department=Sales`,
     ].join("\n"),
   }),
   files(flags, at) {
@@ -75,12 +83,14 @@ export const EXPORT_COMMAND: CliCommand<typeof FLAGS, ExportFiles> = {
     };
   },
   prepare(flags, files) {
+    const filters = parseFilters(flags, "export");
     return Promise.resolve(async (ctx, session) => {
       const result = await runExport(ctx, {
         output: files.output.path,
         shownOutput: files.output.shown,
         force: flags.force,
         noSearch: flags["no-search"],
+        filters,
         signal: session.signal,
         onProgress: session.onProgress,
       });

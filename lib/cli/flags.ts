@@ -5,6 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import { type FilterCommand, parseTags, parseTypes } from "../filters.ts";
+import { KNOWN_TYPES } from "../quick_connect.ts";
 
 export interface FlagSpec {
   type: "string" | "boolean";
@@ -15,11 +17,23 @@ export interface FlagSpec {
   choices?: readonly string[];
   default?: string;
   short?: string;
+  /**
+   * A string flag that may be given more than once: its value is every occurrence, in
+   * order (`string[]`, [] when absent). Help shows it as `--name VALUE (repeatable)`.
+   */
+  multiple?: boolean;
+  /**
+   * Checks the flag's values (each occurrence, or the one value) once parsing succeeded,
+   * throwing UsageError: a bad value is then refused like an unknown flag, before any
+   * file or call.
+   */
+  check?: (values: readonly string[]) => void;
 }
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-type ValueOf<F extends FlagSpec> = F["type"] extends "boolean" ? boolean
+type ValueOf<F extends FlagSpec> = F extends { multiple: true } ? string[]
+  : F["type"] extends "boolean" ? boolean
   : F extends { choices: readonly (infer C)[] }
     ? (F extends { default: string } ? C : C | undefined)
   : F extends { required: true } | { default: string } ? string
@@ -41,6 +55,43 @@ export const TARGET_FLAG = {
     help: "Amazon Connect instance ID or instance ARN",
   },
 } as const satisfies FlagSpecs;
+
+/**
+ * `--include`, `--exclude`, `--type`, `--tag`: which quick connects a run moves
+ * (lib/filters.ts). A bad type or tag is refused at parse time, like a bad choice.
+ */
+export function filterFlags(command: FilterCommand) {
+  return {
+    include: {
+      type: "string",
+      value: "GLOB",
+      multiple: true,
+      help: "only quick connects whose name matches (* any characters, ? one character; " +
+        "case-sensitive); given several times: any of them",
+    },
+    exclude: {
+      type: "string",
+      value: "GLOB",
+      multiple: true,
+      help: "leave out quick connects whose name matches; wins over --include",
+    },
+    type: {
+      type: "string",
+      value: "TYPE,…",
+      multiple: true,
+      help: `only these types (${KNOWN_TYPES.join(", ")})`,
+      check: (values: readonly string[]) => void parseTypes(values),
+    },
+    tag: {
+      type: "string",
+      value: "KEY=VALUE",
+      multiple: true,
+      help: "only quick connects with this tag and exactly this value; given several times: " +
+        "all of them",
+      check: (values: readonly string[]) => void parseTags(values, command),
+    },
+  } as const satisfies FlagSpecs;
+}
 
 export const COMMON_FLAGS = {
   region: {
@@ -71,11 +122,19 @@ export const COMMON_FLAGS = {
 
 /** Parses argv. `--help` and `--version` win over everything, even missing flags. */
 export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[]): Parsed<S> {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+  const options: Record<
+    string,
+    { type: "string" | "boolean"; short?: string; multiple?: boolean }
+  > = {};
   for (const [name, f] of Object.entries(specs)) {
-    options[name] = f.short ? { type: f.type, short: f.short } : { type: f.type };
+    options[name] = {
+      type: f.type,
+      ...(f.short ? { short: f.short } : {}),
+      ...(f.multiple ? { multiple: true } : {}),
+    };
   }
-  let values: Record<string, string | boolean | undefined>;
+  // Only string flags are declared repeatable, so an array holds strings.
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -86,7 +145,8 @@ export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[
   if (values.version === true) return { kind: "version" };
   for (const [name, f] of Object.entries(specs)) {
     const v = values[name];
-    if (f.type === "string" && typeof v === "string" && v.trim() === "") {
+    const given = Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : [];
+    if (f.type === "string" && given.some((s) => s.trim() === "")) {
       throw new UsageError(`Option --${name} needs a value`);
     }
     if (f.required && v === undefined) throw new UsageError(`Missing required option --${name}`);
@@ -95,7 +155,10 @@ export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[
         `Invalid value for --${name}: "${v}" (expected one of: ${f.choices.join(", ")})`,
       );
     }
-    if (v === undefined) values[name] = f.type === "boolean" ? false : f.default;
+    if (f.check && given.length > 0) f.check(given);
+    if (v === undefined) {
+      values[name] = f.multiple ? [] : f.type === "boolean" ? false : f.default;
+    }
   }
   return { kind: "run", flags: values as Flags<S> };
 }
@@ -131,7 +194,9 @@ export interface HelpText {
 export function helpText(specs: FlagSpecs, help: HelpText): string {
   const rows = Object.entries(specs).flatMap(([name, f]) => {
     const short = f.short ? `-${f.short}, ` : "";
-    const left = `  ${short}--${name}${f.value ? ` ${f.value}` : ""}`;
+    const left = `  ${short}--${name}${f.value ? ` ${f.value}` : ""}${
+      f.multiple ? " (repeatable)" : ""
+    }`;
     const extra = [
       f.required ? "required" : "",
       f.choices ? `one of: ${f.choices.join(", ")}` : "",
@@ -139,8 +204,11 @@ export function helpText(specs: FlagSpecs, help: HelpText): string {
     ].filter(Boolean).join("; ");
     // The parenthesis is kept on one line: "one of: skip, update, fail" reads as a unit.
     const text = `${f.help}${extra ? ` (${extra.replaceAll(" ", NBSP)})` : ""}`;
-    return wrap(text, LEFT + 1, left.length < LEFT ? left.padEnd(LEFT) + " " : `${left}  `)
-      .map((l) => l.replaceAll(NBSP, " "));
+    // A left column too wide for its place gets a line of its own, so the texts stay aligned.
+    const lines = left.length < LEFT
+      ? wrap(text, LEFT + 1, left.padEnd(LEFT) + " ")
+      : [left, ...wrap(text, LEFT + 1, " ".repeat(LEFT + 1))];
+    return lines.map((l) => l.replaceAll(NBSP, " "));
   });
   return [
     ...help.usage.map((u, i) => `${i === 0 ? "Usage: " : "       "}${u}`),

@@ -8,7 +8,8 @@ import { loadPlanFile } from "../import/plan_file.ts";
 import { loadUndoReport } from "../import/undo.ts";
 import { ON_CONFLICT } from "../import/plan.ts";
 import { runImport } from "../import/run_import.ts";
-import { COMMON_FLAGS, type FlagSpecs, TARGET_FLAG } from "./flags.ts";
+import { parseFilters } from "../filters.ts";
+import { COMMON_FLAGS, filterFlags, type FlagSpecs, TARGET_FLAG } from "./flags.ts";
 import type { CliCommand, FileSet, Written } from "./run_cli.ts";
 
 export const DEFAULT_IMPORT_LOG = "connect_quick_connect_import.log";
@@ -100,6 +101,8 @@ const FLAGS = {
     help: "after importing, read the target again and list every difference from the file " +
       "(with --dry-run: check the target against the file without changing it)",
   },
+  // Filters: which quick connects of the file are imported (README "Choose what moves").
+  ...filterFlags("import"),
   ...COMMON_FLAGS,
 } as const satisfies FlagSpecs;
 
@@ -142,6 +145,9 @@ Mapping file (every section optional):
 Queue links: each quick connect is added to the target queues (by name) it was linked to
 in the source, in batches of up to 50; existing links are kept. Tags with the reserved
 aws: prefix are dropped with a warning. Running the same import again creates nothing twice.
+
+Filters (--include, --exclude, --type, --tag) pick which quick connects of the file are imported;
+the others are left out of the plan, the report and the counts.
 
 Files: relative paths are taken from the folder you run the command in. The log is appended
 to ${DEFAULT_IMPORT_LOG} there (--log-file to change it) and shown on stderr.
@@ -285,6 +291,7 @@ Example:
         onProgress: session.onProgress,
         onForcedStop: session.onForcedStop,
         input,
+        filters: parseFilters(flags, "import"),
       })).exitCode;
   },
 };

@@ -37,6 +37,16 @@ import {
   isoTimestamp,
   writeExportFile,
 } from "../export_file.ts";
+import {
+  describeFilters,
+  describeNarrowing,
+  type Filters,
+  isFiltering,
+  matches,
+  NO_FILTERS,
+  toExportFilters,
+  toSearch,
+} from "../filters.ts";
 import { esc } from "../log.ts";
 import { configRefs, isKnownType, type RefKind } from "../quick_connect.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
@@ -49,6 +59,8 @@ export interface ExportOptions {
   force?: boolean;
   /** Read with ListQuickConnects + DescribeQuickConnect even where Search is allowed. */
   noSearch?: boolean;
+  /** Which quick connects to export (default: all); recorded in the file's `Filters`. */
+  filters?: Filters;
   now?: () => Date;
   /** Aborted on Ctrl-C: no new calls, no file written. */
   signal?: AbortSignal;
@@ -219,6 +231,18 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     linksRead ??= readLinks(ctx);
     linksRead.catch(() => {});
   };
+  const filters = opts.filters ?? NO_FILTERS;
+  const filtering = isFiltering(filters);
+  const narrowing = toSearch(filters);
+  if (filtering) {
+    const sent = describeNarrowing(narrowing);
+    logger.info(
+      `Filters: ${esc(describeFilters(filters))} (${
+        sent ? `SearchQuickConnects is asked for ${esc(sent)}; ` : ""
+      }every quick connect read is checked against all filters here)`,
+    );
+    for (const note of narrowing.notSent) logger.info(`Filters: ${esc(note)}`);
+  }
   logger.info("Fetching quick connects page 1...");
   let nextLog = 0.1;
   let read;
@@ -231,6 +255,14 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
       noSearch: opts.noSearch,
       verbatim: true,
       isFatal: stops,
+      ...(filtering
+        ? {
+          keep: (qc) => matches(filters, qc),
+          searchCriteria: narrowing.criteria,
+          searchFilter: narrowing.filter,
+          listTypes: filters.types,
+        }
+        : {}),
       onPage: (page, count, more) => {
         if (count > 0) startLinks();
         logger.info(`Retrieved ${count} quick connects from page ${page}`);
@@ -270,13 +302,17 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
   }
   whole.sort((a, b) => (a.Name ?? "").localeCompare(b.Name ?? ""));
   const total = whole.length + failed.length;
-  logger.info(`Total quick connects retrieved: ${total}`);
+  logger.info(
+    `Total quick connects retrieved: ${total}${filtering ? " (those the filters select)" : ""}`,
+  );
 
   const types = new Set(whole.map((q) => q.QuickConnectConfig?.QuickConnectType));
   const lookups: Lookups = {};
   let links: Map<string, Set<string>> | undefined;
   if (whole.length === 0) {
-    logger.warning("No quick connects found to export");
+    logger.warning(
+      filtering ? "No quick connects match the filters" : "No quick connects found to export",
+    );
     await linksRead;
   } else {
     startLinks(); // already running unless no page listed any quick connect
@@ -357,6 +393,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     InstanceArn: ctx.instanceArn ?? arnMatch?.[1],
     Region: ctx.region,
     ExportTimestamp: timestamp,
+    Filters: toExportFilters(filters),
     TotalQuickConnects: total,
     SuccessfulExports: items.length,
     FailedExports: failed.length,

@@ -15,6 +15,7 @@ import {
   UsageError,
 } from "../errors.ts";
 import { writeJsonAtomic, writeJsonAtomicSync } from "../json_file.ts";
+import { describeFilters, type Filters, isFiltering, selectFileItems } from "../filters.ts";
 import { esc } from "../log.ts";
 import { type Applied, applyPlan, newApplied } from "./apply.ts";
 import { type ImportInput, type ImportItem, isInvalid, loadImportInput } from "./input.ts";
@@ -83,6 +84,8 @@ export interface ImportOptions {
   consistencyWaitMs?: number;
   /** Receives what must run synchronously if the process is stopped at once. */
   onForcedStop?: (finish: () => void) => void;
+  /** Only the file's items these select are imported; the others are left out entirely. */
+  filters?: Filters;
 }
 
 export interface ImportResult {
@@ -154,6 +157,15 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     );
   } else log.info(`Loaded export data from ${esc(shownFile)}`);
   log.info(`Total quick connects in export: ${data.items.length}`);
+  if (opts.filters && isFiltering(opts.filters)) {
+    const selected = selectFileItems(opts.filters, data.items); // each keeps its file index
+    log.info(
+      `Filters: ${selected.length} of ${data.items.length} quick connects in the export file selected (${
+        esc(describeFilters(opts.filters))
+      })`,
+    );
+    data.items = selected;
+  }
   if (data.failedExports > 0) {
     log.warning(
       `The export file lists ${data.failedExports} quick connects that could not be exported (FailedQuickConnects); they are not imported`,
