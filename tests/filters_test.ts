@@ -287,7 +287,7 @@ Deno.test("filter flags: repeatable (string[], [] by default), checked at parse 
   assert.ok(parseFlags({ ...filterFlags("export") }, ["--tag", "aws:x=y"]).kind === "run");
   // --help still wins over a bad value.
   assert.equal(parseFlags(spec, ["--type", "AGENT", "--help"]).kind, "help");
-  const text = helpText(spec, { usage: "x", description: "d", epilog: "" });
+  const text = helpText(spec, { usage: ["x"], description: "d", epilog: "" });
   assert.match(text, /^ {2}--include GLOB \(repeatable\) +only quick connects whose name matches/m);
   assert.match(
     text,

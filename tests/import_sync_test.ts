@@ -228,3 +228,18 @@ Deno.test("--undo leaves a created quick connect that was changed since, and say
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /is a dry run's report/);
 });
+
+Deno.test("--prune with filters deletes only what the filters select", async () => {
+  const { emu, cli } = await syncSetup(3);
+  await using _ = emu;
+  const r = await cli(["--export-file", "export.json", "--prune", "--include", "Extra 1"]);
+  assert.equal(r.code, 0, r.stderr);
+  const names = instance(emu.state(), "target").QuickConnects.map((q) => q.Name);
+  assert.equal(names.length, 12);
+  assert.ok(!names.includes("Extra 1"));
+  assert.ok(names.includes("Extra 0") && names.includes("Extra 2"));
+  // A tag filter: the extras carry Origin=hand, the export's quick connects do not.
+  const t = await cli(["--export-file", "export.json", "--prune", "--tag", "Origin=hand"]);
+  assert.equal(t.code, 0, t.stderr);
+  assert.equal(instance(emu.state(), "target").QuickConnects.length, 10);
+});

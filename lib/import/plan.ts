@@ -359,6 +359,7 @@ function planUnlinks(
       remove.push({ targetId: id, name: qc.name });
     }
     if (remove.length > 0) {
+      remove.sort((a, b) => a.name.localeCompare(b.name));
       out.push({ queueId, queueName: names.get(queueId) ?? queueId, remove });
     }
   }

@@ -15,7 +15,14 @@ import {
   UsageError,
 } from "../errors.ts";
 import { writeJsonAtomic, writeJsonAtomicSync } from "../json_file.ts";
-import { describeFilters, type Filters, isFiltering, selectFileItems } from "../filters.ts";
+import {
+  describeFilters,
+  type Filters,
+  isFiltering,
+  matches,
+  selectFileItems,
+} from "../filters.ts";
+import { userTags } from "./diff.ts";
 import { esc } from "../log.ts";
 import { type Applied, applyPlan, newApplied } from "./apply.ts";
 import { type ImportInput, type ImportItem, isInvalid, loadImportInput } from "./input.ts";
@@ -78,8 +85,6 @@ export interface ImportOptions {
   /** Reverse the run this report describes, instead of importing. */
   undo?: UndoSource;
   shownUndoFile?: string;
-  /** Which of the target's quick connects --prune may touch (the filters). */
-  inScope?: (qc: ListedQuickConnect) => boolean;
   /** How long to wait for changes to be listed (eventual consistency); default 30 s. */
   consistencyWaitMs?: number;
   /** Receives what must run synchronously if the process is stopped at once. */
@@ -230,7 +235,8 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
       if (valid.length > 0 || opts.prune) {
         log.info("Fetching existing quick connects...");
         state = await readTarget(ctx, valid, mapping, {
-          details: onConflict === "update" || (opts.prune ?? false),
+          details: onConflict === "update" || (opts.prune ?? false) ||
+            (opts.pruneLinks ?? false),
           resolvesExisting: onConflict === "update",
           links: opts.prune ? "all" : opts.pruneLinks ? "file" : "existing",
         });
@@ -241,7 +247,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
         onConflict,
         prune: opts.prune,
         pruneLinks: opts.pruneLinks,
-        inScope: opts.inScope,
+        inScope: opts.filters && isFiltering(opts.filters) ? inScope(opts.filters) : undefined,
       });
     }
     memory(log, "the plan made");
@@ -419,6 +425,22 @@ function memory(log: RunContext["logger"], when: string): void {
 }
 
 export const DEFAULT_MAX_DELETES = 10;
+
+/**
+ * Which of the target's quick connects --prune and --prune-links may touch: those the
+ * filters select. One whose type or tags are not known is left alone.
+ */
+function inScope(filters: Filters): (qc: ListedQuickConnect) => boolean {
+  return (qc) => {
+    const d = qc.detail;
+    if (!d && (filters.types.length > 0 || Object.keys(filters.tags).length > 0)) return false;
+    return matches(filters, {
+      name: qc.name,
+      type: d?.QuickConnectConfig?.QuickConnectType,
+      tags: d ? userTags(d.Tags) : undefined,
+    });
+  };
+}
 
 function unresolvedReport(plan: Plan): Pick<ImportReport, "Unresolved"> {
   const list = unresolved(plan);
