@@ -93,6 +93,8 @@ export interface LinkProblem {
 
 /** A quick connect of the target that is not in the export (--prune): unlinked, then deleted. */
 export interface DeleteEntry {
+  /** Not in the export (--prune), or created by the run being undone. */
+  why: "prune" | "undo";
   targetId: string;
   name: string;
   before: Snapshot;
@@ -314,7 +316,13 @@ function planDeletes(
     }
     const queues = [...target.links].filter(([, ids]) => ids.has(qc.id))
       .map(([queueId]) => ({ queueId, queueName: names.get(queueId) ?? queueId }));
-    out.push({ targetId: qc.id, name: qc.name, before: snapshotOf(qc.detail), queues });
+    out.push({
+      why: "prune",
+      targetId: qc.id,
+      name: qc.name,
+      before: snapshotOf(qc.detail),
+      queues,
+    });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -436,7 +444,10 @@ export function logPlan(plan: Plan, log: Logger, dryRun: boolean): void {
   for (const d of plan.deletes) {
     const unlink = d.queues.length > 0 ? ` (first unlinked from ${d.queues.length} queues)` : "";
     if (dryRun) log.info(`[DRY RUN] Would delete quick connect: ${esc(d.name)}${unlink}`);
-    else log.info(`Deleting quick connect not in the export: ${esc(d.name)} -> ${esc(d.targetId)}`);
+    else {
+      const why = d.why === "prune" ? "not in the export" : "created by the run being undone";
+      log.info(`Deleting quick connect ${why}: ${esc(d.name)} -> ${esc(d.targetId)}`);
+    }
   }
   for (const u of plan.unlinks) {
     if (!dryRun) continue;

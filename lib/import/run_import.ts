@@ -253,13 +253,15 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     memory(log, "the plan made");
     for (const w of plan.warnings) log.warning(w);
     logPlan(plan, log, dryRun);
+    // Undo deletes only what the undone run created and nobody changed since: unbounded.
     const maxDeletes = opts.maxDeletes ?? DEFAULT_MAX_DELETES;
-    if (plan.deletes.length > maxDeletes) {
+    const pruned = plan.deletes.filter((d) => d.why === "prune").length;
+    if (pruned > maxDeletes) {
       const msg =
-        `--prune would delete ${plan.deletes.length} quick connects, more than --max-deletes ${maxDeletes}`;
+        `--prune would delete ${pruned} quick connects, more than --max-deletes ${maxDeletes}`;
       if (!dryRun) {
         throw new UsageError(
-          `${msg}: nothing was changed; check the filters, then pass --max-deletes ${plan.deletes.length} if that is meant`,
+          `${msg}: nothing was changed; check the filters, then pass --max-deletes ${pruned} if that is meant`,
         );
       }
       log.warning(`${msg}: the import would refuse to run without a higher --max-deletes`);

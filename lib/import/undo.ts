@@ -118,6 +118,7 @@ export function planUndo(source: UndoSource, target: TargetState): Plan {
       const queues = [...target.links].filter(([, ids]) => ids.has(c.TargetId))
         .map(([queueId]) => ({ queueId, queueName: queueName.get(queueId) ?? queueId }));
       deletes.push({
+        why: "undo",
         targetId: c.TargetId,
         name: now.name,
         before: snapshotOf(now.detail!),
