@@ -17,6 +17,7 @@ import {
   startEmulator,
 } from "./emulator/testing.ts";
 import { cliCommand, Lines, runCli } from "./support/cli.ts";
+import { linesExport } from "./support/lines.ts";
 
 const TARGET = "00000000-0000-4000-8000-0000000000ee";
 const SEED: FixtureInput = {
@@ -25,22 +26,7 @@ const SEED: FixtureInput = {
 
 async function workdir(n: number): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "aws_quota_" });
-  const file = {
-    FormatVersion: 2,
-    QuickConnects: Array.from({ length: n }, (_, i) => ({
-      QuickConnect: {
-        QuickConnectId: `src-${i}`,
-        Name: `Line ${String(i).padStart(2, "0")}`,
-        QuickConnectConfig: {
-          QuickConnectType: "PHONE_NUMBER",
-          PhoneConfig: { PhoneNumber: `+1415555${String(1000 + i)}` },
-        },
-      },
-      Tags: { Index: String(i) },
-      ExportTimestamp: "2026-01-01T00:00:00Z",
-      Queues: [],
-    })),
-  };
+  const file = linesExport(n, { queues: false });
   await Deno.writeTextFile(`${dir}/export.json`, JSON.stringify(file));
   return dir;
 }

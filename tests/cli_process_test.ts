@@ -5,7 +5,8 @@
  * directory of a path is), files that would overwrite each other, and the help text.
  */
 import assert from "node:assert/strict";
-import { type Emulator, type FixtureInput, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { linesExport, linesTarget } from "./support/lines.ts";
 import { cliCommand, Lines, output, runCli, taskCommand } from "./support/cli.ts";
 import { runCli as runCliInProcess } from "../lib/cli/run_cli.ts";
 import { EXPORT_COMMAND } from "../lib/cli/export_command.ts";
@@ -16,34 +17,8 @@ import { resolve } from "node:path";
 const TARGET = "00000000-0000-4000-8000-0000000000dd";
 const FAST = { CONNECT_QUOTA_SCALE: "10" };
 
-const SEED: FixtureInput = {
-  Instances: [{
-    Id: TARGET,
-    Alias: "target",
-    Region: "us-east-1",
-    AccountId: "123456789012",
-    Queues: [{ Id: "q-support", Name: "Support" }, { Id: "q-sales", Name: "Sales" }],
-  }],
-};
-
-function exportFile(n: number) {
-  return {
-    FormatVersion: 2,
-    QuickConnects: Array.from({ length: n }, (_, i) => ({
-      QuickConnect: {
-        QuickConnectId: `src-${i}`,
-        Name: `Line ${String(i).padStart(2, "0")}`,
-        QuickConnectConfig: {
-          QuickConnectType: "PHONE_NUMBER",
-          PhoneConfig: { PhoneNumber: `+1415555${String(1000 + i)}` },
-        },
-      },
-      Tags: { Index: String(i) },
-      ExportTimestamp: "2026-01-01T00:00:00Z",
-      Queues: [{ Id: "src-q-1", Name: i % 3 ? "Support" : "Sales" }],
-    })),
-  };
-}
+const SEED = linesTarget(TARGET);
+const exportFile = (n: number) => linesExport(n);
 
 /** A user's folder holding `sub/export.json`; commands run in `sub`. */
 async function userFolder(n: number): Promise<{ home: string; sub: string }> {

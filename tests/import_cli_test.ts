@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import {
   type Emulator,
   type Fixture,
-  type FixtureInput,
   startEmulator,
 } from "./emulator/testing.ts";
 import { LOG_LINE } from "./import_helpers.ts";
+import { linesExport, linesTarget } from "./support/lines.ts";
 import { cliCommand, runCli } from "./support/cli.ts";
 
 const TARGET = "00000000-0000-4000-8000-0000000000dd";
@@ -23,35 +23,8 @@ const command = (args: string[], cwd: string, extraEnv: Record<string, string> =
 const importCli = (args: string[], cwd: string, extraEnv: Record<string, string> = {}) =>
   runCli("import", args, cwd, { ...FAST, ...extraEnv });
 
-const SEED: FixtureInput = {
-  Instances: [{
-    Id: TARGET,
-    Alias: "target",
-    Region: "us-east-1",
-    AccountId: "123456789012",
-    Queues: [{ Id: "q-support", Name: "Support" }, { Id: "q-sales", Name: "Sales" }],
-  }],
-};
-
-function exportFile(n: number) {
-  return {
-    FormatVersion: 2,
-    QuickConnects: Array.from({ length: n }, (_, i) => ({
-      QuickConnect: {
-        QuickConnectId: `src-${i}`,
-        Name: `Line ${String(i).padStart(2, "0")}`,
-        Description: i % 2 ? `Line number ${i}` : undefined,
-        QuickConnectConfig: {
-          QuickConnectType: "PHONE_NUMBER",
-          PhoneConfig: { PhoneNumber: `+1415555${String(1000 + i)}` },
-        },
-      },
-      Tags: { Index: String(i) },
-      ExportTimestamp: "2026-01-01T00:00:00Z",
-      Queues: [{ Id: "src-q-1", Name: i % 3 ? "Support" : "Sales" }],
-    })),
-  };
-}
+const SEED = linesTarget(TARGET);
+const exportFile = (n: number) => linesExport(n, { descriptions: true });
 
 /** The target with generated IDs replaced by names, so two runs can be compared exactly. */
 function normalized(state: Fixture) {
