@@ -60,6 +60,13 @@ export function esc(value: unknown): string {
   });
 }
 
+/** A DEBUG line with the process's memory: where a large import's memory goes (--verbose). */
+export function logMemory(log: Logger, when: string): void {
+  const u = Deno.memoryUsage();
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  log.debug(`Memory after ${when}: RSS ${mb(u.rss)} MB, heap used ${mb(u.heapUsed)} MB`);
+}
+
 const encoder = new TextEncoder();
 
 function stderrSink(line: string): void {

@@ -11,6 +11,7 @@ import type {
 } from "@aws-sdk/client-connect";
 import { InterruptedError, isInterrupted } from "../aws/limiter.ts";
 import {
+  type QuickConnectRead,
   readAssociations,
   readFlows,
   readQueues,
@@ -44,10 +45,11 @@ import {
   isFiltering,
   matches,
   NO_FILTERS,
+  type SearchNarrowing,
   toExportFilters,
   toSearch,
 } from "../filters.ts";
-import { esc } from "../log.ts";
+import { esc, type Logger } from "../log.ts";
 import { configRefs, isKnownType, type RefKind } from "../quick_connect.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 
@@ -223,26 +225,76 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
       esc(ctx.region)
     }`,
   );
-
-  // Started once the instance is known to hold quick connects; a rejection is kept
-  // (not left unhandled) and rethrown where the result is awaited.
-  let linksRead: Promise<QueueLinks> | undefined;
-  const startLinks = () => {
-    linksRead ??= readLinks(ctx);
-    linksRead.catch(() => {});
-  };
   const filters = opts.filters ?? NO_FILTERS;
+  const linksRead = new LinksRead(ctx);
+  const read = await readExported(ctx, opts, filters, linksRead);
+  const { lookups, links } = await readLookups(ctx, read.whole, linksRead, isFiltering(filters));
+  const timestamp = isoTimestamp(started);
+  const items = exportItems(ctx, read, lookups, links, timestamp, opts.onProgress);
+  const file = exportFile(ctx, read, items, filters, timestamp);
+  await writeExport(logger, output, shown, file, opts.signal);
+  return {
+    exitCode: read.failed.length > 0 ? EXIT.partial : EXIT.ok,
+    output,
+    file,
+    readMode: read.mode,
+  };
+}
+
+/**
+ * The queues and their links, read once. Started as soon as the instance is known to hold
+ * quick connects (a page lists some), to run beside the rest of the reads; a rejection is
+ * kept (not left unhandled) and rethrown where the result is awaited.
+ */
+class LinksRead {
+  #read: Promise<QueueLinks> | undefined;
+  constructor(private readonly ctx: RunContext) {}
+
+  start(): void {
+    this.#read ??= readLinks(this.ctx);
+    this.#read.catch(() => {});
+  }
+
+  /** The links, or undefined when they were never started. */
+  result(): Promise<QueueLinks> | undefined {
+    return this.#read;
+  }
+}
+
+/** The quick connects read: the whole ones in name order, and those that could not be exported. */
+interface ReadQuickConnects {
+  whole: QuickConnect[];
+  failed: FailedExport[];
+  /** Each quick connect's config as the service returned it (exported verbatim). */
+  raw: Map<string, unknown>;
+  mode: ExportResult["readMode"];
+}
+
+/** What the filters select, and which of them the service is asked to apply. */
+function logFilters(logger: Logger, filters: Filters, narrowing: SearchNarrowing): void {
+  const sent = describeNarrowing(narrowing);
+  logger.info(
+    `Filters: ${esc(describeFilters(filters))} (${
+      sent ? `SearchQuickConnects is asked for ${esc(sent)}; ` : ""
+    }every quick connect read is checked against all filters here)`,
+  );
+  for (const note of narrowing.notSent) logger.info(`Filters: ${esc(note)}`);
+}
+
+/**
+ * Reads the quick connects the filters select, whole, with the seed tool's page and
+ * progress lines; the queue links start as soon as a page lists quick connects.
+ */
+async function readExported(
+  ctx: RunContext,
+  opts: ExportOptions,
+  filters: Filters,
+  linksRead: LinksRead,
+): Promise<ReadQuickConnects> {
+  const { logger } = ctx;
   const filtering = isFiltering(filters);
   const narrowing = toSearch(filters);
-  if (filtering) {
-    const sent = describeNarrowing(narrowing);
-    logger.info(
-      `Filters: ${esc(describeFilters(filters))} (${
-        sent ? `SearchQuickConnects is asked for ${esc(sent)}; ` : ""
-      }every quick connect read is checked against all filters here)`,
-    );
-    for (const note of narrowing.notSent) logger.info(`Filters: ${esc(note)}`);
-  }
+  if (filtering) logFilters(logger, filters, narrowing);
   logger.info("Fetching quick connects page 1...");
   let nextLog = 0.1;
   let read;
@@ -264,7 +316,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
         }
         : {}),
       onPage: (page, count, more) => {
-        if (count > 0) startLinks();
+        if (count > 0) linksRead.start();
         logger.info(`Retrieved ${count} quick connects from page ${page}`);
         if (more) logger.info(`Fetching quick connects page ${page + 1}...`);
       },
@@ -284,6 +336,23 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
       "fetching quick connects",
     );
   }
+  const { whole, failed } = wholeOrFailed(logger, read);
+  logger.info(
+    `Total quick connects retrieved: ${whole.length + failed.length}${
+      filtering ? " (those the filters select)" : ""
+    }`,
+  );
+  return { whole, failed, raw: read.raw, mode: read.mode };
+}
+
+/**
+ * The quick connects read whole and complete, in name order; the others (not read, or
+ * missing what an import needs) are the file's failed exports, each with a warning.
+ */
+function wholeOrFailed(
+  logger: Logger,
+  read: QuickConnectRead,
+): { whole: QuickConnect[]; failed: FailedExport[] } {
   const failed: FailedExport[] = [];
   for (const f of read.failed) {
     logger.warning(
@@ -301,50 +370,72 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     } else whole.push(it.detail);
   }
   whole.sort((a, b) => (a.Name ?? "").localeCompare(b.Name ?? ""));
-  const total = whole.length + failed.length;
-  logger.info(
-    `Total quick connects retrieved: ${total}${filtering ? " (those the filters select)" : ""}`,
-  );
+  return { whole, failed };
+}
 
-  const types = new Set(whole.map((q) => q.QuickConnectConfig?.QuickConnectType));
-  const lookups: Lookups = {};
-  let links: Map<string, Set<string>> | undefined;
+/**
+ * The names the quick connects point to (users and flows, each listed only when some quick
+ * connect needs it; queues) and the queue links. With no quick connect to export, users and
+ * flows are not read, but the links, if already started, are still awaited.
+ */
+async function readLookups(
+  ctx: RunContext,
+  whole: readonly QuickConnect[],
+  linksRead: LinksRead,
+  filtering: boolean,
+): Promise<{ lookups: Lookups; links?: Map<string, Set<string>> }> {
   if (whole.length === 0) {
-    logger.warning(
+    ctx.logger.warning(
       filtering ? "No quick connects match the filters" : "No quick connects found to export",
     );
-    await linksRead;
-  } else {
-    startLinks(); // already running unless no page listed any quick connect
-    const kinds = new Set(
-      whole.flatMap((q) => configRefs(q.QuickConnectConfig).map((r) => r.kind)),
-    );
-    // Users and flows have buckets of their own: read both at once.
-    const [users, flows] = await Promise.all([
-      kinds.has("user")
-        ? optionalList(
-          ctx,
-          "connect:ListUsers",
-          "user names are not exported; the import will need identical user IDs or a mapping file",
-          () => readUsers(ctx.client, ctx.instanceId),
-        )
-        : undefined,
-      kinds.has("flow") || [...types].some((t) => !isKnownType(t))
-        ? optionalList(
-          ctx,
-          "connect:ListContactFlows",
-          "flow names are not exported; the import will need identical flow IDs or a mapping file",
-          () => readFlows(ctx.client, ctx.instanceId),
-        )
-        : undefined,
-    ]);
-    lookups.users = byId(users);
-    lookups.flows = byId(flows);
-    const queueLinks = await linksRead;
-    lookups.queues = byId(queueLinks?.queues);
-    links = queueLinks?.links;
+    await linksRead.result();
+    return { lookups: {} };
   }
+  linksRead.start(); // already running unless no page listed any quick connect
+  const types = new Set(whole.map((q) => q.QuickConnectConfig?.QuickConnectType));
+  const kinds = new Set(
+    whole.flatMap((q) => configRefs(q.QuickConnectConfig).map((r) => r.kind)),
+  );
+  // Users and flows have buckets of their own: read both at once.
+  const [users, flows] = await Promise.all([
+    kinds.has("user")
+      ? optionalList(
+        ctx,
+        "connect:ListUsers",
+        "user names are not exported; the import will need identical user IDs or a mapping file",
+        () => readUsers(ctx.client, ctx.instanceId),
+      )
+      : undefined,
+    kinds.has("flow") || [...types].some((t) => !isKnownType(t))
+      ? optionalList(
+        ctx,
+        "connect:ListContactFlows",
+        "flow names are not exported; the import will need identical flow IDs or a mapping file",
+        () => readFlows(ctx.client, ctx.instanceId),
+      )
+      : undefined,
+  ]);
+  const queueLinks = await linksRead.result();
+  return {
+    lookups: { users: byId(users), flows: byId(flows), queues: byId(queueLinks?.queues) },
+    links: queueLinks?.links,
+  };
+}
 
+/**
+ * One item per whole quick connect, in name order, with the names of what it points to
+ * and, where the links were read, the standard queues it is linked to.
+ */
+function exportItems(
+  ctx: RunContext,
+  read: ReadQuickConnects,
+  lookups: Lookups,
+  links: Map<string, Set<string>> | undefined,
+  timestamp: string,
+  onProgress: ExportOptions["onProgress"],
+): ExportedItem[] {
+  const { logger } = ctx;
+  const { whole } = read;
   const queuesOf = new Map<string, { Id: string; Name?: string }[]>();
   for (const [queueId, qcIds] of links ?? []) {
     for (const qcId of qcIds) {
@@ -353,8 +444,6 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
       queuesOf.set(qcId, list);
     }
   }
-
-  const timestamp = isoTimestamp(started);
   const items: ExportedItem[] = [];
   whole.forEach((q, i) => {
     logger.info(
@@ -379,13 +468,23 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
         .sort((a, b) => (a.Name ?? a.Id).localeCompare(b.Name ?? b.Id));
     }
     items.push(item);
-    opts.onProgress?.(i + 1, whole.length);
+    onProgress?.(i + 1, whole.length);
   });
+  return items;
+}
 
+/** The export file: the items, the ones that failed, and where and when they were read. */
+function exportFile(
+  ctx: RunContext,
+  read: ReadQuickConnects,
+  items: ExportedItem[],
+  filters: Filters,
+  timestamp: string,
+): ExportFile {
   const arnMatch = /^(arn:[^:]+:connect:[^:]+:\d+:instance\/[^/]+)\//.exec(
-    whole[0]?.QuickConnectARN ?? "",
+    read.whole[0]?.QuickConnectARN ?? "",
   );
-  const file: ExportFile = {
+  return {
     FormatVersion: FORMAT_VERSION,
     Tool: TOOL_NAME,
     ToolVersion: VERSION,
@@ -394,13 +493,23 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     Region: ctx.region,
     ExportTimestamp: timestamp,
     Filters: toExportFilters(filters),
-    TotalQuickConnects: total,
+    TotalQuickConnects: read.whole.length + read.failed.length,
     SuccessfulExports: items.length,
-    FailedExports: failed.length,
+    FailedExports: read.failed.length,
     QuickConnects: items,
-    FailedQuickConnects: failed,
+    FailedQuickConnects: read.failed,
   };
-  if (opts.signal?.aborted) throw new InterruptedError("interrupted");
+}
+
+/** Writes the file, unless Ctrl-C was pressed (no file then), with the closing lines. */
+async function writeExport(
+  logger: Logger,
+  output: string,
+  shown: string,
+  file: ExportFile,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (signal?.aborted) throw new InterruptedError("interrupted");
   try {
     await writeExportFile(output, file);
   } catch (err) {
@@ -408,13 +517,9 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
   }
   logger.info("Export completed successfully!");
   logger.info(
-    `Exported ${items.length} quick connects to ${esc(output === "-" ? "stdout" : shown)}`,
+    `Exported ${file.SuccessfulExports} quick connects to ${
+      esc(output === "-" ? "stdout" : shown)
+    }`,
   );
-  logger.info(`Failed exports: ${failed.length}`);
-  return {
-    exitCode: failed.length > 0 ? EXIT.partial : EXIT.ok,
-    output,
-    file,
-    readMode: read.mode,
-  };
+  logger.info(`Failed exports: ${file.FailedExports}`);
 }

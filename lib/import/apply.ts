@@ -34,7 +34,7 @@ import {
 } from "../errors.ts";
 import { esc } from "../log.ts";
 import { LIMITS } from "../quick_connect.ts";
-import { changedParts, diffQuickConnect, tagChanges, userTags } from "./diff.ts";
+import { changedParts, type Difference, diffQuickConnect, tagChanges, userTags } from "./diff.ts";
 import { LinkLane } from "./links.ts";
 import { type OnConflict, type Part, type Plan, type PlanEntry, snapshotOf } from "./plan.ts";
 import { findByName, type SearchAvailability } from "./target.ts";
@@ -101,6 +101,7 @@ export interface ApplyOptions {
 }
 
 type Write = Extract<PlanEntry, { kind: "create" | "update" }>;
+type Create = Extract<Write, { kind: "create" }>;
 
 /**
  * Four lanes at once, each on its own quota buckets: creates (in an order that completes
@@ -115,7 +116,7 @@ export async function applyPlan(
   applied: Applied,
 ): Promise<void> {
   const creates = orderCreates(
-    plan.entries.filter((e): e is Extract<Write, { kind: "create" }> => e.kind === "create"),
+    plan.entries.filter((e): e is Create => e.kind === "create"),
     plan,
   );
   const updates = plan.entries.filter((e): e is Extract<Write, { kind: "update" }> =>
@@ -222,7 +223,7 @@ const INTERRUPTED_CREATE =
 /** Returns the quota message if the instance's quick connect quota was reached. */
 async function create(
   ctx: RunContext,
-  w: Extract<Write, { kind: "create" }>,
+  w: Create,
   opts: ApplyOptions,
   applied: Applied,
 ): Promise<string | undefined> {
@@ -281,8 +282,15 @@ function mayHaveBeenApplied(err: unknown): boolean {
   return status === undefined || status >= 500;
 }
 
-/** How far the service's clock may be behind ours when telling whose a quick connect is. */
-const CLOCK_SLACK_MS = 1000;
+/** One create being settled: what each of its steps needs. */
+interface Settling {
+  ctx: RunContext;
+  w: Create;
+  opts: ApplyOptions;
+  record: (o: ItemOutcome) => void;
+  /** The item's name, escaped for the log. */
+  name: string;
+}
 
 /**
  * The create failed with `err`, but it may have been applied, or the name is taken:
@@ -298,110 +306,166 @@ const CLOCK_SLACK_MS = 1000;
  */
 async function settle(
   ctx: RunContext,
-  w: Extract<Write, { kind: "create" }>,
+  w: Create,
   err: unknown,
   sentAt: number,
   opts: ApplyOptions,
   record: (o: ItemOutcome) => void,
 ): Promise<void> {
-  const { item } = w;
-  const name = esc(item.name);
-  const fail = (msg: string, targetId?: string) => {
-    ctx.logger.error(`Error creating quick connect ${name}: ${esc(msg)}`);
-    record({ action: "failed", targetId, error: msg });
-  };
-  const lookup = async (): Promise<QuickConnect | undefined> => {
-    checkpoint(opts.signal);
-    const found = await findByName(ctx, item.name, opts.search);
-    // A Search result without Tags may mean "not returned": read them where they matter.
-    if (found?.QuickConnectId && found.Tags === undefined) {
-      return Object.keys(item.tags).length === 0
-        ? { ...found, Tags: {} }
-        : await describeQuickConnect(ctx.client, ctx.instanceId, found.QuickConnectId);
-    }
-    return found;
-  };
-  const lookupFailed = (lookupErr: unknown) => {
-    if (isInterrupted(lookupErr)) throw lookupErr;
-    fail(
-      `${describeError(err)} (and looking its name up to see whether it was created failed: ${
-        describeError(lookupErr)
-      }); run the same import again to settle it, it will not create a duplicate`,
-    );
-    if (isFatalForRun(lookupErr)) throw toFatal(lookupErr, ctx, "connect:SearchQuickConnects");
-  };
-
+  const s: Settling = { ctx, w, opts, record, name: esc(w.item.name) };
   ctx.logger.debug(
-    `${name}: the create was answered ${esc(describeError(err))}; settling it by name`,
+    `${s.name}: the create was answered ${esc(describeError(err))}; settling it by name`,
   );
   // A lost response or a 5xx is no answer about the name: what is found under it is ours.
   let ours = !isDuplicate(err);
   let cause = err;
   let found: QuickConnect | undefined;
   if (!isDuplicate(err)) {
-    try {
-      found = await lookup();
-    } catch (lookupErr) {
-      return lookupFailed(lookupErr);
-    }
+    const first = await lookingUp(s, err, () => lookup(s));
+    if (first === "failed") return;
+    found = first.found;
     if (!found) {
-      // Not listed: never landed, or landed and not listed yet. The name decides.
-      ctx.logger.debug(
-        `${name}: the create was answered ${esc(describeError(err))}; sending it once more`,
-      );
-      try {
-        const out = await sendCreate(ctx, w);
-        ctx.logger.info(`Created quick connect: ${name} -> ${esc(out)}`);
-        record({ action: "created", targetId: out });
-        return;
-      } catch (again) {
-        if (isInterrupted(again)) throw again;
-        if (!isDuplicate(again)) {
-          fail(
-            `${describeError(err)}, and again ${
-              describeError(again)
-            } when sent once more; it was not created: run the same import again`,
-          );
-          if (isFatalForRun(again)) throw toFatal(again, ctx, "connect:CreateQuickConnect");
-          return;
-        }
-        // The name is taken: our first attempt landed.
-        ours = true;
-        cause = again;
-      }
+      const again = await sendOnceMore(s, err);
+      if (again === "settled") return;
+      // The name is taken: our first attempt landed.
+      ours = true;
+      cause = again.taken;
     }
   }
   if (!found) {
-    try {
-      found = await untilVisible(
-        lookup,
-        opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
-        opts.signal,
-      );
-    } catch (lookupErr) {
-      return lookupFailed(lookupErr);
-    }
+    const listed = await lookingUp(s, err, () => untilListed(s));
+    if (listed === "failed") return;
+    found = listed.found;
   }
-  if (!found?.QuickConnectId) {
-    fail(
-      `${
-        describeError(cause)
-      } (the name is taken, but no quick connect of that exact name was listed within ${
-        Math.round((opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS) / 1000)
-      } s; the service may still be catching up: run the same import again later)`,
+  if (!found?.QuickConnectId) return notListed(s, cause);
+  await decide(s, found, found.QuickConnectId, ours || madeSince(found, sentAt), cause);
+}
+
+function failCreate(s: Settling, msg: string, targetId?: string): void {
+  s.ctx.logger.error(`Error creating quick connect ${s.name}: ${esc(msg)}`);
+  s.record({ action: "failed", targetId, error: msg });
+}
+
+/** The quick connect listed under the item's name, if any. */
+async function lookup(s: Settling): Promise<QuickConnect | undefined> {
+  const { ctx, opts, w: { item } } = s;
+  checkpoint(opts.signal);
+  const found = await findByName(ctx, item.name, opts.search);
+  // A Search result without Tags may mean "not returned": read them where they matter.
+  if (found?.QuickConnectId && found.Tags === undefined) {
+    return Object.keys(item.tags).length === 0
+      ? { ...found, Tags: {} }
+      : await describeQuickConnect(ctx.client, ctx.instanceId, found.QuickConnectId);
+  }
+  return found;
+}
+
+/**
+ * What `look` finds; "failed" once a failed lookup has failed the create (with the create's
+ * own error `err`: the lookup was only to settle it). An interruption, or a failure that
+ * stops the run, is thrown on.
+ */
+async function lookingUp(
+  s: Settling,
+  err: unknown,
+  look: () => Promise<QuickConnect | undefined>,
+): Promise<{ found: QuickConnect | undefined } | "failed"> {
+  try {
+    return { found: await look() };
+  } catch (lookupErr) {
+    if (isInterrupted(lookupErr)) throw lookupErr;
+    failCreate(
+      s,
+      `${describeError(err)} (and looking its name up to see whether it was created failed: ${
+        describeError(lookupErr)
+      }); run the same import again to settle it, it will not create a duplicate`,
     );
-    return;
+    if (isFatalForRun(lookupErr)) throw toFatal(lookupErr, s.ctx, "connect:SearchQuickConnects");
+    return "failed";
   }
-  const id = found.QuickConnectId;
+}
+
+/**
+ * Not listed: the create never landed, or landed and is not listed yet. Names are unique
+ * at once, so the create sent once more decides: it creates the quick connect, or fails
+ * (both "settled", recorded), or is answered DuplicateResourceException (`taken`): the
+ * first attempt landed.
+ */
+async function sendOnceMore(s: Settling, err: unknown): Promise<"settled" | { taken: unknown }> {
+  const { ctx, name } = s;
+  ctx.logger.debug(
+    `${name}: the create was answered ${esc(describeError(err))}; sending it once more`,
+  );
+  try {
+    const out = await sendCreate(ctx, s.w);
+    ctx.logger.info(`Created quick connect: ${name} -> ${esc(out)}`);
+    s.record({ action: "created", targetId: out });
+    return "settled";
+  } catch (again) {
+    if (isInterrupted(again)) throw again;
+    if (isDuplicate(again)) return { taken: again };
+    failCreate(
+      s,
+      `${describeError(err)}, and again ${
+        describeError(again)
+      } when sent once more; it was not created: run the same import again`,
+    );
+    if (isFatalForRun(again)) throw toFatal(again, ctx, "connect:CreateQuickConnect");
+    return "settled";
+  }
+}
+
+/** The name is taken: looks it up until it is listed (eventual consistency), or the wait is over. */
+function untilListed(s: Settling): Promise<QuickConnect | undefined> {
+  return untilVisible(() => lookup(s), waitMs(s.opts), s.opts.signal);
+}
+
+const waitMs = (opts: ApplyOptions) => opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS;
+
+/** The name is taken, but nothing of that name was listed in time: failed, to be run again. */
+function notListed(s: Settling, cause: unknown): void {
+  failCreate(
+    s,
+    `${
+      describeError(cause)
+    } (the name is taken, but no quick connect of that exact name was listed within ${
+      Math.round(waitMs(s.opts) / 1000)
+    } s; the service may still be catching up: run the same import again later)`,
+  );
+}
+
+/** How far the service's clock may be behind ours when telling whose a quick connect is. */
+const CLOCK_SLACK_MS = 1000;
+
+/**
+ * A DuplicateResourceException alone does not say whose the quick connect is: a resent
+ * attempt of ours (the SDK's, or the HTTP client's own on a reused connection, which the
+ * SDK never sees) meets it too. One made before our first attempt was sent is not ours.
+ */
+function madeSince(found: QuickConnect, sentAt: number): boolean {
+  const modified = found.LastModifiedTime?.getTime();
+  return modified === undefined || modified >= sentAt - CLOCK_SLACK_MS;
+}
+
+/**
+ * The quick connect under the name is listed: created, when it is the one we meant to
+ * create and `ours` (one of our attempts may have made it); otherwise it was there before
+ * this run (not yet listed when the target was read), and the conflict policy decides, as
+ * for any existing one.
+ */
+async function decide(
+  s: Settling,
+  found: QuickConnect,
+  id: string,
+  ours: boolean,
+  cause: unknown,
+): Promise<void> {
+  const { ctx, w, opts, record, name } = s;
+  const { item } = w;
   const diffs = diffQuickConnect(
     { description: item.description, config: w.config, tags: item.tags },
     found,
   );
-  // A DuplicateResourceException alone does not say whose the quick connect is: a resent
-  // attempt of ours (the SDK's, or the HTTP client's own on a reused connection, which the
-  // SDK never sees) meets it too. One made before our first attempt was sent is not ours.
-  const modified = found.LastModifiedTime?.getTime();
-  ours ||= modified === undefined || modified >= sentAt - CLOCK_SLACK_MS;
   if (diffs.length === 0 && ours) {
     ctx.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
     ctx.logger.debug(
@@ -412,7 +476,6 @@ async function settle(
     record({ action: "created", targetId: id });
     return;
   }
-  // It was there before this run (not yet listed when the target was read): as any existing one.
   if (opts.onConflict === "skip") {
     ctx.logger.warning(`Quick connect already exists: ${name}`);
     record({ action: "skipped", targetId: id });
@@ -424,33 +487,39 @@ async function settle(
     return;
   }
   if (opts.onConflict === "update") {
-    await update(
-      ctx,
-      {
-        kind: "update",
-        item,
-        config: w.config,
-        target: {
-          id,
-          arn: found.QuickConnectARN,
-          tags: userTags(found.Tags),
-          before: snapshotOf(found),
-        },
-        parts: changedParts(diffs),
-        changes: diffs,
-      },
-      opts,
-      record,
-    );
+    await update(ctx, updateOf(w, found, id, diffs), opts, record);
     return;
   }
-  fail(
+  failCreate(
+    s,
     "A quick connect with this name already exists in the target (--on-conflict fail); use --on-conflict skip or update",
     id,
   );
 }
 
-async function sendCreate(ctx: RunContext, w: Extract<Write, { kind: "create" }>): Promise<string> {
+/** The update that makes the existing quick connect `found` what the create meant. */
+function updateOf(
+  w: Create,
+  found: QuickConnect,
+  id: string,
+  diffs: Difference[],
+): Extract<Write, { kind: "update" }> {
+  return {
+    kind: "update",
+    item: w.item,
+    config: w.config,
+    target: {
+      id,
+      arn: found.QuickConnectARN,
+      tags: userTags(found.Tags),
+      before: snapshotOf(found),
+    },
+    parts: changedParts(diffs),
+    changes: diffs,
+  };
+}
+
+async function sendCreate(ctx: RunContext, w: Create): Promise<string> {
   const { item } = w;
   const out = await ctx.client.send(
     new CreateQuickConnectCommand({

@@ -5,9 +5,10 @@
  */
 import { z } from "zod";
 import { UsageError } from "../errors.ts";
-import { readJson } from "../json_file.ts";
+import { readJson, writeJsonAtomic } from "../json_file.ts";
 import { E164 } from "../quick_connect.ts";
 import { formatPath } from "./input.ts";
+import type { Unresolved } from "./plan.ts";
 
 export const MAPPING_SECTIONS = ["Users", "Queues", "ContactFlows", "PhoneNumbers"] as const;
 export type MappingSection = (typeof MAPPING_SECTIONS)[number];
@@ -94,3 +95,31 @@ export function lookup(
 /** `Users["jdoe"]` */
 export const entryName = (section: MappingSection, key: string): string =>
   `${section}[${JSON.stringify(key)}]`;
+
+const SECTION = { user: "Users", queue: "Queues", flow: "ContactFlows" } as const;
+
+/**
+ * A --mapping file with an empty target for every unresolved source reference (by its
+ * name where the file has one, else its ID), beside the entries the mapping already had.
+ * The empty values make it fail to load until they are filled in: it cannot be used half
+ * done by mistake. Returns how many entries are to be filled in.
+ */
+export async function writeMappingTemplate(
+  path: string,
+  unresolved: readonly Unresolved[],
+  mapping: Mapping,
+): Promise<number> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const s of MAPPING_SECTIONS) out[s] = Object.fromEntries(mapping[s]);
+  let n = 0;
+  for (const u of unresolved) {
+    const section = out[SECTION[u.kind]]!;
+    const key = u.name ?? u.id;
+    if (key in section) continue;
+    section[key] = "";
+    n++;
+  }
+  for (const s of MAPPING_SECTIONS) if (Object.keys(out[s]!).length === 0) delete out[s];
+  await writeJsonAtomic(path, out);
+  return n;
+}

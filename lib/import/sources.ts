@@ -1,0 +1,251 @@
+/**
+ * Where an import's input and plan come from: an export file (with a mapping), a plan
+ * saved by `--dry-run --plan-out`, or the report of a run to undo. Each source is checked
+ * against the target before anything is changed; a refusal is a UsageError (exit 2).
+ */
+import type { ListedQuickConnect } from "../aws/reads.ts";
+import type { RunContext } from "../context.ts";
+import { describeError, EXIT, UsageError } from "../errors.ts";
+import {
+  describeFilters,
+  type Filters,
+  isFiltering,
+  matches,
+  selectFileItems,
+} from "../filters.ts";
+import { esc, type Logger, logMemory } from "../log.ts";
+import { VERSION } from "../version.ts";
+import { userTags } from "./diff.ts";
+import { type ImportInput, type ImportItem, loadImportInput } from "./input.ts";
+import { emptyMapping, type Mapping } from "./mapping.ts";
+import { type OnConflict, type Plan, planImport } from "./plan.ts";
+import { fingerprints, type PlanFile, planMapping, staleness } from "./plan_file.ts";
+import { Directory } from "./resolve.ts";
+import { readTarget, type TargetState } from "./target.ts";
+import { planUndo, type UndoSource } from "./undo.ts";
+
+/** The import options that say where the input and the plan come from (see ImportOptions). */
+export interface PlanSource {
+  exportFile: string;
+  shownExportFile?: string;
+  mappingFile?: string;
+  input?: ImportInput;
+  savedPlan?: PlanFile;
+  shownPlanFile?: string;
+  undo?: UndoSource;
+  shownUndoFile?: string;
+  filters?: Filters;
+  prune?: boolean;
+  pruneLinks?: boolean;
+}
+
+/**
+ * The run's input, loaded and logged, with the filters applied to the file's items; or
+ * the exit code when it cannot be loaded (the reason is logged; nothing is reported).
+ */
+export async function getInput(
+  log: Logger,
+  src: PlanSource,
+): Promise<ImportInput | { exitCode: number }> {
+  let input: ImportInput;
+  try {
+    input = src.savedPlan
+      ? inputOf(src.savedPlan.Plan, planMapping(src.savedPlan))
+      : src.undo
+      ? inputOf(undefined, emptyMapping())
+      : src.input ?? await loadImportInput(src);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log.error(esc(err.message));
+      return { exitCode: EXIT.usage };
+    }
+    log.error(`Cannot load the import input: ${esc(describeError(err))}`);
+    return { exitCode: EXIT.partial };
+  }
+  const { data } = input;
+  logMemory(log, "the file loaded");
+  if (src.undo) {
+    log.info(
+      `Undoing the run of ${esc(src.undo.StartedAt)} described in ${esc(src.shownUndoFile ?? "")}`,
+    );
+  } else if (src.savedPlan) {
+    log.info(
+      `Loaded plan from ${esc(src.shownPlanFile ?? "")} (made ${
+        esc(src.savedPlan.CreatedAt)
+      } from ${esc(src.savedPlan.ExportFile)})`,
+    );
+  } else log.info(`Loaded export data from ${esc(src.shownExportFile ?? src.exportFile)}`);
+  log.info(`Total quick connects in export: ${data.items.length}`);
+  if (src.filters && isFiltering(src.filters)) {
+    const selected = selectFileItems(src.filters, data.items); // each keeps its file index
+    log.info(
+      `Filters: ${selected.length} of ${data.items.length} quick connects in the export file selected (${
+        esc(describeFilters(src.filters))
+      })`,
+    );
+    data.items = selected;
+  }
+  if (data.failedExports > 0) {
+    log.warning(
+      `The export file lists ${data.failedExports} quick connects that could not be exported (FailedQuickConnects); they are not imported`,
+    );
+  }
+  return input;
+}
+
+/** The items of a plan (saved, or undo's, known once planned), as the run's input. */
+function inputOf(plan: Plan | undefined, mapping: Mapping): ImportInput {
+  return {
+    data: {
+      path: "",
+      formatVersion: 2,
+      failedExports: 0,
+      items: plan?.entries.map((e) => e.item) ?? [],
+    },
+    mapping,
+  };
+}
+
+/** The plan as known before the target is read: a saved plan's (undo's is made from the target). */
+export function knownPlan(src: PlanSource): Plan | undefined {
+  return src.undo ? undefined : src.savedPlan?.Plan;
+}
+
+/**
+ * The plan, from whichever source the run has, and the target as read for it (empty when
+ * nothing needed reading). Throws UsageError for a source that does not fit the target.
+ */
+export async function makePlan(
+  ctx: RunContext,
+  src: PlanSource,
+  onConflict: OnConflict,
+  input: ImportInput,
+  valid: readonly ImportItem[],
+): Promise<{ plan: Plan; state: TargetState }> {
+  if (src.undo) return await planFromUndo(ctx, src.undo, src.shownUndoFile, input.mapping);
+  if (src.savedPlan) {
+    const plan = await checkSavedPlan(ctx, src.savedPlan, src.shownPlanFile);
+    return { plan, state: emptyTarget() };
+  }
+  return await planFromFile(ctx, src, onConflict, input, valid);
+}
+
+/** Undo reverses a run on the target it ran on, as that target is now. */
+async function planFromUndo(
+  ctx: RunContext,
+  where: UndoSource,
+  shown: string | undefined,
+  mapping: Mapping,
+): Promise<{ plan: Plan; state: TargetState }> {
+  if (where.InstanceId !== ctx.instanceId || where.Region !== ctx.region) {
+    throw new UsageError(
+      `Cannot undo with "${shown}": it describes a run on instance ${where.InstanceId} in ${where.Region}, not ${ctx.instanceId} in ${ctx.region}`,
+    );
+  }
+  ctx.logger.info("Reading the target as it is now...");
+  const state = await readTarget(ctx, [], mapping, {
+    details: true,
+    resolvesExisting: false,
+    links: "all",
+  });
+  return { plan: planUndo(where, state), state };
+}
+
+/**
+ * A saved plan is applied exactly, so only on the target it was made for and only if
+ * nothing it depends on changed since; it reads nothing else of the target.
+ */
+async function checkSavedPlan(
+  ctx: RunContext,
+  saved: PlanFile,
+  shown: string | undefined,
+): Promise<Plan> {
+  const log = ctx.logger;
+  checkPlanTarget(saved, shown ?? "", ctx);
+  log.info("Checking that the target has not changed since the plan was made...");
+  const stale = staleness(saved.Fingerprints, await fingerprints(ctx, saved.Plan));
+  if (stale.length > 0) {
+    for (const line of stale.slice(0, 20)) {
+      log.error(`Changed since the plan was made: ${esc(line)}`);
+    }
+    if (stale.length > 20) log.error(`... and ${stale.length - 20} more changes`);
+    throw new UsageError(
+      `Refusing plan "${shown}": the target changed since it was made (${stale.length} changes above); nothing was changed: make a new plan with --dry-run --plan-out`,
+    );
+  }
+  return saved.Plan;
+}
+
+function checkPlanTarget(saved: PlanFile, shown: string, ctx: RunContext): void {
+  const refuse = (what: string) =>
+    new UsageError(`Refusing plan "${shown}": ${what}; make a new plan with --dry-run --plan-out`);
+  if (saved.ToolVersion !== VERSION) {
+    throw refuse(`it was made by version ${saved.ToolVersion} of this tool, this is ${VERSION}`);
+  }
+  if (saved.InstanceId !== ctx.instanceId) {
+    throw refuse(`it was made for instance ${saved.InstanceId}, not ${ctx.instanceId}`);
+  }
+  if (saved.Region !== ctx.region) {
+    throw refuse(`it was made for Region ${saved.Region}, not ${ctx.region}`);
+  }
+}
+
+/**
+ * An export file's plan, against the target read for it: read whole where updates and
+ * pruning compare, with the links that adding (or pruning) them needs. A file with nothing
+ * to import reads no target, unless --prune has to find what to delete.
+ */
+async function planFromFile(
+  ctx: RunContext,
+  src: PlanSource,
+  onConflict: OnConflict,
+  input: ImportInput,
+  valid: readonly ImportItem[],
+): Promise<{ plan: Plan; state: TargetState }> {
+  const log = ctx.logger;
+  let state = emptyTarget();
+  if (valid.length > 0 || src.prune) {
+    log.info("Fetching existing quick connects...");
+    state = await readTarget(ctx, valid, input.mapping, {
+      details: onConflict === "update" || (src.prune ?? false) || (src.pruneLinks ?? false),
+      resolvesExisting: onConflict === "update",
+      links: src.prune ? "all" : src.pruneLinks ? "file" : "existing",
+    });
+    log.info(`Found ${state.quickConnects.size} existing quick connects`);
+    logMemory(log, "the target read");
+  }
+  const plan = planImport({ items: input.data.items, mapping: input.mapping }, state, {
+    onConflict,
+    prune: src.prune,
+    pruneLinks: src.pruneLinks,
+    inScope: src.filters && isFiltering(src.filters) ? inScope(src.filters) : undefined,
+  });
+  return { plan, state };
+}
+
+function emptyTarget(): TargetState {
+  return {
+    quickConnects: new Map(),
+    unreadable: new Map(),
+    directory: new Directory(),
+    links: new Map(),
+    linkErrors: new Map(),
+    search: { available: true },
+  };
+}
+
+/**
+ * Which of the target's quick connects --prune and --prune-links may touch: those the
+ * filters select. One whose type or tags are not known is left alone.
+ */
+function inScope(filters: Filters): (qc: ListedQuickConnect) => boolean {
+  return (qc) => {
+    const d = qc.detail;
+    if (!d && (filters.types.length > 0 || Object.keys(filters.tags).length > 0)) return false;
+    return matches(filters, {
+      name: qc.name,
+      type: d?.QuickConnectConfig?.QuickConnectType,
+      tags: d ? userTags(d.Tags) : undefined,
+    });
+  };
+}
