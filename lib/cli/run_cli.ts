@@ -8,7 +8,6 @@
 import { InterruptedError, isInterrupted } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
 import { describeError, EXIT, FatalAwsError, UsageError } from "../errors.ts";
-import { removePendingTempFiles } from "../json_file.ts";
 import { createLogger, esc, type Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { type AwsFlags, buildContext, checkAwsFlags } from "./context.ts";
@@ -22,6 +21,7 @@ import {
   resolveIn,
 } from "./paths.ts";
 import { createProgress } from "./progress.ts";
+import { listenForInterrupts } from "./interrupts.ts";
 
 /** A file the run writes. */
 export interface Written {
@@ -74,9 +74,6 @@ export interface CliCommand<S extends FlagSpecs, F extends FileSet> {
   interrupted: string;
 }
 
-/** deno task passes the terminal's Ctrl-C on to a process that also got it itself. */
-const SAME_KEYPRESS_MS = 750;
-
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -99,13 +96,13 @@ export async function runCli<S extends FlagSpecs & { "log-file": unknown }, F ex
   let flags: Flags<S>;
   try {
     const parsed = parseFlags(command.flags, argv);
-    if (parsed.kind === "help") {
-      io.stdout(helpText(command.flags, command.help(program)));
-      return EXIT.ok;
-    }
-    if (parsed.kind === "version") {
-      // From source, the script's name; a binary says its own.
-      io.stdout(`${program.startsWith("deno ") ? `${command.name}.ts` : program} ${VERSION}`);
+    if (parsed.kind !== "run") {
+      io.stdout(
+        parsed.kind === "help"
+          ? helpText(command.flags, command.help(program))
+          // From source, the script's name; a binary says its own.
+          : `${program.startsWith("deno ") ? `${command.name}.ts` : program} ${VERSION}`,
+      );
       return EXIT.ok;
     }
     flags = parsed.flags;
@@ -119,14 +116,7 @@ export async function runCli<S extends FlagSpecs & { "log-file": unknown }, F ex
   const aws = flags as unknown as AwsFlags;
   try {
     checkAwsFlags(aws, inv.env);
-    await checkDistinct(
-      [...files.writes, files.log].map((w) => ({ flag: w.what, path: w.path })),
-      files.reads,
-    );
-    for (const w of [files.log, ...files.writes]) {
-      if (w.path === "-") continue;
-      await checkWritable(w.what, w.path, w.shown, { replace: w.replace, force: hasForce(flags) });
-    }
+    await checkFiles(files, hasForce(flags));
   } catch (err) {
     if (err instanceof UsageError) return usageError(err);
     throw err;
@@ -138,70 +128,43 @@ export async function runCli<S extends FlagSpecs & { "log-file": unknown }, F ex
     console: progress.sink,
     verbose: (flags as { verbose?: boolean }).verbose === true,
   });
-  const controller = new AbortController();
-  const finishers: (() => void)[] = [];
-  let ctx: RunContext | undefined;
-  let firstSignalAt = 0;
-  let forceExit: (code: number) => void = () => {};
-  const forced = new Promise<number>((resolve) => (forceExit = resolve));
-  const onSignal = () => {
-    const now = performance.now();
-    if (!controller.signal.aborted) {
-      firstSignalAt = now;
-      logger.warning(
-        "Interrupt received: finishing the calls in flight, starting no new ones (press Ctrl-C again to stop at once)",
-      );
-      controller.abort();
-      ctx?.limiter.close();
-      return;
-    }
-    if (now - firstSignalAt < SAME_KEYPRESS_MS) return;
-    logger.warning("Second interrupt: stopping now");
-    for (const finish of finishers.splice(0)) {
-      try {
-        finish();
-      } catch (err) {
-        logger.error(`Cannot finish cleanly: ${esc(describeError(err))}`);
-      }
-    }
-    removePendingTempFiles();
-    progress.finish();
-    forceExit(EXIT.interrupted);
-  };
-  // A call rejected by the closed limiter may surface in a promise nobody awaits any
-  // more once the run has unwound; that is the interruption itself, not a crash.
-  const onUnhandled = (e: PromiseRejectionEvent) => {
-    if (isInterrupted(e.reason)) e.preventDefault();
-  };
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
-  globalThis.addEventListener("unhandledrejection", onUnhandled);
-
+  const interrupts = listenForInterrupts(logger, () => progress.finish());
   const work = async (): Promise<number> => {
     try {
       const run = await command.prepare(flags, files, logger);
-      ctx = await buildContext(aws, {
+      const ctx = await buildContext(aws, {
         env: inv.env,
         logger,
         captureRawResponses: command.captureRawResponses,
       });
-      if (controller.signal.aborted) throw new InterruptedError("interrupted");
+      interrupts.onFirst(() => ctx.limiter.close());
+      if (interrupts.signal.aborted) throw new InterruptedError("interrupted");
       return await run(ctx, {
-        signal: controller.signal,
+        signal: interrupts.signal,
         onProgress: (done, total) => progress.update(done, total),
-        onForcedStop: (finish) => finishers.push(finish),
+        onForcedStop: interrupts.onForcedStop,
       });
     } catch (err) {
-      return exitFor(err, logger, controller.signal.aborted ? command.interrupted : undefined);
+      return exitFor(err, logger, interrupts.signal.aborted ? command.interrupted : undefined);
     }
   };
   try {
-    return await Promise.race([work(), forced]);
+    return await Promise.race([work(), interrupts.forced]);
   } finally {
     progress.finish();
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
-    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+    interrupts.dispose();
     logger.close();
+  }
+}
+
+/** Every file the run reads or writes, before the log exists and before any call. */
+async function checkFiles(files: FileSet, force: boolean): Promise<void> {
+  await checkDistinct(
+    [...files.writes, files.log].map((w) => ({ flag: w.what, path: w.path })),
+    files.reads,
+  );
+  for (const w of [files.log, ...files.writes]) {
+    if (w.path !== "-") await checkWritable(w.what, w.path, w.shown, { replace: w.replace, force });
   }
 }
 

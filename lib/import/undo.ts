@@ -94,30 +94,60 @@ const same = (want: Snapshot, have: ListedQuickConnect) =>
       tags: want.Tags,
     }, have.detail).length === 0;
 
+/** What the undo plan is built into, section by section. */
+interface UndoPlan {
+  byId: Map<string, ListedQuickConnect>;
+  target: TargetState;
+  warnings: string[];
+  entries: PlanEntry[];
+  deletes: DeleteEntry[];
+  links: Map<string, QueueLinks>;
+  unlinks: Map<string, QueueUnlinks>;
+}
+
 export function planUndo(source: UndoSource, target: TargetState): Plan {
   const u = source.Undo;
-  const byId = new Map([...target.quickConnects.values()].map((qc) => [qc.id, qc]));
-  const queueName = new Map(target.directory.queues.map((q) => [q.Id ?? "", q.Name ?? ""]));
-  const warnings: string[] = [];
-  const entries: PlanEntry[] = [];
-  const deletes: DeleteEntry[] = [];
-  const links = new Map<string, QueueLinks>();
-  const unlinks = new Map<string, QueueUnlinks>();
+  const p: UndoPlan = {
+    byId: new Map([...target.quickConnects.values()].map((qc) => [qc.id, qc])),
+    target,
+    warnings: [],
+    entries: [],
+    deletes: [],
+    links: new Map(),
+    unlinks: new Map(),
+  };
+  deleteCreated(p, u.Created);
+  restoreUpdated(p, u.Updated);
+  recreateDeleted(p, u.Deleted);
+  reverseLinks(p, u.LinksAdded, u.LinksRemoved);
+  return {
+    entries: p.entries,
+    deletes: p.deletes,
+    unlinks: [...p.unlinks.values()],
+    links: [...p.links.values()],
+    linkProblems: [],
+    linksPresent: 0,
+    warnings: p.warnings,
+  };
+}
 
-  for (const c of u.Created) {
-    const now = byId.get(c.TargetId);
+/** Created by the run: deleted, unlinked first, unless somebody changed it since. */
+function deleteCreated(p: UndoPlan, created: UndoRecord["Created"]): void {
+  const queueName = new Map(p.target.directory.queues.map((q) => [q.Id ?? "", q.Name ?? ""]));
+  for (const c of created) {
+    const now = p.byId.get(c.TargetId);
     if (!now) {
-      warnings.push(`Undo: ${esc(c.Name)} (${c.TargetId}), created by the run, is gone already`);
+      p.warnings.push(`Undo: ${esc(c.Name)} (${c.TargetId}), created by the run, is gone already`);
     } else if (!same(c.After, now)) {
-      warnings.push(
+      p.warnings.push(
         `Undo: not deleting ${
           esc(c.Name)
         } (${c.TargetId}): it was changed since the run created it`,
       );
     } else {
-      const queues = [...target.links].filter(([, ids]) => ids.has(c.TargetId))
+      const queues = [...p.target.links].filter(([, ids]) => ids.has(c.TargetId))
         .map(([queueId]) => ({ queueId, queueName: queueName.get(queueId) ?? queueId }));
-      deletes.push({
+      p.deletes.push({
         why: "undo",
         targetId: c.TargetId,
         name: now.name,
@@ -126,24 +156,28 @@ export function planUndo(source: UndoSource, target: TargetState): Plan {
       });
     }
   }
-  for (const up of u.Updated) {
-    const now = byId.get(up.TargetId);
+}
+
+/** Updated by the run: its before-image back. */
+function restoreUpdated(p: UndoPlan, updated: UndoRecord["Updated"]): void {
+  for (const up of updated) {
+    const now = p.byId.get(up.TargetId);
     if (!now?.detail) {
-      warnings.push(
+      p.warnings.push(
         `Undo: cannot restore ${esc(up.Name)} (${up.TargetId}): it is gone or unreadable`,
       );
       continue;
     }
-    const item = itemFor(entries.length, now.name, up.Before);
+    const item = itemFor(p.entries.length, now.name, up.Before);
     const changes = diffQuickConnect(
       { description: item.description, config: item.config, tags: item.tags },
       now.detail,
     );
     if (changes.length === 0) {
-      entries.push({ kind: "unchanged", item, targetId: now.id });
+      p.entries.push({ kind: "unchanged", item, targetId: now.id });
       continue;
     }
-    entries.push({
+    p.entries.push({
       kind: "update",
       item,
       config: item.config,
@@ -157,44 +191,48 @@ export function planUndo(source: UndoSource, target: TargetState): Plan {
       changes,
     });
   }
-  const names = new Set(target.quickConnects.keys());
-  for (const d of u.Deleted) {
-    if (names.has(d.Name)) {
-      warnings.push(`Undo: cannot create ${esc(d.Name)} again: that name is taken in the target`);
+}
+
+/** Deleted by the run (--prune): created again, with its links. */
+function recreateDeleted(p: UndoPlan, deleted: UndoRecord["Deleted"]): void {
+  for (const d of deleted) {
+    if (p.target.quickConnects.has(d.Name)) {
+      p.warnings.push(`Undo: cannot create ${esc(d.Name)} again: that name is taken in the target`);
       continue;
     }
-    const item = itemFor(entries.length, d.Name, d.Before);
-    entries.push({ kind: "create", item, config: item.config });
+    const item = itemFor(p.entries.length, d.Name, d.Before);
+    p.entries.push({ kind: "create", item, config: item.config });
     for (const q of d.Queues) {
-      const ql = links.get(q.Id) ?? { queueId: q.Id, queueName: q.Name, add: [] };
+      const ql = p.links.get(q.Id) ?? { queueId: q.Id, queueName: q.Name, add: [] };
       ql.add.push({ index: item.index, name: d.Name, source: q.Name });
-      links.set(q.Id, ql);
+      p.links.set(q.Id, ql);
     }
   }
-  const deleting = new Set(deletes.map((d) => d.targetId));
-  for (const l of u.LinksAdded) {
-    if (deleting.has(l.QuickConnectId) || !target.links.get(l.QueueId)?.has(l.QuickConnectId)) {
+}
+
+/** Links the run added come off (unless their quick connect is deleted anyway); removed ones go back. */
+function reverseLinks(
+  p: UndoPlan,
+  added: UndoRecord["LinksAdded"],
+  removed: UndoRecord["LinksRemoved"],
+): void {
+  const deleting = new Set(p.deletes.map((d) => d.targetId));
+  for (const l of added) {
+    if (deleting.has(l.QuickConnectId) || !p.target.links.get(l.QueueId)?.has(l.QuickConnectId)) {
       continue;
     }
-    const q = unlinks.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, remove: [] };
+    const q = p.unlinks.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, remove: [] };
     q.remove.push({ targetId: l.QuickConnectId, name: l.Name });
-    unlinks.set(l.QueueId, q);
+    p.unlinks.set(l.QueueId, q);
   }
   // Links to existing quick connects belong to no item of this plan: indices below zero.
   let linkIndex = -1;
-  for (const l of u.LinksRemoved) {
-    if (!byId.has(l.QuickConnectId) || target.links.get(l.QueueId)?.has(l.QuickConnectId)) continue;
-    const q = links.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, add: [] };
+  for (const l of removed) {
+    if (!p.byId.has(l.QuickConnectId) || p.target.links.get(l.QueueId)?.has(l.QuickConnectId)) {
+      continue;
+    }
+    const q = p.links.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, add: [] };
     q.add.push({ index: linkIndex--, name: l.Name, targetId: l.QuickConnectId, source: l.Queue });
-    links.set(l.QueueId, q);
+    p.links.set(l.QueueId, q);
   }
-  return {
-    entries,
-    deletes,
-    unlinks: [...unlinks.values()],
-    links: [...links.values()],
-    linkProblems: [],
-    linksPresent: 0,
-    warnings,
-  };
 }
