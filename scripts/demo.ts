@@ -126,6 +126,8 @@ async function main(): Promise<number> {
     exportFile,
     "--report",
     `${OUT}/${report}`,
+    // The demo's own reports from an earlier run are meant to be replaced.
+    "--force",
     "--log-file",
     `${OUT}/import.log`,
     ...extra,

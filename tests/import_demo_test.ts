@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 const DEMO = new URL("../scripts/demo.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
-Deno.test("deno task demo: export → dry run → import → verify succeeds and writes its files", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "import_demo_" });
-  const out = await new Deno.Command(Deno.execPath(), {
+const demo = (dir: string) =>
+  new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--no-prompt",
@@ -28,6 +27,10 @@ Deno.test("deno task demo: export → dry run → import → verify succeeds and
     stdout: "piped",
     stderr: "piped",
   }).output();
+
+Deno.test("deno task demo: export → dry run → import → verify succeeds and writes its files", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "import_demo_" });
+  const out = await demo(dir);
   const stdout = new TextDecoder().decode(out.stdout);
   assert.equal(out.code, 0, stdout + new TextDecoder().decode(out.stderr));
   assert.match(
@@ -52,4 +55,11 @@ Deno.test("deno task demo: export → dry run → import → verify succeeds and
   ) {
     assert.ok((await Deno.stat(`${dir}/demo-output/${f}`)).isFile, f);
   }
+});
+
+Deno.test("deno task demo runs again in the same folder (its own files are replaced)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "import_demo_" });
+  assert.equal((await demo(dir)).code, 0);
+  const again = await demo(dir);
+  assert.equal(again.code, 0, new TextDecoder().decode(again.stdout));
 });
