@@ -95,31 +95,53 @@ function described(kind: string, id: string, name?: string): string {
     : `${kind} with source id ${id}`;
 }
 
+/**
+ * Users and standard queues resolve alike: a mapping entry for the source ID or name (to a
+ * target ID or name), else the same name in the target, else the same ID.
+ */
+function resolveNamed<T extends { Id?: string }>(
+  kind: { word: string; section: "Users" | "Queues"; noun: string; named: string },
+  find: (key: string, by: "id" | "name") => T | undefined,
+  mapping: Mapping,
+  id: string,
+  name?: string,
+): Resolution<T> {
+  const m = lookup(mapping, kind.section, id, name);
+  if (m) {
+    const hit = find(m.value, "id") ?? find(m.value, "name");
+    return hit?.Id ? ok(hit) : no(
+      `mapping ${entryName(kind.section, m.key)} → ${
+        q(m.value)
+      } names no ${kind.noun} in the target (neither a ${kind.word} ID nor a ${kind.named})`,
+    );
+  }
+  const byName = name ? find(name, "name") : undefined;
+  if (byName?.Id) return ok(byName);
+  const same = find(id, "id");
+  if (same) return ok(same);
+  return no(
+    `${
+      described(kind.word, id, name)
+    } not found in target; create it or map it in --mapping under ${kind.section}`,
+  );
+}
+
+const USER = { word: "user", section: "Users", noun: "user", named: "username" } as const;
+const QUEUE = {
+  word: "queue",
+  section: "Queues",
+  noun: "standard queue",
+  named: "queue name",
+} as const;
+
 export function resolveUser(
   dir: Directory,
   mapping: Mapping,
   id: string,
   username?: string,
 ): Resolution<string> {
-  const m = lookup(mapping, "Users", id, username);
-  if (m) {
-    const hit = dir.user(m.value, "id") ?? dir.user(m.value, "name");
-    return hit?.Id ? ok(hit.Id) : no(
-      `mapping ${entryName("Users", m.key)} → ${
-        q(m.value)
-      } names no user in the target (neither a user ID nor a username)`,
-    );
-  }
-  if (username) {
-    const hit = dir.user(username, "name");
-    if (hit?.Id) return ok(hit.Id);
-  }
-  if (dir.user(id, "id")) return ok(id);
-  return no(
-    `${
-      described("user", id, username)
-    } not found in target; create it or map it in --mapping under Users`,
-  );
+  const r = resolveNamed(USER, (k, by) => dir.user(k, by), mapping, id, username);
+  return r.ok ? ok(r.value.Id ?? id) : r;
 }
 
 export function resolveQueue(
@@ -128,26 +150,7 @@ export function resolveQueue(
   id: string,
   name?: string,
 ): Resolution<QueueSummary> {
-  const m = lookup(mapping, "Queues", id, name);
-  if (m) {
-    const hit = dir.queue(m.value, "id") ?? dir.queue(m.value, "name");
-    return hit?.Id ? ok(hit) : no(
-      `mapping ${entryName("Queues", m.key)} → ${
-        q(m.value)
-      } names no standard queue in the target (neither a queue ID nor a queue name)`,
-    );
-  }
-  if (name) {
-    const hit = dir.queue(name, "name");
-    if (hit?.Id) return ok(hit);
-  }
-  const same = dir.queue(id, "id");
-  if (same) return ok(same);
-  return no(
-    `${
-      described("queue", id, name)
-    } not found in target; create it or map it in --mapping under Queues`,
-  );
+  return resolveNamed(QUEUE, (k, by) => dir.queue(k, by), mapping, id, name);
 }
 
 /**
