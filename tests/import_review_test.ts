@@ -55,6 +55,10 @@ Deno.test("--dry-run --plan-out, then --plan applies exactly that plan", async (
     "export.json",
   ]);
   assert.equal(both.code, 2);
+  // Nor does anything that would shape another plan.
+  const shaped = await importCli(emu, target, dir, ["--plan", "plan.json", "--include", "QC*"]);
+  assert.equal(shaped.code, 2);
+  assert.match(shaped.stderr, /--include does not go with --plan: the plan is already made/);
   const r = await importCli(emu, target, dir, ["--plan", "plan.json", "--report", "r.json"]);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));

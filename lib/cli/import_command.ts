@@ -232,12 +232,19 @@ Example:
     dryOnly("--detailed-exitcode", flags["detailed-exitcode"]);
     dryOnly("--write-mapping", flags["write-mapping"] !== undefined);
     const planned = flags.plan !== undefined || flags.undo !== undefined;
-    for (
-      const [flag, set] of [["--mapping", flags.mapping !== undefined], ["--prune", flags.prune], [
-        "--prune-links",
-        flags["prune-links"],
-      ], ["--plan-out", flags["plan-out"] !== undefined]] as const
-    ) {
+    // A saved plan or an undo is applied as it is: what shapes a plan does not go with them.
+    const shaping: [string, boolean][] = [
+      ["--mapping", flags.mapping !== undefined],
+      ["--prune", flags.prune],
+      ["--prune-links", flags["prune-links"]],
+      ["--plan-out", flags["plan-out"] !== undefined],
+      ["--write-mapping", flags["write-mapping"] !== undefined],
+      ["--include", flags.include.length > 0],
+      ["--exclude", flags.exclude.length > 0],
+      ["--type", flags.type.length > 0],
+      ["--tag", flags.tag.length > 0],
+    ];
+    for (const [flag, set] of shaping) {
       if (set && planned) {
         throw new UsageError(
           `${flag} does not go with ${flags.plan ? "--plan" : "--undo"}: the plan is already made`,
