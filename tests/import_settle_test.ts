@@ -202,3 +202,25 @@ Deno.test("an interrupt while settling a duplicate create says it may exist, not
     run.ctx.logger.close();
   }
 });
+
+Deno.test("a create answered 500 after its retries, and known not to exist, is sent once more and created", async () => {
+  await using emu = await startEmulator({ seed: targetSeed(), quotas: false });
+  // The emulator's 500 is not applied: after the SDK gives up, the name is free.
+  emu.addFault({
+    Operation: "CreateQuickConnect",
+    Error: "InternalServiceException",
+    Count: 2,
+    ResourceId: "Flaky",
+  });
+  const r = await importInto(
+    emu,
+    "target",
+    { exportFile: await tempJson({ QuickConnects: [phoneItem("Flaky")] }) },
+    { maxAttempts: 2 },
+  );
+  assert.equal(r.exitCode, 0, r.lines.join("\n"));
+  assert.equal(r.report!.Items[0]?.Action, "created");
+  assert.equal(emu.calls().CreateQuickConnect, 3, "two attempts, then one more after the look-up");
+  assert.equal(emu.calls().SearchQuickConnects, 1);
+  assert.equal(instance(emu.state(), "target").QuickConnects.length, 1);
+});
