@@ -140,3 +140,39 @@ Deno.test("Search without Tags: export, --verify and --on-conflict update see th
   );
   assert.deepEqual(t?.Tags, tagged.Tags);
 });
+
+Deno.test("lag: a re-run right after a run, with nothing listed yet, creates nothing and counts nothing created", async () => {
+  await using emu = await startEmulator({
+    seed: migrationFixture({ quickConnects: 0 }),
+    quotas: false,
+    consistencyLagMs: 2000,
+  });
+  const file = await tempJson({
+    QuickConnects: ["A", "B", "C"].map((name) => ({
+      QuickConnect: {
+        Name: name,
+        QuickConnectConfig: {
+          QuickConnectType: "PHONE_NUMBER",
+          PhoneConfig: { PhoneNumber: "+14155550100" },
+        },
+      },
+      Tags: { Team: "Ops" },
+    })),
+  });
+  const first = await importInto(emu, "target", { exportFile: file, ...WAIT });
+  assert.equal(first.report?.Summary.Created, 3);
+  // Right after (as soon as a new process could start): the target lists none of them yet,
+  // and every create is answered "the name is taken".
+  await new Promise((r) => setTimeout(r, 500));
+  const again = await importInto(emu, "target", { exportFile: file, ...WAIT });
+  assert.equal(again.exitCode, 0, again.lines.join("\n"));
+  assert.deepEqual(again.report?.Summary, {
+    Created: 0,
+    Updated: 0,
+    Unchanged: 0,
+    Skipped: 3,
+    Failed: 0,
+  });
+  assert.equal(emu.calls().CreateQuickConnect, 6);
+  assert.equal(instance(emu.state(), "target").QuickConnects.length, 3);
+});

@@ -98,6 +98,8 @@ export interface ApplyOptions {
    * list yet (eventual consistency: "usually less than a few seconds").
    */
   consistencyWaitMs?: number;
+  /** When the run started planning (ms since the epoch): nothing older can be its own. */
+  since?: number;
 }
 
 type Write = Extract<PlanEntry, { kind: "create" | "update" }>;
@@ -338,7 +340,8 @@ async function settle(
     found = listed.found;
   }
   if (!found?.QuickConnectId) return notListed(s, cause);
-  await decide(s, found, found.QuickConnectId, ours || madeSince(found, sentAt), cause);
+  ours ||= attempts(err) > 1 || madeSince(found, opts.since ?? sentAt);
+  await decide(s, found, found.QuickConnectId, ours, cause);
 }
 
 function failCreate(s: Settling, msg: string, targetId?: string): void {
@@ -434,17 +437,25 @@ function notListed(s: Settling, cause: unknown): void {
   );
 }
 
-/** How far the service's clock may be behind ours when telling whose a quick connect is. */
-const CLOCK_SLACK_MS = 1000;
+/** How far the service's clock may be ahead of or behind ours when telling whose it is. */
+const CLOCK_SLACK_MS = 250;
+
+/** Attempts the SDK made: more than one means an earlier one may have landed. */
+function attempts(err: unknown): number {
+  return (err as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
+}
 
 /**
  * A DuplicateResourceException alone does not say whose the quick connect is: a resent
  * attempt of ours (the SDK's, or the HTTP client's own on a reused connection, which the
- * SDK never sees) meets it too. One made before our first attempt was sent is not ours.
+ * SDK never sees) meets it too, and so does one a run just before made that is not listed
+ * yet. One last modified before this run started planning is not ours; one whose time is
+ * not known is taken as not ours either (the report then says skipped, never created
+ * twice, and undo leaves it alone).
  */
-function madeSince(found: QuickConnect, sentAt: number): boolean {
+function madeSince(found: QuickConnect, since: number): boolean {
   const modified = found.LastModifiedTime?.getTime();
-  return modified === undefined || modified >= sentAt - CLOCK_SLACK_MS;
+  return modified !== undefined && modified >= since - CLOCK_SLACK_MS;
 }
 
 /**

@@ -111,6 +111,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
   });
 
   try {
+    const since = Date.now();
     const made = await makePlan(ctx, opts, onConflict, input, valid);
     plan = made.plan;
     logMemory(log, "the plan made");
@@ -118,7 +119,7 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     logPlan(plan, log, dryRun);
     guardDeletes(log, plan, opts.maxDeletes ?? DEFAULT_MAX_DELETES, dryRun);
     if (dryRun) await writeDryRunOutputs(ctx, opts, plan, mapping, onConflict);
-    else await applyPlan(ctx, plan, applyOptions(opts, onConflict, made.state), applied);
+    else await applyPlan(ctx, plan, applyOptions(opts, onConflict, made.state, since), applied);
     logMemory(log, "the plan applied");
     if (opts.verify) meta.Verify = await verify(ctx, opts, plan, applied, valid, mapping);
   } catch (err) {
@@ -191,8 +192,10 @@ function applyOptions(
   opts: ImportOptions,
   onConflict: OnConflict,
   state: TargetState,
+  since: number,
 ): ApplyOptions {
   return {
+    since,
     onConflict,
     search: state.search,
     signal: opts.signal,
