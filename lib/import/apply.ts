@@ -240,7 +240,9 @@ async function create(
     return undefined;
   } catch (err) {
     if (isInterrupted(err)) {
-      record({ action: "failed", error: INTERRUPTED_CREATE });
+      // Stopped by the closed rate limiter on its first attempt: never sent, so it is
+      // simply not attempted. After a sent attempt, it may exist.
+      if (attempts(err) > 1) record({ action: "failed", error: INTERRUPTED_CREATE });
       throw err;
     }
     if (isDuplicate(err) || (!isFatalForRun(err) && mayHaveBeenApplied(err))) {
