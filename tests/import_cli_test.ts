@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { type Emulator, type Fixture, startEmulator } from "./emulator/testing.ts";
 import { LOG_LINE } from "./import_helpers.ts";
 import { linesExport, linesTarget } from "./support/lines.ts";
-import { cliCommand, runCli } from "./support/cli.ts";
+import { cliCommand, Lines, runCli } from "./support/cli.ts";
 
 const TARGET = "00000000-0000-4000-8000-0000000000dd";
 // The emulator has generous quotas; so may the client.
@@ -158,22 +158,6 @@ Deno.test("import.ts: no credentials is exit 3 with the cause and what to do (tw
   assert.deepEqual(emu.calls(), {});
 });
 
-async function readUntil(
-  reader: ReadableStreamDefaultReader<string>,
-  seen: string[],
-  pattern: RegExp,
-): Promise<void> {
-  let buf = "";
-  while (!pattern.test(seen.join("\n"))) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`stream ended before ${pattern}:\n${seen.join("\n")}`);
-    buf += value;
-    const parts = buf.split("\n");
-    buf = parts.pop() ?? "";
-    seen.push(...parts);
-  }
-}
-
 Deno.test("import.ts: SIGINT mid-import exits 130 with a report; a re-run finishes exactly", async () => {
   const n = 12;
   // What an uninterrupted run leaves behind.
@@ -203,16 +187,14 @@ Deno.test("import.ts: SIGINT mid-import exits 130 with a report; a re-run finish
     "report.json",
   ];
   const child = command(args, dir).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  const seen: string[] = [];
-  await readUntil(reader, seen, /Created quick connect: Line 01 -> /);
+  const lines = new Lines(child.stderr);
+  await lines.until(/Created quick connect: Line 01 -> /);
   child.kill("SIGINT");
-  await readUntil(reader, seen, /Skipped: \d+$/);
-  reader.releaseLock();
-  await child.stderr.cancel().catch(() => {});
+  const text = await lines.rest();
+  await child.stdout.cancel();
   const status = await child.status;
-  assert.equal(status.code, 130, seen.join("\n"));
-  const text = seen.join("\n");
+  assert.match(text, /Skipped: \d+$/m);
+  assert.equal(status.code, 130, text);
   assert.match(text, /WARNING - Interrupt received/);
   assert.match(text, /WARNING - Import process interrupted! \d+ quick connects were not attempted/);
 

@@ -1,4 +1,5 @@
 /** The export command: its flags, its help, its files, and the call into lib/export. */
+import { instanceIdOf } from "../aws/client.ts";
 import { EXIT } from "../errors.ts";
 import { defaultOutputName, runExport } from "../export/run_export.ts";
 import { parseFilters } from "../filters.ts";
@@ -67,7 +68,7 @@ export const EXPORT_COMMAND: CliCommand<typeof FLAGS, ExportFiles> = {
   }),
   files(flags, at) {
     const now = new Date();
-    const shown = flags.output ?? defaultOutputName(flags["instance-id"], now);
+    const shown = flags.output ?? defaultOutputName(instanceIdOf(flags["instance-id"]), now);
     const output: Written = {
       what: "output file",
       path: at(shown),

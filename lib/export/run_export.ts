@@ -79,12 +79,12 @@ export interface ExportResult {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-export function defaultOutputName(instanceKey: string, d: Date): string {
-  const id = /instance\/([^/]+)$/.exec(instanceKey)?.[1] ?? instanceKey;
+/** `instanceId` is the bare ID (instanceIdOf of an ARN). */
+export function defaultOutputName(instanceId: string, d: Date): string {
   const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}_${
     pad(d.getHours())
   }${pad(d.getMinutes())}${pad(d.getSeconds())}`;
-  return `connect_quick_connects_export_${id}_${stamp}.json`;
+  return `connect_quick_connects_export_${instanceId}_${stamp}.json`;
 }
 
 async function exists(path: string): Promise<boolean> {

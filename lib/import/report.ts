@@ -4,7 +4,6 @@
  * `--report FILE` JSON (README "Report file").
  */
 import type { Applied, LinkRecord } from "./apply.ts";
-import { isInvalid } from "./input.ts";
 import { linkedId } from "./links.ts";
 import type { Plan, PlanEntry, Snapshot } from "./plan.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
@@ -243,10 +242,6 @@ export function associations(plan: Plan, applied: Applied, ending: Ending): Asso
     }
   }
   return a;
-}
-
-export function invalidCount(plan: Plan): number {
-  return plan.entries.filter((e) => isInvalid(e.item)).length;
 }
 
 export function newReport(
