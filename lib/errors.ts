@@ -32,11 +32,21 @@ interface AwsLikeError {
   name?: string;
   message?: string;
   code?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
 function asAws(err: unknown): AwsLikeError {
   return typeof err === "object" && err !== null ? err as AwsLikeError : {};
+}
+
+/** The HTTP status the error came with; undefined when no response arrived at all. */
+export function httpStatusOf(err: unknown): number | undefined {
+  return asAws(err).$metadata?.httpStatusCode;
+}
+
+/** Attempts the SDK made before it gave up: more than one means an earlier one may have landed. */
+export function attemptsOf(err: unknown): number {
+  return asAws(err).$metadata?.attempts ?? 1;
 }
 
 export function errorName(err: unknown): string {

@@ -15,7 +15,7 @@ import type {
   RetryStrategyV2,
 } from "@smithy/types";
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-connect";
-import { markCredentialStep } from "../errors.ts";
+import { httpStatusOf, markCredentialStep } from "../errors.ts";
 import {
   type AwsLog,
   CallWatch,
@@ -24,7 +24,7 @@ import {
   THROTTLING_ERRORS,
 } from "./limiter.ts";
 import { installRawCapture } from "./raw_response.ts";
-import { httpStatusOf, MigrationRetryStrategy, observeRetries } from "./retry.ts";
+import { MigrationRetryStrategy, observeRetries } from "./retry.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 
 export type Env = Record<string, string | undefined>;

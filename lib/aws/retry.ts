@@ -13,6 +13,7 @@
  *   throttling: it is never retried, although the SDK classifies it as throttling.
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
+import { httpStatusOf } from "../errors.ts";
 
 export interface RetryOptions {
   maxAttempts?: number;
@@ -27,12 +28,6 @@ export const MAX_ATTEMPTS = 10;
 
 export const defaultDelay = (attempt: number): number =>
   Math.random() * Math.min(20_000, 250 * 2 ** attempt);
-
-/** The HTTP status the error came with; undefined when no response arrived at all. */
-export function httpStatusOf(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
-    ?.httpStatusCode;
-}
 
 class Token implements RetryToken {
   constructor(readonly count: number, readonly delay: number) {}

@@ -23,8 +23,10 @@ import { checkpoint, CONSISTENCY_WAIT_MS, untilVisible } from "./wait.ts";
 import { describeQuickConnect } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
 import {
+  attemptsOf,
   describeError,
   guidance,
+  httpStatusOf,
   isAccessDenied,
   isDuplicate,
   isFatalForRun,
@@ -242,7 +244,7 @@ async function create(
     if (isInterrupted(err)) {
       // Stopped by the closed rate limiter on its first attempt: never sent, so it is
       // simply not attempted. After a sent attempt, it may exist.
-      if (attempts(err) > 1) record({ action: "failed", error: INTERRUPTED_CREATE });
+      if (attemptsOf(err) > 1) record({ action: "failed", error: INTERRUPTED_CREATE });
       throw err;
     }
     if (isDuplicate(err) || (!isFatalForRun(err) && mayHaveBeenApplied(err))) {
@@ -281,8 +283,7 @@ async function create(
 function mayHaveBeenApplied(err: unknown): boolean {
   if (isAccessDenied(err) || isLimitExceeded(err) || isDuplicate(err)) return false;
   if (isThrottling(err)) return true;
-  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata
-    ?.httpStatusCode;
+  const status = httpStatusOf(err);
   return status === undefined || status >= 500;
 }
 
@@ -342,7 +343,7 @@ async function settle(
     found = listed.found;
   }
   if (!found?.QuickConnectId) return notListed(s, cause);
-  ours ||= attempts(err) > 1 || madeSince(found, opts.since ?? sentAt);
+  ours ||= attemptsOf(err) > 1 || madeSince(found, opts.since ?? sentAt);
   await decide(s, found, found.QuickConnectId, ours, cause);
 }
 
@@ -441,11 +442,6 @@ function notListed(s: Settling, cause: unknown): void {
 
 /** How far the service's clock may be ahead of or behind ours when telling whose it is. */
 const CLOCK_SLACK_MS = 250;
-
-/** Attempts the SDK made: more than one means an earlier one may have landed. */
-function attempts(err: unknown): number {
-  return (err as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
-}
 
 /**
  * A DuplicateResourceException alone does not say whose the quick connect is: a resent
