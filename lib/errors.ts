@@ -1,28 +1,16 @@
 /**
- * Error classes with fixed exit codes, and the translation of AWS SDK failures into a
+ * The error classes (their exit codes: lib/exit.ts), and the translation of AWS SDK failures into a
  * one-line cause plus what to do about it.
  */
-
-export const EXIT = {
-  ok: 0,
-  partial: 1,
-  usage: 2,
-  fatalAws: 3,
-  /** Only with --dry-run --detailed-exitcode: the plan would change the target. */
-  changes: 4,
-  interrupted: 130,
-} as const;
 
 /** Bad flags or bad input file: nothing was changed. Exit 2. */
 export class UsageError extends Error {
   override name = "UsageError";
-  readonly exitCode = EXIT.usage;
 }
 
 /** An AWS failure that stops the whole run (credentials, instance, listing denied). Exit 3. */
 export class FatalAwsError extends Error {
   override name = "FatalAwsError";
-  readonly exitCode = EXIT.fatalAws;
   constructor(message: string, readonly hint?: string, options?: ErrorOptions) {
     super(message, options);
   }

@@ -1,6 +1,6 @@
 /** The export command: its flags, its help, its files, and the call into lib/export. */
 import { instanceIdOf } from "../aws/client.ts";
-import { EXIT } from "../errors.ts";
+import { EXIT } from "../exit.ts";
 import { defaultOutputName, runExport } from "../export/run_export.ts";
 import { parseFilters } from "../filters.ts";
 import { COMMON_FLAGS, filterFlags, type FlagSpecs, TARGET_FLAG } from "./flags.ts";

@@ -7,7 +7,8 @@
  * import's report of what was done), removes unfinished temp files and ends the run at once.
  */
 import { isInterrupted } from "../aws/limiter.ts";
-import { describeError, EXIT } from "../errors.ts";
+import { describeError } from "../errors.ts";
+import { EXIT } from "../exit.ts";
 import { removePendingTempFiles } from "../json_file.ts";
 import { esc, type Logger } from "../log.ts";
 

@@ -5,9 +5,10 @@
  * only the entrypoint exits.
  */
 // deno-lint-ignore-file no-console
-import { InterruptedError, isInterrupted } from "../aws/limiter.ts";
+import { InterruptedError } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, EXIT, FatalAwsError, UsageError } from "../errors.ts";
+import { describeError, FatalAwsError, UsageError } from "../errors.ts";
+import { endOf, EXIT, exitCode } from "../exit.ts";
 import { createLogger, esc, type Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { type AwsFlags, buildContext, checkAwsFlags } from "./context.ts";
@@ -172,25 +173,28 @@ function hasForce(flags: unknown): boolean {
   return (flags as { force?: boolean }).force === true;
 }
 
-/** The one mapping from an error that ended a run to its log lines and exit code. */
+/** The log lines of an error that ended a run; its exit code comes from lib/exit.ts. */
 export function exitFor(err: unknown, logger: Logger, interrupted?: string): number {
-  if (isInterrupted(err) || (interrupted && !(err instanceof FatalAwsError))) {
-    logger.error(interrupted ?? "Interrupted");
-    return EXIT.interrupted;
+  const end = endOf(err, interrupted !== undefined);
+  switch (end.kind) {
+    case "interrupted":
+      logger.error(interrupted ?? "Interrupted");
+      break;
+    case "refused":
+      logger.error(esc((err as Error).message));
+      break;
+    case "fatal":
+      logger.error(esc((err as FatalAwsError).message));
+      logger.error(
+        `What to do: ${esc((err as FatalAwsError).hint ?? "see the log file for details")}`,
+      );
+      break;
+    default:
+      logger.error(
+        `Unexpected error: ${
+          esc(err instanceof Error ? err.stack ?? describeError(err) : describeError(err))
+        }`,
+      );
   }
-  if (err instanceof UsageError) {
-    logger.error(esc(err.message));
-    return EXIT.usage;
-  }
-  if (err instanceof FatalAwsError) {
-    logger.error(esc(err.message));
-    logger.error(`What to do: ${esc(err.hint ?? "see the log file for details")}`);
-    return EXIT.fatalAws;
-  }
-  logger.error(
-    `Unexpected error: ${
-      esc(err instanceof Error ? err.stack ?? describeError(err) : describeError(err))
-    }`,
-  );
-  return EXIT.partial;
+  return exitCode(end);
 }

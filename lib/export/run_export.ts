@@ -19,9 +19,9 @@ import {
   readUsers,
 } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
+import { exitCode } from "../exit.ts";
 import {
   describeError,
-  EXIT,
   type FatalAwsError,
   isAccessDenied,
   isFatalForRun,
@@ -234,7 +234,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
   const file = exportFile(ctx, read, items, filters, timestamp);
   await writeExport(logger, output, shown, file, opts.signal);
   return {
-    exitCode: read.failed.length > 0 ? EXIT.partial : EXIT.ok,
+    exitCode: exitCode({ kind: "finished", failed: read.failed.length > 0 }),
     output,
     file,
     readMode: read.mode,

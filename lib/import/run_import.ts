@@ -5,7 +5,8 @@
  * expected failure: the result carries the exit code (README "Exit codes").
  */
 import type { RunContext } from "../context.ts";
-import { EXIT, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
+import { EXIT } from "../exit.ts";
 import { writeJsonAtomic, writeJsonAtomicSync } from "../json_file.ts";
 import type { Filters } from "../filters.ts";
 import { esc, type Logger, logMemory } from "../log.ts";

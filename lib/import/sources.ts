@@ -5,7 +5,8 @@
  */
 import type { ListedQuickConnect } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, EXIT, UsageError } from "../errors.ts";
+import { describeError, UsageError } from "../errors.ts";
+import { EXIT } from "../exit.ts";
 import {
   describeFilters,
   type Filters,

@@ -5,7 +5,8 @@
  */
 import { isInterrupted } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, EXIT, FatalAwsError, isFatalForRun, toFatal } from "../errors.ts";
+import { describeError, FatalAwsError, isFatalForRun, toFatal } from "../errors.ts";
+import { exitCode as exitCodeOf } from "../exit.ts";
 import { esc, type Logger } from "../log.ts";
 import type { Applied } from "./apply.ts";
 import { type ImportInput, isInvalid } from "./input.ts";
@@ -132,10 +133,7 @@ export function importReport(c: Conclusion): ImportReport {
     ...(dryRun ? {} : { Undo: undoRecord(p, applied) }),
   };
   report.Summary = summarize(report.Items);
-  report.ExitCode = exitCode(stop, report);
-  if (dryRun && c.detailedExitcode && report.ExitCode === EXIT.ok && hasChanges(p)) {
-    report.ExitCode = EXIT.changes;
-  }
+  report.ExitCode = exitCode(stop, report, dryRun && c.detailedExitcode === true && hasChanges(p));
   report.FinishedAt = c.finishedAt;
   return report;
 }
@@ -154,13 +152,11 @@ function unresolvedReport(plan: Plan): Pick<ImportReport, "Unresolved"> {
   };
 }
 
-function exitCode(stop: Stop | undefined, r: ImportReport): number {
-  if (stop?.kind === "interrupted") return EXIT.interrupted;
-  if (stop?.kind === "fatal") return EXIT.fatalAws;
-  if (stop?.kind === "unexpected") return EXIT.partial;
+function exitCode(stop: Stop | undefined, r: ImportReport, changesPending: boolean): number {
+  if (stop) return exitCodeOf({ kind: stop.kind });
   const failed = r.Summary.Failed > 0 || r.Associations.Failed > 0 ||
     (r.Removals?.Failed ?? 0) > 0 || (r.Verify?.Differences.length ?? 0) > 0;
-  return failed ? EXIT.partial : EXIT.ok;
+  return exitCodeOf({ kind: "finished", failed, changesPending });
 }
 
 /**
