@@ -30,7 +30,7 @@ import {
 import { createConnectClient } from "../lib/aws/client.ts";
 import { quotaFor, RateLimiter } from "../lib/aws/limiter.ts";
 import { MigrationRetryStrategy } from "../lib/aws/retry.ts";
-import { type Emulator, startEmulator } from "../tests/emulator/testing.ts";
+import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { migrationFixture } from "../tests/support/generate.ts";
 import { denoRunArgs, type Entrypoint } from "./permissions.ts";
 

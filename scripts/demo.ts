@@ -7,8 +7,8 @@
  * import --dry-run → import → import --verify. Every file lands in ./demo-output/.
  * Exits 0 only if each step did what it should.
  */
-import { type Emulator, SAMPLE_SEED_PATH, startEmulator } from "../tests/emulator/testing.ts";
-import { MUTATING_OPERATIONS } from "../tests/emulator/routes.ts";
+import { type Emulator, SAMPLE_SEED_PATH, startEmulator } from "../emulator/testing.ts";
+import { MUTATING_OPERATIONS } from "../emulator/routes.ts";
 import { denoRunArgs, type Entrypoint } from "./permissions.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;

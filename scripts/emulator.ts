@@ -9,9 +9,9 @@
  * parent process can read the URL; it then serves until SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
-import { FixtureError } from "../tests/emulator/fixture.ts";
-import { parseQuotaOverride, type Quota } from "../tests/emulator/quotas.ts";
-import { startEmulator } from "../tests/emulator/server.ts";
+import { FixtureError } from "../emulator/fixture.ts";
+import { parseQuotaOverride, type Quota } from "../emulator/quotas.ts";
+import { startEmulator } from "../emulator/server.ts";
 
 const USAGE = `Usage: deno task emulator --seed FILE [options]
 

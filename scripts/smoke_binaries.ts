@@ -38,7 +38,7 @@ import {
 import { type Entrypoint, ENTRYPOINT_FILES, PERMISSIONS, RUNTIME_FLAGS } from "./permissions.ts";
 // server.ts rather than testing.ts: testing.ts also loads the AWS SDK, which the smoke
 // itself never calls.
-import { type Counts, type Emulator, startEmulator } from "../tests/emulator/server.ts";
+import { type Counts, type Emulator, startEmulator } from "../emulator/server.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const CONFIG = join(ROOT, "deno.json");

@@ -15,7 +15,7 @@ import {
   type Emulator,
   type FixtureInput,
   startEmulator,
-} from "./emulator/testing.ts";
+} from "../emulator/testing.ts";
 import { cliCommand, Lines, runCli } from "./support/cli.ts";
 import { linesExport } from "./support/lines.ts";
 

@@ -5,7 +5,7 @@
  * and a failing STS or SSO credential step is named as such, not as Connect's endpoint.
  */
 import assert from "node:assert/strict";
-import { type Emulator, type FixtureInput, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, type FixtureInput, startEmulator } from "../emulator/testing.ts";
 import { runCli } from "./support/cli.ts";
 import { guidance, isAccessDenied, isFatalForRun, markCredentialStep } from "../lib/errors.ts";
 

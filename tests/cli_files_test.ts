@@ -4,7 +4,7 @@
  * goes rather than at the end.
  */
 import assert from "node:assert/strict";
-import { startEmulator } from "./emulator/testing.ts";
+import { startEmulator } from "../emulator/testing.ts";
 import { migrationFixture } from "./support/generate.ts";
 import { runCli } from "./support/cli.ts";
 

@@ -5,7 +5,7 @@
  * directory of a path is), files that would overwrite each other, and the help text.
  */
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { linesExport, linesTarget } from "./support/lines.ts";
 import { cliCommand, Lines, output, runCli, taskCommand } from "./support/cli.ts";
 import { runCli as runCliInProcess } from "../lib/cli/run_cli.ts";

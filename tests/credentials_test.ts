@@ -4,7 +4,7 @@
  * EC2 instance role served by a stand-in instance metadata service on loopback.
  */
 import assert from "node:assert/strict";
-import { startEmulator } from "./emulator/testing.ts";
+import { startEmulator } from "../emulator/testing.ts";
 import { instanceFixture } from "./support/generate.ts";
 import { runCli } from "./support/cli.ts";
 

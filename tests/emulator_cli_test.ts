@@ -9,7 +9,7 @@ import {
   DescribeQuickConnectCommand,
   SearchQuickConnectsCommand,
 } from "@aws-sdk/client-connect";
-import { awsFailure, type Fixture, SAMPLE_SEED_PATH, testClient } from "./emulator/testing.ts";
+import { awsFailure, type Fixture, SAMPLE_SEED_PATH, testClient } from "../emulator/testing.ts";
 
 const SCRIPT = fileURLToPath(new URL("../scripts/emulator.ts", import.meta.url));
 const PERMS = ["--allow-env", "--allow-net", "--allow-read", "--allow-sys"];

@@ -24,7 +24,7 @@ import {
   UpdateQuickConnectConfigCommand,
   UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
-import { awsFailure, type Emulator, startEmulator, testClient } from "./emulator/testing.ts";
+import { awsFailure, type Emulator, startEmulator, testClient } from "../emulator/testing.ts";
 
 const BASIC = "tests/fixtures/emulator/basic.json";
 const ALPHA = "aaaaaaaa-0000-4000-8000-000000000001";

@@ -7,7 +7,7 @@ import {
   ListUsersCommand,
   SearchQuickConnectsCommand,
 } from "@aws-sdk/client-connect";
-import { awsFailure, startEmulator, testClient } from "./emulator/testing.ts";
+import { awsFailure, startEmulator, testClient } from "../emulator/testing.ts";
 
 const BASIC = "tests/fixtures/emulator/basic.json";
 const ALPHA = "aaaaaaaa-0000-4000-8000-000000000001";

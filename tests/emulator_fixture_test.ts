@@ -1,8 +1,8 @@
 /** Seed fixture validation, generated IDs, derived AGENT queues, and the sample seed's shape. */
 import assert from "node:assert/strict";
-import { FixtureError, loadFixture } from "./emulator/fixture.ts";
-import { EmulatorState } from "./emulator/state.ts";
-import { type FixtureInput, SAMPLE_SEED_PATH, startEmulator } from "./emulator/testing.ts";
+import { FixtureError, loadFixture } from "../emulator/fixture.ts";
+import { EmulatorState } from "../emulator/state.ts";
+import { type FixtureInput, SAMPLE_SEED_PATH, startEmulator } from "../emulator/testing.ts";
 
 const base = (extra: Record<string, unknown> = {}) => ({
   Alias: "demo",

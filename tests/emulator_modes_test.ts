@@ -24,9 +24,14 @@ import {
 } from "@aws-sdk/client-connect";
 import type { RetryErrorInfo, StandardRetryToken } from "@smithy/types";
 import { ConfiguredRetryStrategy } from "@smithy/util-retry";
-import { CallLog } from "./emulator/call_log.ts";
-import { EmulatorState } from "./emulator/state.ts";
-import { awsFailure, type EmulatorOptions, startEmulator, testClient } from "./emulator/testing.ts";
+import { CallLog } from "../emulator/call_log.ts";
+import { EmulatorState } from "../emulator/state.ts";
+import {
+  awsFailure,
+  type EmulatorOptions,
+  startEmulator,
+  testClient,
+} from "../emulator/testing.ts";
 
 const BASIC = "tests/fixtures/emulator/basic.json";
 const ALPHA = "aaaaaaaa-0000-4000-8000-000000000001";

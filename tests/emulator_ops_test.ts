@@ -30,7 +30,7 @@ import {
   SAMPLE_SEED_PATH,
   startEmulator,
   testClient,
-} from "./emulator/testing.ts";
+} from "../emulator/testing.ts";
 
 const BASIC = "tests/fixtures/emulator/basic.json";
 const ALPHA = "aaaaaaaa-0000-4000-8000-000000000001";

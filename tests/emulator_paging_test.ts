@@ -13,7 +13,7 @@ import {
   paginateSearchQuickConnects,
   SearchQuickConnectsCommand,
 } from "@aws-sdk/client-connect";
-import { type FixtureInput, startEmulator, testClient } from "./emulator/testing.ts";
+import { type FixtureInput, startEmulator, testClient } from "../emulator/testing.ts";
 
 const pad = (i: number) => String(i).padStart(3, "0");
 

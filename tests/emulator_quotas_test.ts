@@ -7,7 +7,7 @@ import {
   ListQuickConnectsCommand,
 } from "@aws-sdk/client-connect";
 import { ConfiguredRetryStrategy } from "@smithy/util-retry";
-import { awsFailure, SAMPLE_SEED_PATH, startEmulator, testClient } from "./emulator/testing.ts";
+import { awsFailure, SAMPLE_SEED_PATH, startEmulator, testClient } from "../emulator/testing.ts";
 
 const BASIC = "tests/fixtures/emulator/basic.json";
 const ALPHA = "aaaaaaaa-0000-4000-8000-000000000001";

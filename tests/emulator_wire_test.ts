@@ -22,8 +22,8 @@ import {
   UpdateQuickConnectConfigCommand,
   UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
-import { matchRoute, MUTATING_OPERATIONS, ROUTES } from "./emulator/routes.ts";
-import { awsFailure, startEmulator, testClient } from "./emulator/testing.ts";
+import { matchRoute, MUTATING_OPERATIONS, ROUTES } from "../emulator/routes.ts";
+import { awsFailure, startEmulator, testClient } from "../emulator/testing.ts";
 
 const BASIC = "tests/fixtures/emulator/basic.json";
 const ALPHA = "aaaaaaaa-0000-4000-8000-000000000001";

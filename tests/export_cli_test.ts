@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { runCli } from "./support/cli.ts";
 
 const LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (DEBUG|INFO|WARNING|ERROR) - /;

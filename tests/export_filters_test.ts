@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readQuickConnects } from "../lib/aws/reads.ts";
 import type { ExportFile } from "../lib/export_file.ts";
 import { matches, parseFilters, toSearch } from "../lib/filters.ts";
-import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { runCli } from "./support/cli.ts";
 import { testContext } from "./support/context.ts";
 import { instanceFixture } from "./support/generate.ts";

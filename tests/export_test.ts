@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { runExport } from "../lib/export/run_export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
 import { RateLimiter } from "../lib/aws/limiter.ts";
-import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { instance, testContext, type TestRun } from "./support/context.ts";
 import { instanceFixture } from "./support/generate.ts";
 

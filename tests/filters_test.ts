@@ -22,8 +22,8 @@ import {
   toExportFilters,
   toSearch,
 } from "../lib/filters.ts";
-import { compileCriteria, compileFilter } from "./emulator/search.ts";
-import type { QuickConnectRec } from "./emulator/state.ts";
+import { compileCriteria, compileFilter } from "../emulator/search.ts";
+import type { QuickConnectRec } from "../emulator/state.ts";
 
 const filters = (f: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...f });
 

@@ -9,9 +9,9 @@ import { runExport } from "../lib/export/run_export.ts";
 import { EXPORT_ACTIONS, IMPORT_ACTIONS, SYNC_ACTIONS } from "../lib/aws/iam.ts";
 import { runImport } from "../lib/import/run_import.ts";
 import type { RunContext } from "../lib/context.ts";
-import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { testContext } from "./support/context.ts";
-import { MUTATING_OPERATIONS, OPERATIONS } from "./emulator/routes.ts";
+import { MUTATING_OPERATIONS, OPERATIONS } from "../emulator/routes.ts";
 
 function denyAllBut(emu: Emulator, allowed: readonly string[]): void {
   for (const op of OPERATIONS) {

@@ -5,7 +5,7 @@
  * the job with the target exactly as an uninterrupted run leaves it.
  */
 import assert from "node:assert/strict";
-import { type Emulator, type Fixture, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, type Fixture, startEmulator } from "../emulator/testing.ts";
 import { LOG_LINE } from "./import_helpers.ts";
 import { linesExport, linesTarget } from "./support/lines.ts";
 import { cliCommand, Lines, runCli } from "./support/cli.ts";

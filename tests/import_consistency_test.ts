@@ -4,7 +4,7 @@
  * make each matter; the tool must end every run as it would on a consistent service.
  */
 import assert from "node:assert/strict";
-import { startEmulator } from "./emulator/testing.ts";
+import { startEmulator } from "../emulator/testing.ts";
 import {
   exportInstance,
   idOf,

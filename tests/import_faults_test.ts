@@ -6,7 +6,7 @@
  * import_settle_test.ts.
  */
 import assert from "node:assert/strict";
-import { SAMPLE_SEED_PATH, startEmulator } from "./emulator/testing.ts";
+import { SAMPLE_SEED_PATH, startEmulator } from "../emulator/testing.ts";
 import {
   context,
   existingPhones,

@@ -9,7 +9,7 @@ import { runExport } from "../lib/export/run_export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
 import { parseFilters } from "../lib/filters.ts";
 import type { ImportReport } from "../lib/import/report.ts";
-import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import {
   context,
   exportInstance,

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { runExport } from "../lib/export/run_export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
 import { type ImportOptions, type ImportResult, runImport } from "../lib/import/run_import.ts";
-import type { Emulator, Fixture, FixtureInput } from "./emulator/testing.ts";
-import { MUTATING_OPERATIONS } from "./emulator/routes.ts";
+import type { Emulator, Fixture, FixtureInput } from "../emulator/testing.ts";
+import { MUTATING_OPERATIONS } from "../emulator/routes.ts";
 
 export const LOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (INFO|WARNING|ERROR|DEBUG) - /;
 

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { startEmulator } from "./emulator/testing.ts";
+import { startEmulator } from "../emulator/testing.ts";
 import { importInto, LOG_LINE, phoneItem, targetSeed, tempJson } from "./import_helpers.ts";
 import { isInvalid, parseExport } from "../lib/import/input.ts";
 

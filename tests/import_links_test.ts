@@ -4,7 +4,7 @@
  * counted, reported and completed by a mapping on a re-run.
  */
 import assert from "node:assert/strict";
-import { startEmulator } from "./emulator/testing.ts";
+import { startEmulator } from "../emulator/testing.ts";
 import { importInto, mutatingCalls, phoneItem, targetSeed, tempJson } from "./import_helpers.ts";
 
 const QUEUES = [{ Id: "q-support", Name: "Support" }, { Id: "q-big", Name: "Big" }];

@@ -6,7 +6,7 @@
  * entries reported.
  */
 import assert from "node:assert/strict";
-import { type FixtureInput, startEmulator } from "./emulator/testing.ts";
+import { type FixtureInput, startEmulator } from "../emulator/testing.ts";
 import { importInto, qcByName, targetSeed, tempJson } from "./import_helpers.ts";
 import { emptyMapping, parseMapping } from "../lib/import/mapping.ts";
 import { Directory, resolveFlow, unusedMappingEntries } from "../lib/import/resolve.ts";

@@ -4,7 +4,7 @@
  * detailed exit code tells a drift check whether changes are pending.
  */
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { exportInstance, idOf, instance, linksByName, mutatingCalls } from "./import_helpers.ts";
 import { migrationFixture } from "./support/generate.ts";
 import { runCli } from "./support/cli.ts";

@@ -12,7 +12,7 @@ import {
   type FixtureInput,
   SAMPLE_SEED_PATH,
   startEmulator,
-} from "./emulator/testing.ts";
+} from "../emulator/testing.ts";
 import {
   exportInstance,
   idOf,

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { RateLimiter } from "../lib/aws/limiter.ts";
-import { startEmulator } from "./emulator/testing.ts";
+import { startEmulator } from "../emulator/testing.ts";
 import { exportInstance, importInto, instance, linksByName } from "./import_helpers.ts";
 import { migrationFixture } from "./support/generate.ts";
 

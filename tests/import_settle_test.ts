@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-connect";
 import type { InitializeMiddleware } from "@smithy/types";
-import { SAMPLE_SEED_PATH, startEmulator } from "./emulator/testing.ts";
+import { SAMPLE_SEED_PATH, startEmulator } from "../emulator/testing.ts";
 import {
   context,
   existingPhones,

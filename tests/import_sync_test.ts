@@ -4,7 +4,7 @@
  * run and bounded by --max-deletes; --undo REPORT reverses a run.
  */
 import assert from "node:assert/strict";
-import { type Emulator, type Fixture, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, type Fixture, startEmulator } from "../emulator/testing.ts";
 import {
   exportInstance,
   idOf,

@@ -11,7 +11,7 @@ import {
   UpdateQuickConnectConfigCommand,
   UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
-import { SAMPLE_SEED_PATH, startEmulator } from "./emulator/testing.ts";
+import { SAMPLE_SEED_PATH, startEmulator } from "../emulator/testing.ts";
 import {
   context,
   existingPhones,

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { TagResourceCommand, UpdateQuickConnectConfigCommand } from "@aws-sdk/client-connect";
-import { SAMPLE_SEED_PATH, startEmulator } from "./emulator/testing.ts";
+import { SAMPLE_SEED_PATH, startEmulator } from "../emulator/testing.ts";
 import {
   ACCOUNT,
   context,

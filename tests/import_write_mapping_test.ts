@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { type FixtureInput, startEmulator } from "./emulator/testing.ts";
+import { type FixtureInput, startEmulator } from "../emulator/testing.ts";
 import { runCli } from "./support/cli.ts";
 
 const GUIDE = fileURLToPath(new URL("./fixtures/import/seed_guide_example.json", import.meta.url));

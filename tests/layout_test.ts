@@ -5,7 +5,7 @@
  *
  * lib/aws/ and the shared files directly in lib/ are one bottom layer (they may import
  * each other); lib/export/ and lib/import/ never import each other; nothing in lib/
- * imports tests/, scripts/ or an entrypoint; and only the entrypoints use Deno.exit or
+ * imports tests/, scripts/, emulator/ or an entrypoint; and only the entrypoints use Deno.exit or
  * Deno.args. Every `import … from`, `export … from`, side-effect and dynamic import
  * counts, `import type` included. The checker is tried on fake files too, so a broken
  * scanner cannot pass by finding nothing.
@@ -259,6 +259,7 @@ type Layer =
   | "aws"
   | "shared"
   | "lib-other"
+  | "emulator"
   | "tests"
   | "scripts"
   | "config"
@@ -278,6 +279,7 @@ export function layerOf(path: string): Layer {
     return "lib-other";
   }
   if (path.startsWith("lib/")) return "lib-other";
+  if (path.startsWith("emulator/")) return "emulator";
   if (path.startsWith("tests/")) return "tests";
   if (path.startsWith("scripts/")) return "scripts";
   return "other";
@@ -291,6 +293,7 @@ const NAME: Record<Layer, string> = {
   aws: "lib/aws/",
   shared: "lib/*.ts",
   "lib-other": "another lib/ folder",
+  emulator: "emulator/",
   tests: "tests/",
   scripts: "scripts/",
   config: "deno.json",
@@ -349,7 +352,7 @@ export function checkLayout(files: readonly SourceFile[]): Violation[] {
         if (target === undefined) continue;
         const to = layerOf(target);
         if (allowed.includes(to)) continue;
-        const rule = to === "tests" || to === "scripts"
+        const rule = to === "tests" || to === "scripts" || to === "emulator"
           ? `lib/ never imports ${NAME[to]}`
           : `${NAME[from]} may import only ${allowed.map((l) => NAME[l]).join(", ")}; ` +
             `${target} is ${NAME[to]}`;
@@ -392,7 +395,7 @@ async function sourceFiles(): Promise<SourceFile[]> {
   );
 }
 
-Deno.test("lib/ imports point one way: cli → export | import → aws + shared; never tests/ or scripts/", async () => {
+Deno.test("lib/ imports point one way: cli → export | import → aws + shared; never tests/, scripts/ or emulator/", async () => {
   const files = await sourceFiles();
   // The walk found the tree, and the scanner its imports (no vacuous pass).
   for (const layer of ["entry", "cli", "export", "import", "aws", "shared"] as const) {
@@ -460,6 +463,7 @@ Deno.test("checkLayout() reports each kind of violation with file, line and impo
     { path: "lib/shared.ts", text: 'import { r } from "./import/report.ts";\n' },
     { path: "lib/version.ts", text: 'import c from "../deno.json" with { type: "json" };\n' },
     { path: "lib/tested.ts", text: 'import { s } from "../tests/support/cli.ts";\n' },
+    { path: "lib/emulated.ts", text: 'import type { E } from "../emulator/server.ts";\n' },
     { path: "lib/cli/scripted.ts", text: 'export * from "../../scripts/permissions.ts";\n' },
     { path: "lib/cli/ok.ts", text: 'import { a } from "../aws/client.ts";\nimport "npm:x";\n' },
     { path: "lib/cli/exits.ts", text: "export const go = () => Deno.exit(Deno.args.length);\n" },
@@ -482,6 +486,8 @@ Deno.test("checkLayout() reports each kind of violation with file, line and impo
     'lib/shared.ts:1: import { r } from "./import/report.ts";  -- lib/*.ts may import only ' +
     "lib/*.ts, lib/aws/, deno.json; lib/import/report.ts is lib/import/",
     'lib/tested.ts:1: import { s } from "../tests/support/cli.ts";  -- lib/ never imports tests/',
+    'lib/emulated.ts:1: import type { E } from "../emulator/server.ts";  -- lib/ never imports ' +
+    "emulator/",
     'lib/cli/scripted.ts:1: export * from "../../scripts/permissions.ts";  -- lib/ never ' +
     "imports scripts/",
     "lib/cli/exits.ts:1: export const go = () => Deno.exit(Deno.args.length);  -- only " +

@@ -9,7 +9,7 @@ import { RateLimiter } from "../../lib/aws/limiter.ts";
 import { MigrationRetryStrategy } from "../../lib/aws/retry.ts";
 import type { RunContext } from "../../lib/context.ts";
 import { createLogger } from "../../lib/log.ts";
-import type { Emulator, Fixture } from "../emulator/testing.ts";
+import type { Emulator, Fixture } from "../../emulator/testing.ts";
 
 export interface TestRun {
   ctx: RunContext;

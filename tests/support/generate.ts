@@ -3,7 +3,7 @@
  * queues, flows of every type a quick connect needs, quick connects of all four types
  * with tags, and queue links.
  */
-import type { FixtureInput } from "../emulator/testing.ts";
+import type { FixtureInput } from "../../emulator/testing.ts";
 
 export interface GenerateOptions {
   quickConnects: number;

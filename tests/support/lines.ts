@@ -2,7 +2,7 @@
  * The CLI tests' usual import: a target with two standard queues and an export file of N
  * phone-number quick connects ("Line 00", "Line 01", …), each linked to one of the queues.
  */
-import type { FixtureInput } from "../emulator/testing.ts";
+import type { FixtureInput } from "../../emulator/testing.ts";
 
 export function linesTarget(id: string): FixtureInput {
   return {

@@ -18,7 +18,7 @@ export type { Fixture, FixtureInput } from "./fixture.ts";
 
 /** Absolute path of tests/fixtures/sample_seed.json (source-demo and target-demo). */
 export const SAMPLE_SEED_PATH: string = fileURLToPath(
-  new URL("../fixtures/sample_seed.json", import.meta.url),
+  new URL("../tests/fixtures/sample_seed.json", import.meta.url),
 );
 
 export interface TestClientOptions {

@@ -15,7 +15,7 @@ import {
   limitExceeded,
   notFound,
 } from "./errors.ts";
-import { typeInfo } from "../../lib/quick_connect.ts";
+import { typeInfo } from "../lib/quick_connect.ts";
 import type { QuickConnectConfig } from "./fixture.ts";
 import { paginate } from "./paging.ts";
 import { compileCriteria, compileFilter } from "./search.ts";

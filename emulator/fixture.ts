@@ -6,7 +6,7 @@
  * random UUIDs for missing ones.
  */
 import { z } from "zod";
-import { KNOWN_TYPES, type KnownType, typeInfo } from "../../lib/quick_connect.ts";
+import { KNOWN_TYPES, type KnownType, typeInfo } from "../lib/quick_connect.ts";
 
 /** The QuickConnectType enum (CONNECT_API.md §4.1): the types of lib/quick_connect.ts. */
 export const QUICK_CONNECT_TYPES = KNOWN_TYPES as readonly [KnownType, ...KnownType[]];

@@ -1,6 +1,11 @@
 /**
  * The emulator's HTTP server: AWS routes, control routes, counters, faults.
  *
+ * emulator/ is a product of its own (`deno task emulator`, the demo, the bench and the
+ * binaries' smoke test run on it), so it sits beside lib/ rather than inside tests/;
+ * lib/ never imports it. Its tests stay in tests/ with all the others, by choice: one
+ * test tree, one `deno task test`.
+ *
  * It runs on `node:http` rather than `Deno.serve` for one reason: a
  * ConnectionReset fault must lose the response after the call was applied,
  * and `socket.destroy()` before any byte is written gives the client a true

@@ -11,7 +11,7 @@ import {
   QUICK_CONNECT_TYPES as TYPE_TABLE,
   type RefKind,
   typeInfo,
-} from "../../lib/quick_connect.ts";
+} from "../lib/quick_connect.ts";
 import { invalidParameter, serialization } from "./errors.ts";
 import {
   CONTACT_FLOW_TYPES,
