@@ -3,7 +3,7 @@
  *
  * restJson1 servers put the error type in the `X-Amzn-ErrorType` header and the
  * text in the body; every Connect error shape models the text as `Message`
- * (CONNECT_API.md §1.1). We send `message` too because some clients read only
+ * (docs/connect-api.md §1). We send `message` too because some clients read only
  * the lower-case form.
  */
 
@@ -39,7 +39,7 @@ export const throttled = (): ApiError => new ApiError("ThrottlingException", 429
 /**
  * Not in the quick connect model (only ThrottlingException is), but a Connect
  * error elsewhere in the API, and the name AWS's own CloudFormation handler for
- * Connect matches (LIVE-SERVICE #7). Status 429 is what makes any client treat
+ * Connect matches (docs/live-service.md §7). Status 429 is what makes any client treat
  * it as throttling, whatever it knows of the name.
  */
 export const tooManyRequests = (): ApiError =>

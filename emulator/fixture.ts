@@ -1,5 +1,5 @@
 /**
- * Seed fixture format (DESIGN.md "Seed fixture"): parsing and validation.
+ * Seed fixture format (docs/emulator.md "Fixture format"): parsing and validation.
  *
  * The same format comes back from `GET /__emulator/state`, so a dumped state can
  * be fed back in as a seed. IDs are optional here; the state layer fills in
@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { KNOWN_TYPES, type KnownType, typeInfo } from "../lib/quick_connect.ts";
 
-/** The QuickConnectType enum (CONNECT_API.md §4.1): the types of lib/quick_connect.ts. */
+/** The QuickConnectType enum (docs/connect-api.md §4): the types of lib/quick_connect.ts. */
 export const QUICK_CONNECT_TYPES = KNOWN_TYPES as readonly [KnownType, ...KnownType[]];
 export const CONTACT_FLOW_TYPES = [
   "CONTACT_FLOW",

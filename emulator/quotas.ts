@@ -1,12 +1,12 @@
 /**
- * Per-operation token buckets at the defaults of CONNECT_API.md §8.2, or at
+ * Per-operation token buckets at the defaults of docs/connect-api.md §8, or at
  * an override for one operation.
  *
  * Connect throttles per account and Region per API, not per instance, so the
  * buckets are keyed by (signing region, operation) and shared by all instances.
  *
  * An account's applied quotas "might be lower" or raised, one operation at a
- * time (LIVE-SERVICE #6), hence overrides. They are absolute: `scale` models
+ * time (docs/live-service.md §6), hence overrides. They are absolute: `scale` models
  * an account raised across the board and applies to the defaults only, so an
  * override means the same bucket whatever the scale. They also hold with
  * quotas off, which then throttles the overridden operations alone.
@@ -65,7 +65,7 @@ export function parseQuotaOverride(text: string): [string, Quota] {
 
 /**
  * Default quota of an operation, from its rate in the route table: rate 10 with burst 10
- * (their burst is UNVERIFIED, §10.1; we use 10), else the generic 2/s burst 5.
+ * (their burst is UNVERIFIED, docs/connect-api.md §10; we use 10), else the generic 2/s burst 5.
  */
 export function defaultQuota(operation: string): Quota {
   return routeOf(operation)?.rate === 10 ? { rate: 10, burst: 10 } : { rate: 2, burst: 5 };
@@ -92,7 +92,7 @@ class TokenBucket {
 export interface ThrottlerOptions {
   /** Enforce the default buckets (overrides apply either way). */
   enabled: boolean;
-  /** Multiplies every default rate and burst (DESIGN.md `--quota-scale`), not overrides. */
+  /** Multiplies every default rate and burst (docs/emulator.md `--quota-scale`), not overrides. */
   scale?: number;
   overrides?: Record<string, QuotaOverride>;
   clock?: () => number;

@@ -1,5 +1,5 @@
 /**
- * The 19 Amazon Connect operations: route table (CONNECT_API.md §2) and handlers.
+ * The 19 Amazon Connect operations: route table (docs/connect-api.md §2) and handlers.
  *
  * Handlers get decoded path labels, the query string and the parsed JSON body,
  * and return the JSON response object, or `UNIT` for operations whose output is
@@ -44,7 +44,7 @@ import {
   tagMap,
 } from "./validate.ts";
 
-/** Behaviours the live service leaves open (LIVE-SERVICE.md), chosen per emulator. */
+/** Behaviours the live service leaves open (docs/live-service.md), chosen per emulator. */
 export interface Modes {
   /** SearchQuickConnects results carry no `Tags` member (Describe still does). */
   searchOmitsTags: boolean;
@@ -83,7 +83,7 @@ export interface Route {
   /** True for operations whose output is `smithy.api#Unit` (empty body). */
   unit: boolean;
   /**
-   * Default rate quota in requests/second (CONNECT_API.md §8.2): 10 for the six
+   * Default rate quota in requests/second (docs/connect-api.md §8): 10 for the six
    * operations raised to it, else the generic 2. quotas.ts gives the burst.
    */
   rate: 2 | 10;
@@ -162,7 +162,7 @@ function flowMustBe(
  * Checks the references of a config against the instance, field by field in the order
  * of the type table (lib/quick_connect.ts), which says what each field refers to and the
  * flow type each type needs: USER → AGENT_TRANSFER and QUEUE → QUEUE_TRANSFER come from
- * the model docs; FLOW → CONTACT_FLOW is only PARTLY VERIFIED (CONNECT_API.md §4.2, §10.2).
+ * the model docs; FLOW → CONTACT_FLOW is only PARTLY VERIFIED (docs/connect-api.md §4, §10).
  * Whether ARCHIVED or unpublished flows may be used is unverified; they are allowed.
  */
 function checkReferences(inst: InstanceRec, config: QuickConnectConfig): void {
@@ -344,7 +344,7 @@ const updateQuickConnectConfig: Handler = (call) => {
 /**
  * Deleting an associated quick connect also drops its queue associations, or (mode
  * deleteRefusesLinked) is refused with InvalidRequestException: what Connect does there is
- * UNVERIFIED (CONNECT_API.md §1.2), so the emulator can do either.
+ * UNVERIFIED (docs/live-service.md §14), so the emulator can do either.
  */
 const deleteQuickConnect: Handler = (call) => {
   const inst = instanceOf(call, label(call, "InstanceId"));
@@ -577,7 +577,7 @@ function instanceBody(inst: InstanceRec): Json {
 
 /**
  * DescribeInstance and ListInstances model no InvalidParameterException, only
- * InvalidRequestException (CONNECT_API.md §2): their validation errors (ID
+ * InvalidRequestException (docs/connect-api.md §2): their validation errors (ID
  * length, maxResults range, nextToken) are reported as the latter.
  */
 function invalidRequestOnly(handler: Handler): Handler {
@@ -641,7 +641,7 @@ const route = (
 
 /** A write whose output is `smithy.api#Unit`. */
 const UNIT_WRITE: RouteFacts = { mutates: true, unit: true };
-/** A read at 10 requests/second (§8.2). */
+/** A read at 10 requests/second (docs/connect-api.md §8). */
 const FAST_READ: RouteFacts = { rate: 10 };
 
 export const ROUTES: readonly Route[] = [

@@ -1,5 +1,5 @@
 /**
- * SearchQuickConnects criteria and tag filters (CONNECT_API.md §5).
+ * SearchQuickConnects criteria and tag filters (docs/connect-api.md §5).
  *
  * Choices where the service is UNVERIFIED:
  * - Parts of one criteria node (StringCondition, AndConditions, OrConditions)

@@ -2,7 +2,7 @@
  * In-memory model of Amazon Connect instances: seeding from a fixture, export
  * back to the fixture format, ARNs and look-ups.
  *
- * Choices the real service does not document (CONNECT_API.md §10):
+ * Choices the real service does not document (docs/connect-api.md §10):
  * - Every user has an AGENT queue with Id `agent/<userId>` and ARN
  *   `…/queue/agent/<userId>` (the form Connect uses for agent queues) and NO Name,
  *   because whether agent queues carry a name is unverified and tools must not
@@ -10,7 +10,7 @@
  * - Quick connect names are unique per instance, compared case-sensitively.
  *
  * Eventual consistency (`consistencyLagMs`): Connect documents that a change
- * "might not be immediately visible" (LIVE-SERVICE #2) but not where, so the
+ * "might not be immediately visible" (docs/live-service.md §2) but not where, so the
  * emulator lets a write reach list reads only `lagMs` after it is made. Each
  * quick connect keeps its current fields (what writes, name checks and the
  * state dump see), the clock time list reads start to show them, and the

@@ -1,5 +1,5 @@
 /**
- * Input validation with the model's constraints (CONNECT_API.md §3, §4, §6).
+ * Input validation with the model's constraints (docs/connect-api.md §3, §4, §6).
  *
  * The SDK validates nothing client-side, so the emulator is what catches bad
  * input. Constraint violations are InvalidParameterException (400), as Connect
@@ -23,7 +23,7 @@ import {
 
 export type Json = Record<string, unknown>;
 
-/** E.164, not the model's double-escaped pattern (§4.2); the project's one definition. */
+/** E.164, not the model's double-escaped pattern (docs/connect-api.md §4); the project's one definition. */
 export { E164 };
 export const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
@@ -197,7 +197,7 @@ export function quickConnectIds(value: unknown): string[] {
 /**
  * The model's constraints on each sub-config field, by what the field holds (the fields
  * themselves and their order come from lib/quick_connect.ts): UserId and QueueId are
- * required strings, ContactFlowId 1–500, PhoneNumber E.164 (§4.2).
+ * required strings, ContactFlowId 1–500, PhoneNumber E.164 (docs/connect-api.md §4).
  */
 const FIELD_RULES: Record<RefKind, { min: number; max?: number; pattern?: RegExp }> = {
   user: { min: 1 },
@@ -215,7 +215,7 @@ const MEMBERS = KNOWN_TYPES.map((t) => TYPE_TABLE[t].member);
 /**
  * Shape of a QuickConnectConfig: the type, its matching sub-config with its
  * required members, and no other sub-config. Sending a sub-config of another
- * type is rejected; real behaviour there is UNVERIFIED (§4.2), and a strict
+ * type is rejected; real behaviour there is UNVERIFIED (docs/connect-api.md §4), and a strict
  * emulator catches a tool that sends a mismatched config.
  * The member and fields of each type come from the project's type table
  * (lib/quick_connect.ts); the constraints on the fields are the model's (FIELD_RULES).

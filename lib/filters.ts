@@ -3,7 +3,7 @@
  * to exclude, types, and tags (`--include`, `--exclude`, `--type`, `--tag`). One value
  * type parsed once from the flags; one local matcher that always has the last word; and
  * the part of the filters SearchQuickConnects can express, sent only so that fewer pages
- * come back. Search's handling of case is not documented (LIVE-SERVICE.md #3), so what it
+ * come back. Search's handling of case is not documented (docs/live-service.md §3), so what it
  * returns is judged again here: the selection is the same on every read path, and only
  * the number of calls differs.
  */

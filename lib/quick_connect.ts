@@ -14,7 +14,7 @@ export interface QuickConnectTypeInfo {
   member: "UserConfig" | "QueueConfig" | "PhoneConfig" | "FlowConfig";
   /** The member's fields, in the order they are written, and what each refers to. */
   fields: Readonly<Record<string, RefKind>>;
-  /** The contact flow type the referenced flow must have (CONNECT_API.md §4.2). */
+  /** The contact flow type the referenced flow must have (docs/connect-api.md §4). */
   flowType?: string;
 }
 
@@ -72,7 +72,7 @@ export function buildConfig(type: KnownType, values: Record<string, string>): Qu
 /** `aws:` tags belong to AWS: they cannot be set, removed or imported. */
 export const isReservedTag = (key: string): boolean => key.toLowerCase().startsWith("aws:");
 
-/** API limits a file is checked against before any call (CONNECT_API.md §4). */
+/** API limits a file is checked against before any call (docs/connect-api.md §4). */
 export const LIMITS = {
   nameMax: 127,
   descriptionMax: 250,
@@ -84,7 +84,7 @@ export const LIMITS = {
   linksPerCall: 50,
 } as const;
 
-/** E.164 as CONNECT_API.md §4.2 says to check it (the model's own pattern is double-escaped). */
+/** E.164 as docs/connect-api.md §4 says to check it (the model's pattern is double-escaped). */
 export const E164 = /^\+[1-9]\d{1,14}$/;
 /** Tag key characters; `aws:` keys are dropped before this check, not rejected. */
 export const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;

@@ -1,5 +1,5 @@
 /**
- * Quotas that are not the defaults, and retries as the README documents them: the adaptive
+ * Quotas that are not the defaults, and retries as docs/reference.md documents them: adaptive
  * limiter against an emulator whose CreateQuickConnect quota is lower than the default,
  * CONNECT_QUOTA_SCALE against one whose quotas are raised, the attempts each kind of failure
  * gets, the DEBUG lines of --verbose, and the warning of a call stalled on its quota.

@@ -500,7 +500,7 @@ Deno.test("maxResults ranges and list-filter enums", () =>
       ],
     ];
     for (const [op, low, high, ok] of cases) {
-      // ListInstances models no InvalidParameterException (CONNECT_API.md §2).
+      // ListInstances models no InvalidParameterException (docs/connect-api.md §2).
       const err = op === "ListInstances" ? IRE : IPE;
       await expectError(low(), err, 400, "greater than or equal to 1").catch((e) => {
         throw new Error(`${op} low: ${e}`);

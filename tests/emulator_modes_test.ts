@@ -1,5 +1,5 @@
 /**
- * Emulator modes for what the live service leaves open (LIVE-SERVICE.md):
+ * Emulator modes for what the live service leaves open (docs/live-service.md):
  * consistency lag, Search without tags, per-operation quota overrides, the
  * TooManyRequestsException fault, and the ordered call log.
  */

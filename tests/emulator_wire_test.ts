@@ -156,7 +156,7 @@ Deno.test("the request the SDK builds for each of the 19 operations matches its 
     );
   }
   assert.equal(emu.calls().UnknownOperation, undefined);
-  // Wire names as CONNECT_API.md §1 states them.
+  // Wire names as docs/connect-api.md §1 states them.
   const byOp = new Map(commands.map(([op], i) => [op, captured[i]]));
   assert.deepEqual(byOp.get("ListQuickConnects")?.query, {
     QuickConnectTypes: ["USER", "QUEUE"],
@@ -299,7 +299,7 @@ Deno.test("error responses carry X-Amzn-ErrorType, JSON Message and application/
 const AUTH =
   "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/connect/aws4_request, SignedHeaders=host, Signature=00";
 
-/** The operations whose output is smithy.api#Unit (CONNECT_API.md §3). */
+/** The operations whose output is smithy.api#Unit (docs/connect-api.md §3). */
 const UNIT_OPS = [
   "AssociateQueueQuickConnects",
   "DeleteQuickConnect",

@@ -1,6 +1,7 @@
 /**
- * The README's least-privilege policies are exactly lib/aws/iam.ts, and they are enough: both
- * commands run to exit 0 on the emulator with every other Connect action denied.
+ * The least-privilege policies of docs/credentials-and-iam.md are exactly lib/aws/iam.ts, and
+ * they are enough: both commands run to exit 0 on the emulator with every other Connect action
+ * denied.
  */
 import assert from "node:assert/strict";
 import { TagResourceCommand } from "@aws-sdk/client-connect";
@@ -21,24 +22,24 @@ function denyAllBut(emu: Emulator, allowed: readonly string[]): void {
   }
 }
 
-function policyActions(readme: string, heading: string): string[] {
-  const at = readme.indexOf(heading);
-  assert.ok(at >= 0, `README has "${heading}"`);
-  const block = /```json\n([\s\S]*?)\n```/.exec(readme.slice(at))?.[1] ?? "";
+function policyActions(doc: string, heading: string): string[] {
+  const at = doc.indexOf(heading);
+  assert.ok(at >= 0, `docs/credentials-and-iam.md has "${heading}"`);
+  const block = /```json\n([\s\S]*?)\n```/.exec(doc.slice(at))?.[1] ?? "";
   return JSON.parse(block).Statement[0].Action;
 }
 
 const context = async (emu: Emulator, instanceId: string): Promise<RunContext> =>
   (await testContext(emu, instanceId)).ctx;
 
-Deno.test("the README's IAM policies are exactly the actions the commands need", async () => {
-  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+Deno.test("the documented IAM policies are exactly the actions the commands need", async () => {
+  const doc = await Deno.readTextFile(new URL("../docs/credentials-and-iam.md", import.meta.url));
   assert.deepEqual(
-    policyActions(readme, "**Export (read only)**").sort(),
+    policyActions(doc, "**Export (read only)**").sort(),
     [...EXPORT_ACTIONS].sort(),
   );
-  assert.deepEqual(policyActions(readme, "**Import**").sort(), [...IMPORT_ACTIONS].sort());
-  assert.deepEqual(policyActions(readme, "**Removing**").sort(), [...SYNC_ACTIONS].sort());
+  assert.deepEqual(policyActions(doc, "**Import**").sort(), [...IMPORT_ACTIONS].sort());
+  assert.deepEqual(policyActions(doc, "**Removing**").sort(), [...SYNC_ACTIONS].sort());
 });
 
 Deno.test("--prune and --undo succeed with the removing actions added, and only those", async () => {

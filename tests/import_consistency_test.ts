@@ -1,5 +1,5 @@
 /**
- * Import against a target that behaves as the live service may (LIVE-SERVICE.md #1, #2):
+ * Import against a target that behaves as the live service may (docs/live-service.md §1, §2):
  * changes listed only after a lag, and Search results without tags. The emulator's modes
  * make each matter; the tool must end every run as it would on a consistent service.
  */

@@ -94,7 +94,7 @@ export interface ClientOptions {
 const operationOf = (context: HandlerExecutionContext): string =>
   context.commandName?.replace(/Command$/, "") ?? "unknown";
 
-/** Throttled by Connect: either name (LIVE-SERVICE #7), or any 429 that is not a quota. */
+/** Throttled by Connect: either name (docs/live-service.md §7), or any 429 that is not a quota. */
 function isThrottled(err: unknown): boolean {
   const name = (err as { name?: string } | undefined)?.name ?? "";
   return THROTTLING_ERRORS.has(name) ||

@@ -1,6 +1,6 @@
 /**
- * The IAM actions each command calls: the least-privilege policies in the README are
- * these lists, and tests/iam_test.ts runs both commands with every other action denied.
+ * The IAM actions each command calls: the policies in docs/credentials-and-iam.md are these
+ * lists, and tests/iam_test.ts runs both commands with every other action denied.
  */
 
 /** Export is read only. ListTagsForResource is not needed: Search and Describe carry tags. */

@@ -56,13 +56,13 @@ export interface AwsLog {
   lastWrite?(): number;
 }
 
-/** The error names Connect throttles with (LIVE-SERVICE #7). */
+/** The error names Connect throttles with (docs/live-service.md §7). */
 export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
   "ThrottlingException",
   "TooManyRequestsException",
 ]);
 
-/** The adaptation's constants (exported for tests and the README's numbers). */
+/** The adaptation's constants (exported for tests and the numbers of docs/reference.md). */
 export const AIMD = {
   /** A throttled attempt multiplies the operation's rate by this. */
   decrease: 0.5,

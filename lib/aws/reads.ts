@@ -266,7 +266,7 @@ async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<Qui
       ...(o.searchFilter ? { SearchFilter: o.searchFilter } : {}),
     });
   } catch (err) {
-    // How the service takes our conditions is partly unverified (CONNECT_API.md §5): if it
+    // How the service takes our conditions is partly unverified (docs/connect-api.md §5): if it
     // refuses them outright, the same read without them gives the same result, in more pages.
     if (!narrowed || page > 0 || !isInvalidInput(err)) throw err;
     o.logger.warning(

@@ -101,7 +101,7 @@ const FLAGS = {
     help: "after importing, read the target again and list every difference from the file " +
       "(with --dry-run: check the target against the file without changing it)",
   },
-  // Filters: which quick connects of the file are imported (README "Choose what moves").
+  // Filters: which quick connects of the file are imported (docs/reference.md "Choose what moves").
   ...filterFlags("import"),
   ...COMMON_FLAGS,
 } as const satisfies FlagSpecs;

@@ -1,7 +1,7 @@
 /**
  * The outcome of an import, derived from the plan and what apply did: one record per item
  * of the file, the queue-link counts, the earlier scripts' three summary numbers and the
- * `--report FILE` JSON (README "Report file").
+ * `--report FILE` JSON (docs/file-formats.md "Report file").
  */
 import type { Applied, LinkRecord } from "./apply.ts";
 import { linkedId } from "./links.ts";

@@ -1,6 +1,6 @@
 /**
  * How an import ends: why it stopped (if it did), the report built from the plan and what
- * apply did, with its exit code, and the closing log lines (README "Report file", "Exit
+ * apply did, its exit code, the closing log lines (docs/file-formats.md "Report file"; README "Exit
  * codes"). Every item of the file is accounted for, however far the run got.
  */
 import { isInterrupted } from "../aws/limiter.ts";

@@ -131,7 +131,7 @@ export async function readTarget(
 /**
  * The quick connect named exactly `name`, read now: one SearchQuickConnects with an EXACT
  * name condition, or (where Search is refused) ListQuickConnects plus Describe. Search may
- * leave Tags out (LIVE-SERVICE.md #1): `Tags` is then undefined and the caller decides
+ * leave Tags out (docs/live-service.md §1): `Tags` is then undefined and the caller decides
  * whether it needs them. Errors are the caller's to handle.
  */
 export async function findByName(
