@@ -15,6 +15,7 @@ import type {
 } from "@aws-sdk/client-connect";
 import { UsageError } from "./errors.ts";
 import type { ExportFilters } from "./export_file.ts";
+import { hasOneForm, nameKey } from "./names.ts";
 import {
   isKnownType,
   isReservedTag,
@@ -127,18 +128,22 @@ export function parseTags(
 
 const GLOB_CACHE = new Map<string, RegExp>();
 
-/** `*` is any run of characters (none too), `?` exactly one; the rest is literal and case counts. */
+/**
+ * `*` is any run of characters (none too), `?` exactly one; the rest is literal and case
+ * counts. Glob and name are compared in NFC, as names are (lib/names.ts), so `Café*`
+ * selects "Café Desk" however either is spelled.
+ */
 export function globMatches(glob: string, name: string): boolean {
   let re = GLOB_CACHE.get(glob);
   if (!re) {
-    const body = [...glob].map((c) =>
+    const body = [...nameKey(glob)].map((c) =>
       c === "*" ? ".*" : c === "?" ? "." : /[\^$\\.+()[\]{}|/]/.test(c) ? `\\${c}` : c
     ).join("");
     // `s`: a name with a line break still matches; `u`: `?` is one character, not half of one.
     re = new RegExp(`^${body}$`, "su");
     GLOB_CACHE.set(glob, re);
   }
-  return re.test(name);
+  return re.test(nameKey(name));
 }
 
 /** What a quick connect is judged on. */
@@ -177,13 +182,14 @@ export function matches(f: Filters, qc: Facts): boolean {
  * The SearchQuickConnects condition for one name glob: `Foo` → EXACT, `Foo*` → STARTS_WITH,
  * `*Foo*` → CONTAINS, and `*Foo` → CONTAINS too (Search has no "ends with"; the glob
  * trims the rest here). "all" for a glob of stars only; undefined for one Search cannot
- * express (a `?`, or a `*` inside the text).
+ * express (a `?`, a `*` inside the text, or text Unicode spells in more than one way:
+ * Search may compare the spelling, and miss a name matched here in NFC).
  */
 export function nameCondition(glob: string): StringCondition | "all" | undefined {
   if (glob.includes("?")) return undefined;
   const core = glob.replace(/^\*+/, "").replace(/\*+$/, "");
   if (core === "") return "all";
-  if (core.includes("*")) return undefined;
+  if (core.includes("*") || !hasOneForm(core)) return undefined;
   const leading = glob.startsWith("*");
   const trailing = glob.endsWith("*");
   const ComparisonType = leading ? "CONTAINS" : trailing ? "STARTS_WITH" : "EXACT";
@@ -214,7 +220,7 @@ export function toSearch(f: Filters): SearchNarrowing {
     notSent.push(
       `${
         inexpressible.map((g) => `--include ${JSON.stringify(g)}`).join(", ")
-      } cannot be expressed in SearchQuickConnects (a ? or a * inside the name): every name is read`,
+      } cannot be expressed in SearchQuickConnects (a ?, a * inside the name, or letters Unicode spells two ways): every name is read`,
     );
   } else if (conditions.length > 0 && !conditions.some((x) => x.c === "all")) {
     const unique = new Map<string, StringCondition>();

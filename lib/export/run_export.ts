@@ -50,6 +50,7 @@ import {
   toSearch,
 } from "../filters.ts";
 import { esc, type Logger } from "../log.ts";
+import { NameIndex } from "../names.ts";
 import { configRefs, isKnownType, type RefKind } from "../quick_connect.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 
@@ -370,7 +371,30 @@ function wholeOrFailed(
     } else whole.push(it.detail);
   }
   whole.sort((a, b) => (a.Name ?? "").localeCompare(b.Name ?? ""));
+  warnLookAlikes(logger, whole);
   return { whole, failed };
+}
+
+/**
+ * Names an agent could mistake for each other (lib/names.ts), in the source: one name in
+ * two Unicode spellings (the import refuses such a pair), or names that differ in case.
+ */
+function warnLookAlikes(logger: Logger, whole: readonly QuickConnect[]): void {
+  const index = new NameIndex(whole.map((q) => ({ name: q.Name ?? "", id: q.QuickConnectId })));
+  const list = (group: { name: string; id?: string }[]) =>
+    group.map((g) => `"${esc(g.name)}" (${esc(g.id)})`).join(", ");
+  for (const group of index.sameNameGroups()) {
+    logger.warning(
+      `Quick connects ${
+        list(group)
+      } are one name in different Unicode spellings: the import refuses them until one is renamed`,
+    );
+  }
+  for (const group of index.caseGroups()) {
+    logger.warning(
+      `Quick connects ${list(group)} differ only in case: agents may confuse them`,
+    );
+  }
 }
 
 /**

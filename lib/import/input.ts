@@ -20,6 +20,7 @@ import {
   QUICK_CONNECT_TYPES,
   TAG_KEY,
 } from "../quick_connect.ts";
+import { nameKey } from "../names.ts";
 import { emptyMapping, loadMapping, type Mapping } from "./mapping.ts";
 
 /** One quick connect of the file that passed validation, in the form the importer uses. */
@@ -303,6 +304,50 @@ export function parseExportText(text: string, path: string): LoadedExport {
   }, path);
 }
 
+/**
+ * Names are the key of an import: two items with one name would mean one of them
+ * silently wins, so both fail and the user decides. One name means one under NFC
+ * (lib/names.ts): two spellings that render alike are the same name to an agent.
+ * Linear: one list per name, and at most MAX_LISTED indices in each message.
+ */
+function refuseDuplicates(
+  items: readonly (ImportItem | InvalidItem)[],
+): (ImportItem | InvalidItem)[] {
+  const byName = new Map<string, ImportItem[]>();
+  for (const it of items) {
+    if (isInvalid(it)) continue;
+    const key = nameKey(it.name);
+    const same = byName.get(key);
+    if (same) same.push(it);
+    else byName.set(key, [it]);
+  }
+  const listed = new Map<string, string>();
+  return items.map((it): ImportItem | InvalidItem => {
+    if (isInvalid(it)) return it;
+    const key = nameKey(it.name);
+    const same = byName.get(key) ?? [];
+    if (same.length < 2) return it;
+    let where = listed.get(key);
+    if (where === undefined) {
+      where = same.slice(0, MAX_LISTED).map((s) => s.index).join(", ") +
+        (same.length > MAX_LISTED ? ` and ${same.length - MAX_LISTED} more` : "");
+      const spellings = new Set(same.map((s) => s.name)).size;
+      if (spellings > 1) where += `, in ${spellings} Unicode spellings that look the same`;
+      listed.set(key, where);
+    }
+    return {
+      index: it.index,
+      name: it.name,
+      sourceId: it.sourceId,
+      error: `${formatPath(["QuickConnects", it.index, "QuickConnect", "Name"])}: ${
+        JSON.stringify(it.name)
+      } appears ${same.length} times in the file (items ${where}); quick connect names must be unique`,
+      missingName: false,
+      raw: undefined,
+    };
+  });
+}
+
 function checkExport(
   value: unknown,
   count: number,
@@ -325,38 +370,7 @@ function checkExport(
   }
   const items = Array.from({ length: count }, (_, i) => validateItem(item(i), i));
 
-  // Names are the key of an import: two items with one name would mean one of them
-  // silently wins, so both fail and the user decides.
-  // Linear: one list of indices per name, and at most MAX_LISTED of them in each message.
-  const byName = new Map<string, number[]>();
-  for (const it of items) {
-    if (isInvalid(it)) continue;
-    const same = byName.get(it.name);
-    if (same) same.push(it.index);
-    else byName.set(it.name, [it.index]);
-  }
-  const listed = new Map<string, string>();
-  const out = items.map((it): ImportItem | InvalidItem => {
-    if (isInvalid(it)) return it;
-    const same = byName.get(it.name) ?? [];
-    if (same.length < 2) return it;
-    let where = listed.get(it.name);
-    if (where === undefined) {
-      where = same.slice(0, MAX_LISTED).join(", ") +
-        (same.length > MAX_LISTED ? ` and ${same.length - MAX_LISTED} more` : "");
-      listed.set(it.name, where);
-    }
-    return {
-      index: it.index,
-      name: it.name,
-      sourceId: it.sourceId,
-      error: `${formatPath(["QuickConnects", it.index, "QuickConnect", "Name"])}: ${
-        JSON.stringify(it.name)
-      } appears ${same.length} times in the file (items ${where}); quick connect names must be unique`,
-      missingName: false,
-      raw: undefined,
-    };
-  });
+  const out = refuseDuplicates(items);
   return {
     path,
     formatVersion: version,

@@ -6,8 +6,10 @@
 import type { QuickConnect, QuickConnectConfig } from "@aws-sdk/client-connect";
 import type { ListedQuickConnect } from "../aws/reads.ts";
 import { esc, type Logger } from "../log.ts";
+import { nameKey } from "../names.ts";
 import { changedParts, type Difference, diffQuickConnect, userTags } from "./diff.ts";
 import { type ImportItem, type InvalidItem, isInvalid } from "./input.ts";
+import { lookAlikeWarnings } from "./look_alikes.ts";
 import type { Mapping } from "./mapping.ts";
 import { type MissingRef, resolveConfig, resolveQueue, unusedMappingEntries } from "./resolve.ts";
 import type { TargetState } from "./target.ts";
@@ -272,6 +274,7 @@ export function planImport(input: PlanInput, target: TargetState, opts: PlanOpti
       }`,
     );
   }
+  warnings.push(...lookAlikeWarnings(valid, target.quickConnects));
   for (const entry of unusedMappingEntries(input.mapping, valid)) {
     warnings.push(`Mapping entry ${esc(entry)} matches nothing in the export file`);
   }
@@ -300,11 +303,14 @@ function planDeletes(
   opts: PlanOptions,
   warnings: string[],
 ): DeleteEntry[] {
-  const named = new Set(input.items.flatMap((it) => it.name !== undefined ? [it.name] : []));
+  // One the file names in another Unicode spelling is not missing from it (lib/names.ts).
+  const named = new Set(
+    input.items.flatMap((it) => it.name !== undefined ? [nameKey(it.name)] : []),
+  );
   const names = queueNames(target);
   const out: DeleteEntry[] = [];
   for (const qc of target.quickConnects.values()) {
-    if (named.has(qc.name) || !(opts.inScope?.(qc) ?? true)) continue;
+    if (named.has(nameKey(qc.name)) || !(opts.inScope?.(qc) ?? true)) continue;
     if (!qc.detail) {
       // Without its content there would be nothing to restore it from: left alone.
       warnings.push(
@@ -343,7 +349,7 @@ function planUnlinks(
   const fileNames = new Set<string>();
   for (const e of entries) {
     if (isInvalid(e.item)) continue;
-    fileNames.add(e.item.name);
+    fileNames.add(nameKey(e.item.name));
     const at = linkable(e);
     for (const src of e.item.queues) {
       const r = resolveQueue(target.directory, mapping, src.Id, src.Name);
@@ -363,7 +369,7 @@ function planUnlinks(
       const qc = byId.get(id);
       // Not listed (yet): nothing is known of it, so it is not touched.
       if (!qc || keep.has(id) || deleting.has(id)) continue;
-      if (!fileNames.has(qc.name) && !(opts.inScope?.(qc) ?? true)) continue;
+      if (!fileNames.has(nameKey(qc.name)) && !(opts.inScope?.(qc) ?? true)) continue;
       remove.push({ targetId: id, name: qc.name });
     }
     if (remove.length > 0) {

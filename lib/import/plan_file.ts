@@ -10,6 +10,7 @@ import { readAssociations, readQuickConnects } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
 import { isFatalForRun, UsageError } from "../errors.ts";
 import { readJson, writeJsonAtomic } from "../json_file.ts";
+import { NameIndex, nameKey } from "../names.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 import { isInvalid } from "./input.ts";
 import { type OnConflict, type Plan, snapshotOf } from "./plan.ts";
@@ -89,15 +90,16 @@ export async function fingerprints(ctx: RunContext, plan: Plan): Promise<Record<
   const { names, links } = dependencies(plan);
   const out: Record<string, string> = {};
   if (names.size > 0) {
+    const keys = new Set([...names].map(nameKey));
     const read = await readQuickConnects({
       client: ctx.client,
       instanceId: ctx.instanceId,
       logger: ctx.logger,
       details: true,
-      describe: (name) => names.has(name),
+      describe: (name) => keys.has(nameKey(name)),
       isFatal: stops,
     });
-    const byName = new Map(read.items.map((it) => [it.name, it]));
+    const byName = new NameIndex(read.items);
     for (const name of [...names].sort()) {
       const qc = byName.get(name);
       out[`quick connect "${name}"`] = !qc

@@ -15,6 +15,7 @@ import {
   selectFileItems,
 } from "../filters.ts";
 import { esc, type Logger, logMemory } from "../log.ts";
+import { NameIndex } from "../names.ts";
 import { VERSION } from "../version.ts";
 import { userTags } from "./diff.ts";
 import { type ImportInput, type ImportItem, loadImportInput } from "./input.ts";
@@ -226,7 +227,7 @@ async function planFromFile(
 
 function emptyTarget(): TargetState {
   return {
-    quickConnects: new Map(),
+    quickConnects: new NameIndex(),
     unreadable: new Map(),
     directory: new Directory(),
     links: new Map(),

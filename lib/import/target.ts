@@ -18,13 +18,17 @@ import {
 import type { RunContext } from "../context.ts";
 import { describeError, isFatalForRun, isSearchUnavailable, toFatal } from "../errors.ts";
 import { esc } from "../log.ts";
+import { NameIndex, nameKey, sameName } from "../names.ts";
 import type { ImportItem } from "./input.ts";
 import type { Mapping } from "./mapping.ts";
 import { Directory, needs, resolveQueue } from "./resolve.ts";
 
 export interface TargetState {
-  /** Existing quick connects by name; `detail` is set where it was read whole. */
-  quickConnects: Map<string, ListedQuickConnect>;
+  /**
+   * Existing quick connects by name, as names are compared (lib/names.ts: the same under
+   * NFC); `detail` is set where it was read whole.
+   */
+  quickConnects: NameIndex<ListedQuickConnect>;
   /** Quick connects whose details could not be read: id → error. */
   unreadable: Map<string, string>;
   directory: Directory;
@@ -71,7 +75,7 @@ export async function readTarget(
   mapping: Mapping,
   opts: ReadTargetOptions,
 ): Promise<TargetState> {
-  const names = new Set(items.map((it) => it.name));
+  const names = new Set(items.map((it) => nameKey(it.name)));
   const wantsQueues = opts.links === "all" ||
     items.some((it) => it.queues.length > 0 || needs(it).has("queue"));
   // Quick connects and queues use separate quota buckets: read at once.
@@ -85,7 +89,7 @@ export async function readTarget(
           instanceId: ctx.instanceId,
           logger: ctx.logger,
           details: opts.details,
-          describe: (name) => names.has(name),
+          describe: (name) => names.has(nameKey(name)),
           isFatal: stops,
         }),
     ),
@@ -93,7 +97,7 @@ export async function readTarget(
       ? fatal(ctx, "connect:ListQueues", () => readQueues(ctx.client, ctx.instanceId, ["STANDARD"]))
       : undefined,
   ]);
-  const quickConnects = new Map(qcs.items.map((it) => [it.name, it]));
+  const quickConnects = new NameIndex(qcs.items);
   const toResolve = items.filter((it) => opts.resolvesExisting || !quickConnects.has(it.name));
   const kinds = new Set(toResolve.flatMap((it) => [...needs(it)]));
   // Only a quick connect that exists can already be linked: a queue whose items are all
@@ -129,7 +133,7 @@ export async function readTarget(
 }
 
 /**
- * The quick connect named exactly `name`, read now: one SearchQuickConnects with an EXACT
+ * The quick connect named `name` (that spelling, else one the same under NFC), read now: one SearchQuickConnects with an EXACT
  * name condition, or (where Search is refused) ListQuickConnects plus Describe. Search may
  * leave Tags out (docs/live-service.md §1): `Tags` is then undefined and the caller decides
  * whether it needs them. Errors are the caller's to handle.
@@ -151,7 +155,10 @@ export async function findByName(
         }),
       );
       // EXACT's case handling is not documented: compare again.
-      return (res.QuickConnects ?? []).find((qc) => qc.Name === name && qc.QuickConnectId);
+      const hits = (res.QuickConnects ?? []).filter((qc) =>
+        qc.QuickConnectId && sameName(qc.Name ?? "", name)
+      );
+      return hits.find((qc) => qc.Name === name) ?? hits[0];
     } catch (err) {
       if (!isSearchUnavailable(err)) throw err;
       search.available = false;
@@ -169,6 +176,6 @@ export async function findByName(
     details: false,
     isFatal: stops,
   });
-  const found = listed.items.find((it) => it.name === name);
+  const found = new NameIndex(listed.items).get(name);
   return found ? await describeQuickConnect(ctx.client, ctx.instanceId, found.id) : undefined;
 }
