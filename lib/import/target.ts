@@ -89,7 +89,8 @@ export async function readTarget(
           instanceId: ctx.instanceId,
           logger: ctx.logger,
           details: opts.details,
-          describe: (name) => names.has(nameKey(name)),
+          // --prune judges and snapshots every quick connect, named in the file or not.
+          describe: opts.links === "all" ? undefined : (name) => names.has(nameKey(name)),
           isFatal: stops,
         }),
     ),
