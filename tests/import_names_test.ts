@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { ImportReport } from "../lib/import/report.ts";
 import type { PlanFile } from "../lib/import/plan_file.ts";
-import { type Emulator, startEmulator } from "./emulator/testing.ts";
+import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { existingPhones, idOf, instance, phoneItem, targetSeed } from "./import_helpers.ts";
 import { runCli } from "./support/cli.ts";
 
@@ -267,6 +267,25 @@ Deno.test("export warns about look-alike names in the source; importing that fil
     FAST,
   );
   assert.equal(exp.code, 0, exp.stderr);
+  const selected = await runCli(
+    "export",
+    [
+      "--instance-id",
+      idOf(emu.state(), "target"),
+      "--endpoint-url",
+      emu.url,
+      "--output",
+      "cafe.json",
+      "--include",
+      "Cafe\u0301*",
+    ],
+    dir,
+    FAST,
+  );
+  assert.equal(selected.code, 0, selected.stderr);
+  assert.match(selected.stderr, /cannot be expressed in SearchQuickConnects/);
+  const cafe = JSON.parse(await Deno.readTextFile(`${dir}/cafe.json`));
+  assert.equal(cafe.QuickConnects.length, 2, "an NFD glob selects both spellings");
   assert.match(
     exp.stderr,
     / - WARNING - Quick connects "[^"]+" \(qc-[01]\), "[^"]+" \(qc-[01]\) are one name in different Unicode spellings: the import refuses them/,
