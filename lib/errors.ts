@@ -37,6 +37,36 @@ export function attemptsOf(err: unknown): number {
   return asAws(err).$metadata?.attempts ?? 1;
 }
 
+const SENT = "$sent";
+
+/**
+ * Records on an error client.send rejects with whether any attempt of that call was handed
+ * to the HTTP layer (lib/aws/calls.ts). An error object shared by two calls (a cached
+ * credential failure) keeps `true` once one of them had sent: the safe side.
+ */
+export function markSent(err: unknown, sent: boolean): void {
+  if (typeof err !== "object" || err === null || !Object.isExtensible(err)) return;
+  const before = (err as Record<string, unknown>)[SENT] === true;
+  Object.defineProperty(err, SENT, {
+    value: sent || before,
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+/**
+ * Whether at least one attempt of the failed call was handed to the HTTP layer (it passed
+ * the rate limiter and was signed): false means the service never saw it, so a create that
+ * failed so was not attempted. An error that did not come from client.send, or carries no
+ * mark, counts as sent: the safe side.
+ */
+export function wasSent(err: unknown): boolean {
+  const mark = typeof err === "object" && err !== null
+    ? (err as Record<string, unknown>)[SENT]
+    : undefined;
+  return typeof mark === "boolean" ? mark : true;
+}
+
 export function errorName(err: unknown): string {
   const e = asAws(err);
   return e.name ?? e.code ?? "Error";

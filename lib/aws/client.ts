@@ -1,28 +1,17 @@
 /**
  * The one place a ConnectClient is built: region and credentials resolved as the AWS CLI
- * does, the shared rate limiter wired in front of every attempt (and told of every
- * throttled one), our retry policy, and what the run's log hears about retries and stalls.
+ * does, our HTTP handler (timeouts, abandonment), the middleware every call passes
+ * (lib/aws/calls.ts: rate limiter, "sent" mark, stall watch), our retry policy, and what
+ * the run's log hears about retries.
  */
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
-import type {
-  AwsCredentialIdentityProvider,
-  FinalizeHandler,
-  FinalizeHandlerArguments,
-  HandlerExecutionContext,
-  MetadataBearer,
-  RetryStrategyV2,
-} from "@smithy/types";
-import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-connect";
+import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from "@smithy/types";
 import { httpStatusOf, markCredentialStep } from "../errors.ts";
-import {
-  type AwsLog,
-  CallWatch,
-  type PendingCall,
-  type RateLimiter,
-  THROTTLING_ERRORS,
-} from "./limiter.ts";
+import { installCallMiddleware } from "./calls.ts";
+import { ConnectHttpHandler, DEFAULT_TIMEOUTS, type Timeouts } from "./http.ts";
+import type { AwsLog, RateLimiter } from "./limiter.ts";
 import { installRawCapture } from "./raw_response.ts";
 import { MigrationRetryStrategy, observeRetries } from "./retry.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
@@ -88,17 +77,8 @@ export interface ClientOptions {
   stallWarningMs?: number;
   /** The variables the credential chain reads, to name a failing credential step. */
   env?: Env;
-}
-
-/** `ListUsersCommand` → `ListUsers`. */
-const operationOf = (context: HandlerExecutionContext): string =>
-  context.commandName?.replace(/Command$/, "") ?? "unknown";
-
-/** Throttled by Connect: either name (docs/live-service.md §7), or any 429 that is not a quota. */
-function isThrottled(err: unknown): boolean {
-  const name = (err as { name?: string } | undefined)?.name ?? "";
-  return THROTTLING_ERRORS.has(name) ||
-    (httpStatusOf(err) === 429 && name !== "LimitExceededException");
+  /** Connect and read timeouts of every attempt (default DEFAULT_TIMEOUTS). */
+  timeouts?: Timeouts;
 }
 
 /** How an error reads in a retry line: its name and status, or its code without a response. */
@@ -110,80 +90,48 @@ function errorLabel(err: unknown): string {
     : `${e.name ?? "Error"} (HTTP ${status})`;
 }
 
-type Handler = FinalizeHandler<ServiceInputTypes, ServiceOutputTypes & MetadataBearer>;
-
 export function createConnectClient(opts: ClientOptions): ConnectClient {
-  const log = opts.log;
   /** The operation each failed attempt belongs to, for the retry lines. */
   const failedIn = new WeakMap<object, string>();
-  const strategy = opts.retryStrategy ?? new MigrationRetryStrategy();
   const client = new ConnectClient({
     region: opts.region,
     endpoint: opts.endpoint,
+    // The endpoint was resolved by lib/aws/endpoint.ts for the profile in use; the SDK
+    // would look at AWS_PROFILE's instead of --profile's.
+    ignoreConfiguredEndpointUrls: true,
     // With --profile the chain skips env keys, exactly like the AWS CLI.
     credentials: opts.credentials ??
       namingFailures(fromNodeProviderChain({ profile: opts.profile }), opts.profile, opts.env),
-    retryStrategy: log
-      ? observeRetries(strategy, (r) => {
-        const op = (r.info.error && failedIn.get(r.info.error)) ?? "a call";
-        log.debug(
-          `Retrying ${op} after ${errorLabel(r.info.error)}: attempt ${r.attempt}/${
-            r.maxAttempts ?? "?"
-          } in ${(r.delay / 1000).toFixed(1)} s`,
-        );
-      })
-      : strategy,
+    retryStrategy: retryStrategyOf(opts, failedIn),
+    requestHandler: new ConnectHttpHandler(
+      opts.timeouts ?? DEFAULT_TIMEOUTS,
+      opts.limiter?.abandoned,
+    ),
     customUserAgent: `${TOOL_NAME}/${VERSION}`,
   });
   if (opts.captureRawResponses) installRawCapture(client);
-  const limiter = opts.limiter;
-  const watch = log ? new CallWatch({ log, stallWarningMs: opts.stallWarningMs }) : undefined;
-  const pending = new WeakMap<HandlerExecutionContext, PendingCall>();
-  if (watch) {
-    // Before the retry middleware: one entry per call, across its attempts and backoffs.
-    client.middlewareStack.addRelativeTo(
-      (next: Handler, context: HandlerExecutionContext) =>
-      async (args: FinalizeHandlerArguments<ServiceInputTypes>) => {
-        const call = watch.start(operationOf(context));
-        pending.set(context, call);
-        try {
-          return await next(args);
-        } finally {
-          watch.end(call);
-        }
-      },
-      { relation: "before", toMiddleware: "retryMiddleware", name: "connectCallWatch" },
-    );
-  }
-  // After the retry middleware, so every attempt (retries included) takes a token, and
-  // the limiter learns of every throttled attempt.
-  client.middlewareStack.addRelativeTo(
-    (next: Handler, context: HandlerExecutionContext) =>
-    async (args: FinalizeHandlerArguments<ServiceInputTypes>) => {
-      const op = operationOf(context);
-      const call = pending.get(context);
-      if (call) call.phase = "quota";
-      if (limiter) await limiter.acquire(op);
-      const sentAt = limiter?.now() ?? 0;
-      if (call) call.phase = "sent";
-      try {
-        const result = await next(args);
-        limiter?.succeeded(op);
-        return result;
-      } catch (err) {
-        if (typeof err === "object" && err !== null) failedIn.set(err, op);
-        const name = (err as { name?: string } | undefined)?.name ?? "Error";
-        if (limiter && isThrottled(err)) limiter.throttled(op, sentAt, name);
-        if (call) {
-          call.phase = "backoff";
-          call.lastError = name;
-        }
-        throw err;
-      }
-    },
-    { relation: "after", toMiddleware: "retryMiddleware", name: "connectRateLimiter" },
-  );
+  installCallMiddleware(client, {
+    limiter: opts.limiter,
+    log: opts.log,
+    stallWarningMs: opts.stallWarningMs,
+    failedIn,
+  });
   return client;
+}
+
+/** Our retry policy (or the caller's), telling the log about each retry. */
+function retryStrategyOf(opts: ClientOptions, failedIn: WeakMap<object, string>) {
+  const strategy = opts.retryStrategy ?? new MigrationRetryStrategy();
+  const log = opts.log;
+  if (!log) return strategy;
+  return observeRetries(strategy, (r) => {
+    const op = (r.info.error && failedIn.get(r.info.error)) ?? "a call";
+    log.debug(
+      `Retrying ${op} after ${errorLabel(r.info.error)}: attempt ${r.attempt}/${
+        r.maxAttempts ?? "?"
+      } in ${(r.delay / 1000).toFixed(1)} s`,
+    );
+  });
 }
 
 /**

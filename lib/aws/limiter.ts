@@ -123,6 +123,7 @@ export class RateLimiter {
   readonly #log?: AwsLog;
   readonly #logWaitsOverMs: number;
   #closed = false;
+  readonly #abandon = new AbortController();
   /** Milliseconds spent waiting for tokens, per operation. */
   readonly waited = new Map<string, number>();
   /** Throttled attempts seen, per operation. */
@@ -252,6 +253,20 @@ export class RateLimiter {
     b.rate = rate;
     b.burst = Math.max(1, Math.floor(b.quota.burst * rate / b.quota.rate));
     b.tokens = Math.min(b.tokens, b.burst);
+  }
+
+  /**
+   * Aborted by `abandon()`: the client's calls still in flight reject at once and their
+   * HTTP requests are aborted (lib/aws/calls.ts, lib/aws/http.ts).
+   */
+  get abandoned(): AbortSignal {
+    return this.#abandon.signal;
+  }
+
+  /** Closes the limiter and gives up every call in flight (an interrupt's grace ran out). */
+  abandon(): void {
+    this.close();
+    this.#abandon.abort(new InterruptedError("abandoned"));
   }
 
   /** No new calls: every pending and future acquire fails with InterruptedError. */

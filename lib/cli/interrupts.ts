@@ -1,7 +1,8 @@
 /**
  * Ctrl-C and SIGTERM for one run. The first stops new calls (the AbortController and the
- * rate limiter), lets the calls in flight finish and the use case write its summary and
- * report. A terminal sends Ctrl-C to the whole process group and `deno task` passes it on
+ * rate limiter) and gives the calls in flight GRACE_MS to finish; then they are abandoned
+ * (their promises reject, their requests are aborted), so a hung endpoint cannot hold the
+ * run. Either way the use case unwinds and writes its summary and report. A terminal sends Ctrl-C to the whole process group and `deno task` passes it on
  * as well, so one key press can arrive twice: a second signal within SAME_KEYPRESS_MS is
  * the same one. A later second signal runs the registered finishers synchronously (the
  * import's report of what was done), removes unfinished temp files and ends the run at once.
@@ -13,13 +14,31 @@ import { removePendingTempFiles } from "../json_file.ts";
 import { esc, type Logger } from "../log.ts";
 
 const SAME_KEYPRESS_MS = 750;
+/**
+ * How long the calls in flight at the first interrupt may take to finish: a Connect call
+ * is answered in well under a second, so 3 s lets them land (and be reported as done)
+ * while `timeout`, systemd and CI, which wait 10 s or more before SIGKILL, see the run
+ * stop in time.
+ */
+export const GRACE_MS = 3_000;
+
+/** What the first interrupt stops: the run's rate limiter. */
+export interface Stoppable {
+  /** No new calls. */
+  close(): void;
+  /** Gives up the calls still in flight. */
+  abandon(): void;
+}
 
 export interface Interrupts {
   signal: AbortSignal;
   /** Resolves with exit 130 when a second interrupt stops the run at once. */
   forced: Promise<number>;
-  /** Called once the run's limiter exists: the first interrupt closes it. */
-  onFirst(close: () => void): void;
+  /**
+   * Called once the run's limiter exists: the first interrupt closes it, and abandons the
+   * calls still in flight GRACE_MS later.
+   */
+  onFirst(stop: Stoppable): void;
   onForcedStop(finish: () => void): void;
   dispose(): void;
 }
@@ -27,7 +46,7 @@ export interface Interrupts {
 export function listenForInterrupts(logger: Logger, beforeExit: () => void): Interrupts {
   const controller = new AbortController();
   const finishers: (() => void)[] = [];
-  let close: () => void = () => {};
+  const grace = new Grace(logger);
   let firstAt = 0;
   let forceExit: (code: number) => void = () => {};
   const forced = new Promise<number>((resolve) => (forceExit = resolve));
@@ -36,10 +55,12 @@ export function listenForInterrupts(logger: Logger, beforeExit: () => void): Int
     if (!controller.signal.aborted) {
       firstAt = now;
       logger.warning(
-        "Interrupt received: finishing the calls in flight, starting no new ones (press Ctrl-C again to stop at once)",
+        `Interrupt received: starting no new calls, waiting up to ${
+          GRACE_MS / 1000
+        } s for the calls in flight (press Ctrl-C again to stop at once)`,
       );
       controller.abort();
-      close();
+      grace.start();
       return;
     }
     if (now - firstAt < SAME_KEYPRESS_MS) return;
@@ -66,14 +87,42 @@ export function listenForInterrupts(logger: Logger, beforeExit: () => void): Int
   return {
     signal: controller.signal,
     forced,
-    onFirst: (fn) => {
-      close = fn;
-      if (controller.signal.aborted) fn();
-    },
+    onFirst: (s) => grace.attach(s, controller.signal.aborted),
     onForcedStop: (finish) => finishers.push(finish),
     dispose: () => {
+      grace.dispose();
       for (const s of signals) Deno.removeSignalListener(s, onSignal);
       globalThis.removeEventListener("unhandledrejection", onUnhandled);
     },
   };
+}
+
+/** The first interrupt's stop: close the limiter now, abandon its calls GRACE_MS later. */
+class Grace {
+  #target: Stoppable | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  constructor(private readonly logger: Logger) {}
+
+  /** The limiter exists; `started`: the interrupt came before it did. */
+  attach(target: Stoppable, started: boolean): void {
+    this.#target = target;
+    if (started) this.start();
+  }
+
+  start(): void {
+    if (!this.#target || this.#timer !== undefined) return;
+    this.#target.close();
+    this.#timer = setTimeout(() => {
+      this.logger.warning(
+        `Calls still in flight after ${
+          GRACE_MS / 1000
+        } s: abandoning them (whether they were applied is unknown)`,
+      );
+      this.#target?.abandon();
+    }, GRACE_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+  }
 }

@@ -138,7 +138,7 @@ export async function runCli<S extends FlagSpecs & { "log-file": unknown }, F ex
         logger,
         captureRawResponses: command.captureRawResponses,
       });
-      interrupts.onFirst(() => ctx.limiter.close());
+      interrupts.onFirst(ctx.limiter);
       if (interrupts.signal.aborted) throw new InterruptedError("interrupted");
       return await run(ctx, {
         signal: interrupts.signal,

@@ -1,0 +1,145 @@
+/**
+ * What every Connect call passes through in the client's middleware stack: one gate around
+ * the whole call (retries and backoffs included) that records whether any attempt reached
+ * the HTTP layer (lib/errors.ts wasSent), gives the call up when the limiter is abandoned
+ * (an interrupt's grace ran out) and tells the stall watch about it; the shared rate limiter
+ * in front of every attempt; and the retry lines of the log.
+ */
+import type { ConnectClient, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-connect";
+import type {
+  DeserializeHandler,
+  DeserializeHandlerArguments,
+  FinalizeHandler,
+  FinalizeHandlerArguments,
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  MetadataBearer,
+} from "@smithy/types";
+import { httpStatusOf, markSent } from "../errors.ts";
+import {
+  type AwsLog,
+  CallWatch,
+  InterruptedError,
+  type PendingCall,
+  type RateLimiter,
+  THROTTLING_ERRORS,
+} from "./limiter.ts";
+
+type Handler = FinalizeHandler<ServiceInputTypes, ServiceOutputTypes & MetadataBearer>;
+type Args = FinalizeHandlerArguments<ServiceInputTypes>;
+type Ctx = HandlerExecutionContext;
+
+/** `ListUsersCommand` → `ListUsers`. */
+export const operationOf = (context: HandlerExecutionContext): string =>
+  context.commandName?.replace(/Command$/, "") ?? "unknown";
+
+/** Throttled by Connect: either name (docs/live-service.md §7), or any 429 that is not a quota. */
+function isThrottled(err: unknown): boolean {
+  const name = (err as { name?: string } | undefined)?.name ?? "";
+  return THROTTLING_ERRORS.has(name) ||
+    (httpStatusOf(err) === 429 && name !== "LimitExceededException");
+}
+
+/** One call across its attempts. */
+interface Call {
+  /** An attempt was handed to the HTTP layer. */
+  sent: boolean;
+  watched?: PendingCall;
+}
+
+export interface CallOptions {
+  limiter?: RateLimiter;
+  log?: AwsLog;
+  stallWarningMs?: number;
+  /** Told the operation of each failed attempt (for the retry lines). */
+  failedIn: WeakMap<object, string>;
+}
+
+/** Installs the gate, the per-attempt limiter and the "sent" mark on `client`. */
+export function installCallMiddleware(client: ConnectClient, opts: CallOptions): void {
+  const calls = new WeakMap<HandlerExecutionContext, Call>();
+  const watch = opts.log
+    ? new CallWatch({ log: opts.log, stallWarningMs: opts.stallWarningMs })
+    : undefined;
+  const abandoned = opts.limiter?.abandoned;
+  client.middlewareStack.add(
+    <O extends MetadataBearer>(next: InitializeHandler<object, O>, context: Ctx) =>
+    async (args: InitializeHandlerArguments<object>) => {
+      const call: Call = { sent: false, watched: watch?.start(operationOf(context)) };
+      calls.set(context, call);
+      try {
+        if (abandoned?.aborted) throw new InterruptedError("interrupted");
+        return await untilAbandoned(next(args), abandoned);
+      } catch (err) {
+        markSent(err, call.sent);
+        throw err;
+      } finally {
+        if (call.watched) watch?.end(call.watched);
+      }
+    },
+    // Outermost: every error client.send rejects with passes here, retries are inside.
+    { step: "initialize", priority: "high", name: "connectCallGate" },
+  );
+  // After the retry middleware, so every attempt (retries included) takes a token, and
+  // the limiter learns of every throttled attempt.
+  client.middlewareStack.addRelativeTo(
+    (next: Handler, context: HandlerExecutionContext) => (args: Args) =>
+      attempt(next, args, operationOf(context), calls.get(context)?.watched, opts),
+    { relation: "after", toMiddleware: "retryMiddleware", name: "connectRateLimiter" },
+  );
+  // Innermost: what gets here is handed to the HTTP handler (signed, past the limiter).
+  client.middlewareStack.add(
+    <O extends MetadataBearer>(next: DeserializeHandler<object, O>, context: Ctx) =>
+    (args: DeserializeHandlerArguments<object>) => {
+      const call = calls.get(context);
+      if (call) call.sent = true;
+      return next(args);
+    },
+    { step: "deserialize", priority: "low", name: "connectCallSent" },
+  );
+}
+
+/** One attempt: a token first, then the limiter hears how it went. */
+async function attempt(
+  next: Handler,
+  args: Args,
+  op: string,
+  watched: PendingCall | undefined,
+  opts: CallOptions,
+) {
+  const limiter = opts.limiter;
+  if (watched) watched.phase = "quota";
+  if (limiter) await limiter.acquire(op);
+  const sentAt = limiter?.now() ?? 0;
+  if (watched) watched.phase = "sent";
+  try {
+    const result = await next(args);
+    limiter?.succeeded(op);
+    return result;
+  } catch (err) {
+    if (typeof err === "object" && err !== null) opts.failedIn.set(err, op);
+    const name = (err as { name?: string } | undefined)?.name ?? "Error";
+    if (limiter && isThrottled(err)) limiter.throttled(op, sentAt, name);
+    if (watched) {
+      watched.phase = "backoff";
+      watched.lastError = name;
+    }
+    throw err;
+  }
+}
+
+/**
+ * `work`, or an InterruptedError as soon as `signal` aborts. The abandoned work goes on in
+ * the background only until its HTTP request is aborted too (lib/aws/http.ts) or its next
+ * attempt meets the closed limiter; its outcome is dropped.
+ */
+function untilAbandoned<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new InterruptedError("abandoned: no answer before the interrupt's grace ran out"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

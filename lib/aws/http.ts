@@ -1,0 +1,91 @@
+/**
+ * The HTTP handler of every Connect call: a connect timeout, a read timeout, and the
+ * limiter's "abandoned" signal, which aborts every request still in flight.
+ *
+ * Under Deno the SDK loads its Node.js build, so requests go through the SDK's
+ * NodeHttpHandler on Deno's node:http. Measured there (tests/aws_timeouts_test.ts): its
+ * `connectionTimeout` stops a connection the server never completes, and `socketTimeout`
+ * (inactivity: no byte for that long, the meaning of the AWS CLI's --cli-read-timeout)
+ * stops a server that accepts and never answers; both reject with a TimeoutError, which
+ * the SDK retries like a lost connection. Its `requestTimeout` only logs a warning unless
+ * `throwOnRequestTimeout` is set, so the SDK's defaults wait forever. Our TimeoutError
+ * names the endpoint and the timeout that ran out.
+ */
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { HttpHandlerOptions } from "@smithy/types";
+import { InterruptedError } from "./limiter.ts";
+
+/** Milliseconds; 0 = no limit (as the AWS CLI's 0). */
+export interface Timeouts {
+  connectMs: number;
+  readMs: number;
+}
+
+/**
+ * A TCP (and TLS) handshake with a Regional endpoint takes well under a second; 10 s
+ * covers three lost SYNs (Linux retransmits at 1, 3 and 7 s). Connect answers its small
+ * JSON calls in well under a second; 30 s without a byte means the call is stuck, and with
+ * 4 attempts a dead endpoint is reported within about 2½ minutes instead of never. The AWS
+ * CLI uses 60 s for both.
+ */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, readMs: 30_000 };
+
+type Request = Parameters<NodeHttpHandler["handle"]>[0];
+
+/** A call's attempt ran out of time; `timeout` says which limit and where. */
+export class TimeoutError extends Error {
+  override name = "TimeoutError";
+  /** Like Node's: the SDK classifies it as a transient failure without a response. */
+  readonly code = "ETIMEDOUT";
+  constructor(
+    readonly timeout: { kind: "connect" | "read"; ms: number; endpoint: string },
+    options?: ErrorOptions,
+  ) {
+    super(
+      timeout.kind === "connect"
+        ? `could not connect to ${timeout.endpoint} within the connect timeout (${
+          seconds(timeout.ms)
+        })`
+        : `${timeout.endpoint} sent nothing for the read timeout (${seconds(timeout.ms)})`,
+      options,
+    );
+  }
+}
+
+const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)} s`;
+
+function endpointOf(request: Request): string {
+  const port = request.port ? `:${request.port}` : "";
+  return `${request.protocol}//${request.hostname}${port}`;
+}
+
+export class ConnectHttpHandler extends NodeHttpHandler {
+  readonly #timeouts: Timeouts;
+  readonly #abandoned?: AbortSignal;
+
+  constructor(timeouts: Timeouts, abandoned?: AbortSignal) {
+    super({ connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.readMs });
+    this.#timeouts = timeouts;
+    this.#abandoned = abandoned;
+  }
+
+  override async handle(request: Request, options: HttpHandlerOptions = {}) {
+    const signals = [options.abortSignal, this.#abandoned].filter((s): s is AbortSignal =>
+      s instanceof AbortSignal
+    );
+    const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    try {
+      return await super.handle(request, { ...options, abortSignal });
+    } catch (err) {
+      if (this.#abandoned?.aborted) throw new InterruptedError("abandoned", { cause: err });
+      const e = err as { name?: string; message?: string };
+      if (e?.name !== "TimeoutError") throw err;
+      const connect = /establish a connection/.test(e.message ?? "");
+      throw new TimeoutError({
+        kind: connect ? "connect" : "read",
+        ms: connect ? this.#timeouts.connectMs : this.#timeouts.readMs,
+        endpoint: endpointOf(request),
+      }, { cause: err });
+    }
+  }
+}
