@@ -116,7 +116,7 @@ Deno.test("--max-deletes: more deletes than allowed is refused before any write,
   assert.equal(r.code, 2, r.stderr);
   assert.match(
     r.stderr,
-    /--prune would delete 3 quick connects, more than --max-deletes 2: nothing was changed/,
+    /--prune would delete 3 quick connects, more than --max-deletes 2: refused, nothing was changed/,
   );
   assert.deepEqual(mutatingCalls(emu.calls()), {});
   assert.equal(
@@ -229,17 +229,33 @@ Deno.test("--undo leaves a created quick connect that was changed since, and say
   assert.match(bad.stderr, /is a dry run's report/);
 });
 
-Deno.test("--prune with filters deletes only what the filters select", async () => {
+Deno.test("--prune with filters deletes only what the filters select; filters selecting nothing of the file are refused", async () => {
   const { emu, cli } = await syncSetup(3);
   await using _ = emu;
-  const r = await cli(["--export-file", "export.json", "--prune", "--include", "Extra 1"]);
+  // The filters select the file's ten and Extra 1 of the target's extras.
+  const r = await cli([
+    "--export-file",
+    "export.json",
+    "--prune",
+    "--exclude",
+    "Extra 0",
+    "--exclude",
+    "Extra 2",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const names = instance(emu.state(), "target").QuickConnects.map((q) => q.Name);
   assert.equal(names.length, 12);
   assert.ok(!names.includes("Extra 1"));
   assert.ok(names.includes("Extra 0") && names.includes("Extra 2"));
-  // A tag filter: the extras carry Origin=hand, the export's quick connects do not.
+  // The extras carry Origin=hand, the export's quick connects do not: the selection of the
+  // file is empty, which says nothing of the source, so it cannot drive a prune (issue 16).
+  emu.resetCalls();
   const t = await cli(["--export-file", "export.json", "--prune", "--tag", "Origin=hand"]);
-  assert.equal(t.code, 0, t.stderr);
-  assert.equal(instance(emu.state(), "target").QuickConnects.length, 10);
+  assert.equal(t.code, 2, t.stderr);
+  assert.match(
+    t.stderr,
+    /Refusing --prune: the filters --tag "Origin=hand" select none of the 10 quick connects in the export file "export\.json"/,
+  );
+  assert.deepEqual(emu.calls(), {});
+  assert.equal(instance(emu.state(), "target").QuickConnects.length, 12);
 });

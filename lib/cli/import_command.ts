@@ -8,6 +8,7 @@ import { loadPlanFile } from "../import/plan_file.ts";
 import { loadUndoReport } from "../import/undo.ts";
 import { ON_CONFLICT } from "../import/plan.ts";
 import { runImport } from "../import/run_import.ts";
+import { checkPruneInput } from "../import/sources.ts";
 import { parseFilters } from "../filters.ts";
 import { COMMON_FLAGS, filterFlags, type FlagSpecs, TARGET_FLAG } from "./flags.ts";
 import type { CliCommand, FileSet, Written } from "./run_cli.ts";
@@ -65,12 +66,15 @@ const FLAGS = {
   },
   "detailed-exitcode": {
     type: "boolean",
-    help: "with --dry-run: exit 0 when the target already matches, 4 when changes are pending",
+    help: "with --dry-run: exit 4 when applying would change the target, 0 when it would not; " +
+      "under the default --on-conflict skip, existing quick connects that differ from the file " +
+      "are WARNINGs and exit 0: add --on-conflict update to catch every difference",
   },
   prune: {
     type: "boolean",
     help: "delete the target's quick connects that are not in the export file " +
-      "(unlinked from their queues first); never without this flag",
+      "(unlinked from their queues first), only among those the file's own filters and the " +
+      "import's select; refused for an export with no quick connects; never without this flag",
   },
   "prune-links": {
     type: "boolean",
@@ -159,9 +163,13 @@ Credentials: --profile, else the AWS SDK default chain (env keys, SSO, instance 
 
 Review, keep in sync, undo:
   --dry-run --plan-out plan.json   save the plan; --plan plan.json applies exactly it
-  --dry-run --detailed-exitcode    0: the target matches the file, 4: changes are pending
+  --dry-run --detailed-exitcode    4: applying would change the target, 0: it would not
+  --on-conflict update --dry-run --detailed-exitcode
+                                   drift check: 4 also when an existing quick connect differs
+                                   (under skip a differing one is a WARNING only, exit 0)
   --prune / --prune-links          also delete quick connects / remove links the export
-                                   lacks (at most --max-deletes deletes, default 10)
+                                   lacks (at most --max-deletes deletes, default 10), within
+                                   the export file's own filters and the import's
   --undo report.json               reverse the run that wrote that --report
 
 Exit codes:
@@ -259,12 +267,21 @@ Example:
         }" (expected a whole number, e.g. 25)`,
       );
     }
+    const filters = parseFilters(flags, "import");
     // Every file is read and checked before a client exists: bad input never reaches AWS.
     const input = files.exportFile === undefined ? undefined : await loadImportInput({
       exportFile: files.exportFile,
       mappingFile: files.mapping,
       shown: { exportFile: flags["export-file"], mappingFile: flags.mapping },
     });
+    if (input) {
+      checkPruneInput(input.data, {
+        exportFile: files.exportFile ?? "",
+        shownExportFile: flags["export-file"],
+        prune: flags.prune,
+        filters,
+      });
+    }
     const savedPlan = files.plan === undefined
       ? undefined
       : await loadPlanFile(files.plan, flags.plan ?? "");
@@ -298,7 +315,7 @@ Example:
         onProgress: session.onProgress,
         onForcedStop: session.onForcedStop,
         input,
-        filters: parseFilters(flags, "import"),
+        filters,
       })).exitCode;
   },
 };

@@ -8,6 +8,7 @@ import type { QuickConnectConfig } from "@aws-sdk/client-connect";
 import { z } from "zod";
 import { UsageError } from "../errors.ts";
 import type { ExportedReferences } from "../export_file.ts";
+import { type Filters, isFiltering } from "../filters.ts";
 import { parseJson, readJsonText } from "../json_file.ts";
 import {
   buildConfig,
@@ -60,6 +61,12 @@ export interface LoadedExport {
   formatVersion: number;
   /** Quick connects the export could not read (FailedQuickConnects): not in this file. */
   failedExports: number;
+  /** Their names, where the file gives them: they are in the source, so never pruned. */
+  failedNames?: string[];
+  /** The filters the export was run with (its `Filters`); absent when it was not filtered. */
+  filters?: Filters;
+  /** The instance the file was exported from, as far as the file says. */
+  source?: { instanceId?: string; instanceArn?: string; region?: string };
   /** Every item of the file, in order, valid or not. */
   items: (ImportItem | InvalidItem)[];
 }
@@ -135,9 +142,27 @@ const ItemSchema = z.object({
   ).optional(),
 }, { error: "must be an object" }).loose();
 
+/** The export's own filters (lib/export_file.ts ExportFilters); null or absent: none. */
+const FileFiltersSchema = z.object({
+  Include: z.array(z.string()).optional(),
+  Exclude: z.array(z.string()).optional(),
+  // A type this version does not know cannot be matched: the file is refused rather than
+  // its filter widened to every type (it bounds --prune).
+  Types: z.array(
+    z.string().refine(isKnownType, {
+      error: (iss) =>
+        `${JSON.stringify(iss.input)} is not a type this tool knows (${KNOWN_TYPES.join(", ")})`,
+    }),
+  ).optional(),
+  Tags: z.record(z.string(), z.string()).optional(),
+}, { error: "must be an object (or null)" }).loose().nullable().optional();
+
 const FileSchema = z.object({
   FormatVersion: z.number().int().positive().optional(),
   InstanceId: z.string().optional(),
+  InstanceArn: z.string().optional().catch(undefined),
+  Region: z.string().optional().catch(undefined),
+  Filters: FileFiltersSchema,
   FailedQuickConnects: z.array(z.unknown()).optional().catch(undefined),
   QuickConnects: z.array(z.unknown(), {
     error: (iss) =>
@@ -371,12 +396,34 @@ function checkExport(
   const items = Array.from({ length: count }, (_, i) => validateItem(item(i), i));
 
   const out = refuseDuplicates(items);
+  return { path, formatVersion: version, ...fileFacts(file.data), items: out };
+}
+
+/** What the file says beside its items: the failed exports, filters and source instance. */
+function fileFacts(
+  file: z.infer<typeof FileSchema>,
+): Omit<LoadedExport, "path" | "formatVersion" | "items"> {
+  const failed = file.FailedQuickConnects ?? [];
   return {
-    path,
-    formatVersion: version,
-    failedExports: file.data.FailedQuickConnects?.length ?? 0,
-    items: out,
+    failedExports: failed.length,
+    failedNames: failed.flatMap((f) => {
+      const name = (f as { Name?: unknown } | null)?.Name;
+      return typeof name === "string" && name !== "" ? [name] : [];
+    }),
+    filters: fileFilters(file.Filters),
+    source: { instanceId: file.InstanceId, instanceArn: file.InstanceArn, region: file.Region },
   };
+}
+
+function fileFilters(f: z.infer<typeof FileFiltersSchema>): Filters | undefined {
+  if (!f) return undefined;
+  const filters: Filters = {
+    include: f.Include ?? [],
+    exclude: f.Exclude ?? [],
+    types: (f.Types ?? []).filter(isKnownType),
+    tags: f.Tags ?? {},
+  };
+  return isFiltering(filters) ? filters : undefined;
 }
 
 /** Reads and validates the export file. Throws UsageError for any file-level problem. */

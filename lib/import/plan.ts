@@ -54,7 +54,13 @@ export type PlanEntry =
     changes: Difference[];
   }
   | { kind: "unchanged"; item: ImportItem; targetId: string }
-  | { kind: "skip"; item: ImportItem; targetId: string }
+  | {
+    kind: "skip";
+    item: ImportItem;
+    targetId: string;
+    /** A drift check under `skip`: how the existing one differs from the file (none: same). */
+    differs?: Difference[];
+  }
   | {
     kind: "fail";
     item: ImportItem | InvalidItem;
@@ -128,6 +134,8 @@ export interface Plan {
 export interface PlanInput {
   items: readonly (ImportItem | InvalidItem)[];
   mapping: Mapping;
+  /** Names the export could not read (FailedQuickConnects): in the source, so never pruned. */
+  failedNames?: readonly string[];
 }
 
 const EXISTS_FAIL =
@@ -139,9 +147,10 @@ function planItem(
   target: TargetState,
   mapping: Mapping,
   onConflict: OnConflict,
+  compare = false,
 ): PlanEntry {
   const ex = target.quickConnects.get(item.name);
-  if (ex && onConflict === "skip") return { kind: "skip", item, targetId: ex.id };
+  if (ex && onConflict === "skip") return skipEntry(item, ex, target, mapping, compare);
   if (ex && onConflict === "fail") {
     return { kind: "fail", item, cause: "exists", reason: EXISTS_FAIL, targetId: ex.id };
   }
@@ -187,6 +196,29 @@ function planItem(
     parts: changedParts(changes),
     changes,
   };
+}
+
+/**
+ * A skipped item, compared with the existing quick connect when a drift check asks for it
+ * and the target was read whole: `skip` changes nothing, yet the check must not call a
+ * differing quick connect in sync. One that cannot be compared is just skipped.
+ */
+function skipEntry(
+  item: ImportItem,
+  ex: ListedQuickConnect,
+  target: TargetState,
+  mapping: Mapping,
+  compare: boolean,
+): PlanEntry {
+  const entry = { kind: "skip" as const, item, targetId: ex.id };
+  if (!compare || !ex.detail) return entry;
+  const r = resolveConfig(item, target.directory, mapping);
+  if (!r.ok) return entry;
+  const differs = diffQuickConnect(
+    { description: item.description, config: r.value, tags: item.tags },
+    ex.detail,
+  );
+  return { ...entry, differs };
 }
 
 /** The target ID an entry's quick connect has (or will have: undefined for a create). */
@@ -256,6 +288,8 @@ export interface PlanOptions {
   pruneLinks?: boolean;
   /** Which of the target's quick connects pruning may touch (the filters); default all. */
   inScope?: (qc: ListedQuickConnect) => boolean;
+  /** A drift check: compare what `skip` leaves (the target must be read whole and resolved). */
+  compareSkipped?: boolean;
 }
 
 export function planImport(input: PlanInput, target: TargetState, opts: PlanOptions): Plan {
@@ -263,7 +297,7 @@ export function planImport(input: PlanInput, target: TargetState, opts: PlanOpti
   const entries = input.items.map((it): PlanEntry =>
     isInvalid(it)
       ? { kind: "fail", item: it, cause: "invalid", reason: it.error }
-      : planItem(it, target, input.mapping, opts.onConflict)
+      : planItem(it, target, input.mapping, opts.onConflict, opts.compareSkipped)
   );
   const warnings: string[] = [];
   for (const it of valid) {
@@ -307,6 +341,7 @@ function planDeletes(
   const named = new Set(
     input.items.flatMap((it) => it.name !== undefined ? [nameKey(it.name)] : []),
   );
+  for (const name of input.failedNames ?? []) named.add(nameKey(name));
   const names = queueNames(target);
   const out: DeleteEntry[] = [];
   for (const qc of target.quickConnects.values()) {
@@ -390,12 +425,17 @@ export function hasChanges(plan: Plan): boolean {
  * The plan's log lines: the earlier scripts' wording where they had one. Creates and
  * updates are logged when they happen, or as "[DRY RUN] Would …" lines.
  */
-export function logPlan(plan: Plan, log: Logger, dryRun: boolean): void {
+export function logPlan(
+  plan: Plan,
+  log: Logger,
+  dryRun: boolean,
+  deletesRefused = false,
+): void {
   for (const e of plan.entries) {
     const name = esc(e.item.name ?? "");
     switch (e.kind) {
       case "skip":
-        log.warning(`Quick connect already exists: ${name}`);
+        logSkip(e, log);
         break;
       case "unchanged":
         log.info(`Quick connect unchanged: ${name} -> ${esc(e.targetId)}`);
@@ -415,6 +455,21 @@ export function logPlan(plan: Plan, log: Logger, dryRun: boolean): void {
         logFailure(e, log);
     }
   }
+  logProblems(plan, log);
+  logRemovals(plan, log, dryRun, deletesRefused);
+  if (dryRun) {
+    for (const q of plan.links) {
+      log.info(
+        `[DRY RUN] Would associate ${q.add.length} quick connects with queue '${
+          esc(q.queueName)
+        }': ${listNames(q.add.map((a) => a.name))}`,
+      );
+    }
+  }
+}
+
+/** Links that cannot be made, and the references that did not resolve. */
+function logProblems(plan: Plan, log: Logger): void {
   for (const p of plan.linkProblems) {
     if (p.reason === "unresolved") {
       log.error(`Cannot link quick connect ${esc(p.name)} → ${esc(p.error)}`);
@@ -447,28 +502,57 @@ export function logPlan(plan: Plan, log: Logger, dryRun: boolean): void {
       log.warning(`  ${what}: blocks ${held}`);
     }
   }
+}
+
+/** How many names a plan line lists before "and N more". */
+const LISTED_NAMES = 10;
+
+/** `A, B, C` or, past LISTED_NAMES, `A, …, J and 5 more`: a drift line names what it moves. */
+export function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, LISTED_NAMES).map(esc).join(", ");
+  return names.length > LISTED_NAMES ? `${shown} and ${names.length - LISTED_NAMES} more` : shown;
+}
+
+/**
+ * Under `skip` an existing quick connect is left as it is; a drift check also says how it
+ * differs, since the check's exit code counts only what applying would change.
+ */
+function logSkip(e: Extract<PlanEntry, { kind: "skip" }>, log: Logger): void {
+  const name = esc(e.item.name);
+  if (!e.differs || e.differs.length === 0) {
+    log.warning(`Quick connect already exists: ${name}`);
+    return;
+  }
+  for (const d of e.differs) {
+    log.debug(`${name}: ${esc(d.field)} ${esc(d.actual)} -> ${esc(d.expected)}`);
+  }
+  log.warning(
+    `Quick connect already exists and differs from the file: ${name} (${
+      e.differs.map((d) => esc(d.field)).join(", ")
+    }); skipped: --on-conflict update would change it`,
+  );
+}
+
+/**
+ * Deletes and removed links. A real run announces its deletes; one refused by
+ * --max-deletes lists them as what it would have deleted, since it deletes nothing.
+ */
+function logRemovals(plan: Plan, log: Logger, dryRun: boolean, refused: boolean): void {
   for (const d of plan.deletes) {
     const unlink = d.queues.length > 0 ? ` (first unlinked from ${d.queues.length} queues)` : "";
+    const why = d.why === "prune" ? "not in the export" : "created by the run being undone";
     if (dryRun) log.info(`[DRY RUN] Would delete quick connect: ${esc(d.name)}${unlink}`);
-    else {
-      const why = d.why === "prune" ? "not in the export" : "created by the run being undone";
-      log.info(`Deleting quick connect ${why}: ${esc(d.name)} -> ${esc(d.targetId)}`);
-    }
+    else if (refused) {
+      log.info(`Would delete quick connect ${why}: ${esc(d.name)} -> ${esc(d.targetId)}`);
+    } else log.info(`Deleting quick connect ${why}: ${esc(d.name)} -> ${esc(d.targetId)}`);
   }
   for (const u of plan.unlinks) {
     if (!dryRun) continue;
     log.info(
       `[DRY RUN] Would remove ${u.remove.length} links from queue '${esc(u.queueName)}': ${
-        u.remove.map((r) => esc(r.name)).join(", ")
+        listNames(u.remove.map((r) => r.name))
       }`,
     );
-  }
-  if (dryRun) {
-    for (const q of plan.links) {
-      log.info(
-        `[DRY RUN] Would associate ${q.add.length} quick connects with queue '${esc(q.queueName)}'`,
-      );
-    }
   }
 }
 

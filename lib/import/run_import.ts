@@ -117,8 +117,8 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     plan = made.plan;
     logMemory(log, "the plan made");
     for (const w of plan.warnings) log.warning(w);
-    logPlan(plan, log, dryRun);
-    guardDeletes(log, plan, opts.maxDeletes ?? DEFAULT_MAX_DELETES, dryRun);
+    logPlan(plan, log, dryRun, !dryRun && pruneCount(plan) > maxDeletesOf(opts));
+    guardDeletes(log, plan, maxDeletesOf(opts), dryRun);
     if (dryRun) await writeDryRunOutputs(ctx, opts, plan, mapping, onConflict);
     else await applyPlan(ctx, plan, applyOptions(opts, onConflict, made.state, since), applied);
     logMemory(log, "the plan applied");
@@ -213,17 +213,20 @@ export const DEFAULT_MAX_DELETES = 10;
  * unbounded.
  */
 function guardDeletes(log: Logger, plan: Plan, maxDeletes: number, dryRun: boolean): void {
-  const pruned = plan.deletes.filter((d) => d.why === "prune").length;
+  const pruned = pruneCount(plan);
   if (pruned <= maxDeletes) return;
   const msg =
     `--prune would delete ${pruned} quick connects, more than --max-deletes ${maxDeletes}`;
   if (!dryRun) {
     throw new UsageError(
-      `${msg}: nothing was changed; check the filters, then pass --max-deletes ${pruned} if that is meant`,
+      `${msg}: refused, nothing was changed; check the filters, then pass --max-deletes ${pruned} if that is meant`,
     );
   }
   log.warning(`${msg}: the import would refuse to run without a higher --max-deletes`);
 }
+
+const maxDeletesOf = (opts: ImportOptions) => opts.maxDeletes ?? DEFAULT_MAX_DELETES;
+const pruneCount = (plan: Plan) => plan.deletes.filter((d) => d.why === "prune").length;
 
 /** A dry run's files: the mapping template (--write-mapping) and the plan (--plan-out). */
 async function writeDryRunOutputs(

@@ -18,7 +18,8 @@ import { esc, type Logger, logMemory } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import { VERSION } from "../version.ts";
 import { userTags } from "./diff.ts";
-import { type ImportInput, type ImportItem, loadImportInput } from "./input.ts";
+import { instanceIdOf, regionOfArn } from "../aws/client.ts";
+import { type ImportInput, type ImportItem, type LoadedExport, loadImportInput } from "./input.ts";
 import { emptyMapping, type Mapping } from "./mapping.ts";
 import { type OnConflict, type Plan, planImport } from "./plan.ts";
 import { fingerprints, type PlanFile, planMapping, staleness } from "./plan_file.ts";
@@ -39,6 +40,9 @@ export interface PlanSource {
   filters?: Filters;
   prune?: boolean;
   pruneLinks?: boolean;
+  /** With detailedExitcode: a drift check, which compares even what `skip` leaves. */
+  dryRun?: boolean;
+  detailedExitcode?: boolean;
 }
 
 /**
@@ -56,6 +60,7 @@ export async function getInput(
       : src.undo
       ? inputOf(undefined, emptyMapping())
       : src.input ?? await loadImportInput(src);
+    checkPruneInput(input.data, src);
   } catch (err) {
     if (err instanceof UsageError) {
       log.error(esc(err.message));
@@ -205,24 +210,55 @@ async function planFromFile(
   valid: readonly ImportItem[],
 ): Promise<{ plan: Plan; state: TargetState }> {
   const log = ctx.logger;
+  warnSameInstance(ctx, input.data.source);
+  const scope = src.prune || src.pruneLinks ? pruneScope(log, src, input.data.filters) : undefined;
+  // A drift check under skip compares the existing quick connects too: read them whole.
+  const compare = onConflict === "update" ||
+    (onConflict === "skip" && (src.dryRun ?? false) && (src.detailedExitcode ?? false));
   let state = emptyTarget();
   if (valid.length > 0 || src.prune) {
     log.info("Fetching existing quick connects...");
     state = await readTarget(ctx, valid, input.mapping, {
-      details: onConflict === "update" || (src.prune ?? false) || (src.pruneLinks ?? false),
-      resolvesExisting: onConflict === "update",
+      details: compare || (src.prune ?? false) || (src.pruneLinks ?? false),
+      resolvesExisting: compare,
       links: src.prune ? "all" : src.pruneLinks ? "file" : "existing",
     });
     log.info(`Found ${state.quickConnects.size} existing quick connects`);
     logMemory(log, "the target read");
   }
-  const plan = planImport({ items: input.data.items, mapping: input.mapping }, state, {
-    onConflict,
-    prune: src.prune,
-    pruneLinks: src.pruneLinks,
-    inScope: src.filters && isFiltering(src.filters) ? inScope(src.filters) : undefined,
-  });
+  const plan = planImport(
+    {
+      items: input.data.items,
+      mapping: input.mapping,
+      failedNames: input.data.failedNames,
+    },
+    state,
+    {
+      onConflict,
+      prune: src.prune,
+      pruneLinks: src.pruneLinks,
+      inScope: scope,
+      compareSkipped: compare && onConflict === "skip",
+    },
+  );
   return { plan, state };
+}
+
+/**
+ * Importing a file into the instance it came from compares the instance with an earlier
+ * copy of itself (and --prune would delete what was made since): most often a wrong
+ * --instance-id. Instance IDs are unique, so a file without a Region matches on the ID.
+ */
+function warnSameInstance(ctx: RunContext, from: LoadedExport["source"]): void {
+  const id = from?.instanceId ?? from?.instanceArn;
+  if (id === undefined || instanceIdOf(id) !== ctx.instanceId) return;
+  const region = from?.region ?? (from?.instanceArn ? regionOfArn(from.instanceArn) : undefined);
+  if (region !== undefined && region !== ctx.region) return;
+  ctx.logger.warning(
+    `The export file was exported from this same instance (${esc(ctx.instanceId)} in ${
+      esc(ctx.region)
+    }): the import compares the instance with an earlier copy of itself; check --instance-id`,
+  );
 }
 
 function emptyTarget(): TargetState {
@@ -237,17 +273,78 @@ function emptyTarget(): TargetState {
 }
 
 /**
- * Which of the target's quick connects --prune and --prune-links may touch: those the
- * filters select. One whose type or tags are not known is left alone.
+ * Which of the target's quick connects --prune and --prune-links may touch: those that
+ * both the export file's own filters (what the export selected in the source) and this
+ * import's select; logged. Undefined: every one.
  */
-function inScope(filters: Filters): (qc: ListedQuickConnect) => boolean {
-  return (qc) => {
-    const d = qc.detail;
-    if (!d && (filters.types.length > 0 || Object.keys(filters.tags).length > 0)) return false;
-    return matches(filters, {
-      name: qc.name,
-      type: d?.QuickConnectConfig?.QuickConnectType,
-      tags: d ? userTags(d.Tags) : undefined,
-    });
-  };
+function pruneScope(
+  log: Logger,
+  src: PlanSource,
+  fileFilters: Filters | undefined,
+): ((qc: ListedQuickConnect) => boolean) | undefined {
+  const given = src.filters && isFiltering(src.filters) ? src.filters : undefined;
+  const flags = [src.prune ? "--prune" : "", src.pruneLinks ? "--prune-links" : ""]
+    .filter(Boolean).join(" and ");
+  const bounds = [
+    fileFilters ? `the export file's filters (${describeFilters(fileFilters)})` : "",
+    given ? `this import's filters (${describeFilters(given)})` : "",
+  ].filter(Boolean);
+  log.info(
+    bounds.length === 0
+      ? `${flags}: every quick connect of the target is considered (neither the export file nor this import is filtered)`
+      : `${flags}: only the target's quick connects that ${
+        esc(bounds.join(" and "))
+      } select are considered`,
+  );
+  if (!fileFilters && !given) return undefined;
+  // The export judged the source's tags as read, aws: ones too; the import's filters
+  // cannot name aws: tags (lib/filters.ts parseTags).
+  return (qc) =>
+    (!fileFilters || selects(fileFilters, qc, qc.detail?.Tags ?? {})) &&
+    (!given || selects(given, qc, userTags(qc.detail?.Tags)));
+}
+
+/** One whose type or tags are not known is not selected: it is left alone. */
+function selects(
+  filters: Filters,
+  qc: ListedQuickConnect,
+  tags: Record<string, string>,
+): boolean {
+  const d = qc.detail;
+  if (!d && (filters.types.length > 0 || Object.keys(filters.tags).length > 0)) return false;
+  return matches(filters, {
+    name: qc.name,
+    type: d?.QuickConnectConfig?.QuickConnectType,
+    tags: d ? tags : undefined,
+  });
+}
+
+/**
+ * --prune deletes by absence, so a file with no quick connect in it (after its own
+ * filters, or after this import's) says nothing of the source: it would delete every quick
+ * connect in scope, as a wrong --instance-id on the export does. Refused before any call.
+ */
+export function checkPruneInput(data: LoadedExport, src: PlanSource): void {
+  if (!src.prune || src.savedPlan || src.undo) return;
+  const shown = src.shownExportFile ?? src.exportFile;
+  const own = data.filters ? ` after its own filters (${describeFilters(data.filters)})` : "";
+  const failed = data.failedExports > 0
+    ? `; ${data.failedExports} could not be exported (FailedQuickConnects)`
+    : "";
+  if (data.items.length === 0) {
+    throw new UsageError(
+      `Refusing --prune: the export file "${shown}" is empty (no quick connects${own}${failed}): it would delete every quick connect of the target${
+        own ? " that those filters select" : ""
+      }; nothing was changed. Check the export's --instance-id and filters`,
+    );
+  }
+  if (src.filters && isFiltering(src.filters)) {
+    const selected = selectFileItems(src.filters, data.items).length;
+    if (selected > 0) return;
+    throw new UsageError(
+      `Refusing --prune: the filters ${
+        describeFilters(src.filters)
+      } select none of the ${data.items.length} quick connects in the export file "${shown}", so the selection is empty: it would delete every quick connect of the target that the filters select; nothing was changed`,
+    );
+  }
 }
