@@ -280,3 +280,34 @@ Deno.test("dry-run link lines name the quick connects, the first 10 then 'and N 
   const two = await importInto(EMPTY, ["--export-file", "two.json", "--dry-run"]);
   assert.match(two.stderr, /Would associate 2 quick connects with queue 'Support': Q 01, Q 02$/m);
 });
+
+Deno.test("a hand-written Filters member bounds --prune too; an unknown type in it is refused; failed exports are not pruned", async () => {
+  const { emu, dir, importInto } = await setup();
+  await using _ = emu;
+  const write = (name: string, extra: Record<string, unknown>) =>
+    Deno.writeTextFile(
+      `${dir}/${name}`,
+      JSON.stringify({ QuickConnects: [phoneItem("Flow 1")], ...extra }),
+    );
+  await write("partial.json", { Filters: { Include: ["Flow*"] } });
+  const r = await importInto(TARGET, ["--export-file", "partial.json", "--prune", "--dry-run"]);
+  assert.equal(r.code, 0, r.stderr);
+  const deleted = [...r.stderr.matchAll(/Would delete quick connect: (.+?)( \(|$)/gm)]
+    .map((m) => m[1]);
+  assert.deepEqual(deleted, ["Flow 2", "Flow 3"]);
+
+  await write("fax.json", { Filters: { Include: [], Types: ["FAX"] } });
+  const fax = await importInto(TARGET, ["--export-file", "fax.json", "--prune", "--dry-run"]);
+  assert.equal(fax.code, 2, fax.stderr);
+  assert.match(fax.stderr, /Filters\.Types\[0\]: "FAX" is not a type this tool knows/);
+
+  // Flow 3 could not be exported: it is in the source, so it stays.
+  await write("failed.json", {
+    Filters: { Include: ["Flow*"] },
+    FailedQuickConnects: [{ QuickConnectId: "x", Name: "Flow 3", Error: "AccessDenied" }],
+  });
+  const f = await importInto(TARGET, ["--export-file", "failed.json", "--prune", "--dry-run"]);
+  assert.equal(f.code, 0, f.stderr);
+  assert.match(f.stderr, /Would delete quick connect: Flow 2$/m);
+  assert.doesNotMatch(f.stderr, /Would delete quick connect: Flow 3/);
+});
