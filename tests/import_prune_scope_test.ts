@@ -231,7 +231,7 @@ Deno.test("a prune refused by --max-deletes lists what it would have deleted, ne
 });
 
 Deno.test("drift check: under skip each differing quick connect is a WARNING (exit 0); --on-conflict update exits 4", async () => {
-  const { emu, exportOf, importInto } = await setup();
+  const { emu, dir, exportOf, importInto } = await setup();
   await using _ = emu;
   await exportOf(SOURCE, "all.json");
   const check = ["--export-file", "all.json", "--dry-run", "--detailed-exitcode"];
@@ -252,6 +252,33 @@ Deno.test("drift check: under skip each differing quick connect is a WARNING (ex
   assert.match(update.stderr, /\[DRY RUN\] Would update quick connect: Flow 1 \(tags\)/);
   assert.match(update.stderr, /\[DRY RUN\] Would update quick connect: Flow 2 \(config\)/);
   assert.doesNotMatch(update.stderr, /Would update quick connect: Other 1/);
+
+  // One whose queue does not exist in the target cannot be compared: said so.
+  const queueItem = {
+    QuickConnect: {
+      Name: "Other 1",
+      QuickConnectConfig: {
+        QuickConnectType: "QUEUE",
+        QueueConfig: { QueueId: "src-q-nope", ContactFlowId: "src-flow" },
+      },
+    },
+    References: {
+      Queue: { Id: "src-q-nope", Name: "Nope" },
+      ContactFlow: { Id: "src-flow", Name: "Nope flow", Type: "QUEUE_TRANSFER" },
+    },
+  };
+  await Deno.writeTextFile(`${dir}/q.json`, JSON.stringify({ QuickConnects: [queueItem] }));
+  const q = await importInto(TARGET, [
+    "--export-file",
+    "q.json",
+    "--dry-run",
+    "--detailed-exitcode",
+  ]);
+  assert.equal(q.code, 0, q.stderr);
+  assert.match(
+    q.stderr,
+    / - WARNING - Quick connect already exists: Other 1; cannot compare it with the file: .*Nope/,
+  );
 
   // A plain dry run under skip does not compare (no reading whole for it).
   const plain = await importInto(TARGET, ["--export-file", "all.json", "--dry-run"]);

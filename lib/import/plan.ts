@@ -60,6 +60,8 @@ export type PlanEntry =
     targetId: string;
     /** A drift check under `skip`: how the existing one differs from the file (none: same). */
     differs?: Difference[];
+    /** A drift check under `skip` that could not compare it: why. */
+    uncompared?: string;
   }
   | {
     kind: "fail";
@@ -200,8 +202,8 @@ function planItem(
 
 /**
  * A skipped item, compared with the existing quick connect when a drift check asks for it
- * and the target was read whole: `skip` changes nothing, yet the check must not call a
- * differing quick connect in sync. One that cannot be compared is just skipped.
+ * (the target read whole): `skip` changes nothing, yet the check must not call a differing
+ * quick connect in sync, nor one it could not compare.
  */
 function skipEntry(
   item: ImportItem,
@@ -211,9 +213,12 @@ function skipEntry(
   compare: boolean,
 ): PlanEntry {
   const entry = { kind: "skip" as const, item, targetId: ex.id };
-  if (!compare || !ex.detail) return entry;
+  if (!compare) return entry;
+  if (!ex.detail) {
+    return { ...entry, uncompared: target.unreadable.get(ex.id) ?? "it was not read" };
+  }
   const r = resolveConfig(item, target.directory, mapping);
-  if (!r.ok) return entry;
+  if (!r.ok) return { ...entry, uncompared: r.error };
   const differs = diffQuickConnect(
     { description: item.description, config: r.value, tags: item.tags },
     ex.detail,
@@ -519,6 +524,14 @@ export function listNames(names: readonly string[]): string {
  */
 function logSkip(e: Extract<PlanEntry, { kind: "skip" }>, log: Logger): void {
   const name = esc(e.item.name);
+  if (e.uncompared !== undefined) {
+    log.warning(
+      `Quick connect already exists: ${name}; cannot compare it with the file: ${
+        esc(e.uncompared)
+      }`,
+    );
+    return;
+  }
   if (!e.differs || e.differs.length === 0) {
     log.warning(`Quick connect already exists: ${name}`);
     return;
