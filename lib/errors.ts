@@ -175,10 +175,25 @@ export function credentialStepOf(err: unknown): string | undefined {
   return typeof step === "string" ? step : undefined;
 }
 
-/** Errors after which every further call would fail the same way: the run stops (exit 3). */
+/** Which timeout ran out (lib/aws/http.ts TimeoutError), after the SDK's retries. */
+function timeoutOf(err: unknown): { kind: "connect" | "read"; ms: number } | undefined {
+  const t = typeof err === "object" && err !== null
+    ? (err as { timeout?: { kind?: unknown; ms?: unknown } }).timeout
+    : undefined;
+  return errorName(err) === "TimeoutError" && (t?.kind === "connect" || t?.kind === "read") &&
+      typeof t.ms === "number"
+    ? { kind: t.kind, ms: t.ms }
+    : undefined;
+}
+
+/**
+ * Errors after which every further call would fail the same way: the run stops (exit 3).
+ * A timeout counts: the call was already tried 4 times, each for the whole timeout.
+ */
 export function isFatalForRun(err: unknown): boolean {
   const message = asAws(err).message ?? "";
   return CREDENTIAL_ERRORS.has(errorName(err)) || isNetworkDown(err) ||
+    timeoutOf(err) !== undefined ||
     credentialStepOf(err) !== undefined || isWrongRegionSignature(err) ||
     /Could not load credentials|token.*expired/i.test(message);
 }
@@ -291,6 +306,8 @@ export function guidance(
         "pass --region or set AWS_REGION (under `deno run`, also --allow-read so ~/.aws/config can be read)",
     };
   }
+  const timeout = timeoutOf(err);
+  if (timeout) return timeoutGuidance(err, timeout.kind, ctx.action);
   if (isNetwork(err)) {
     return {
       cause: `Cannot reach the Amazon Connect endpoint${
@@ -306,6 +323,21 @@ export function guidance(
     };
   }
   return { cause: describeError(err), hint: "see the log file for details" };
+}
+
+/** A call that timed out on every attempt: which endpoint, which timeout, what to change. */
+function timeoutGuidance(err: unknown, kind: "connect" | "read", action: string): Guidance {
+  const attempts = attemptsOf(err);
+  const where =
+    "check the endpoint (--endpoint-url, AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL or the profile's endpoint_url; the run's first lines say which is used), proxy settings and network access";
+  return {
+    cause: `Amazon Connect did not answer ${action}: ${asAws(err).message ?? "timeout"}, ${
+      attempts === 1 ? "1 attempt" : `${attempts} attempts`
+    }`,
+    hint: kind === "connect"
+      ? `${where}; on a slow link, raise --connect-timeout (seconds, 0: no limit)`
+      : `${where}; if the endpoint is only slow, raise --read-timeout (seconds, 0: no limit)`,
+  };
 }
 
 /** A failure while getting credentials, named after the step that failed. */

@@ -12,6 +12,7 @@ import {
   regionOfArn,
   resolveRegion,
 } from "../aws/client.ts";
+import { DEFAULT_TIMEOUTS, type Timeouts } from "../aws/http.ts";
 import { RateLimiter } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
@@ -22,6 +23,8 @@ export interface AwsFlags {
   region?: string;
   profile?: string;
   "endpoint-url"?: string;
+  "connect-timeout"?: string;
+  "read-timeout"?: string;
 }
 
 export interface ContextOptions {
@@ -48,6 +51,26 @@ export function quotaScale(env: Env): number {
   return n;
 }
 
+/** A timeout flag in seconds (fractions allowed, 0: no limit), in milliseconds. */
+function timeoutMs(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(
+      `Invalid value for --${flag}: "${raw}" (expected a number of seconds such as 10, or 0 for no limit)`,
+    );
+  }
+  return Math.round(n * 1000);
+}
+
+/** --connect-timeout and --read-timeout, or the defaults (lib/aws/http.ts). */
+export function timeoutsOf(flags: AwsFlags): Timeouts {
+  return {
+    connectMs: timeoutMs("connect-timeout", flags["connect-timeout"], DEFAULT_TIMEOUTS.connectMs),
+    readMs: timeoutMs("read-timeout", flags["read-timeout"], DEFAULT_TIMEOUTS.readMs),
+  };
+}
+
 /** The Region given explicitly, by flag or variable (not a profile's, not the default). */
 function explicitRegion(flags: AwsFlags, env: Env): { region: string; source: string } | undefined {
   if (flags.region) return { region: flags.region, source: "--region" };
@@ -67,6 +90,7 @@ export function checkAwsFlags(flags: AwsFlags, env: Env): void {
     );
   }
   quotaScale(env);
+  timeoutsOf(flags);
   const arnRegion = regionOfArn(flags["instance-id"]);
   const explicit = explicitRegion(flags, env);
   if (arnRegion && explicit && explicit.region !== arnRegion) {
@@ -114,6 +138,7 @@ export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promi
     log: opts.logger,
     stallWarningMs: opts.stallWarningMs,
     env: opts.env,
+    timeouts: timeoutsOf(flags),
   });
   const instanceId = instanceIdOf(given);
   return {

@@ -110,6 +110,18 @@ export const COMMON_FLAGS = {
     value: "URL",
     help: "send API calls to this endpoint (VPC endpoint, or the bundled emulator)",
   },
+  "connect-timeout": {
+    type: "string",
+    value: "SECONDS",
+    help: "give up an attempt that has not connected to the endpoint after this long " +
+      "(0: no limit; default: 10)",
+  },
+  "read-timeout": {
+    type: "string",
+    value: "SECONDS",
+    help: "give up an attempt once the endpoint has sent nothing for this long " +
+      "(0: no limit; default: 30); a call is tried 4 times, then the run stops (exit 3)",
+  },
   "log-file": {
     type: "string",
     value: "PATH",

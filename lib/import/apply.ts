@@ -33,6 +33,7 @@ import {
   isLimitExceeded,
   isThrottling,
   toFatal,
+  wasSent,
 } from "../errors.ts";
 import { esc } from "../log.ts";
 import { LIMITS } from "../quick_connect.ts";
@@ -242,9 +243,10 @@ async function create(
     return undefined;
   } catch (err) {
     if (isInterrupted(err)) {
-      // Stopped by the closed rate limiter on its first attempt: never sent, so it is
-      // simply not attempted. After a sent attempt, it may exist.
-      if (attemptsOf(err) > 1) record({ action: "failed", error: INTERRUPTED_CREATE });
+      // Stopped by the closed rate limiter before any attempt was sent: simply not
+      // attempted. After a sent attempt (abandoned in flight, or its retry refused), it
+      // may exist.
+      if (wasSent(err)) record({ action: "failed", error: INTERRUPTED_CREATE });
       throw err;
     }
     if (isDuplicate(err) || (!isFatalForRun(err) && mayHaveBeenApplied(err))) {
