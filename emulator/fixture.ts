@@ -6,38 +6,31 @@
  * random UUIDs for missing ones.
  */
 import { z } from "zod";
-import { KNOWN_TYPES, type KnownType, typeInfo } from "../lib/quick_connect.ts";
+import {
+  CONFIG_SHAPES,
+  CONTACT_FLOW_STATES,
+  CONTACT_FLOW_STATUSES,
+  CONTACT_FLOW_TYPES,
+  E164,
+  INSTANCE_ALIAS,
+  LIMITS,
+  QUICK_CONNECT_TYPES,
+  REGION,
+  TAG_KEY,
+} from "./model.ts";
 
-/** The QuickConnectType enum (docs/connect-api.md §4): the types of lib/quick_connect.ts. */
-export const QUICK_CONNECT_TYPES = KNOWN_TYPES as readonly [KnownType, ...KnownType[]];
-export const CONTACT_FLOW_TYPES = [
-  "CONTACT_FLOW",
-  "CUSTOMER_QUEUE",
-  "CUSTOMER_HOLD",
-  "CUSTOMER_WHISPER",
-  "AGENT_HOLD",
-  "AGENT_WHISPER",
-  "OUTBOUND_WHISPER",
-  "AGENT_TRANSFER",
-  "QUEUE_TRANSFER",
-  "CAMPAIGN",
-] as const;
-export const QUEUE_TYPES = ["STANDARD", "AGENT"] as const;
-
-export type QuickConnectType = (typeof QUICK_CONNECT_TYPES)[number];
-export type ContactFlowType = (typeof CONTACT_FLOW_TYPES)[number];
-export type QueueType = (typeof QUEUE_TYPES)[number];
-
+/** Seeded IDs are ours to bound (the model limits only ContactFlowId, to 500). */
 const id = z.string().min(1).max(256);
+const len = (r: { min: number; max: number }) => z.string().min(r.min).max(r.max);
 
 const QuickConnectConfigSchema = z.object({
   QuickConnectType: z.enum(QUICK_CONNECT_TYPES),
   UserConfig: z.object({ UserId: id, ContactFlowId: id }).optional(),
   QueueConfig: z.object({ QueueId: id, ContactFlowId: id }).optional(),
-  PhoneConfig: z.object({ PhoneNumber: z.string().regex(/^\+[1-9]\d{1,14}$/) }).optional(),
+  PhoneConfig: z.object({ PhoneNumber: z.string().regex(E164) }).optional(),
   FlowConfig: z.object({ ContactFlowId: id }).optional(),
 }).superRefine((c, ctx) => {
-  const member = typeInfo(c.QuickConnectType)?.member as keyof typeof c;
+  const member = CONFIG_SHAPES[c.QuickConnectType].member;
   if (c[member] === undefined) {
     ctx.addIssue({
       code: "custom",
@@ -49,26 +42,23 @@ const QuickConnectConfigSchema = z.object({
 
 export type QuickConnectConfig = z.infer<typeof QuickConnectConfigSchema>;
 
-const TagsSchema = z.record(
-  z.string().min(1).max(128).regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u),
-  z.string().max(256),
-);
+const TagsSchema = z.record(len(LIMITS.tagKey).regex(TAG_KEY), len(LIMITS.tagValue));
 
 const InstanceSchema = z.object({
   Id: id.optional(),
-  Alias: z.string().min(1).max(45).regex(
-    /^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/,
-    "Alias must match ^(?!d-)([\\da-zA-Z]+)([-]*[\\da-zA-Z])*$",
+  Alias: len(LIMITS.instanceAlias).regex(
+    INSTANCE_ALIAS,
+    `Alias must match ${INSTANCE_ALIAS.source}`,
   ),
-  Region: z.string().regex(/^[a-z]{2}(-[a-z]+){1,2}(-[0-9])?$/, "Region like us-east-1"),
+  Region: z.string().regex(REGION, "Region like us-east-1"),
   AccountId: z.string().regex(/^\d{12}$/, "AccountId must be 12 digits"),
   QuickConnectQuota: z.number().int().min(0).optional(),
-  Users: z.array(z.object({ Id: id.optional(), Username: z.string().min(1).max(100) })).default(
+  Users: z.array(z.object({ Id: id.optional(), Username: len(LIMITS.username) })).default(
     [],
   ),
   Queues: z.array(z.object({
     Id: id.optional(),
-    Name: z.string().min(1).max(256),
+    Name: len(LIMITS.queueName),
     // AGENT queues are derived from Users, one per user, so the seed only holds STANDARD ones.
     QueueType: z.literal("STANDARD", {
       error: "only STANDARD queues are seeded; AGENT queues are derived from Users",
@@ -78,13 +68,13 @@ const InstanceSchema = z.object({
     Id: id.optional(),
     Name: z.string().min(1),
     ContactFlowType: z.enum(CONTACT_FLOW_TYPES),
-    ContactFlowState: z.enum(["ACTIVE", "ARCHIVED"]).optional(),
-    ContactFlowStatus: z.enum(["PUBLISHED", "SAVED"]).optional(),
+    ContactFlowState: z.enum(CONTACT_FLOW_STATES).optional(),
+    ContactFlowStatus: z.enum(CONTACT_FLOW_STATUSES).optional(),
   })).default([]),
   QuickConnects: z.array(z.object({
     QuickConnectId: id.optional(),
-    Name: z.string().min(1).max(127),
-    Description: z.string().min(1).max(250).optional(),
+    Name: len(LIMITS.quickConnectName),
+    Description: len(LIMITS.createDescription).optional(),
     QuickConnectConfig: QuickConnectConfigSchema,
     Tags: TagsSchema.optional(),
   })).default([]),

@@ -1,6 +1,7 @@
 /**
- * Per-operation token buckets at the defaults of docs/connect-api.md §8, or at
- * an override for one operation.
+ * Per-operation token buckets at the service's default quotas (model.ts: the generic
+ * 2/s burst 5, and the operations Service Quotas raises to 10/s), or at an override for
+ * one operation.
  *
  * Connect throttles per account and Region per API, not per instance, so the
  * buckets are keyed by (signing region, operation) and shared by all instances.
@@ -11,7 +12,8 @@
  * override means the same bucket whatever the scale. They also hold with
  * quotas off, which then throttles the overridden operations alone.
  */
-import { OPERATIONS, routeOf } from "./routes.ts";
+import { GENERIC_RATE_QUOTA, RAISED_RATE_QUOTAS } from "./model.ts";
+import { OPERATIONS } from "./routes.ts";
 
 export interface Quota {
   rate: number;
@@ -63,12 +65,12 @@ export function parseQuotaOverride(text: string): [string, Quota] {
   ];
 }
 
-/**
- * Default quota of an operation, from its rate in the route table: rate 10 with burst 10
- * (their burst is UNVERIFIED, docs/connect-api.md §10; we use 10), else the generic 2/s burst 5.
- */
+/** Default quota of an operation: its raised one if Service Quotas lists one, else generic. */
 export function defaultQuota(operation: string): Quota {
-  return routeOf(operation)?.rate === 10 ? { rate: 10, burst: 10 } : { rate: 2, burst: 5 };
+  const q = Object.hasOwn(RAISED_RATE_QUOTAS, operation)
+    ? RAISED_RATE_QUOTAS[operation]!
+    : GENERIC_RATE_QUOTA;
+  return { rate: q.rate, burst: q.burst };
 }
 
 class TokenBucket {

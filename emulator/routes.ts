@@ -15,8 +15,16 @@ import {
   limitExceeded,
   notFound,
 } from "./errors.ts";
-import { typeInfo } from "../lib/quick_connect.ts";
 import type { QuickConnectConfig } from "./fixture.ts";
+import {
+  CONFIG_SHAPES,
+  type ContactFlowType,
+  DEFAULT_INSTANCES_PAGE_SIZE,
+  DEFAULT_PAGE_SIZE,
+  type FieldKind,
+  LIMITS,
+  SETTLED_FLOW_TYPES,
+} from "./model.ts";
 import { paginate } from "./paging.ts";
 import { compileCriteria, compileFilter } from "./search.ts";
 import {
@@ -50,6 +58,13 @@ export interface Modes {
   searchOmitsTags: boolean;
   /** DeleteQuickConnect of a quick connect still linked to a queue is refused. */
   deleteRefusesLinked: boolean;
+  /**
+   * The flow type a FLOW quick connect's flow must have, or "ANY" for no check. The
+   * service's rule is UNVERIFIED (model.ts DEFAULT_FLOW_QUICK_CONNECT_FLOW_TYPE).
+   */
+  flowQuickConnectFlowType: ContactFlowType | "ANY";
+  /** A quick connect may not name an ARCHIVED flow (UNVERIFIED; by default it may). */
+  refusesArchivedFlows: boolean;
 }
 
 export interface Call {
@@ -82,20 +97,16 @@ export interface Route {
   mutates: boolean;
   /** True for operations whose output is `smithy.api#Unit` (empty body). */
   unit: boolean;
-  /**
-   * Default rate quota in requests/second (docs/connect-api.md §8): 10 for the six
-   * operations raised to it, else the generic 2. quotas.ts gives the burst.
-   */
-  rate: 2 | 10;
 }
 
 // ---------------------------------------------------------------- helpers
 
 function instanceOf(call: Call, idOrArn: string | undefined): InstanceRec {
   const id = idOrArn ?? "";
-  if (id.length < 1 || id.length > 100) {
+  const { min, max } = LIMITS.instanceId;
+  if (id.length < min || id.length > max) {
     throw invalidParameter(
-      `1 validation error detected: Value '${id}' at 'instanceId' failed to satisfy constraint: Member must have length between 1 and 100`,
+      `1 validation error detected: Value '${id}' at 'instanceId' failed to satisfy constraint: Member must have length between ${min} and ${max}`,
     );
   }
   const inst = call.state.findInstance(id, call.region);
@@ -142,34 +153,46 @@ function quickConnectSummary(qc: QuickConnectRec): Json {
   };
 }
 
-/** The flow exists and, when the quick connect type names one, has that flow type. */
+/** The flow type a quick connect type needs under these modes, or undefined for any. */
+function neededFlowType(type: QuickConnectConfig["QuickConnectType"], modes: Modes) {
+  if (type === "FLOW") {
+    return modes.flowQuickConnectFlowType === "ANY" ? undefined : modes.flowQuickConnectFlowType;
+  }
+  return type === "USER" || type === "QUEUE" ? SETTLED_FLOW_TYPES[type] : undefined;
+}
+
+/** The flow exists, has the flow type its quick connect type needs, and is usable. */
 function flowMustBe(
+  call: Call,
   inst: InstanceRec,
   flowId: string,
-  type: string | undefined,
-  use: string,
-): void {
+  use: QuickConnectConfig["QuickConnectType"],
+) {
   const flow = inst.flows.get(flowId);
   if (!flow) throw invalidParameter(`ContactFlowId ${flowId} does not exist in this instance.`);
+  const type = neededFlowType(use, call.modes);
   if (type !== undefined && flow.type !== type) {
     throw invalidParameter(
       `ContactFlowId ${flowId} is of type ${flow.type}; a ${use} quick connect needs a ${type} flow.`,
     );
   }
+  if (call.modes.refusesArchivedFlows && flow.state === "ARCHIVED") {
+    throw invalidParameter(`ContactFlowId ${flowId} is ARCHIVED.`);
+  }
 }
 
 /**
- * Checks the references of a config against the instance, field by field in the order
- * of the type table (lib/quick_connect.ts), which says what each field refers to and the
- * flow type each type needs: USER → AGENT_TRANSFER and QUEUE → QUEUE_TRANSFER come from
- * the model docs; FLOW → CONTACT_FLOW is only PARTLY VERIFIED (docs/connect-api.md §4, §10).
- * Whether ARCHIVED or unpublished flows may be used is unverified; they are allowed.
+ * Checks the references of a config against the instance, field by field in the model's
+ * member order (CONFIG_SHAPES says what each field refers to). The flow type each quick
+ * connect type needs: USER → AGENT_TRANSFER and QUEUE → QUEUE_TRANSFER are the model's;
+ * FLOW's is UNVERIFIED and a mode (default CONTACT_FLOW). Whether ARCHIVED flows may be
+ * used is UNVERIFIED too: allowed unless refusesArchivedFlows; unpublished (SAVED) ones
+ * are allowed.
  */
-function checkReferences(inst: InstanceRec, config: QuickConnectConfig): void {
-  const info = typeInfo(config.QuickConnectType);
-  if (!info) return;
-  const sub = config[info.member] as Record<string, string> | undefined;
-  for (const [field, kind] of Object.entries(info.fields)) {
+function checkReferences(call: Call, inst: InstanceRec, config: QuickConnectConfig): void {
+  const shape = CONFIG_SHAPES[config.QuickConnectType];
+  const sub = config[shape.member] as Record<string, string> | undefined;
+  for (const [field, kind] of Object.entries<FieldKind>(shape.fields)) {
     const id = sub?.[field] ?? "";
     switch (kind) {
       case "user":
@@ -187,7 +210,7 @@ function checkReferences(inst: InstanceRec, config: QuickConnectConfig): void {
         break;
       }
       case "flow":
-        flowMustBe(inst, id, info.flowType, config.QuickConnectType);
+        flowMustBe(call, inst, id, config.QuickConnectType);
         break;
       case "phone":
         break;
@@ -207,7 +230,8 @@ function checkNameFree(inst: InstanceRec, name: string, exceptId?: string): void
   }
 }
 
-const listMax = (call: Call) => queryMaxResults(call.query.get("maxResults"), 1000, 100);
+const listMax = (call: Call) =>
+  queryMaxResults(call.query.get("maxResults"), LIMITS.maxResults1000.max, DEFAULT_PAGE_SIZE);
 const token = (call: Call) => call.query.get("nextToken") ?? undefined;
 
 /** The instance's quick connects as list reads see them now (see EmulatorState.listed). */
@@ -246,12 +270,12 @@ const describeQuickConnect: Handler = (call) => {
   };
 };
 
-/** Search has no documented default page size; we use 100 (its maximum). */
+/** Search has no documented default page size; we use DEFAULT_PAGE_SIZE (its maximum). */
 const searchQuickConnects: Handler = (call) => {
   const b = call.body;
-  const instanceId = reqString(b, "InstanceId", { min: 1, max: 100 });
-  const next = optString(b, "NextToken", { min: 1, max: 2500 });
-  const max = bodyMaxResults(b.MaxResults, 100, 100, "MaxResults");
+  const instanceId = reqString(b, "InstanceId", LIMITS.instanceId);
+  const next = optString(b, "NextToken", LIMITS.nextToken2500);
+  const max = bodyMaxResults(b.MaxResults, LIMITS.maxResults100.max, DEFAULT_PAGE_SIZE);
   const criteria = compileCriteria(b.SearchCriteria);
   const filter = compileFilter(b.SearchFilter);
   const inst = instanceOf(call, instanceId);
@@ -271,12 +295,12 @@ const searchQuickConnects: Handler = (call) => {
 
 const createQuickConnect: Handler = (call) => {
   const b = call.body;
-  const name = reqString(b, "Name", { min: 1, max: 127 });
-  const description = optString(b, "Description", { min: 1, max: 250 });
+  const name = reqString(b, "Name", LIMITS.quickConnectName);
+  const description = optString(b, "Description", LIMITS.createDescription);
   const config = quickConnectConfig(b.QuickConnectConfig);
   const tags = b.Tags === undefined || b.Tags === null ? {} : tagMap(b.Tags, "Tags");
   const inst = instanceOf(call, label(call, "InstanceId"));
-  checkReferences(inst, config);
+  checkReferences(call, inst, config);
   checkNameFree(inst, name);
   if (inst.quickConnects.size >= inst.quickConnectQuota) {
     throw limitExceeded(
@@ -309,8 +333,8 @@ const createQuickConnect: Handler = (call) => {
  */
 const updateQuickConnectName: Handler = (call) => {
   const b = call.body;
-  const name = optString(b, "Name", { min: 1, max: 127 });
-  const description = optString(b, "Description", { min: 0, max: 250 });
+  const name = optString(b, "Name", LIMITS.quickConnectName);
+  const description = optString(b, "Description", LIMITS.updateDescription);
   if (name === undefined && description === undefined) {
     throw invalidParameter("At least Name or Description must be provided.");
   }
@@ -332,7 +356,7 @@ const updateQuickConnectConfig: Handler = (call) => {
   const config = quickConnectConfig(call.body.QuickConnectConfig);
   const inst = instanceOf(call, label(call, "InstanceId"));
   const qc = quickConnectOf(call, inst, label(call, "QuickConnectId"));
-  checkReferences(inst, config);
+  checkReferences(call, inst, config);
   call.state.update(qc, (qc) => {
     qc.config = config;
     qc.lastModified = nowSeconds();
@@ -510,7 +534,11 @@ const listContactFlows: Handler = (call) => {
 };
 
 const listQueueQuickConnects: Handler = (call) => {
-  const max = queryMaxResults(call.query.get("maxResults"), 100, 100);
+  const max = queryMaxResults(
+    call.query.get("maxResults"),
+    LIMITS.maxResults100.max,
+    DEFAULT_PAGE_SIZE,
+  );
   const inst = instanceOf(call, label(call, "InstanceId"));
   const queue = queueOf(inst, label(call, "QueueId"));
   const qcs = call.state.listedLinks(queue).flatMap((id) => {
@@ -601,7 +629,11 @@ const describeInstance = invalidRequestOnly((call) => {
 });
 
 const listInstances = invalidRequestOnly((call) => {
-  const max = queryMaxResults(call.query.get("maxResults"), 10, 10);
+  const max = queryMaxResults(
+    call.query.get("maxResults"),
+    LIMITS.maxResults10.max,
+    DEFAULT_INSTANCES_PAGE_SIZE,
+  );
   const mine = [...call.state.instances.values()].filter((i) => i.region === call.region);
   const page = paginate(mine, (i) => i.id, {
     op: call.operation,
@@ -620,7 +652,6 @@ const listInstances = invalidRequestOnly((call) => {
 interface RouteFacts {
   mutates?: boolean;
   unit?: boolean;
-  rate?: 2 | 10;
 }
 
 const route = (
@@ -628,7 +659,7 @@ const route = (
   method: string,
   path: string,
   handler: Handler,
-  { mutates = false, unit = false, rate = 2 }: RouteFacts = {},
+  { mutates = false, unit = false }: RouteFacts = {},
 ): Route => ({
   operation,
   method,
@@ -636,16 +667,13 @@ const route = (
   handler,
   mutates,
   unit,
-  rate,
 });
 
 /** A write whose output is `smithy.api#Unit`. */
 const UNIT_WRITE: RouteFacts = { mutates: true, unit: true };
-/** A read at 10 requests/second (docs/connect-api.md §8). */
-const FAST_READ: RouteFacts = { rate: 10 };
 
 export const ROUTES: readonly Route[] = [
-  route("ListQuickConnects", "GET", "/quick-connects/{InstanceId}", listQuickConnects, FAST_READ),
+  route("ListQuickConnects", "GET", "/quick-connects/{InstanceId}", listQuickConnects),
   route("CreateQuickConnect", "PUT", "/quick-connects/{InstanceId}", createQuickConnect, {
     mutates: true,
   }),
@@ -654,7 +682,6 @@ export const ROUTES: readonly Route[] = [
     "GET",
     "/quick-connects/{InstanceId}/{QuickConnectId}",
     describeQuickConnect,
-    FAST_READ,
   ),
   route(
     "DeleteQuickConnect",
@@ -681,16 +708,15 @@ export const ROUTES: readonly Route[] = [
   route("ListTagsForResource", "GET", "/tags/{resourceArn}", listTagsForResource),
   route("TagResource", "POST", "/tags/{resourceArn}", tagResource, UNIT_WRITE),
   route("UntagResource", "DELETE", "/tags/{resourceArn}", untagResource, UNIT_WRITE),
-  route("ListUsers", "GET", "/users-summary/{InstanceId}", listUsers, FAST_READ),
-  route("DescribeUser", "GET", "/users/{InstanceId}/{UserId}", describeUser, FAST_READ),
-  route("ListQueues", "GET", "/queues-summary/{InstanceId}", listQueues, FAST_READ),
+  route("ListUsers", "GET", "/users-summary/{InstanceId}", listUsers),
+  route("DescribeUser", "GET", "/users/{InstanceId}/{UserId}", describeUser),
+  route("ListQueues", "GET", "/queues-summary/{InstanceId}", listQueues),
   route("ListContactFlows", "GET", "/contact-flows-summary/{InstanceId}", listContactFlows),
   route(
     "ListQueueQuickConnects",
     "GET",
     "/queues/{InstanceId}/{QueueId}/quick-connects",
     listQueueQuickConnects,
-    FAST_READ,
   ),
   route(
     "AssociateQueueQuickConnects",

@@ -21,6 +21,7 @@ import { ApiError, serialization } from "./errors.ts";
 import { type FaultInput, FaultRegistry, FaultSchema } from "./faults.ts";
 import type { Fixture, FixtureInput } from "./fixture.ts";
 import { loadFixture } from "./fixture.ts";
+import { type ContactFlowType, DEFAULT_FLOW_QUICK_CONNECT_FLOW_TYPE } from "./model.ts";
 import { type QuotaOverride, Throttler } from "./quotas.ts";
 import { type Call, matchRoute, type Modes, UNIT } from "./routes.ts";
 import { checkSigV4 } from "./sigv4.ts";
@@ -53,6 +54,13 @@ export interface EmulatorOptions {
   searchOmitsTags?: boolean;
   /** DeleteQuickConnect refuses a quick connect still linked to a queue (default: unlinks it). */
   deleteRefusesLinked?: boolean;
+  /**
+   * The flow type a FLOW quick connect's flow must have, or "ANY" (default CONTACT_FLOW,
+   * our reading of an unverified rule: model.ts DEFAULT_FLOW_QUICK_CONNECT_FLOW_TYPE).
+   */
+  flowQuickConnectFlowType?: ContactFlowType | "ANY";
+  /** A quick connect may not name an ARCHIVED flow (default: it may; unverified). */
+  refusesArchivedFlows?: boolean;
   /** Delay added to every AWS call, in milliseconds (default 0). */
   latencyMs?: number;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -153,6 +161,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const modes: Modes = {
     searchOmitsTags: options.searchOmitsTags ?? false,
     deleteRefusesLinked: options.deleteRefusesLinked ?? false,
+    flowQuickConnectFlowType: options.flowQuickConnectFlowType ??
+      DEFAULT_FLOW_QUICK_CONNECT_FLOW_TYPE,
+    refusesArchivedFlows: options.refusesArchivedFlows ?? false,
   };
   const latencyMs = options.latencyMs ?? 0;
   const faults = new FaultRegistry();

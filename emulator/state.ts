@@ -19,16 +19,17 @@
  * only once it settles. Deletes, disassociations and tag changes show at once.
  */
 import {
-  type ContactFlowType,
   type Fixture,
   FixtureError,
   type FixtureInput,
   parseFixture,
-  type QueueType,
   type QuickConnectConfig,
 } from "./fixture.ts";
-
-export const DEFAULT_QUICK_CONNECT_QUOTA = 100;
+import {
+  type ContactFlowType,
+  DEFAULT_QUICK_CONNECTS_PER_INSTANCE,
+  type QueueType,
+} from "./model.ts";
 
 /** Epoch seconds as a double, the restJson1 timestamp format. */
 export const nowSeconds = (): number => Date.now() / 1000;
@@ -247,7 +248,7 @@ export class EmulatorState {
         alias: fi.Alias,
         region: fi.Region,
         accountId: fi.AccountId,
-        quickConnectQuota: fi.QuickConnectQuota ?? DEFAULT_QUICK_CONNECT_QUOTA,
+        quickConnectQuota: fi.QuickConnectQuota ?? DEFAULT_QUICK_CONNECTS_PER_INSTANCE,
         createdTime: now,
         tags: {},
         users: new Map(),

@@ -1,31 +1,27 @@
 /**
- * Input validation with the model's constraints (docs/connect-api.md §3, §4, §6).
+ * Input validation with the model's constraints (the limits, enums and patterns of
+ * model.ts).
  *
  * The SDK validates nothing client-side, so the emulator is what catches bad
  * input. Constraint violations are InvalidParameterException (400), as Connect
  * reports them; a member of the wrong JSON type is a SerializationException.
  */
-import {
-  E164,
-  KNOWN_TYPES,
-  QUICK_CONNECT_TYPES as TYPE_TABLE,
-  type RefKind,
-  typeInfo,
-} from "../lib/quick_connect.ts";
 import { invalidParameter, serialization } from "./errors.ts";
+import type { QuickConnectConfig } from "./fixture.ts";
 import {
+  CONFIG_MEMBERS,
+  CONFIG_SHAPES,
   CONTACT_FLOW_TYPES,
+  E164,
+  type FieldKind,
+  isQuickConnectType,
+  LIMITS,
   QUEUE_TYPES,
   QUICK_CONNECT_TYPES,
-  type QuickConnectConfig,
-  type QuickConnectType,
-} from "./fixture.ts";
+  TAG_KEY,
+} from "./model.ts";
 
 export type Json = Record<string, unknown>;
-
-/** E.164, not the model's double-escaped pattern (docs/connect-api.md §4); the project's one definition. */
-export { E164 };
-export const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 const violation = (member: string, value: unknown, constraint: string) =>
   invalidParameter(
@@ -130,23 +126,36 @@ export function enumList<T extends string>(
 }
 
 export const quickConnectTypes = (values: string[]) =>
-  enumList(values, QUICK_CONNECT_TYPES, 4, "QuickConnectTypes");
-export const queueTypes = (values: string[]) => enumList(values, QUEUE_TYPES, 2, "queueTypes");
+  enumList(
+    values,
+    QUICK_CONNECT_TYPES,
+    LIMITS.quickConnectTypesFilter.max,
+    "QuickConnectTypes",
+  );
+export const queueTypes = (values: string[]) =>
+  enumList(values, QUEUE_TYPES, LIMITS.queueTypesFilter.max, "queueTypes");
 export const contactFlowTypes = (values: string[]) =>
-  enumList(values, CONTACT_FLOW_TYPES, 10, "contactFlowTypes");
+  enumList(values, CONTACT_FLOW_TYPES, LIMITS.contactFlowTypesFilter.max, "contactFlowTypes");
 
-/** A TagMap: 1–50 entries, keys 1–128 without `aws:`, values 0–256. */
+const between = (r: { min: number; max: number }) =>
+  `Member must have length between ${r.min} and ${r.max}`;
+
+/** A TagMap: its entries, keys and values within LIMITS, keys without `aws:`. */
 export function tagMap(value: unknown, member: string): Record<string, string> {
   const obj = asObject(value, member);
   const entries = Object.entries(obj);
-  if (entries.length < 1 || entries.length > 50) {
-    throw violation(member, obj, "Member must have length between 1 and 50");
+  if (entries.length < LIMITS.tags.min || entries.length > LIMITS.tags.max) {
+    throw violation(member, obj, between(LIMITS.tags));
   }
   for (const [k, v] of entries) {
     tagKey(k, `${member}.key`);
     if (typeof v !== "string") throw serialization(`${member}.${k} must be a string`);
-    if ([...v].length > 256) {
-      throw violation(`${member}.${k}`, v, "Member must have length less than or equal to 256");
+    if ([...v].length > LIMITS.tagValue.max) {
+      throw violation(
+        `${member}.${k}`,
+        v,
+        `Member must have length less than or equal to ${LIMITS.tagValue.max}`,
+      );
     }
   }
   return obj as Record<string, string>;
@@ -154,27 +163,25 @@ export function tagMap(value: unknown, member: string): Record<string, string> {
 
 export function tagKey(k: string, member: string): string {
   const n = [...k].length;
-  if (n < 1 || n > 128) throw violation(member, k, "Member must have length between 1 and 128");
+  if (n < LIMITS.tagKey.min || n > LIMITS.tagKey.max) {
+    throw violation(member, k, between(LIMITS.tagKey));
+  }
   if (!TAG_KEY.test(k)) {
-    throw violation(
-      member,
-      k,
-      "Member must satisfy regular expression pattern: ^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
-    );
+    throw violation(member, k, `Member must satisfy regular expression pattern: ${TAG_KEY.source}`);
   }
   return k;
 }
 
-/** `tagKeys` of UntagResource: 1–50 valid keys. */
+/** `tagKeys` of UntagResource: valid keys, as many as LIMITS.tagKeys allows. */
 export function tagKeyList(values: string[]): string[] {
-  if (values.length < 1 || values.length > 50) {
-    throw violation("tagKeys", values, "Member must have length between 1 and 50");
+  if (values.length < LIMITS.tagKeys.min || values.length > LIMITS.tagKeys.max) {
+    throw violation("tagKeys", values, between(LIMITS.tagKeys));
   }
   return values.map((k) => tagKey(k, "tagKeys"));
 }
 
 /**
- * QuickConnectIds of associate/disassociate: 1–50 strings. QuickConnectId has
+ * QuickConnectIds of associate/disassociate: 1–50 strings per call. QuickConnectId has
  * no length constraint, so `""` is a valid member; the caller answers
  * ResourceNotFoundException for it like for any unknown ID.
  */
@@ -185,8 +192,9 @@ export function quickConnectIds(value: unknown): string[] {
     }
     throw serialization("QuickConnectIds must be a list");
   }
-  if (value.length < 1 || value.length > 50) {
-    throw violation("quickConnectIds", value, "Member must have length between 1 and 50");
+  const per = LIMITS.quickConnectIdsPerCall;
+  if (value.length < per.min || value.length > per.max) {
+    throw violation("quickConnectIds", value, between(per));
   }
   for (const v of value) {
     if (typeof v !== "string") throw serialization("QuickConnectIds must hold strings");
@@ -195,30 +203,28 @@ export function quickConnectIds(value: unknown): string[] {
 }
 
 /**
- * The model's constraints on each sub-config field, by what the field holds (the fields
- * themselves and their order come from lib/quick_connect.ts): UserId and QueueId are
- * required strings, ContactFlowId 1–500, PhoneNumber E.164 (docs/connect-api.md §4).
+ * The constraints on each sub-config field, by what the field holds: every field is
+ * required; ContactFlowId at most LIMITS.contactFlowId.max, PhoneNumber E.164 (model).
+ * The minimum of 1 on the IDs is ours: the model bounds none of them below, and an empty
+ * ID names no resource anyway.
  */
-const FIELD_RULES: Record<RefKind, { min: number; max?: number; pattern?: RegExp }> = {
+const FIELD_RULES: Record<FieldKind, { min: number; max?: number; pattern?: RegExp }> = {
   user: { min: 1 },
   queue: { min: 1 },
-  flow: { min: 1, max: 500 },
+  flow: { min: 1, max: LIMITS.contactFlowId.max },
   phone: { min: 0, pattern: E164 },
 };
 
 /** `UserConfig` → `userConfig`: member paths in validation messages are lower camel case. */
 const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
-/** The sub-config members of all types, in the type table's order. */
-const MEMBERS = KNOWN_TYPES.map((t) => TYPE_TABLE[t].member);
-
 /**
  * Shape of a QuickConnectConfig: the type, its matching sub-config with its
  * required members, and no other sub-config. Sending a sub-config of another
  * type is rejected; real behaviour there is UNVERIFIED (docs/connect-api.md §4), and a strict
  * emulator catches a tool that sends a mismatched config.
- * The member and fields of each type come from the project's type table
- * (lib/quick_connect.ts); the constraints on the fields are the model's (FIELD_RULES).
+ * The member and fields of each type are the model's (CONFIG_SHAPES), and so are the
+ * constraints on the fields (FIELD_RULES).
  * References (user/queue/flow exist, flow type) are checked by the caller.
  */
 export function quickConnectConfig(value: unknown): QuickConnectConfig {
@@ -227,17 +233,17 @@ export function quickConnectConfig(value: unknown): QuickConnectConfig {
   }
   const c = asObject(value, "QuickConnectConfig");
   const type = reqString(c, "QuickConnectType", { min: 0 }, "quickConnectConfig.quickConnectType");
-  const info = typeInfo(type);
-  if (!info) {
+  if (!isQuickConnectType(type)) {
     throw violation(
       "quickConnectConfig.quickConnectType",
       type,
       `Member must satisfy enum value set: [${QUICK_CONNECT_TYPES.join(", ")}]`,
     );
   }
-  const qcType = type as QuickConnectType;
-  const wanted = info.member;
-  for (const member of MEMBERS) {
+  const qcType = type;
+  const shape = CONFIG_SHAPES[qcType];
+  const wanted = shape.member;
+  for (const member of CONFIG_MEMBERS) {
     if (member !== wanted && c[member] !== undefined && c[member] !== null) {
       throw invalidParameter(
         `${member} is not allowed for QuickConnectType ${qcType}; only ${wanted} may be set.`,
@@ -249,7 +255,7 @@ export function quickConnectConfig(value: unknown): QuickConnectConfig {
   }
   const sub = asObject(c[wanted], wanted);
   const out: Record<string, string> = {};
-  for (const [field, kind] of Object.entries(info.fields)) {
+  for (const [field, kind] of Object.entries<FieldKind>(shape.fields)) {
     const path = `quickConnectConfig.${lowerFirst(wanted)}.${lowerFirst(field)}`;
     const rule = FIELD_RULES[kind];
     const v = reqString(sub, field, { min: rule.min, max: rule.max }, path);

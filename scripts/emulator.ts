@@ -4,12 +4,15 @@
  *
  *   deno task emulator --seed FILE [--port N] [--quota-scale X] [--no-quotas] [--latency-ms N]
  *     [--quota OPERATION=RATE[/BURST]]… [--consistency-lag-ms N] [--search-omits-tags]
+ *     [--delete-refuses-linked] [--flow-quick-connect-flow-type TYPE|ANY]
+ *     [--refuse-archived-flows]
  *
  * The first stdout line is exactly `listening on http://127.0.0.1:PORT` so a
  * parent process can read the URL; it then serves until SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
 import { FixtureError } from "../emulator/fixture.ts";
+import { CONTACT_FLOW_TYPES, type ContactFlowType } from "../emulator/model.ts";
 import { parseQuotaOverride, type Quota } from "../emulator/quotas.ts";
 import { startEmulator } from "../emulator/server.ts";
 
@@ -36,6 +39,10 @@ Options:
                       later; a taken name is refused at once (default 0)
   --search-omits-tags SearchQuickConnects results carry no Tags (Describe still does)
   --delete-refuses-linked  DeleteQuickConnect refuses a quick connect linked to a queue
+  --flow-quick-connect-flow-type TYPE
+                      the flow type a FLOW quick connect's flow must have (a
+                      ContactFlowType, or ANY for no check; default CONTACT_FLOW)
+  --refuse-archived-flows  a quick connect may not name an ARCHIVED flow
   -h, --help          show this help
 
 Control routes (no signing needed):
@@ -82,6 +89,8 @@ async function main(): Promise<void> {
         "consistency-lag-ms": { type: "string" },
         "search-omits-tags": { type: "boolean" },
         "delete-refuses-linked": { type: "boolean" },
+        "flow-quick-connect-flow-type": { type: "string" },
+        "refuse-archived-flows": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -102,6 +111,13 @@ async function main(): Promise<void> {
   const quotaScale = num("quota-scale", values["quota-scale"], Number.MIN_VALUE);
   const latencyMs = num("latency-ms", values["latency-ms"], 0);
   const consistencyLagMs = num("consistency-lag-ms", values["consistency-lag-ms"], 0);
+  const flowType = values["flow-quick-connect-flow-type"];
+  const allowed: readonly string[] = [...CONTACT_FLOW_TYPES, "ANY"];
+  if (flowType !== undefined && !allowed.includes(flowType)) {
+    usageError(
+      `--flow-quick-connect-flow-type must be one of ${allowed.join(", ")}, got ${flowType}`,
+    );
+  }
   const quotaOverrides: Record<string, Quota> = {};
   for (const text of values.quota ?? []) {
     let parsed: [string, Quota];
@@ -129,6 +145,8 @@ async function main(): Promise<void> {
       consistencyLagMs,
       searchOmitsTags: values["search-omits-tags"] ?? false,
       deleteRefusesLinked: values["delete-refuses-linked"] ?? false,
+      flowQuickConnectFlowType: flowType as ContactFlowType | "ANY" | undefined,
+      refusesArchivedFlows: values["refuse-archived-flows"] ?? false,
     });
   } catch (e) {
     if (e instanceof FixtureError) {

@@ -5,7 +5,8 @@
  *
  * lib/aws/ and the shared files directly in lib/ are one bottom layer (they may import
  * each other); lib/export/ and lib/import/ never import each other; nothing in lib/
- * imports tests/, scripts/, emulator/ or an entrypoint; and only the entrypoints use Deno.exit or
+ * imports tests/, scripts/, emulator/ or an entrypoint; emulator/ (it stands for Amazon
+ * Connect, not for the tool) imports only itself: nothing from lib/, tests/ or scripts/; and only the entrypoints use Deno.exit or
  * Deno.args. Every `import … from`, `export … from`, side-effect and dynamic import
  * counts, `import type` included. The checker is tried on fake files too, so a broken
  * scanner cannot pass by finding nothing.
@@ -309,6 +310,7 @@ const MAY_IMPORT: Partial<Record<Layer, readonly Layer[]>> = {
   aws: ["aws", "shared"],
   // lib/version.ts reads the version from deno.json.
   shared: ["shared", "aws", "config"],
+  emulator: ["emulator"],
 };
 
 /** The repository path a relative specifier names, or undefined for a package import. */
@@ -352,7 +354,9 @@ export function checkLayout(files: readonly SourceFile[]): Violation[] {
         if (target === undefined) continue;
         const to = layerOf(target);
         if (allowed.includes(to)) continue;
-        const rule = to === "tests" || to === "scripts" || to === "emulator"
+        const rule = from === "emulator"
+          ? `emulator/ imports only emulator/; ${target} is ${NAME[to]}`
+          : to === "tests" || to === "scripts" || to === "emulator"
           ? `lib/ never imports ${NAME[to]}`
           : `${NAME[from]} may import only ${allowed.map((l) => NAME[l]).join(", ")}; ` +
             `${target} is ${NAME[to]}`;
@@ -387,6 +391,7 @@ async function sourceFiles(): Promise<SourceFile[]> {
     }
   };
   await walk("lib/");
+  await walk("emulator/");
   return await Promise.all(
     paths.sort().map(async (path) => ({
       path,
@@ -395,14 +400,16 @@ async function sourceFiles(): Promise<SourceFile[]> {
   );
 }
 
-Deno.test("lib/ imports point one way: cli → export | import → aws + shared; never tests/, scripts/ or emulator/", async () => {
+Deno.test("lib/ imports point one way: cli → export | import → aws + shared; never tests/, scripts/ or emulator/; emulator/ imports only itself", async () => {
   const files = await sourceFiles();
   // The walk found the tree, and the scanner its imports (no vacuous pass).
-  for (const layer of ["entry", "cli", "export", "import", "aws", "shared"] as const) {
+  for (const layer of ["entry", "cli", "export", "import", "aws", "shared", "emulator"] as const) {
     assert.ok(files.some((f) => layerOf(f.path) === layer), `a file in ${NAME[layer]}`);
   }
   const runCli = files.find((f) => f.path === "lib/cli/run_cli.ts")!;
   assert.ok(moduleRefs(runCli.text).some((r) => r.specifier === "./paths.ts"));
+  const routes = files.find((f) => f.path === "emulator/routes.ts")!;
+  assert.ok(moduleRefs(routes.text).some((r) => r.specifier === "./model.ts"));
   const total = files.reduce((n, f) => n + moduleRefs(f.text).length, 0);
   assert.ok(total >= 100, `${total} imports found`);
   const bad = checkLayout(files).filter((v) => !v.rule.startsWith("only export.ts"));
@@ -464,6 +471,9 @@ Deno.test("checkLayout() reports each kind of violation with file, line and impo
     { path: "lib/version.ts", text: 'import c from "../deno.json" with { type: "json" };\n' },
     { path: "lib/tested.ts", text: 'import { s } from "../tests/support/cli.ts";\n' },
     { path: "lib/emulated.ts", text: 'import type { E } from "../emulator/server.ts";\n' },
+    { path: "emulator/believes.ts", text: 'import { T } from "../lib/quick_connect.ts";\n' },
+    { path: "emulator/tested.ts", text: 'export type { C } from "../tests/support/cli.ts";\n' },
+    { path: "emulator/ok.ts", text: 'import { L } from "./model.ts";\nimport "npm:zod";\n' },
     { path: "lib/cli/scripted.ts", text: 'export * from "../../scripts/permissions.ts";\n' },
     { path: "lib/cli/ok.ts", text: 'import { a } from "../aws/client.ts";\nimport "npm:x";\n' },
     { path: "lib/cli/exits.ts", text: "export const go = () => Deno.exit(Deno.args.length);\n" },
@@ -488,6 +498,10 @@ Deno.test("checkLayout() reports each kind of violation with file, line and impo
     'lib/tested.ts:1: import { s } from "../tests/support/cli.ts";  -- lib/ never imports tests/',
     'lib/emulated.ts:1: import type { E } from "../emulator/server.ts";  -- lib/ never imports ' +
     "emulator/",
+    'emulator/believes.ts:1: import { T } from "../lib/quick_connect.ts";  -- emulator/ imports ' +
+    "only emulator/; lib/quick_connect.ts is lib/*.ts",
+    'emulator/tested.ts:1: export type { C } from "../tests/support/cli.ts";  -- emulator/ ' +
+    "imports only emulator/; tests/support/cli.ts is tests/",
     'lib/cli/scripted.ts:1: export * from "../../scripts/permissions.ts";  -- lib/ never ' +
     "imports scripts/",
     "lib/cli/exits.ts:1: export const go = () => Deno.exit(Deno.args.length);  -- only " +
@@ -503,7 +517,7 @@ Deno.test("checkLayout() reports each kind of violation with file, line and impo
   ]);
   // The same files without the offenders pass.
   const clean = files.filter((f) => /\/ok\.ts$|^lib\/version\.ts$|^import\.ts$/.test(f.path));
-  assert.equal(clean.length, 4);
+  assert.equal(clean.length, 5);
   assert.deepEqual(checkLayout(clean), []);
 });
 
