@@ -12,7 +12,7 @@
  */
 import { parseArgs } from "node:util";
 import { FixtureError } from "../emulator/fixture.ts";
-import { CONTACT_FLOW_TYPES, type ContactFlowType } from "../emulator/model.ts";
+import { CONTACT_FLOW_TYPES } from "../emulator/model.ts";
 import { parseQuotaOverride, type Quota } from "../emulator/quotas.ts";
 import { startEmulator } from "../emulator/server.ts";
 
@@ -111,11 +111,12 @@ async function main(): Promise<void> {
   const quotaScale = num("quota-scale", values["quota-scale"], Number.MIN_VALUE);
   const latencyMs = num("latency-ms", values["latency-ms"], 0);
   const consistencyLagMs = num("consistency-lag-ms", values["consistency-lag-ms"], 0);
-  const flowType = values["flow-quick-connect-flow-type"];
-  const allowed: readonly string[] = [...CONTACT_FLOW_TYPES, "ANY"];
-  if (flowType !== undefined && !allowed.includes(flowType)) {
+  const flowTypeText = values["flow-quick-connect-flow-type"];
+  const flowTypes = [...CONTACT_FLOW_TYPES, "ANY" as const];
+  const flowType = flowTypes.find((t) => t === flowTypeText);
+  if (flowTypeText !== undefined && flowType === undefined) {
     usageError(
-      `--flow-quick-connect-flow-type must be one of ${allowed.join(", ")}, got ${flowType}`,
+      `--flow-quick-connect-flow-type must be one of ${flowTypes.join(", ")}, got ${flowTypeText}`,
     );
   }
   const quotaOverrides: Record<string, Quota> = {};
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
       consistencyLagMs,
       searchOmitsTags: values["search-omits-tags"] ?? false,
       deleteRefusesLinked: values["delete-refuses-linked"] ?? false,
-      flowQuickConnectFlowType: flowType as ContactFlowType | "ANY" | undefined,
+      flowQuickConnectFlowType: flowType,
       refusesArchivedFlows: values["refuse-archived-flows"] ?? false,
     });
   } catch (e) {

@@ -250,3 +250,65 @@ Deno.test("either way: ARCHIVED flows are accepted by default, refused by mode",
     "InvalidParameterException",
   ]);
 });
+
+Deno.test("either way from the command line: deno task emulator --flow-quick-connect-flow-type, --refuse-archived-flows", async () => {
+  const script = new URL("../scripts/emulator.ts", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir({ prefix: "emulator_model_" });
+  const seed = `${dir}/seed.json`;
+  await Deno.writeTextFile(seed, JSON.stringify(SEED));
+  const command = (...args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-env", "--allow-net", "--allow-read", "--allow-sys", script, ...args],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    });
+  try {
+    const bad = await command("--seed", seed, "--flow-quick-connect-flow-type", "INBOUND").output();
+    assert.equal(bad.code, 2);
+    assert.match(
+      new TextDecoder().decode(bad.stderr),
+      /^error: --flow-quick-connect-flow-type must be one of CONTACT_FLOW, .*, ANY, got INBOUND\n/,
+    );
+    const child = command(
+      "--seed",
+      seed,
+      "--no-quotas",
+      "--flow-quick-connect-flow-type",
+      "ANY",
+      "--refuse-archived-flows",
+    ).spawn();
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let first = "";
+    while (!first.includes("\n")) {
+      const { value, done } = await lines.read();
+      if (done) break;
+      first += value;
+    }
+    const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(first)?.[1];
+    try {
+      assert.ok(url, first);
+      const c = testClient({ url }, { maxAttempts: 1 });
+      const create = (name: string, config: QuickConnectConfig) =>
+        c.send(
+          new CreateQuickConnectCommand({
+            InstanceId: INSTANCE,
+            Name: name,
+            QuickConnectConfig: config,
+          }),
+        );
+      assert.ok((await create("any flow", flowQc("flow-transfer"))).QuickConnectId);
+      const archived = await awsFailure(create("archived", queueQc("flow-old")));
+      assert.equal(archived.name, "InvalidParameterException");
+      assert.match(archived.message, /flow-old is ARCHIVED/);
+      c.destroy();
+    } finally {
+      child.kill("SIGTERM");
+      await child.status;
+      await lines.cancel();
+      await child.stderr.cancel();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
