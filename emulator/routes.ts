@@ -65,6 +65,8 @@ export interface Modes {
   flowQuickConnectFlowType: ContactFlowType | "ANY";
   /** A quick connect may not name an ARCHIVED flow (UNVERIFIED; by default it may). */
   refusesArchivedFlows: boolean;
+  /** Names are unique regardless of case: "Sales Desk" takes "sales desk" too. */
+  namesIgnoreCase: boolean;
 }
 
 export interface Call {
@@ -219,12 +221,15 @@ function checkReferences(call: Call, inst: InstanceRec, config: QuickConnectConf
 }
 
 /**
- * Names are unique per instance, compared case-sensitively (our choice; unverified),
- * against the current names: a write not yet listed still holds its name.
+ * Names are unique per instance, compared case-sensitively unless the namesIgnoreCase mode
+ * says otherwise (the real behaviour is unverified: docs/live-service.md §4), against the
+ * current names: a write not yet listed still holds its name.
  */
-function checkNameFree(inst: InstanceRec, name: string, exceptId?: string): void {
+function checkNameFree(call: Call, inst: InstanceRec, name: string, exceptId?: string): void {
+  const fold = (s: string) => call.modes.namesIgnoreCase ? s.toUpperCase().toLowerCase() : s;
+  const want = fold(name);
   for (const qc of inst.quickConnects.values()) {
-    if (qc.name === name && qc.id !== exceptId) {
+    if (fold(qc.name) === want && qc.id !== exceptId) {
       throw duplicate(`A quick connect with the name ${name} already exists.`);
     }
   }
@@ -301,7 +306,7 @@ const createQuickConnect: Handler = (call) => {
   const tags = b.Tags === undefined || b.Tags === null ? {} : tagMap(b.Tags, "Tags");
   const inst = instanceOf(call, label(call, "InstanceId"));
   checkReferences(call, inst, config);
-  checkNameFree(inst, name);
+  checkNameFree(call, inst, name);
   if (inst.quickConnects.size >= inst.quickConnectQuota) {
     throw limitExceeded(
       `The quick connects per instance quota (${inst.quickConnectQuota}) has been reached.`,
@@ -340,7 +345,7 @@ const updateQuickConnectName: Handler = (call) => {
   }
   const inst = instanceOf(call, label(call, "InstanceId"));
   const qc = quickConnectOf(call, inst, label(call, "QuickConnectId"));
-  if (name !== undefined) checkNameFree(inst, name, qc.id);
+  if (name !== undefined) checkNameFree(call, inst, name, qc.id);
   call.state.update(qc, (qc) => {
     if (name !== undefined) qc.name = name;
     // An empty description clears it (0 is allowed on update, not on create).

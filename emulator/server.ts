@@ -61,6 +61,8 @@ export interface EmulatorOptions {
   flowQuickConnectFlowType?: ContactFlowType | "ANY";
   /** A quick connect may not name an ARCHIVED flow (default: it may; unverified). */
   refusesArchivedFlows?: boolean;
+  /** Quick connect names are unique regardless of case (default: case tells them apart). */
+  namesIgnoreCase?: boolean;
   /** Delay added to every AWS call, in milliseconds (default 0). */
   latencyMs?: number;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -164,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     flowQuickConnectFlowType: options.flowQuickConnectFlowType ??
       DEFAULT_FLOW_QUICK_CONNECT_FLOW_TYPE,
     refusesArchivedFlows: options.refusesArchivedFlows ?? false,
+    namesIgnoreCase: options.namesIgnoreCase ?? false,
   };
   const latencyMs = options.latencyMs ?? 0;
   const faults = new FaultRegistry();

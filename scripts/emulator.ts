@@ -6,6 +6,7 @@
  *     [--quota OPERATION=RATE[/BURST]]… [--consistency-lag-ms N] [--search-omits-tags]
  *     [--delete-refuses-linked] [--flow-quick-connect-flow-type TYPE|ANY]
  *     [--refuse-archived-flows]
+ *     [--names-ignore-case]
  *
  * The first stdout line is exactly `listening on http://127.0.0.1:PORT` so a
  * parent process can read the URL; it then serves until SIGINT/SIGTERM.
@@ -43,6 +44,7 @@ Options:
                       the flow type a FLOW quick connect's flow must have (a
                       ContactFlowType, or ANY for no check; default CONTACT_FLOW)
   --refuse-archived-flows  a quick connect may not name an ARCHIVED flow
+  --names-ignore-case quick connect names are unique regardless of case
   -h, --help          show this help
 
 Control routes (no signing needed):
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
         "delete-refuses-linked": { type: "boolean" },
         "flow-quick-connect-flow-type": { type: "string" },
         "refuse-archived-flows": { type: "boolean" },
+        "names-ignore-case": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -148,6 +151,7 @@ async function main(): Promise<void> {
       deleteRefusesLinked: values["delete-refuses-linked"] ?? false,
       flowQuickConnectFlowType: flowType,
       refusesArchivedFlows: values["refuse-archived-flows"] ?? false,
+      namesIgnoreCase: values["names-ignore-case"] ?? false,
     });
   } catch (e) {
     if (e instanceof FixtureError) {

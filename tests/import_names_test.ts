@@ -303,3 +303,34 @@ Deno.test("export warns about look-alike names in the source; importing that fil
   assert.deepEqual([...byName("Case Line"), ...byName("CASE LINE")], ["created", "created"]);
   assert.deepEqual(namesIn(empty), ["CASE LINE", "Case Line"]);
 });
+
+Deno.test("a service whose names are unique regardless of case: the look-alike fails alone, after its warning, and nothing is created twice", async () => {
+  await using emu = await startEmulator({
+    seed: targetSeed({ QuickConnects: existingPhones(["Sales Desk"]) }),
+    quotas: false,
+    namesIgnoreCase: true,
+  });
+  const dir = await Deno.makeTempDir({ prefix: "names_" });
+  const file = await fileIn(dir, "export.json", [
+    phoneItem("sales desk"),
+    phoneItem("Case Line"),
+    phoneItem("CASE LINE"),
+    phoneItem("Other"),
+  ]);
+  emu.resetCalls();
+  const r = await importCli(emu, dir, ["--export-file", file]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(r.report.Items.map((i) => [i.Name, i.Action]), [
+    ["sales desk", "failed"],
+    ["Case Line", "created"],
+    ["CASE LINE", "failed"],
+    ["Other", "created"],
+  ]);
+  for (const i of [0, 2]) {
+    assert.match(r.report.Items[i]?.Error ?? "", /DuplicateResourceException/);
+  }
+  assert.equal(emu.calls().CreateQuickConnect, 4, "each create sent once");
+  assert.deepEqual(namesIn(emu), ["Case Line", "Other", "Sales Desk"]);
+  assert.match(r.stderr, /creating the second fails as a taken name/);
+  assert.match(r.stderr, warning(`Quick connect "sales desk" (item 0) of the export file and`));
+});

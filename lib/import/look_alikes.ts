@@ -10,6 +10,9 @@ import { esc } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import type { ImportItem } from "./input.ts";
 
+/** Connect's handling of case in names is not documented (docs/live-service.md §4). */
+const TAKEN =
+  " (if Amazon Connect counts them as one name, creating the second fails as a taken name)";
 const q = (name: string) => `"${esc(name)}"`;
 const and = (names: readonly string[]) =>
   names.length <= 2
@@ -26,7 +29,7 @@ export function lookAlikeWarnings(
     out.push(
       `Quick connects ${
         and(group.map((it) => `${q(it.name)} (item ${it.index})`))
-      } of the export file differ only in case: each is imported as its own quick connect, which agents may confuse`,
+      } of the export file differ only in case, which agents may confuse: this tool imports them as separate quick connects${TAKEN}`,
     );
   }
   for (const it of items) {
@@ -44,7 +47,7 @@ export function lookAlikeWarnings(
       out.push(
         `Quick connect ${q(it.name)} (item ${it.index}) of the export file and ${
           and(others.map((qc) => `${q(qc.name)} (${qc.id})`))
-        } in the target differ only in case: they are separate quick connects, which agents may confuse`,
+        } in the target differ only in case, which agents may confuse: this tool takes them for separate quick connects${TAKEN}`,
       );
     }
   }
