@@ -8,6 +8,7 @@ import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { exportInstance, idOf, instance, linksByName, mutatingCalls } from "./import_helpers.ts";
 import { migrationFixture } from "./support/generate.ts";
 import { runCli } from "./support/cli.ts";
+import { planDigest } from "../lib/import/plan_file.ts";
 
 const FAST = { CONNECT_QUOTA_SCALE: "20" };
 
@@ -43,7 +44,8 @@ Deno.test("--dry-run --plan-out, then --plan applies exactly that plan", async (
   assert.equal(dry.code, 0, dry.stderr);
   assert.deepEqual(mutatingCalls(emu.calls()), {});
   const plan = JSON.parse(await Deno.readTextFile(`${dir}/plan.json`));
-  assert.equal(plan.PlanFormat, 1);
+  assert.equal(plan.PlanFormat, 2);
+  assert.equal(plan.Digest, await planDigest(plan));
   assert.equal(plan.InstanceId, target);
   assert.equal(plan.Plan.entries.filter((e: { kind: string }) => e.kind === "create").length, 12);
   assert.ok(Object.keys(plan.Fingerprints).length >= 12);
@@ -135,7 +137,12 @@ Deno.test("a plan made for another instance or Region, or by another version, is
   );
   assert.equal(region.code, 2);
   assert.match(region.stderr, /made for Region us-east-1, not eu-west-2/);
-  await Deno.writeTextFile(`${dir}/old.json`, JSON.stringify({ ...plan, ToolVersion: "0.0.1" }));
+  // As another version would have written it: its own content, its own digest.
+  const older = { ...plan, ToolVersion: "0.0.1" };
+  await Deno.writeTextFile(
+    `${dir}/old.json`,
+    JSON.stringify({ ...older, Digest: await planDigest(older) }),
+  );
   const old = await importCli(emu, target, dir, ["--plan", "old.json"]);
   assert.equal(old.code, 2);
   assert.match(old.stderr, /made by version 0\.0\.1 of this tool/);

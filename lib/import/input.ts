@@ -10,6 +10,7 @@ import { UsageError } from "../errors.ts";
 import type { ExportedReferences } from "../export_file.ts";
 import { type Filters, isFiltering } from "../filters.ts";
 import { parseJson, readJsonText } from "../json_file.ts";
+import { formatPath, type Problem, problemLines, schemaError } from "../schema_error.ts";
 import {
   buildConfig,
   E164,
@@ -22,6 +23,7 @@ import {
   TAG_KEY,
 } from "../quick_connect.ts";
 import { nameKey } from "../names.ts";
+import { kindOf, wrongKind } from "./file_kind.ts";
 import { emptyMapping, loadMapping, type Mapping } from "./mapping.ts";
 
 /** One quick connect of the file that passed validation, in the form the importer uses. */
@@ -74,16 +76,17 @@ export interface LoadedExport {
 export const isInvalid = (item: ImportItem | InvalidItem): item is InvalidItem => "error" in item;
 
 // ---------------------------------------------------------------------------------------
-// Schemas. Messages are written for someone fixing the file by hand.
+// Schemas. Messages are written for someone fixing the file by hand. A saved plan's items
+// are checked with the same ones (plan_schema.ts).
 
-const text = (what: string, min: number, max: number) =>
+export const text = (what: string, min: number, max: number) =>
   z.string({ error: (iss) => iss.input === undefined ? "missing" : `${what} must be a string` })
     .min(min, { error: min === 1 ? "must not be empty" : `at least ${min} characters` })
     .max(max, {
       error: (iss) => `too long: ${String(iss.input ?? "").length} characters, the limit is ${max}`,
     });
 
-const id = (what: string) => text(what, 1, LIMITS.idMax);
+export const id = (what: string) => text(what, 1, LIMITS.idMax);
 
 const phone = z.string({
   error: (iss) => iss.input === undefined ? "missing" : "must be a string",
@@ -108,18 +111,21 @@ const SubConfigs = Object.fromEntries(
   ]),
 ) as unknown as Record<KnownType, z.ZodType<Record<string, string>>>;
 
-const ConfigSchema = z.object({
+export const ConfigSchema = z.object({
   QuickConnectType: z.string({
     error: (iss) => iss.input === undefined ? "missing" : "must be a string",
   }),
 }, { error: (iss) => iss.input === undefined ? "missing" : "must be an object" }).loose();
 
-const RefSchema = z.object({
+export const RefSchema = z.object({
   User: z.object({ Id: id("Id"), Username: z.string().optional() }).loose().optional(),
   Queue: z.object({ Id: id("Id"), Name: z.string().optional() }).loose().optional(),
   ContactFlow: z.object({ Id: id("Id"), Name: z.string().optional(), Type: z.string().optional() })
     .loose().optional(),
 }).loose();
+
+/** A source queue the quick connect was linked to. */
+export const QueueRef = z.object({ Id: id("Id"), Name: z.string().optional() }).loose();
 
 const ItemSchema = z.object({
   QuickConnect: z.object({
@@ -137,9 +143,7 @@ const ItemSchema = z.object({
     }).optional(),
   ),
   References: RefSchema.optional(),
-  Queues: z.array(
-    z.object({ Id: id("Id"), Name: z.string().optional() }).loose(),
-  ).optional(),
+  Queues: z.array(QueueRef).optional(),
 }, { error: "must be an object" }).loose();
 
 /** The export's own filters (lib/export_file.ts ExportFilters); null or absent: none. */
@@ -180,55 +184,62 @@ function describeType(v: unknown): string {
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
-/** `QuickConnects[3].QuickConnect.Tags["a b"]` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) {
-    if (typeof p === "number") out += `[${p}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(String(p))) out += out ? `.${String(p)}` : String(p);
-    else out += `[${JSON.stringify(String(p))}]`;
-  }
-  return out;
-}
-
-function issuesText(prefix: readonly PropertyKey[], error: z.ZodError): string[] {
-  return error.issues.map((i) => {
-    const where = formatPath([...prefix, ...i.path]);
-    return where ? `${where}: ${i.message}` : i.message;
-  });
-}
-
 /** The keys a tag map may hold once `aws:` keys are gone; the reasons for the rest. */
-function checkTags(prefix: PropertyKey[], tags: Record<string, string>): string[] {
-  const problems: string[] = [];
+export function checkTags(tags: Record<string, string>): Problem[] {
+  const problems: Problem[] = [];
   const keys = Object.keys(tags);
   if (keys.length > LIMITS.tagsMax) {
-    problems.push(
-      `${
-        formatPath(prefix)
-      }: ${keys.length} tags, the limit is ${LIMITS.tagsMax} (after dropping aws: keys)`,
-    );
+    problems.push({
+      path: [],
+      message: `${keys.length} tags, the limit is ${LIMITS.tagsMax} (after dropping aws: keys)`,
+    });
   }
   for (const k of keys) {
-    const where = formatPath([...prefix, k]);
-    if (k.length === 0) problems.push(`${where}: tag keys must not be empty`);
+    const at = (message: string) => problems.push({ path: [k], message });
+    if (k.length === 0) at("tag keys must not be empty");
     else if (k.length > LIMITS.tagKeyMax) {
-      problems.push(
-        `${where}: tag key too long: ${k.length} characters, the limit is ${LIMITS.tagKeyMax}`,
-      );
+      at(`tag key too long: ${k.length} characters, the limit is ${LIMITS.tagKeyMax}`);
     } else if (!TAG_KEY.test(k)) {
-      problems.push(
-        `${where}: tag key has characters outside letters, digits, spaces and _ . : / = + - @`,
-      );
+      at("tag key has characters outside letters, digits, spaces and _ . : / = + - @");
     }
     const v = tags[k] ?? "";
     if (v.length > LIMITS.tagValueMax) {
-      problems.push(
-        `${where}: tag value too long: ${v.length} characters, the limit is ${LIMITS.tagValueMax}`,
-      );
+      at(`tag value too long: ${v.length} characters, the limit is ${LIMITS.tagValueMax}`);
     }
   }
   return problems;
+}
+
+/**
+ * A config's type and that type's member, field by field, against the type table: the
+ * config as it is sent (only that member), or the problems, their paths below the config.
+ */
+export function checkConfig(
+  cfg: { QuickConnectType?: string },
+): { config: QuickConnectConfig; problems: [] } | { config?: undefined; problems: Problem[] } {
+  const type = cfg.QuickConnectType;
+  if (!isKnownType(type)) {
+    return {
+      problems: [{
+        path: ["QuickConnectType"],
+        message: `${JSON.stringify(type)} is not a type this tool can import (${
+          KNOWN_TYPES.join(", ")
+        })`,
+      }],
+    };
+  }
+  const member = QUICK_CONNECT_TYPES[type].member;
+  const sub = (cfg as Record<string, unknown>)[member];
+  if (sub === undefined || sub === null) {
+    return { problems: [{ path: [member], message: `missing (required for type ${type})` }] };
+  }
+  const r = SubConfigs[type].safeParse(sub);
+  if (!r.success) {
+    return {
+      problems: r.error.issues.map((i) => ({ path: [member, ...i.path], message: i.message })),
+    };
+  }
+  return { config: buildConfig(type, r.data), problems: [] };
 }
 
 function validateItem(raw: unknown, index: number): ImportItem | InvalidItem {
@@ -249,36 +260,16 @@ function validateItem(raw: unknown, index: number): ImportItem | InvalidItem {
   });
 
   const parsed = ItemSchema.safeParse(raw);
-  if (!parsed.success) return fail(issuesText(base, parsed.error));
+  if (!parsed.success) return fail(problemLines(parsed.error.issues, base));
   const { QuickConnect: qc } = parsed.data;
-  const problems: string[] = [];
-
-  const cfgPath = [...base, "QuickConnect", "QuickConnectConfig"];
-  const type = qc.QuickConnectConfig.QuickConnectType;
-  let config: QuickConnectConfig | undefined;
-  if (!isKnownType(type)) {
-    problems.push(
-      `${formatPath([...cfgPath, "QuickConnectType"])}: ${
-        JSON.stringify(type)
-      } is not a type this tool can import (${KNOWN_TYPES.join(", ")})`,
-    );
-  } else {
-    const member = QUICK_CONNECT_TYPES[type].member;
-    const sub = (qc.QuickConnectConfig as Record<string, unknown>)[member];
-    if (sub === undefined || sub === null) {
-      problems.push(`${formatPath([...cfgPath, member])}: missing (required for type ${type})`);
-    } else {
-      const r = SubConfigs[type].safeParse(sub);
-      if (!r.success) problems.push(...issuesText([...cfgPath, member], r.error));
-      else config = buildConfig(type, r.data);
-    }
-  }
+  const { config, problems: cfgProblems } = checkConfig(qc.QuickConnectConfig);
+  const problems = problemLines(cfgProblems, [...base, "QuickConnect", "QuickConnectConfig"]);
 
   const tagsIn = parsed.data.Tags ?? {};
   const droppedTags = Object.keys(tagsIn).filter(isReservedTag);
   const tags: Record<string, string> = {};
   for (const [k, v] of Object.entries(tagsIn)) if (!droppedTags.includes(k)) tags[k] = v;
-  problems.push(...checkTags([...base, "Tags"], tags));
+  problems.push(...problemLines(checkTags(tags), [...base, "Tags"]));
 
   if (problems.length > 0 || !config) return fail(problems);
   return {
@@ -379,14 +370,10 @@ function checkExport(
   item: (index: number) => unknown,
   path: string,
 ): LoadedExport {
+  const kind = kindOf(value);
+  if (kind !== undefined && kind !== "export") throw wrongKind(kind, "export", path);
   const file = FileSchema.safeParse(value);
-  if (!file.success) {
-    const first = file.error.issues[0];
-    const where = first && first.path.length > 0 ? `${formatPath(first.path)}: ` : "";
-    throw new UsageError(
-      `Invalid export file "${path}": ${where}${first?.message ?? "unreadable"}`,
-    );
-  }
+  if (!file.success) throw schemaError(`Invalid export file "${path}"`, file.error.issues);
   const version = file.data.FormatVersion ?? 1;
   if (version > 2) {
     throw new UsageError(

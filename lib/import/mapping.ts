@@ -4,10 +4,9 @@
  * section is an error, not a silently ignored key.
  */
 import { z } from "zod";
-import { UsageError } from "../errors.ts";
 import { readJson, writeJsonAtomic } from "../json_file.ts";
 import { E164 } from "../quick_connect.ts";
-import { formatPath } from "./input.ts";
+import { schemaError } from "../schema_error.ts";
 import type { Unresolved } from "./plan.ts";
 
 export const MAPPING_SECTIONS = ["Users", "Queues", "ContactFlows", "PhoneNumbers"] as const;
@@ -22,7 +21,8 @@ const entries = z.record(
   }),
 );
 
-const MappingSchema = z.strictObject({
+/** Also a saved plan's `Mapping` (plan_file.ts). */
+export const MappingSchema = z.strictObject({
   Users: entries.optional(),
   Queues: entries.optional(),
   ContactFlows: entries.optional(),
@@ -61,11 +61,7 @@ export function emptyMapping(): Mapping {
 
 export function parseMapping(value: unknown, path: string): Mapping {
   const r = MappingSchema.safeParse(value);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    const where = first && first.path.length > 0 ? `${formatPath(first.path)}: ` : "";
-    throw new UsageError(`Invalid mapping file "${path}": ${where}${first?.message ?? "invalid"}`);
-  }
+  if (!r.success) throw schemaError(`Invalid mapping file "${path}"`, r.error.issues);
   const m = emptyMapping();
   for (const s of MAPPING_SECTIONS) {
     for (const [k, v] of Object.entries(r.data[s] ?? {})) m[s].set(k, v);

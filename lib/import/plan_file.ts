@@ -2,7 +2,8 @@
  * A saved plan (`--dry-run --plan-out PLAN.json`, applied with `--plan PLAN.json`): the
  * plan value itself, where it applies (instance, Region, tool version), and a fingerprint
  * of every piece of target state its actions depend on. Applying re-reads exactly those
- * and refuses, before any write, if one changed.
+ * and refuses, before any write, if one changed. The file carries a digest of its own
+ * content: a plan is applied exactly as the tool wrote it, or refused before any call.
  */
 import { z } from "zod";
 import { isInterrupted } from "../aws/limiter.ts";
@@ -11,15 +12,27 @@ import type { RunContext } from "../context.ts";
 import { isFatalForRun, UsageError } from "../errors.ts";
 import { readJson, writeJsonAtomic } from "../json_file.ts";
 import { NameIndex, nameKey } from "../names.ts";
+import { schemaError } from "../schema_error.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
+import { kindOf, wrongKind } from "./file_kind.ts";
 import { isInvalid } from "./input.ts";
-import { type OnConflict, type Plan, snapshotOf } from "./plan.ts";
-import { type Mapping, MAPPING_SECTIONS, type MappingSection, parseMapping } from "./mapping.ts";
+import { ON_CONFLICT, type OnConflict, type Plan, snapshotOf } from "./plan.ts";
+import { describePath, PlanSchema } from "./plan_schema.ts";
+import {
+  type Mapping,
+  MAPPING_SECTIONS,
+  MappingSchema,
+  type MappingSection,
+  parseMapping,
+} from "./mapping.ts";
 
-export const PLAN_FORMAT = 1;
+/** 2: with a Digest. A format-1 plan (no digest) is refused: nothing shows it unedited. */
+export const PLAN_FORMAT = 2;
 
 export interface PlanFile {
   PlanFormat: number;
+  /** SHA-256 (hex) of the canonical JSON of every other member (planDigest). */
+  Digest: string;
   Tool: string;
   ToolVersion: string;
   InstanceId: string;
@@ -36,10 +49,40 @@ export interface PlanFile {
 
 const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
 
+async function sha256Hex(text: string): Promise<string> {
+  const hash = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
+  );
+  return [...hash].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A target quick connect's content, as a short fingerprint. */
 async function digest(value: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return [...hash.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return (await sha256Hex(JSON.stringify(value))).slice(0, 16);
+}
+
+/**
+ * JSON with every object's members sorted (by UTF-16 code units) and no whitespace: the
+ * same text for the same content, however the file is indented or its members ordered
+ * (RFC 8785's order and number form, for the values a plan holds).
+ */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => x === undefined ? "null" : canonicalJson(x))}]`;
+  if (typeof v === "object" && v !== null) {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
+/** The digest a plan file's content should carry: every member but Digest itself. */
+export async function planDigest(file: unknown): Promise<string> {
+  const content: Record<string, unknown> = typeof file === "object" && file !== null
+    ? { ...file }
+    : {};
+  delete content.Digest;
+  return await sha256Hex(canonicalJson(content));
 }
 
 /** What the plan's actions depend on: names → quick connects, and link states. */
@@ -127,7 +170,7 @@ export async function writePlanFile(
   plan: Plan,
   meta: { exportFile: string; onConflict: OnConflict; mapping: Mapping },
 ): Promise<PlanFile> {
-  const file: PlanFile = {
+  const content: Omit<PlanFile, "Digest"> = {
     PlanFormat: PLAN_FORMAT,
     Tool: TOOL_NAME,
     ToolVersion: VERSION,
@@ -142,44 +185,82 @@ export async function writePlanFile(
     Fingerprints: await fingerprints(ctx, plan),
     Plan: plan,
   };
+  // The digest of the content as it reads back (undefined members gone), Digest up front.
+  const written = JSON.parse(JSON.stringify(content));
+  const file: PlanFile = { PlanFormat: PLAN_FORMAT, Digest: await planDigest(written), ...written };
   await writeJsonAtomic(path, file);
   return file;
 }
 
-const Loose = z.object({}).loose();
-const PlanFileSchema = z.object({
+const TOP = {
+  error: (iss: { code: string }) =>
+    iss.code === "invalid_type" ? "must be a JSON object" : undefined,
+};
+const PlanFileSchema = z.strictObject({
   PlanFormat: z.literal(PLAN_FORMAT, { error: `must be ${PLAN_FORMAT}` }),
+  Digest: z.string({ error: "missing" }),
   Tool: z.literal(TOOL_NAME, { error: `must be "${TOOL_NAME}": this is not a plan of this tool` }),
   ToolVersion: z.string(),
   InstanceId: z.string().min(1),
   Region: z.string().min(1),
   CreatedAt: z.string(),
   ExportFile: z.string(),
-  OnConflict: z.enum(["skip", "update", "fail"]),
-  Mapping: z.record(z.string(), z.record(z.string(), z.string())),
+  OnConflict: z.enum(ON_CONFLICT),
+  Mapping: MappingSchema.required(),
   Fingerprints: z.record(z.string(), z.string()),
-  Plan: z.object({
-    entries: z.array(
-      Loose.extend({ kind: z.enum(["create", "update", "unchanged", "skip", "fail"]) }),
-    ),
-    deletes: z.array(Loose),
-    unlinks: z.array(Loose),
-    links: z.array(Loose),
-    linkProblems: z.array(Loose),
-    linksPresent: z.number(),
-    warnings: z.array(z.string()),
-  }).loose(),
-}, { error: "must be a JSON object written by --plan-out" }).loose();
+  Plan: PlanSchema,
+}, TOP) satisfies z.ZodType<PlanFile>;
 
-/** Reads a saved plan: a file-level problem is a UsageError (exit 2) before any call. */
+const NEW_PLAN = "make a new plan with --dry-run --plan-out";
+
+/** A plan file of another format: refused before its content is looked at. */
+function checkFormat(raw: unknown, shown: string): void {
+  const format = (raw as { PlanFormat?: unknown }).PlanFormat;
+  if (typeof format !== "number" || format === PLAN_FORMAT) return;
+  throw new UsageError(
+    format < PLAN_FORMAT
+      ? `Refusing plan "${shown}": it was made by an older version of this tool (plan format ${format}, without a digest to show it is unedited); nothing was changed: ${NEW_PLAN}`
+      : `Refusing plan "${shown}": it was made by a newer version of this tool (plan format ${format}; this version reads ${PLAN_FORMAT}); nothing was changed: ${NEW_PLAN}`,
+  );
+}
+
+const EDITED = "it was edited after it was made (its content no longer matches its Digest)";
+const FROM_EDITED =
+  "make a new plan from an edited export or mapping file with --dry-run --plan-out";
+const AS_WRITTEN =
+  `A plan is applied exactly as the tool wrote it: to change what it does, edit the export or mapping file and ${NEW_PLAN}`;
+
+/**
+ * Reads a saved plan, before any call: the wrong kind of file, another plan format, a
+ * malformed member (named by entry and field) or an edit since the plan was written is a
+ * UsageError (exit 2). The digest is checked whatever the schema says.
+ */
 export async function loadPlanFile(path: string, shown: string): Promise<PlanFile> {
-  const r = PlanFileSchema.safeParse(await readJson(path, "plan file", shown));
-  if (!r.success) {
-    const first = r.error.issues[0];
-    const at = first && first.path.length > 0 ? `${first.path.join(".")}: ` : "";
-    throw new UsageError(`Invalid plan file "${shown}": ${at}${first?.message ?? "unreadable"}`);
+  const raw = await readJson(path, "plan file", shown);
+  const kind = kindOf(raw);
+  if (kind !== undefined && kind !== "plan") throw wrongKind(kind, "plan", shown);
+  if (kind === undefined) {
+    throw new UsageError(
+      `Invalid plan file "${shown}": not a saved plan (no PlanFormat member); ${NEW_PLAN}`,
+    );
   }
-  return r.data as unknown as PlanFile;
+  checkFormat(raw, shown);
+  const r = PlanFileSchema.safeParse(raw);
+  const edited = (raw as { Digest?: unknown }).Digest !== await planDigest(raw);
+  if (!r.success) {
+    const err = schemaError(
+      `Invalid plan file "${shown}"`,
+      r.error.issues,
+      (path) => describePath(raw, path),
+    );
+    // Malformed and edited: the field first, for the one fixing it; then why editing is no fix.
+    if (edited) err.message += ` (the file was also edited after it was made: ${FROM_EDITED})`;
+    throw err;
+  }
+  if (edited) {
+    throw new UsageError(`Refusing plan "${shown}": ${EDITED}; nothing was changed. ${AS_WRITTEN}`);
+  }
+  return r.data;
 }
 
 /** What changed in the target since the plan was made: one line each. */

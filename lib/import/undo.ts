@@ -5,12 +5,14 @@
  * are created again, with their links; links the run added are removed, links it removed
  * are put back. The plan is applied, or shown with --dry-run, like any other.
  */
+import type { QuickConnectConfig } from "@aws-sdk/client-connect";
 import { z } from "zod";
 import type { ListedQuickConnect } from "../aws/reads.ts";
-import { UsageError } from "../errors.ts";
 import { readJson } from "../json_file.ts";
 import { esc } from "../log.ts";
+import { schemaError } from "../schema_error.ts";
 import { changedParts, diffQuickConnect, userTags } from "./diff.ts";
+import { kindOf, wrongKind } from "./file_kind.ts";
 import type { ImportItem } from "./input.ts";
 import {
   type DeleteEntry,
@@ -33,9 +35,14 @@ export interface UndoSource {
 
 const Snap = z.object({
   Description: z.string(),
-  QuickConnectConfig: z.object({ QuickConnectType: z.string() }).loose(),
+  QuickConnectConfig: z.custom<QuickConnectConfig>(
+    (v) =>
+      typeof v === "object" && v !== null && !Array.isArray(v) &&
+      typeof (v as { QuickConnectType?: unknown }).QuickConnectType === "string",
+    { error: "must be an object with a QuickConnectType" },
+  ),
   Tags: z.record(z.string(), z.string()),
-});
+}) satisfies z.ZodType<Snapshot>;
 const Link = z.object({
   QueueId: z.string(),
   Queue: z.string(),
@@ -61,16 +68,16 @@ const UndoReport = z.object({
     LinksAdded: z.array(Link),
     LinksRemoved: z.array(Link),
   }, { error: "missing: only a report of a run that changed the target can be undone" }),
-}).loose();
+}).loose() satisfies z.ZodType<UndoSource>;
 
+/** Reads the report of the run to undo: any problem is a UsageError (exit 2) before any call. */
 export async function loadUndoReport(path: string, shown: string): Promise<UndoSource> {
-  const r = UndoReport.safeParse(await readJson(path, "report", shown));
-  if (!r.success) {
-    const first = r.error.issues[0];
-    const at = first && first.path.length > 0 ? `${first.path.join(".")}: ` : "";
-    throw new UsageError(`Cannot undo with "${shown}": ${at}${first?.message ?? "unreadable"}`);
-  }
-  return r.data as unknown as UndoSource;
+  const raw = await readJson(path, "report", shown);
+  const kind = kindOf(raw);
+  if (kind !== undefined && kind !== "report") throw wrongKind(kind, "report", shown);
+  const r = UndoReport.safeParse(raw);
+  if (!r.success) throw schemaError(`Cannot undo with "${shown}"`, r.error.issues);
+  return r.data;
 }
 
 /** An item for the plan machinery, standing for a quick connect undo creates or restores. */
