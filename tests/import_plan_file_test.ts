@@ -159,6 +159,13 @@ Deno.test("a malformed plan entry is exit 2 naming the entry and the field, even
       /Plan\.entries\[1\] \("QC 00001"\): item\.tags\["no!"\]: tag key has characters outside/,
     ],
     [
+      "dangling-link.json",
+      (es) => {
+        es.splice(es.findIndex((e) => e.item.queues.length > 0), 1);
+      },
+      /Plan\.links\[\d\]\.add\[\d\] \("QC \d+"\): index: no entry of the plan has index \d/,
+    ],
+    [
       "same-index.json",
       (es) => {
         const copy = structuredClone(es[0]!);

@@ -56,7 +56,8 @@ const FLAGS = {
     type: "string",
     value: "FILE",
     help: "apply a plan saved with --plan-out, nothing else; refused (exit 2, no change) " +
-      "if the target changed since, or if it was made for another instance, Region or version",
+      "if the target changed since, if the file was edited, or if it was made for another " +
+      "instance, Region or version",
   },
   "write-mapping": {
     type: "string",

@@ -189,27 +189,58 @@ function linkedTarget(e: PlanEntry): string | undefined {
 
 /**
  * What holds across sections: each entry its own index, each valid quick connect its own
- * name (as names compare: lib/names.ts), and every link to add naming an entry of the plan
- * as the plan has it.
+ * name (as names compare: lib/names.ts), every link to add naming an entry of the plan as
+ * the plan has it, and each delete a quick connect that no entry keeps.
  */
-function crossProblems(plan: Pick<Plan, "entries" | "links">): Problem[] {
+function crossProblems(plan: Pick<Plan, "entries" | "links" | "deletes">): Problem[] {
   const out: Problem[] = [];
+  const { byIndex, byName } = entryProblems(plan.entries, out);
+  linkAddProblems(plan, byIndex, out);
+  const deleted = new Set<string>();
+  plan.deletes.forEach((d, i) => {
+    const at = (field: string, message: string) =>
+      out.push({ path: ["deletes", i, field], message });
+    if (deleted.has(d.targetId)) at("targetId", `${d.targetId} is deleted twice`);
+    deleted.add(d.targetId);
+    const j = byName.get(nameKey(d.name));
+    if (j !== undefined) at("name", `entries[${j}] is this quick connect: it is not deleted`);
+  });
+  return out;
+}
+
+/** Each entry's own index and valid name: the positions of each, for the other checks. */
+function entryProblems(entries: readonly PlanEntry[], out: Problem[]) {
   const byIndex = new Map<number, number>();
   const byName = new Map<string, number>();
-  plan.entries.forEach((e, j) => {
+  entries.forEach((e, j) => {
     const at = (field: string, message: string) =>
       out.push({ path: ["entries", j, "item", field], message });
     const first = byIndex.get(e.item.index);
     if (first !== undefined) {
       at("index", `${e.item.index} is also the index of entries[${first}]: each entry has its own`);
     } else byIndex.set(e.item.index, j);
-    if (e.kind === "fail" && e.cause === "invalid") return;
-    const name = e.item.name ?? "";
-    const same = byName.get(nameKey(name));
-    if (same !== undefined) {
-      at("name", `${JSON.stringify(name)} is also the name of entries[${same}]: names are unique`);
-    } else byName.set(nameKey(name), j);
+    if (e.item.name === undefined) return;
+    const key = nameKey(e.item.name);
+    const same = byName.get(key);
+    // Items that failed validation may share a name (a duplicate in the file fails both).
+    if (e.kind === "fail" && e.cause === "invalid") {
+      if (same === undefined) byName.set(key, j);
+      return;
+    }
+    const other = same === undefined ? undefined : entries[same];
+    if (other && !(other.kind === "fail" && other.cause === "invalid")) {
+      at("name", `${JSON.stringify(e.item.name)} is also the name of entries[${same}]`);
+    } else byName.set(key, j);
   });
+  return { byIndex, byName };
+}
+
+/** Every link to add is of an entry that has a quick connect, with that entry's target ID. */
+function linkAddProblems(
+  plan: Pick<Plan, "entries" | "links">,
+  byIndex: ReadonlyMap<number, number>,
+  out: Problem[],
+): void {
   plan.links.forEach((q, qi) =>
     q.add.forEach((l, li) => {
       const at = (field: string, message: string) =>
@@ -237,7 +268,6 @@ function crossProblems(plan: Pick<Plan, "entries" | "links">): Problem[] {
       }
     })
   );
-  return out;
 }
 
 /**
