@@ -48,7 +48,17 @@ Deno.test("--prune and --undo succeed with the removing actions added, and only 
   assert.ok(target?.Id);
   const dir = await Deno.makeTempDir();
   const file = `${dir}/one.json`;
-  await Deno.writeTextFile(file, JSON.stringify({ QuickConnects: [] }));
+  // One quick connect the target lacks: an empty export cannot drive --prune (issue 16).
+  const item = {
+    QuickConnect: {
+      Name: "Only this one",
+      QuickConnectConfig: {
+        QuickConnectType: "PHONE_NUMBER",
+        PhoneConfig: { PhoneNumber: "+14155550199" },
+      },
+    },
+  };
+  await Deno.writeTextFile(file, JSON.stringify({ QuickConnects: [item] }));
   denyAllBut(emu, [...IMPORT_ACTIONS, ...SYNC_ACTIONS]);
   const pruned = await runImport(await context(emu, target.Id), {
     exportFile: file,
