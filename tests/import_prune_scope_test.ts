@@ -280,6 +280,12 @@ Deno.test("drift check: under skip each differing quick connect is a WARNING (ex
     / - WARNING - Quick connect already exists: Other 1; cannot compare it with the file: .*Nope/,
   );
 
+  // Its plan, saved, is applied as any other (a skip changes nothing).
+  const saved = await importInto(TARGET, [...check, "--plan-out", "drift-plan.json"]);
+  assert.equal(saved.code, 0, saved.stderr);
+  const applied = await importInto(TARGET, ["--plan", "drift-plan.json"]);
+  assert.equal(applied.code, 0, applied.stderr);
+
   // A plain dry run under skip does not compare (no reading whole for it).
   const plain = await importInto(TARGET, ["--export-file", "all.json", "--dry-run"]);
   assert.equal(plain.code, 0, plain.stderr);

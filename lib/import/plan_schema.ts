@@ -121,7 +121,14 @@ const Entry = z.discriminatedUnion("kind", [
     changes: z.array(Difference),
   }, OBJECT),
   z.strictObject({ kind: z.literal("unchanged"), item: Item, targetId: id("targetId") }, OBJECT),
-  z.strictObject({ kind: z.literal("skip"), item: Item, targetId: id("targetId") }, OBJECT),
+  z.strictObject({
+    kind: z.literal("skip"),
+    item: Item,
+    targetId: id("targetId"),
+    // A drift check's comparison (--dry-run --detailed-exitcode under skip).
+    differs: z.array(Difference).optional(),
+    uncompared: z.string().optional(),
+  }, OBJECT),
   // An invalid item fails as it was read; every other failure is of a valid item.
   z.discriminatedUnion("cause", [
     failOf(Invalid, z.literal("invalid")),
