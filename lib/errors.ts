@@ -216,113 +216,161 @@ export function toFatal(err: unknown, where: Where, action: string, prefix = "")
   return new FatalAwsError(`${prefix}${g.cause}`, g.hint, { cause: err });
 }
 
+/** What guidance() knows of a failure: the error, its name and message, and the call. */
+interface Facts extends Where {
+  err: unknown;
+  name: string;
+  message: string;
+  /** The IAM action of the call. */
+  action: string;
+}
+
+interface Rule {
+  when(f: Facts): boolean;
+  say(f: Facts): Guidance;
+}
+
+const CREDENTIALS_NOT_FOUND = /Could not load credentials/i;
+
+/** First match wins: credential problems before the Region, the Region before the rest. */
+const RULES: readonly Rule[] = [
+  {
+    when: (f) =>
+      /aws sso login|sso (session|token)|token.*(expired|is invalid)|refresh.*token/i.test(
+        f.message,
+      ) || f.name === "ExpiredTokenException" || f.name === "ExpiredToken",
+    say: (f) => ({
+      cause: `The AWS session or SSO token has expired or cannot be refreshed (${f.message})`,
+      hint: "run `aws sso login` (with --profile NAME if you use one) and try again",
+    }),
+  },
+  {
+    when: (f) => credentialStepOf(f.err) !== undefined,
+    say: (f) => credentialStepGuidance(f.err, credentialStepOf(f.err) ?? ""),
+  },
+  {
+    when: (f) => f.name === "CredentialsProviderError" && !CREDENTIALS_NOT_FOUND.test(f.message),
+    say: (f) => ({
+      cause: `AWS credentials could not be loaded (${f.message})`,
+      hint:
+        "check the profile's settings in ~/.aws/config (source_profile, role_arn, credential_process, sso_*) or the AWS_* variables",
+    }),
+  },
+  {
+    when: (f) => f.name === "CredentialsProviderError" || CREDENTIALS_NOT_FOUND.test(f.message),
+    say: () => ({
+      cause: "No AWS credentials were found",
+      hint:
+        "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an EC2 instance with an instance role",
+    }),
+  },
+  {
+    when: (f) => isWrongRegionSignature(f.err),
+    say: (f) => ({
+      cause: `The request was signed for ${f.region}, but ${
+        f.endpoint ? `the endpoint ${f.endpoint}` : "the endpoint"
+      } is in another Region (${f.name}: ${f.message})`,
+      hint: `the keys are fine: ${wrongRegionHint(f)}`,
+    }),
+  },
+  {
+    when: (f) => f.name === "InvalidSignatureException",
+    say: (f) => ({
+      cause:
+        `AWS rejected the request signature for ${f.region} (${f.name}: ${f.message}); the Region is probably wrong`,
+      hint: `check that ${f.region} is the instance's Region${
+        f.endpoint ? ` and the Region of --endpoint-url ${f.endpoint}` : ""
+      } (--region, AWS_REGION or the profile's region); if it is, check the secret access key and the system clock`,
+    }),
+  },
+  {
+    when: (f) => CREDENTIAL_ERRORS.has(f.name),
+    say: (f) => ({
+      cause: `AWS rejected the credentials (${f.name}: ${f.message})`,
+      hint:
+        "check the access key, the profile and the system clock; a key from another partition or a deleted user is rejected",
+    }),
+  },
+  {
+    when: (f) => isAccessDenied(f.err),
+    say: (f) => ({
+      cause: `Access denied for ${f.action}`,
+      hint: `allow the IAM action ${f.action} on instance ${f.instanceId} for these credentials`,
+    }),
+  },
+  {
+    when: (f) => isNotFound(f.err),
+    say: (f) => ({
+      cause: `Amazon Connect instance ${f.instanceId} was not found in ${f.region}`,
+      hint:
+        "check --instance-id (an instance ID or ARN) and --region; instances are regional and belong to one account",
+    }),
+  },
+  {
+    when: (f) => /Region is missing/i.test(f.message),
+    say: () => ({
+      cause: "No AWS region is configured",
+      hint:
+        "pass --region or set AWS_REGION (under `deno run`, also --allow-read so ~/.aws/config can be read)",
+    }),
+  },
+  {
+    when: (f) => timeoutOf(f.err) !== undefined,
+    say: (f) => timeoutGuidance(f.err, timeoutOf(f.err)?.kind ?? "read", f.action),
+  },
+  {
+    when: (f) => isNetwork(f.err),
+    say: (f) => ({
+      cause: `Cannot reach the Amazon Connect endpoint${
+        f.endpoint ? ` ${f.endpoint}` : ` in ${f.region}`
+      } (${f.message})`,
+      hint: "check --endpoint-url, --region, proxy settings and network access to AWS",
+    }),
+  },
+  {
+    when: (f) => isLimitExceeded(f.err),
+    say: (f) => ({
+      cause: `A service quota was reached (${f.message})`,
+      hint: "ask for a quota increase in the Service Quotas console, then run again",
+    }),
+  },
+];
+
 /**
  * What a user needs to read when a call fails for a reason that is not about one quick
  * connect: the cause in one line and the next step. `action` is the IAM action of the call.
  */
-export function guidance(
-  err: unknown,
-  ctx: { action: string; instanceId: string; region: string; endpoint?: string },
-): Guidance {
-  const name = errorName(err);
-  const message = asAws(err).message ?? String(err);
-  if (
-    /aws sso login|sso (session|token)|token.*(expired|is invalid)|refresh.*token/i.test(message) ||
-    name === "ExpiredTokenException" || name === "ExpiredToken"
-  ) {
-    return {
-      cause: `The AWS session or SSO token has expired or cannot be refreshed (${message})`,
-      hint: "run `aws sso login` (with --profile NAME if you use one) and try again",
-    };
+export function guidance(err: unknown, ctx: Where & { action: string }): Guidance {
+  const facts = { ...ctx, err, name: errorName(err), message: asAws(err).message ?? String(err) };
+  const rule = RULES.find((r) => r.when(facts));
+  return rule?.say(facts) ?? { cause: describeError(err), hint: "see the log file for details" };
+}
+
+/** The Region in a Connect endpoint's host name (regional, FIPS, dual-stack or VPC). */
+function regionOfEndpoint(endpoint: string | undefined): string | undefined {
+  return endpoint === undefined
+    ? undefined
+    : /^https?:\/\/(?:[^/:]*\.)?connect(?:-fips)?\.([a-z]{2}(?:-[a-z]+){1,2}-\d)\.(?:vpce\.)?(?:amazonaws\.com|api\.aws)(?:[:/]|$)/
+      .exec(endpoint)?.[1];
+}
+
+/** Which Region to pass after a wrong-Region signature: never the one that just failed. */
+function wrongRegionHint(f: Facts): string {
+  const endpointRegion = regionOfEndpoint(f.endpoint);
+  if (endpointRegion !== undefined && endpointRegion !== f.region) {
+    return `pass --region ${endpointRegion} (the endpoint's Region)`;
   }
-  const step = credentialStepOf(err);
-  if (step !== undefined) return credentialStepGuidance(err, step);
-  if (name === "CredentialsProviderError" && !/Could not load credentials/i.test(message)) {
-    return {
-      cause: `AWS credentials could not be loaded (${message})`,
-      hint:
-        "check the profile's settings in ~/.aws/config (source_profile, role_arn, credential_process, sso_*) or the AWS_* variables",
-    };
+  if (endpointRegion !== undefined) {
+    return `the endpoint's name says ${endpointRegion}, the Region the request was signed for, ` +
+      "but it serves another: check --endpoint-url (a proxy or an alias in front of another Region?)";
   }
-  if (
-    name === "CredentialsProviderError" || /Could not load credentials/i.test(message)
-  ) {
-    return {
-      cause: "No AWS credentials were found",
-      hint:
-        "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an EC2 instance with an instance role",
-    };
+  if (f.endpoint) {
+    const example = f.region === "eu-west-2" ? "us-west-2" : "eu-west-2";
+    return `pass the endpoint's Region with --region or AWS_REGION (${f.region} is not it), ` +
+      `e.g. --region ${example} for https://connect.${example}.amazonaws.com`;
   }
-  if (isWrongRegionSignature(err)) {
-    const endpointRegion = ctx.endpoint &&
-      /^https?:\/\/connect(?:-fips)?\.([a-z]{2}(?:-[a-z]+){1,2}-\d)\.amazonaws\.com/.exec(
-        ctx.endpoint,
-      )?.[1];
-    return {
-      cause: `The request was signed for ${ctx.region}, but ${
-        ctx.endpoint ? `the endpoint ${ctx.endpoint}` : "the endpoint"
-      } is in another Region (${name}: ${message})`,
-      hint: endpointRegion
-        ? `the keys are fine: pass --region ${endpointRegion} (the endpoint's Region)`
-        : ctx.endpoint
-        ? "the keys are fine: pass the endpoint's Region with --region (or AWS_REGION), e.g. --region eu-west-2 for https://connect.eu-west-2.amazonaws.com"
-        : "the keys are fine: pass the instance's Region with --region (or AWS_REGION), or give --instance-id as the instance ARN",
-    };
-  }
-  if (name === "InvalidSignatureException") {
-    return {
-      cause:
-        `AWS rejected the request signature for ${ctx.region} (${name}: ${message}); the Region is probably wrong`,
-      hint: `check that ${ctx.region} is the instance's Region${
-        ctx.endpoint ? ` and the Region of --endpoint-url ${ctx.endpoint}` : ""
-      } (--region, AWS_REGION or the profile's region); if it is, check the secret access key and the system clock`,
-    };
-  }
-  if (CREDENTIAL_ERRORS.has(name)) {
-    return {
-      cause: `AWS rejected the credentials (${name}: ${message})`,
-      hint:
-        "check the access key, the profile and the system clock; a key from another partition or a deleted user is rejected",
-    };
-  }
-  if (isAccessDenied(err)) {
-    return {
-      cause: `Access denied for ${ctx.action}`,
-      hint:
-        `allow the IAM action ${ctx.action} on instance ${ctx.instanceId} for these credentials`,
-    };
-  }
-  if (isNotFound(err)) {
-    return {
-      cause: `Amazon Connect instance ${ctx.instanceId} was not found in ${ctx.region}`,
-      hint:
-        "check --instance-id (an instance ID or ARN) and --region; instances are regional and belong to one account",
-    };
-  }
-  if (/Region is missing/i.test(message)) {
-    return {
-      cause: "No AWS region is configured",
-      hint:
-        "pass --region or set AWS_REGION (under `deno run`, also --allow-read so ~/.aws/config can be read)",
-    };
-  }
-  const timeout = timeoutOf(err);
-  if (timeout) return timeoutGuidance(err, timeout.kind, ctx.action);
-  if (isNetwork(err)) {
-    return {
-      cause: `Cannot reach the Amazon Connect endpoint${
-        ctx.endpoint ? ` ${ctx.endpoint}` : ` in ${ctx.region}`
-      } (${message})`,
-      hint: "check --endpoint-url, --region, proxy settings and network access to AWS",
-    };
-  }
-  if (isLimitExceeded(err)) {
-    return {
-      cause: `A service quota was reached (${message})`,
-      hint: "ask for a quota increase in the Service Quotas console, then run again",
-    };
-  }
-  return { cause: describeError(err), hint: "see the log file for details" };
+  return `pass the instance's Region with --region or AWS_REGION (${f.region} is not it), ` +
+    "or give --instance-id as the instance ARN";
 }
 
 /** A call that timed out on every attempt: which endpoint, which timeout, what to change. */

@@ -36,6 +36,7 @@ import {
   VERSION,
 } from "./compile.ts";
 import { type Entrypoint, ENTRYPOINT_FILES, PERMISSIONS, RUNTIME_FLAGS } from "./permissions.ts";
+import { versionLine } from "../lib/version.ts";
 // server.ts rather than testing.ts: testing.ts also loads the AWS SDK, which the smoke
 // itself never calls.
 import { type Counts, type Emulator, startEmulator } from "../emulator/server.ts";
@@ -341,7 +342,10 @@ export const STEPS: readonly StepDef[] = [
       entry,
       args: () => ["--version"],
       expectCode: 0,
-      check: (r) => r.stdout.includes(VERSION) ? undefined : `stdout lacks version ${VERSION}`,
+      check: (r) =>
+        r.stdout.trim() === versionLine(entry)
+          ? undefined
+          : `stdout is not "${versionLine(entry)}"`,
     },
     {
       name: `${entry} bad flag`,

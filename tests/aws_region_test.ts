@@ -220,6 +220,49 @@ Deno.test("a signature scoped to the wrong Region is reported as the Region, not
   }
 });
 
+Deno.test("after a wrong-Region signature, the hint never suggests the Region that just failed", async () => {
+  const dir = await home();
+  const live = answering(
+    403,
+    "InvalidSignatureException",
+    "Credential should be scoped to a valid region. ",
+  );
+  try {
+    const url = `http://127.0.0.1:${live.addr.port}`;
+    const r = await runCli(
+      "export",
+      ["--instance-id", ID, "--endpoint-url", url, "--region", "eu-west-2"],
+      dir,
+    );
+    assert.equal(r.code, 3, r.stderr);
+    const hint = r.stderr.split("\n").find((l) => l.includes("What to do:")) ?? "";
+    assert.match(
+      hint,
+      /pass the endpoint's Region with --region or AWS_REGION \(eu-west-2 is not it\)/,
+    );
+    assert.doesNotMatch(hint, /--region eu-west-2\b/);
+  } finally {
+    await live.shutdown();
+  }
+  const err = Object.assign(new Error("Credential should be scoped to a valid region. "), {
+    name: "InvalidSignatureException",
+  });
+  const hint = (region: string, endpoint?: string) =>
+    guidance(err, { action: "connect:ListUsers", instanceId: ID, region, endpoint }).hint;
+  // The endpoint's name gives the Region that was signed for: the name is not to be trusted.
+  const same = hint("eu-west-2", "https://connect.eu-west-2.amazonaws.com");
+  assert.doesNotMatch(same, /pass --region/);
+  assert.match(same, /check --endpoint-url/);
+  assert.equal(
+    hint("us-east-1", "https://vpce-0abc-1de.connect.eu-west-2.vpce.amazonaws.com"),
+    "the keys are fine: pass --region eu-west-2 (the endpoint's Region)",
+  );
+  assert.match(
+    hint("eu-west-1"),
+    /instance's Region with --region or AWS_REGION \(eu-west-1 is not it\)/,
+  );
+});
+
 const ROLE = "arn:aws:iam::444455556666:role/ConnectQuickConnectImport";
 const PROFILES = [
   "[profile base]",

@@ -319,7 +319,7 @@ Deno.test("help: -h works, names the command typed, fits 100 columns, says nothi
   }
 });
 
-Deno.test("a compiled binary's usage and version name the binary", async () => {
+Deno.test("a compiled binary's usage names the binary; its version names the tool", async () => {
   for (
     const [command, bin] of [[
       EXPORT_COMMAND,
@@ -331,8 +331,9 @@ Deno.test("a compiled binary's usage and version name the binary", async () => {
     const inv = { env: {}, cwd: "/", execPath: `/usr/local/bin/${bin}` };
     assert.equal(await runCliInProcess(command, ["-h"], inv, io), 0);
     assert.match(out[0] ?? "", new RegExp(`^Usage: ${bin} --instance-id ID`));
+    // The version names the tool and the command, whatever the binary's file is called.
     assert.equal(await runCliInProcess(command, ["--version"], inv, io), 0);
-    assert.match(out[1] ?? "", new RegExp(`^${bin} \\d+\\.\\d+\\.\\d+$`));
+    assert.match(out[1] ?? "", /^connect-quick-connects export \d+\.\d+\.\d+$/);
   }
   const out: string[] = [];
   const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t) };

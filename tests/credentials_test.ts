@@ -8,6 +8,8 @@ import { startEmulator } from "../emulator/testing.ts";
 import { instanceFixture } from "./support/generate.ts";
 import { runCli } from "./support/cli.ts";
 
+/** Well-formed, and in no seed. */
+const NO_SUCH_ID = "00000000-0000-4000-8000-00000000f00d";
 const NO_KEYS = { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "" };
 
 async function home(): Promise<string> {
@@ -40,7 +42,7 @@ Deno.test("a profile that does not exist is a usage error before any call", asyn
   const dir = await home();
   const r = await runCli(
     "export",
-    ["--instance-id", "x", "--endpoint-url", emu.url, "--profile", "typo"],
+    ["--instance-id", NO_SUCH_ID, "--endpoint-url", emu.url, "--profile", "typo"],
     dir,
   );
   assert.equal(r.code, 2);
@@ -79,7 +81,7 @@ Deno.test("an expired SSO session says to run aws sso login (exit 3)", async () 
   );
   const r = await runCli(
     "export",
-    ["--instance-id", "x", "--endpoint-url", emu.url, "--profile", "admin"],
+    ["--instance-id", NO_SUCH_ID, "--endpoint-url", emu.url, "--profile", "admin"],
     dir,
     NO_KEYS,
   );

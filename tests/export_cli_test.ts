@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { runCli } from "./support/cli.ts";
 
+/** Well-formed, and in no seed. */
+const NO_SUCH_ID = "00000000-0000-4000-8000-00000000f00d";
 const LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (DEBUG|INFO|WARNING|ERROR) - /;
 
 const exportCli = (args: string[], cwd: string, env: Record<string, string> = {}) =>
@@ -32,18 +34,18 @@ Deno.test("export.ts --help answers the usual questions and exits 0", async () =
   }
   assert.match(r.stdout, /Exit codes:/);
   const v = await exportCli(["--version"], dir);
-  assert.match(v.stdout, /^export\.ts \d+\.\d+\.\d+\n$/);
+  assert.match(v.stdout, /^connect-quick-connects export \d+\.\d+\.\d+\n$/);
 });
 
 Deno.test("export.ts rejects bad flags with exit 2 and no log file", async () => {
   const dir = await Deno.makeTempDir();
-  const unknown = await exportCli(["--instance-id", "x", "--bogus"], dir);
+  const unknown = await exportCli(["--instance-id", NO_SUCH_ID, "--bogus"], dir);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /error: Unknown option '--bogus'/);
   const missing = await exportCli([], dir);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /Missing required option --instance-id/);
-  const badUrl = await exportCli(["--instance-id", "x", "--endpoint-url", "not a url"], dir);
+  const badUrl = await exportCli(["--instance-id", NO_SUCH_ID, "--endpoint-url", "not a url"], dir);
   assert.equal(badUrl.code, 2);
   assert.match(badUrl.stderr, /--endpoint-url/);
   assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), []);
@@ -139,7 +141,7 @@ Deno.test("export.ts exits 2 when --output exists, and overwrites it with --forc
 Deno.test("export.ts explains missing credentials and an unreachable endpoint (exit 3)", async () => {
   const dir = await Deno.makeTempDir();
   const noCreds = await exportCli(
-    ["--instance-id", "x", "--endpoint-url", "http://127.0.0.1:9"],
+    ["--instance-id", NO_SUCH_ID, "--endpoint-url", "http://127.0.0.1:9"],
     dir,
     {
       AWS_ACCESS_KEY_ID: "",
@@ -153,7 +155,7 @@ Deno.test("export.ts explains missing credentials and an unreachable endpoint (e
   assert.match(noCreds.stderr, /What to do: set AWS_PROFILE or pass --profile/);
   const down = await exportCli([
     "--instance-id",
-    "x",
+    NO_SUCH_ID,
     "--endpoint-url",
     "http://127.0.0.1:9",
     "--log-file",

@@ -71,7 +71,7 @@ Deno.test("import.ts --help answers what the flags do, resolution order, exit co
     ]
   ) assert.ok(r.stdout.includes(s), s);
   const v = await importCli(["--version"], dir);
-  assert.match(v.stdout, /^import\.ts \d+\.\d+\.\d+\n$/);
+  assert.match(v.stdout, /^connect-quick-connects import \d+\.\d+\.\d+\n$/);
 });
 
 Deno.test("import.ts: bad flags and bad files exit 2 and call nothing", async () => {
@@ -94,12 +94,13 @@ Deno.test("import.ts: bad flags and bad files exit 2 and call nothing", async ()
   await Deno.writeTextFile(`${dir}/bad.json`, `{"QuickConnects": "nope"}`);
   const bad = await importCli([...url, "--export-file", "bad.json"], dir);
   assert.equal(bad.code, 2);
-  assert.match(
+  // A bad file is refused like a bad flag: one `error:` line, not a log line as well.
+  assert.equal(
     bad.stderr,
-    / - ERROR - Invalid export file "bad.json": QuickConnects: must be an array, not a string\n$/,
+    'error: Invalid export file "bad.json": QuickConnects: must be an array, not a string\n',
   );
   const log = await Deno.readTextFile(`${dir}/connect_quick_connect_import.log`);
-  assert.match(log, /Invalid export file "bad.json"/);
+  assert.match(log, / - ERROR - Invalid export file "bad.json"/);
   const noReportDir = await importCli(
     [...url, "--export-file", "export.json", "--report", "nodir/r.json"],
     dir,

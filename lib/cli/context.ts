@@ -81,8 +81,30 @@ function explicitRegion(flags: AwsFlags, env: Env): { region: string; source: st
   return undefined;
 }
 
+// Amazon Connect instance IDs are UUIDs; an instance ARN is
+// arn:PARTITION:connect:REGION:ACCOUNT:instance/ID (the API takes either).
+const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+const INSTANCE_ID = new RegExp(`^${UUID}$`);
+const INSTANCE_ARN = new RegExp(
+  `^arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+){1,2}-\\d:\\d{12}:instance/${UUID}$`,
+);
+
+/**
+ * A value that is neither would only come back "not found" after calls, or end up in a
+ * request path and the default export file name.
+ */
+function checkInstanceId(value: string): void {
+  if (INSTANCE_ID.test(value) || INSTANCE_ARN.test(value)) return;
+  throw new UsageError(
+    `Invalid value for --instance-id: "${esc(value)}" (expected an instance ID such as ` +
+      "11111111-2222-3333-4444-555555555555, or an instance ARN " +
+      "arn:aws:connect:REGION:ACCOUNT:instance/ID)",
+  );
+}
+
 /** Checks that need no AWS call; run before any file is written. */
 export function checkAwsFlags(flags: AwsFlags, env: Env): void {
+  checkInstanceId(flags["instance-id"]);
   const endpoint = flags["endpoint-url"];
   if (endpoint !== undefined && !URL.canParse(endpoint)) {
     throw new UsageError(

@@ -3,7 +3,14 @@ import { instanceIdOf } from "../aws/client.ts";
 import { EXIT } from "../exit.ts";
 import { defaultOutputName, runExport } from "../export/run_export.ts";
 import { parseFilters } from "../filters.ts";
-import { COMMON_FLAGS, filterFlags, type FlagSpecs, TARGET_FLAG } from "./flags.ts";
+import {
+  COMMON_FLAGS,
+  filterFlags,
+  type Flags,
+  type FlagSpecs,
+  parseFlags,
+  TARGET_FLAG,
+} from "./flags.ts";
 import type { CliCommand, FileSet, Written } from "./run_cli.ts";
 
 export const DEFAULT_EXPORT_LOG = "connect_quick_connect_export.log";
@@ -29,9 +36,10 @@ interface ExportFiles extends FileSet {
   output: Written;
 }
 
-export const EXPORT_COMMAND: CliCommand<typeof FLAGS, ExportFiles> = {
+export const EXPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ExportFiles> = {
   name: "export",
   flags: FLAGS,
+  parse: (argv) => parseFlags(FLAGS, argv),
   progressLabel: "Exporting",
   captureRawResponses: true,
   interrupted: "Interrupted: export stopped, no file written",

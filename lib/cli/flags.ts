@@ -1,7 +1,10 @@
 /**
- * Typed flags on node:util parseArgs: a command declares its flags once, and the parsed
- * values get their types from that declaration (string, boolean, or one of the choices).
- * Help text is generated from the same declaration. Anything wrong is a UsageError.
+ * Typed flags on node:util parseArgs. A command declares its flags once, in a table: each
+ * flag's type (string, boolean, number, one of the choices), its constraints, and the rules
+ * between flags (what a flag needs, what it does not go with, which of the command's
+ * sources it belongs to). The parsed values get their types from the table, help text is
+ * generated from it, and anything that breaks a rule is a UsageError, before any file or
+ * call.
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
@@ -9,13 +12,14 @@ import { type FilterCommand, parseTags, parseTypes } from "../filters.ts";
 import { KNOWN_TYPES } from "../quick_connect.ts";
 
 export interface FlagSpec {
-  type: "string" | "boolean";
+  type: "string" | "boolean" | "number";
   help: string;
   /** Shown in help as `--name VALUE`. */
   value?: string;
   required?: boolean;
   choices?: readonly string[];
-  default?: string;
+  /** A number for a `number` flag, a string (one of `choices`, if any) otherwise. */
+  default?: string | number;
   short?: string;
   /**
    * A string flag that may be given more than once: its value is every occurrence, in
@@ -28,12 +32,33 @@ export interface FlagSpec {
    * file or call.
    */
   check?: (values: readonly string[]) => void;
+  /** A `number` flag: only whole numbers. */
+  integer?: boolean;
+  /** A `number` flag: the smallest value accepted. */
+  min?: number;
+  /** A `number` flag: what a valid value looks like, for the error ("seconds, e.g. 30"). */
+  expected?: string;
+  /** Flags this one needs when given: `--plan-out goes with --dry-run`. */
+  requires?: readonly string[];
+  /** Flags this one cannot be given with: `--a does not go with --b`. */
+  conflicts?: readonly string[];
+  /**
+   * This flag is one of the command's sources, what the run works from: exactly one
+   * source must be given. `why` says why a flag that does not go with it is refused.
+   */
+  source?: { why?: string };
+  /**
+   * The sources this flag goes with when given (default: all of them). Given explicitly
+   * with another source, it is refused, even when it has a default.
+   */
+  modes?: readonly string[];
 }
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
 type ValueOf<F extends FlagSpec> = F extends { multiple: true } ? string[]
   : F["type"] extends "boolean" ? boolean
+  : F["type"] extends "number" ? (F extends { default: number } ? number : number | undefined)
   : F extends { choices: readonly (infer C)[] }
     ? (F extends { default: string } ? C : C | undefined)
   : F extends { required: true } | { default: string } ? string
@@ -41,10 +66,13 @@ type ValueOf<F extends FlagSpec> = F extends { multiple: true } ? string[]
 
 export type Flags<S extends FlagSpecs> = { -readonly [K in keyof S]: ValueOf<S[K]> };
 
-export type Parsed<S extends FlagSpecs> =
+/** What parsing asked for: the help, the version, or a run with these flag values. */
+export type Outcome<V> =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "run"; flags: Flags<S> };
+  | { kind: "run"; flags: V };
+
+export type Parsed<S extends FlagSpecs> = Outcome<Flags<S>>;
 
 /** The flags both commands share; each command puts its own between these two groups. */
 export const TARGET_FLAG = {
@@ -59,10 +87,13 @@ export const TARGET_FLAG = {
 /**
  * `--include`, `--exclude`, `--type`, `--tag`: which quick connects a run moves
  * (lib/filters.ts). A bad type or tag is refused at parse time, like a bad choice.
+ * `rules.modes`: the sources they go with (FlagSpec.modes).
  */
-export function filterFlags(command: FilterCommand) {
+export function filterFlags(command: FilterCommand, rules: { modes?: readonly string[] } = {}) {
+  const modes = rules.modes ? { modes: rules.modes } : {};
   return {
     include: {
+      ...modes,
       type: "string",
       value: "GLOB",
       multiple: true,
@@ -70,12 +101,14 @@ export function filterFlags(command: FilterCommand) {
         "case-sensitive); given several times: any of them",
     },
     exclude: {
+      ...modes,
       type: "string",
       value: "GLOB",
       multiple: true,
       help: "leave out quick connects whose name matches; wins over --include",
     },
     type: {
+      ...modes,
       type: "string",
       value: "TYPE,…",
       multiple: true,
@@ -83,6 +116,7 @@ export function filterFlags(command: FilterCommand) {
       check: (values: readonly string[]) => void parseTypes(values),
     },
     tag: {
+      ...modes,
       type: "string",
       value: "KEY=VALUE",
       multiple: true,
@@ -132,47 +166,163 @@ export const COMMON_FLAGS = {
   version: { type: "boolean", help: "print the version and exit" },
 } as const satisfies FlagSpecs;
 
-/** Parses argv. `--help` and `--version` win over everything, even missing flags. */
+/** What parseArgs hands back: strings, booleans, arrays of strings for repeatable flags. */
+type Raw = Record<string, string | boolean | (string | boolean)[] | undefined>;
+type Value = string | boolean | number | string[] | undefined;
+
+/**
+ * Parses argv against the table, then checks every value and every rule between flags.
+ * `--help` and `--version` win over everything but an unknown flag, even missing flags.
+ */
 export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[]): Parsed<S> {
+  checkTable(specs);
+  const raw = parseRaw(specs, argv);
+  if (raw.help === true) return { kind: "help" };
+  if (raw.version === true) return { kind: "version" };
+  const values: Record<string, Value> = {};
+  for (const [name, f] of Object.entries(specs)) values[name] = valueOf(name, f, raw[name]);
+  // Explicitly given, as opposed to a default: the rules between flags are about these.
+  checkRules(specs, Object.keys(specs).filter((name) => raw[name] !== undefined));
+  // Each value was made from its spec above, so it has the type Flags<S> gives it.
+  return { kind: "run", flags: values as Flags<S> };
+}
+
+function parseRaw(specs: FlagSpecs, argv: readonly string[]): Raw {
   const options: Record<
     string,
     { type: "string" | "boolean"; short?: string; multiple?: boolean }
   > = {};
   for (const [name, f] of Object.entries(specs)) {
     options[name] = {
-      type: f.type,
+      type: f.type === "boolean" ? "boolean" : "string",
       ...(f.short ? { short: f.short } : {}),
       ...(f.multiple ? { multiple: true } : {}),
     };
   }
-  // Only string flags are declared repeatable, so an array holds strings.
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new UsageError(msg.replace(/\. To specify.*$/s, "").replace(/\.$/, ""));
+    throw new UsageError(parseError(err instanceof Error ? err.message : String(err), specs));
   }
-  if (values.help === true) return { kind: "help" };
-  if (values.version === true) return { kind: "version" };
+}
+
+/** parseArgs' message in one line, with what to do instead where it helps. */
+function parseError(message: string, specs: FlagSpecs): string {
+  const msg = (message.split("\n")[0] ?? "").replace(/\. To specify.*$/, "").replace(/\.$/, "");
+  const unknown = /^Unknown option '--([^'=]+)'/.exec(msg)?.[1];
+  const near = unknown === undefined ? undefined : nearestFlag(unknown, Object.keys(specs));
+  if (near) return `${msg}: did you mean --${near}?`;
+  const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec(msg)?.[1];
+  if (ambiguous) {
+    return `Option ${ambiguous} needs a value (one that starts with "-" is given as ${ambiguous}=VALUE)`;
+  }
+  return msg;
+}
+
+/** One flag's value: checked, converted to its type, or its default when not given. */
+function valueOf(name: string, f: FlagSpec, v: Raw[string]): Value {
+  const given = Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : [];
+  if (f.type !== "boolean" && given.some((s) => s.trim() === "")) {
+    throw new UsageError(`Option --${name} needs a value`);
+  }
+  if (f.required && v === undefined) throw new UsageError(`Missing required option --${name}`);
+  if (f.choices && typeof v === "string" && !f.choices.includes(v)) {
+    throw new UsageError(
+      `Invalid value for --${name}: "${v}" (expected one of: ${f.choices.join(", ")})`,
+    );
+  }
+  if (f.check && given.length > 0) f.check(given);
+  if (v === undefined) return f.multiple ? [] : f.type === "boolean" ? false : f.default;
+  if (f.type === "number" && typeof v === "string") return numberOf(name, f, v);
+  return Array.isArray(v) ? given : v;
+}
+
+function numberOf(name: string, f: FlagSpec, v: string): number {
+  // Number() alone would take "0x10", "1e3" and "Infinity": only plain decimals are numbers here.
+  const n = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isFinite(n) || (f.integer && !Number.isInteger(n)) || n < (f.min ?? -Infinity)) {
+    const expected = f.expected ?? (f.integer ? "a whole number" : "a number");
+    throw new UsageError(`Invalid value for --${name}: "${v}" (expected ${expected})`);
+  }
+  return n;
+}
+
+const flagList = (names: readonly string[], last: string) =>
+  names.map((n) => `--${n}`).join(", ").replace(/, ([^,]*)$/, ` ${last} $1`);
+
+/** The rules between flags, over the flags given explicitly (in table order). */
+function checkRules(specs: FlagSpecs, given: readonly string[]): void {
+  const sources = Object.keys(specs).filter((name) => specs[name]?.source);
+  const chosen = given.filter((name) => specs[name]?.source);
+  if (sources.length > 0 && chosen.length !== 1) {
+    throw new UsageError(
+      chosen.length === 0
+        ? `Missing required option --${sources[0]} (${
+          sources.slice(1).map((s) => `or --${s}`).join(", ")
+        })`
+        : `Give one of ${flagList(sources, "and")}: each says what to do on its own`,
+    );
+  }
+  const source = chosen[0];
+  for (const name of given) {
+    const f = specs[name];
+    const missing = f?.requires?.find((r) => !given.includes(r));
+    if (missing) throw new UsageError(`--${name} goes with --${missing}`);
+  }
+  for (const name of given) {
+    const modes = specs[name]?.modes;
+    if (source !== undefined && modes && !modes.includes(source)) {
+      const why = specs[source]?.source?.why;
+      throw new UsageError(`--${name} does not go with --${source}${why ? `: ${why}` : ""}`);
+    }
+  }
+  for (const name of given) {
+    const other = specs[name]?.conflicts?.find((c) => given.includes(c));
+    if (other) throw new UsageError(`--${name} does not go with --${other}`);
+  }
+}
+
+/** A rule naming a flag the table lacks is a bug in the table, not the user's mistake. */
+function checkTable(specs: FlagSpecs): void {
   for (const [name, f] of Object.entries(specs)) {
-    const v = values[name];
-    const given = Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : [];
-    if (f.type === "string" && given.some((s) => s.trim() === "")) {
-      throw new UsageError(`Option --${name} needs a value`);
+    for (const other of [...(f.requires ?? []), ...(f.conflicts ?? []), ...(f.modes ?? [])]) {
+      if (!(other in specs)) throw new Error(`Flag table: --${name} names unknown --${other}`);
     }
-    if (f.required && v === undefined) throw new UsageError(`Missing required option --${name}`);
-    if (f.choices && typeof v === "string" && !f.choices.includes(v)) {
-      throw new UsageError(
-        `Invalid value for --${name}: "${v}" (expected one of: ${f.choices.join(", ")})`,
-      );
-    }
-    if (f.check && given.length > 0) f.check(given);
-    if (v === undefined) {
-      values[name] = f.multiple ? [] : f.type === "boolean" ? false : f.default;
+    if (f.modes?.some((m) => !specs[m]?.source)) {
+      throw new Error(`Flag table: the modes of --${name} must be source flags`);
     }
   }
-  return { kind: "run", flags: values as Flags<S> };
+}
+
+/**
+ * The known flag a mistyped one most likely meant: one it is a prefix of (`--instance` →
+ * `--instance-id`), else the closest by edit distance if at most a third of it differs.
+ */
+export function nearestFlag(typed: string, known: readonly string[]): string | undefined {
+  const t = typed.toLowerCase();
+  const prefixed = t.length >= 3 ? known.filter((k) => k.startsWith(t)) : [];
+  if (prefixed.length === 1) return prefixed[0];
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(t.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(t, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
 }
 
 const WIDTH = 100;
@@ -203,19 +353,29 @@ export interface HelpText {
   epilog: string;
 }
 
+/** What the table says of a flag besides its help: required, choices, default, rules. */
+function notes(specs: FlagSpecs, f: FlagSpec): string[] {
+  const sources = Object.keys(specs).filter((name) => specs[name]?.source);
+  const excluded = f.modes ? sources.filter((s) => !f.modes?.includes(s)) : [];
+  return [
+    f.required ? "required" : "",
+    f.choices ? `one of: ${f.choices.join(", ")}` : "",
+    f.default !== undefined ? `default: ${f.default}` : "",
+    f.requires?.length ? `only with ${flagList(f.requires, "and")}` : "",
+    excluded.length ? `not with ${flagList(excluded, "or")}` : "",
+    f.conflicts?.length ? `not with ${flagList(f.conflicts, "or")}` : "",
+  ].filter(Boolean);
+}
+
 export function helpText(specs: FlagSpecs, help: HelpText): string {
   const rows = Object.entries(specs).flatMap(([name, f]) => {
     const short = f.short ? `-${f.short}, ` : "";
     const left = `  ${short}--${name}${f.value ? ` ${f.value}` : ""}${
       f.multiple ? " (repeatable)" : ""
     }`;
-    const extra = [
-      f.required ? "required" : "",
-      f.choices ? `one of: ${f.choices.join(", ")}` : "",
-      f.default !== undefined ? `default: ${f.default}` : "",
-    ].filter(Boolean).join("; ");
-    // The parenthesis is kept on one line: "one of: skip, update, fail" reads as a unit.
-    const text = `${f.help}${extra ? ` (${extra.replaceAll(" ", NBSP)})` : ""}`;
+    // Each note is kept on one line: "one of: skip, update, fail" reads as a unit.
+    const extra = notes(specs, f).map((n) => n.replaceAll(" ", NBSP)).join("; ");
+    const text = `${f.help}${extra ? ` (${extra})` : ""}`;
     // A left column too wide for its place gets a line of its own, so the texts stay aligned.
     const lines = left.length < LEFT
       ? wrap(text, LEFT + 1, left.padEnd(LEFT) + " ")

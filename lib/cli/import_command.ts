@@ -2,7 +2,6 @@
  * The import command: its flags, its help (meant to answer questions without the README),
  * its files, and the call into lib/import.
  */
-import { UsageError } from "../errors.ts";
 import { loadImportInput } from "../import/input.ts";
 import { loadPlanFile } from "../import/plan_file.ts";
 import { loadUndoReport } from "../import/undo.ts";
@@ -10,16 +9,27 @@ import { ON_CONFLICT } from "../import/plan.ts";
 import { runImport } from "../import/run_import.ts";
 import { checkPruneInput } from "../import/sources.ts";
 import { parseFilters } from "../filters.ts";
-import { COMMON_FLAGS, filterFlags, type FlagSpecs, TARGET_FLAG } from "./flags.ts";
+import {
+  COMMON_FLAGS,
+  filterFlags,
+  type Flags,
+  type FlagSpecs,
+  parseFlags,
+  TARGET_FLAG,
+} from "./flags.ts";
 import type { CliCommand, FileSet, Written } from "./run_cli.ts";
 
 export const DEFAULT_IMPORT_LOG = "connect_quick_connect_import.log";
+
+/** Why a flag that shapes a plan does not go with --plan or --undo. */
+const PLAN_MADE = "the plan is already made";
 
 const FLAGS = {
   "instance-id": { ...TARGET_FLAG["instance-id"], help: "target instance ID or instance ARN" },
   "export-file": {
     type: "string",
     value: "FILE",
+    source: {},
     help: "export file to import (ours, or the earlier Python scripts' format); " +
       "required unless --plan or --undo",
   },
@@ -32,12 +42,14 @@ const FLAGS = {
     value: "POLICY",
     choices: ON_CONFLICT,
     default: "skip",
+    modes: ["export-file"],
     help: "when a quick connect with the same name exists: skip it, update it to match " +
       "the file (description, config, tags), or fail that item",
   },
   mapping: {
     type: "string",
     value: "FILE",
+    modes: ["export-file"],
     help: "JSON file mapping source users/queues/flows (by ID or name) to target names or " +
       "IDs, and phone numbers to phone numbers",
   },
@@ -50,11 +62,14 @@ const FLAGS = {
   "plan-out": {
     type: "string",
     value: "FILE",
-    help: "with --dry-run: save the plan, to review it and apply exactly it with --plan",
+    requires: ["dry-run"],
+    modes: ["export-file"],
+    help: "save the plan, to review it and apply exactly it with --plan",
   },
   plan: {
     type: "string",
     value: "FILE",
+    source: { why: PLAN_MADE },
     help: "apply a plan saved with --plan-out, nothing else; refused (exit 2, no change) " +
       "if the target changed since, if the file was edited, or if it was made for another " +
       "instance, Region or version",
@@ -62,42 +77,53 @@ const FLAGS = {
   "write-mapping": {
     type: "string",
     value: "FILE",
-    help: "with --dry-run: write a --mapping file listing every unresolved source user, " +
+    requires: ["dry-run"],
+    modes: ["export-file"],
+    help: "write a --mapping file listing every unresolved source user, " +
       "queue and flow with an empty target to fill in (for files without names)",
   },
   "detailed-exitcode": {
     type: "boolean",
-    help: "with --dry-run: exit 4 when applying would change the target, 0 when it would not; " +
+    requires: ["dry-run"],
+    help: "exit 4 when applying would change the target, 0 when it would not; " +
       "under the default --on-conflict skip, existing quick connects that differ from the file " +
       "are WARNINGs and exit 0: add --on-conflict update to catch every difference",
   },
   prune: {
     type: "boolean",
+    modes: ["export-file"],
     help: "delete the target's quick connects that are not in the export file " +
       "(unlinked from their queues first), only among those the file's own filters and the " +
       "import's select; refused for an export with no quick connects; never without this flag",
   },
   "prune-links": {
     type: "boolean",
+    modes: ["export-file"],
     help: "on the target queues the export names, remove links to quick connects that the " +
       "source queue does not have",
   },
   "max-deletes": {
-    type: "string",
+    type: "number",
+    integer: true,
+    min: 0,
+    expected: "a whole number, e.g. 25",
     value: "N",
-    default: "10",
+    default: 10,
     help: "refuse (exit 2, no change) to delete more quick connects than this with --prune",
   },
   undo: {
     type: "string",
     value: "REPORT",
+    source: { why: PLAN_MADE },
     help: "reverse the run this --report file describes: delete what it created (if unchanged " +
       "since), restore what it updated or deleted, remove the links it added",
   },
   "consistency-wait": {
-    type: "string",
+    type: "number",
+    min: 0,
+    expected: "seconds, e.g. 30",
     value: "SECONDS",
-    default: "30",
+    default: 30,
     help: "how long to wait for changes to show in the target's lists (Amazon Connect is " +
       "eventually consistent) before a link, a settled create or --verify gives up; 0: no wait",
   },
@@ -107,7 +133,7 @@ const FLAGS = {
       "(with --dry-run: check the target against the file without changing it)",
   },
   // Filters: which quick connects of the file are imported (docs/reference.md "Choose what moves").
-  ...filterFlags("import"),
+  ...filterFlags("import", { modes: ["export-file"] }),
   ...COMMON_FLAGS,
 } as const satisfies FlagSpecs;
 
@@ -121,9 +147,10 @@ interface ImportFiles extends FileSet {
   mappingOut?: Written;
 }
 
-export const IMPORT_COMMAND: CliCommand<typeof FLAGS, ImportFiles> = {
+export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
   name: "import",
   flags: FLAGS,
+  parse: (argv) => parseFlags(FLAGS, argv),
   progressLabel: "Importing",
   interrupted: "Interrupted: the import stopped before any change",
   help: (program) => ({
@@ -218,56 +245,7 @@ Example:
     };
   },
   async prepare(flags, files) {
-    const wait = Number(flags["consistency-wait"]);
-    if (!Number.isFinite(wait) || wait < 0) {
-      throw new UsageError(
-        `Invalid value for --consistency-wait: "${
-          flags["consistency-wait"]
-        }" (expected seconds, e.g. 30)`,
-      );
-    }
-    const sources = [flags["export-file"], flags.plan, flags.undo].filter((f) => f !== undefined);
-    if (sources.length !== 1) {
-      throw new UsageError(
-        sources.length === 0
-          ? "Missing required option --export-file (or --plan, or --undo)"
-          : "Give one of --export-file, --plan and --undo: each says what to do on its own",
-      );
-    }
-    const dryOnly = (flag: string, set: boolean) => {
-      if (set && !flags["dry-run"]) throw new UsageError(`${flag} goes with --dry-run`);
-    };
-    dryOnly("--plan-out", flags["plan-out"] !== undefined);
-    dryOnly("--detailed-exitcode", flags["detailed-exitcode"]);
-    dryOnly("--write-mapping", flags["write-mapping"] !== undefined);
-    const planned = flags.plan !== undefined || flags.undo !== undefined;
-    // A saved plan or an undo is applied as it is: what shapes a plan does not go with them.
-    const shaping: [string, boolean][] = [
-      ["--mapping", flags.mapping !== undefined],
-      ["--prune", flags.prune],
-      ["--prune-links", flags["prune-links"]],
-      ["--plan-out", flags["plan-out"] !== undefined],
-      ["--write-mapping", flags["write-mapping"] !== undefined],
-      ["--include", flags.include.length > 0],
-      ["--exclude", flags.exclude.length > 0],
-      ["--type", flags.type.length > 0],
-      ["--tag", flags.tag.length > 0],
-    ];
-    for (const [flag, set] of shaping) {
-      if (set && planned) {
-        throw new UsageError(
-          `${flag} does not go with ${flags.plan ? "--plan" : "--undo"}: the plan is already made`,
-        );
-      }
-    }
-    const maxDeletes = Number(flags["max-deletes"]);
-    if (!Number.isInteger(maxDeletes) || maxDeletes < 0) {
-      throw new UsageError(
-        `Invalid value for --max-deletes: "${
-          flags["max-deletes"]
-        }" (expected a whole number, e.g. 25)`,
-      );
-    }
+    // The flag table (FLAGS) already checked every value and every rule between flags.
     const filters = parseFilters(flags, "import");
     // Every file is read and checked before a client exists: bad input never reaches AWS.
     const input = files.exportFile === undefined ? undefined : await loadImportInput({
@@ -299,10 +277,10 @@ Example:
         reportFile: files.report?.path,
         shownReportFile: files.report?.shown,
         verify: flags.verify,
-        consistencyWaitMs: wait * 1000,
+        consistencyWaitMs: flags["consistency-wait"] * 1000,
         prune: flags.prune,
         pruneLinks: flags["prune-links"],
-        maxDeletes,
+        maxDeletes: flags["max-deletes"],
         detailedExitcode: flags["detailed-exitcode"],
         writeMapping: files.mappingOut?.path,
         shownWriteMapping: files.mappingOut?.shown,

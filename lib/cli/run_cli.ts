@@ -10,9 +10,9 @@ import type { RunContext } from "../context.ts";
 import { describeError, FatalAwsError, UsageError } from "../errors.ts";
 import { endOf, EXIT, exitCode } from "../exit.ts";
 import { createLogger, esc, type Logger } from "../log.ts";
-import { VERSION } from "../version.ts";
+import { versionLine } from "../version.ts";
 import { type AwsFlags, buildContext, checkAwsFlags } from "./context.ts";
-import { type Flags, type FlagSpecs, type HelpText, helpText, parseFlags } from "./flags.ts";
+import { type FlagSpecs, type HelpText, helpText, type Outcome } from "./flags.ts";
 import {
   baseDir,
   checkDistinct,
@@ -54,20 +54,26 @@ export interface Session {
   onForcedStop(finish: () => void): void;
 }
 
-export interface CliCommand<S extends FlagSpecs, F extends FileSet> {
+/** The flags the runner itself reads: every command's table has them. */
+export type RunnerFlags = AwsFlags & { verbose: boolean; force: boolean };
+
+export interface CliCommand<V extends RunnerFlags, F extends FileSet> {
   name: "export" | "import";
-  flags: S;
+  /** The flag table: help text and every rule between flags come from it. */
+  flags: FlagSpecs;
+  /** parseFlags over `flags`: the values typed by the table. */
+  parse(argv: readonly string[]): Outcome<V>;
   help(program: string): HelpText;
   progressLabel: string;
   captureRawResponses?: boolean;
   /** Resolves every path the run reads or writes; touches nothing. */
-  files(flags: Flags<S>, at: (path: string) => string): F;
+  files(flags: V, at: (path: string) => string): F;
   /**
    * Reads what must be read before any call (throws UsageError on bad input) and
    * returns the use case.
    */
   prepare(
-    flags: Flags<S>,
+    flags: V,
     files: F,
     logger: Logger,
   ): Promise<(ctx: RunContext, session: Session) => Promise<number>>;
@@ -82,58 +88,37 @@ export interface Io {
 
 const consoleIo: Io = { stdout: (t) => console.log(t), stderr: (t) => console.error(t) };
 
-export async function runCli<S extends FlagSpecs & { "log-file": unknown }, F extends FileSet>(
-  command: CliCommand<S, F>,
+export async function runCli<V extends RunnerFlags, F extends FileSet>(
+  command: CliCommand<V, F>,
   argv: readonly string[],
   inv: Invocation,
   io: Io = consoleIo,
 ): Promise<number> {
-  const program = programName(inv, command.name);
-  const usageError = (err: UsageError) => {
-    io.stderr(`error: ${err.message}\nRun '${program} --help' for the options.`);
-    return EXIT.usage;
-  };
-
-  let flags: Flags<S>;
-  try {
-    const parsed = parseFlags(command.flags, argv);
-    if (parsed.kind !== "run") {
-      io.stdout(
-        parsed.kind === "help"
-          ? helpText(command.flags, command.help(program))
-          // From source, the script's name; a binary says its own.
-          : `${program.startsWith("deno ") ? `${command.name}.ts` : program} ${VERSION}`,
-      );
-      return EXIT.ok;
-    }
-    flags = parsed.flags;
-  } catch (err) {
-    if (err instanceof UsageError) return usageError(err);
-    throw err;
-  }
-
-  const base = baseDir(inv);
-  const files = command.files(flags, (p) => resolveIn(base, p));
-  const aws = flags as unknown as AwsFlags;
-  try {
-    checkAwsFlags(aws, inv.env);
-    await checkFiles(files, hasForce(flags));
-  } catch (err) {
-    if (err instanceof UsageError) return usageError(err);
-    throw err;
-  }
-
+  const start = await begin(command, argv, inv, io);
+  if (typeof start === "number") return start;
+  const { flags, files } = start;
   const progress = createProgress(command.progressLabel);
+  let echo = true;
   const logger = createLogger({
     file: files.log.path,
-    console: progress.sink,
-    verbose: (flags as { verbose?: boolean }).verbose === true,
+    console: (line) => {
+      if (echo) progress.sink(line);
+    },
+    verbose: flags.verbose,
   });
+  // A refusal is said once on the console, in the shape of every other one; the log keeps it too.
+  const refuse = (message: string) => {
+    echo = false;
+    logger.error(esc(message));
+    echo = true;
+    progress.finish();
+    io.stderr(`error: ${esc(message)}`);
+  };
   const interrupts = listenForInterrupts(logger, () => progress.finish());
   const work = async (): Promise<number> => {
     try {
       const run = await command.prepare(flags, files, logger);
-      const ctx = await buildContext(aws, {
+      const ctx = await buildContext(flags, {
         env: inv.env,
         logger,
         captureRawResponses: command.captureRawResponses,
@@ -146,7 +131,8 @@ export async function runCli<S extends FlagSpecs & { "log-file": unknown }, F ex
         onForcedStop: interrupts.onForcedStop,
       });
     } catch (err) {
-      return exitFor(err, logger, interrupts.signal.aborted ? command.interrupted : undefined);
+      const interrupted = interrupts.signal.aborted ? command.interrupted : undefined;
+      return exitFor(err, { logger, refuse }, interrupted);
     }
   };
   try {
@@ -155,6 +141,40 @@ export async function runCli<S extends FlagSpecs & { "log-file": unknown }, F ex
     progress.finish();
     interrupts.dispose();
     logger.close();
+  }
+}
+
+/**
+ * Parsing, --help and --version, and every check that needs neither a log nor a call: the
+ * flags' values, then the files (the instance ID first: export names its file after it).
+ * A number: the run ends here, with that exit code.
+ */
+async function begin<V extends RunnerFlags, F extends FileSet>(
+  command: CliCommand<V, F>,
+  argv: readonly string[],
+  inv: Invocation,
+  io: Io,
+): Promise<{ flags: V; files: F } | number> {
+  const program = programName(inv, command.name);
+  try {
+    const parsed = command.parse(argv);
+    if (parsed.kind !== "run") {
+      io.stdout(
+        parsed.kind === "help"
+          ? helpText(command.flags, command.help(program))
+          : versionLine(command.name),
+      );
+      return EXIT.ok;
+    }
+    checkAwsFlags(parsed.flags, inv.env);
+    const base = baseDir(inv);
+    const files = command.files(parsed.flags, (p) => resolveIn(base, p));
+    await checkFiles(files, parsed.flags.force);
+    return { flags: parsed.flags, files };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`error: ${esc(err.message)}\nRun '${program} --help' for the options.`);
+    return exitCode(endOf(err));
   }
 }
 
@@ -169,28 +189,34 @@ async function checkFiles(files: FileSet, force: boolean): Promise<void> {
   }
 }
 
-function hasForce(flags: unknown): boolean {
-  return (flags as { force?: boolean }).force === true;
-}
-
-/** The log lines of an error that ended a run; its exit code comes from lib/exit.ts. */
-export function exitFor(err: unknown, logger: Logger, interrupted?: string): number {
+/**
+ * Says how an error ended a run: a refusal as `error: …` (refuse), anything else in the
+ * log. Its exit code comes from lib/exit.ts.
+ */
+export function exitFor(
+  err: unknown,
+  out: { logger: Logger; refuse(message: string): void },
+  interrupted?: string,
+): number {
   const end = endOf(err, interrupted !== undefined);
+  const message = err instanceof Error ? err.message : describeError(err);
   switch (end.kind) {
     case "interrupted":
-      logger.error(interrupted ?? "Interrupted");
+      out.logger.error(interrupted ?? "Interrupted");
       break;
     case "refused":
-      logger.error(esc((err as Error).message));
+      out.refuse(message);
       break;
     case "fatal":
-      logger.error(esc((err as FatalAwsError).message));
-      logger.error(
-        `What to do: ${esc((err as FatalAwsError).hint ?? "see the log file for details")}`,
+      out.logger.error(esc(message));
+      out.logger.error(
+        `What to do: ${
+          esc(err instanceof FatalAwsError && err.hint || "see the log file for details")
+        }`,
       );
       break;
     default:
-      logger.error(
+      out.logger.error(
         `Unexpected error: ${
           esc(err instanceof Error ? err.stack ?? describeError(err) : describeError(err))
         }`,
