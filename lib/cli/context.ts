@@ -23,8 +23,9 @@ export interface AwsFlags {
   region?: string;
   profile?: string;
   "endpoint-url"?: string;
-  "connect-timeout"?: string;
-  "read-timeout"?: string;
+  /** Seconds, checked by the flag table. */
+  "connect-timeout"?: number;
+  "read-timeout"?: number;
 }
 
 export interface ContextOptions {
@@ -52,22 +53,15 @@ export function quotaScale(env: Env): number {
 }
 
 /** A timeout flag in seconds (fractions allowed, 0: no limit), in milliseconds. */
-function timeoutMs(flag: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new UsageError(
-      `Invalid value for --${flag}: "${raw}" (expected a number of seconds such as 10, or 0 for no limit)`,
-    );
-  }
-  return Math.round(n * 1000);
+function timeoutMs(seconds: number | undefined, fallback: number): number {
+  return seconds === undefined ? fallback : Math.round(seconds * 1000);
 }
 
 /** --connect-timeout and --read-timeout, or the defaults (lib/aws/http.ts). */
 export function timeoutsOf(flags: AwsFlags): Timeouts {
   return {
-    connectMs: timeoutMs("connect-timeout", flags["connect-timeout"], DEFAULT_TIMEOUTS.connectMs),
-    readMs: timeoutMs("read-timeout", flags["read-timeout"], DEFAULT_TIMEOUTS.readMs),
+    connectMs: timeoutMs(flags["connect-timeout"], DEFAULT_TIMEOUTS.connectMs),
+    readMs: timeoutMs(flags["read-timeout"], DEFAULT_TIMEOUTS.readMs),
   };
 }
 
@@ -112,7 +106,6 @@ export function checkAwsFlags(flags: AwsFlags, env: Env): void {
     );
   }
   quotaScale(env);
-  timeoutsOf(flags);
   const arnRegion = regionOfArn(flags["instance-id"]);
   const explicit = explicitRegion(flags, env);
   if (arnRegion && explicit && explicit.region !== arnRegion) {

@@ -145,13 +145,17 @@ export const COMMON_FLAGS = {
     help: "send API calls to this endpoint (VPC endpoint, or the bundled emulator)",
   },
   "connect-timeout": {
-    type: "string",
+    type: "number",
+    min: 0,
+    expected: "a number of seconds such as 10, or 0 for no limit",
     value: "SECONDS",
     help: "give up an attempt that has not connected to the endpoint after this long " +
       "(0: no limit; default: 10)",
   },
   "read-timeout": {
-    type: "string",
+    type: "number",
+    min: 0,
+    expected: "a number of seconds such as 30, or 0 for no limit",
     value: "SECONDS",
     help: "give up an attempt once the endpoint has sent nothing for this long " +
       "(0: no limit; default: 30); a call is tried 4 times, then the run stops (exit 3)",
