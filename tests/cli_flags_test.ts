@@ -130,6 +130,27 @@ Deno.test("--version names the tool and the command", async () => {
   }
 });
 
+Deno.test("import --help says which flags need --dry-run and which do not go with --plan or --undo", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cli_flags_" });
+  const r = await runCli("import", ["--help"], dir);
+  assert.equal(r.code, 0, r.stderr);
+  // Each flag's row, up to the next flag's: the notes come from the same table as the rules.
+  const row = (flag: string) => {
+    const text = r.stdout.split(/\n(?= {2}-)/).find((l) => l.startsWith(`  ${flag} `)) ?? "";
+    return text.replace(/\s+/g, " ");
+  };
+  for (const flag of ["--plan-out", "--write-mapping", "--detailed-exitcode"]) {
+    assert.match(row(flag), /\(only with --dry-run[;)]/, flag);
+  }
+  for (const flag of ["--on-conflict", "--mapping", "--prune", "--include", "--tag"]) {
+    assert.match(row(flag), /not with --plan or --undo\)/, flag);
+  }
+  for (const flag of ["--report", "--verify", "--consistency-wait", "--dry-run"]) {
+    assert.doesNotMatch(row(flag), /not with|only with/, flag);
+  }
+  assert.match(row("--max-deletes"), /\(default: 10\)/);
+});
+
 Deno.test("a malformed --instance-id is exit 2 naming the value, before any call or file", async () => {
   await using emu = await startEmulator({ seed: "tests/fixtures/sample_seed.json" });
   const dir = await Deno.makeTempDir({ prefix: "cli_flags_" });

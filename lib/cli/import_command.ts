@@ -147,22 +147,8 @@ interface ImportFiles extends FileSet {
   mappingOut?: Written;
 }
 
-export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
-  name: "import",
-  flags: FLAGS,
-  parse: (argv) => parseFlags(FLAGS, argv),
-  progressLabel: "Importing",
-  interrupted: "Interrupted: the import stopped before any change",
-  help: (program) => ({
-    usage: [
-      `${program} --instance-id ID --export-file FILE [options]`,
-      `${program} --instance-id ID --plan PLAN [options]`,
-      `${program} --instance-id ID --undo REPORT [options]`,
-    ],
-    description:
-      "Import quick connects from an export file into an Amazon Connect instance. Users,\n" +
-      "queues and flows are matched in the target by name, so the instances may have different IDs.",
-    epilog: `How references are resolved (first match wins):
+/** The help's text after the flags, up to the examples. */
+const IMPORT_NOTES = `How references are resolved (first match wins):
   1. --mapping entry for the source ID or name
   2. same name in the target: username, standard queue name, flow name and type
      (needs an export file with References, as written by our export)
@@ -199,6 +185,8 @@ Review, keep in sync, undo:
                                    lacks (at most --max-deletes deletes, default 10), within
                                    the export file's own filters and the import's
   --undo report.json               reverse the run that wrote that --report
+  --plan / --undo                  the plan is already made: --mapping, --on-conflict,
+                                   --prune*, --plan-out, --write-mapping and filters are refused
 
 Exit codes:
   0    every item created, updated, unchanged or skipped; all queue links in place
@@ -208,7 +196,24 @@ Exit codes:
   4    only with --dry-run --detailed-exitcode: changes are pending
   130  interrupted (Ctrl-C): finished calls are kept; run the same command again
 
-Example:
+`;
+
+export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
+  name: "import",
+  flags: FLAGS,
+  parse: (argv) => parseFlags(FLAGS, argv),
+  progressLabel: "Importing",
+  interrupted: "Interrupted: the import stopped before any change",
+  help: (program) => ({
+    usage: [
+      `${program} --instance-id ID --export-file FILE [options]`,
+      `${program} --instance-id ID --plan PLAN [options]`,
+      `${program} --instance-id ID --undo REPORT [options]`,
+    ],
+    description:
+      "Import quick connects from an export file into an Amazon Connect instance. Users,\n" +
+      "queues and flows are matched in the target by name, so the instances may have different IDs.",
+    epilog: `${IMPORT_NOTES}Example:
   ${program} --instance-id 11111111-2222-3333-4444-555555555555 \\
     --export-file export.json --dry-run
   ${program} --instance-id 11111111-2222-3333-4444-555555555555 \\
