@@ -4,7 +4,7 @@
  * additions, so both import through the same reader.
  */
 import type { QuickConnectConfig } from "@aws-sdk/client-connect";
-import { atomically, writeAll } from "./json_file.ts";
+import { atomically, writeJson } from "./json_file.ts";
 
 export const FORMAT_VERSION = 2;
 
@@ -79,30 +79,10 @@ export function isoTimestamp(d: Date): string {
 
 /**
  * Writes the export file exactly as `JSON.stringify(file, null, 2)` would, one quick
- * connect at a time: ten thousand items never exist as one string (peak memory). A file
- * appears only whole (temp file, then rename); `-` writes to standard output.
+ * connect at a time (jsonPieces): ten thousand items never exist as one string (peak
+ * memory). A file appears only whole (temp file, then rename); `-` writes to standard output.
  */
 export async function writeExportFile(path: string, file: ExportFile): Promise<void> {
-  if (path === "-") return await writeExport(Deno.stdout, file);
-  await atomically(path, (out) => writeExport(out, file));
-}
-
-async function writeExport(
-  out: { write(p: Uint8Array): Promise<number> },
-  file: ExportFile,
-): Promise<void> {
-  const marker = "\u0000QuickConnects\u0000";
-  const [head = "", tail = ""] = JSON.stringify({ ...file, QuickConnects: marker }, null, 2)
-    .split(JSON.stringify(marker));
-  await writeAll(out, head);
-  if (file.QuickConnects.length === 0) await writeAll(out, "[]");
-  else {
-    await writeAll(out, "[\n");
-    for (const [i, item] of file.QuickConnects.entries()) {
-      const indented = "    " + JSON.stringify(item, null, 2).replaceAll("\n", "\n    ");
-      await writeAll(out, i === 0 ? indented : ",\n" + indented);
-    }
-    await writeAll(out, "\n  ]");
-  }
-  await writeAll(out, tail + "\n");
+  if (path === "-") return await writeJson(Deno.stdout, file);
+  await atomically(path, (out) => writeJson(out, file));
 }

@@ -52,11 +52,6 @@ function tempName(path: string): string {
   return `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-export async function writeAll(out: { write(p: Uint8Array): Promise<number> }, text: string) {
-  const bytes = encoder.encode(text);
-  for (let off = 0; off < bytes.length;) off += await out.write(bytes.subarray(off));
-}
-
 /** Fills a temp file beside `path`, then renames it onto `path`. */
 export async function atomically(
   path: string,
@@ -78,18 +73,81 @@ export async function atomically(
   }
 }
 
+/**
+ * The text of `JSON.stringify(value, null, 2)`, in pieces: objects are walked member by
+ * member and each element of an array is stringified on its own, so a report or an export
+ * of ten thousand items never exists as one string (peak memory).
+ */
+export function* jsonPieces(value: unknown, indent = "", element = false): Generator<string> {
+  const walk = typeof value === "object" && value !== null && !element &&
+    typeof (value as { toJSON?: unknown }).toJSON !== "function";
+  if (!walk) {
+    // JSON.stringify escapes newlines inside strings: every "\n" left is a line break.
+    yield (JSON.stringify(value, null, 2) ?? "null").replaceAll("\n", "\n" + indent);
+    return;
+  }
+  const inner = indent + "  ";
+  const isArray = Array.isArray(value);
+  const entries: [string, unknown][] = isArray
+    ? value.map((v, i) => [String(i), omitted(v) ? null : v])
+    : Object.entries(value).filter(([, v]) => !omitted(v));
+  if (entries.length === 0) {
+    yield isArray ? "[]" : "{}";
+    return;
+  }
+  yield isArray ? "[" : "{";
+  for (const [i, [key, v]] of entries.entries()) {
+    yield `${i === 0 ? "" : ","}\n${inner}${isArray ? "" : `${JSON.stringify(key)}: `}`;
+    yield* jsonPieces(v, inner, isArray);
+  }
+  yield `\n${indent}${isArray ? "]" : "}"}`;
+}
+
+/** Values JSON.stringify leaves out of an object (and writes as null in an array). */
+const omitted = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
+
+function* fileText(data: unknown): Generator<string> {
+  yield* jsonPieces(data);
+  yield "\n";
+}
+
+/** Pieces of text gathered into writes of about 64 KB. */
+function* batched(pieces: Iterable<string>): Generator<Uint8Array> {
+  let buf = "";
+  for (const p of pieces) {
+    buf += p;
+    if (buf.length >= 65536) {
+      yield encoder.encode(buf);
+      buf = "";
+    }
+  }
+  if (buf) yield encoder.encode(buf);
+}
+
+/** Writes `JSON.stringify(data, null, 2)` and a newline, piece by piece. */
+export async function writeJson(
+  out: { write(p: Uint8Array): Promise<number> },
+  data: unknown,
+): Promise<void> {
+  for (const bytes of batched(fileText(data))) {
+    for (let off = 0; off < bytes.length;) off += await out.write(bytes.subarray(off));
+  }
+}
+
 export async function writeJsonAtomic(path: string, data: unknown): Promise<void> {
-  await atomically(path, (out) => writeAll(out, JSON.stringify(data, null, 2) + "\n"));
+  await atomically(path, (out) => writeJson(out, data));
 }
 
 /** The same, synchronously: for the last thing a process does before a forced exit. */
 export function writeJsonAtomicSync(path: string, data: unknown): void {
   const tmp = tempName(path);
   try {
-    Deno.writeFileSync(tmp, encoder.encode(JSON.stringify(data, null, 2) + "\n"), {
-      createNew: true,
-      mode: MODE,
-    });
+    {
+      using out = Deno.openSync(tmp, { write: true, createNew: true, mode: MODE });
+      for (const bytes of batched(fileText(data))) {
+        for (let off = 0; off < bytes.length;) off += out.writeSync(bytes.subarray(off));
+      }
+    }
     Deno.renameSync(tmp, path);
   } catch (err) {
     try {

@@ -21,6 +21,23 @@ export interface GenerateOptions {
    * USER, QUEUE, PHONE_NUMBER. Default: the four types in turn, every one linkable.
    */
   flowShare?: number;
+  /**
+   * The memory fixture: every quick connect has a description (about 120 characters) and
+   * five tags, and each queue's links are spread over the whole list (queue q takes every
+   * `queues`-th linkable quick connect from q on), so enough links reach every one of them.
+   */
+  rich?: boolean;
+}
+
+/** Five tags of realistic length, varied so no two items share one object. */
+function richTags(i: number): Record<string, string> {
+  return {
+    Team: `contact-centre-team-${i % 7}`,
+    CostCenter: `CC-${String(100000 + (i % 13) * 7919).padStart(8, "0")}`,
+    Owner: `owner${i % 53}@example.com`,
+    Environment: i % 2 === 0 ? "production" : "staging",
+    Project: `quick-connect-migration-wave-${(i % 9) + 1}`,
+  };
 }
 
 const hex = (n: number, width = 12) => n.toString(16).padStart(width, "0");
@@ -68,6 +85,16 @@ export function instanceFixture(
         PhoneConfig: { PhoneNumber: `+1555${String(1000000 + i)}` },
       }
       : { QuickConnectType: "FLOW" as const, FlowConfig: { ContactFlowId: id(3, 2) } };
+    if (o.rich) {
+      return {
+        QuickConnectId: id(4, i),
+        Name: name,
+        Description: `Transfer ${i} for the ${config.QuickConnectType.toLowerCase()} route of ` +
+          `region ${i % 11}; reviewed by the contact centre team, keep in sync with the runbook`,
+        QuickConnectConfig: config,
+        Tags: richTags(i),
+      };
+    }
     return {
       QuickConnectId: id(4, i),
       Name: name,
@@ -86,7 +113,9 @@ export function instanceFixture(
   queues.forEach((q, qi) => {
     links[q.Id] = Array.from(
       { length: perQueue },
-      (_, k) => linkable[(qi * 7 + k) % linkable.length]?.QuickConnectId ?? "",
+      (_, k) =>
+        linkable[(o.rich ? qi + k * queues.length : qi * 7 + k) % linkable.length]
+          ?.QuickConnectId ?? "",
     );
     links[q.Id] = [...new Set(links[q.Id])];
   });
