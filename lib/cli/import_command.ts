@@ -249,7 +249,7 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
       ],
     };
   },
-  async prepare(flags, files) {
+  async prepare(flags, files, logger) {
     // The flag table (FLAGS) already checked every value and every rule between flags.
     const filters = parseFilters(flags, "import");
     // Every file is read and checked before a client exists: bad input never reaches AWS.
@@ -257,6 +257,7 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
       exportFile: files.exportFile,
       mappingFile: files.mapping,
       shown: { exportFile: flags["export-file"], mappingFile: flags.mapping },
+      warn: (m) => logger.warning(m),
     });
     if (input) {
       checkPruneInput(input.data, {

@@ -49,7 +49,7 @@ import {
   toExportFilters,
   toSearch,
 } from "../filters.ts";
-import { esc, type Logger } from "../log.ts";
+import { esc, type Logger, logMemory } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import { configRefs, isKnownType, type RefKind } from "../quick_connect.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
@@ -229,11 +229,15 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
   const filters = opts.filters ?? NO_FILTERS;
   const linksRead = new LinksRead(ctx);
   const read = await readExported(ctx, opts, filters, linksRead);
+  logMemory(logger, "the quick connects read");
   const { lookups, links } = await readLookups(ctx, read.whole, linksRead, isFiltering(filters));
+  logMemory(logger, "the names and links read");
   const timestamp = isoTimestamp(started);
   const items = exportItems(ctx, read, lookups, links, timestamp, opts.onProgress);
+  logMemory(logger, "the items made");
   const file = exportFile(ctx, read, items, filters, timestamp);
   await writeExport(logger, output, shown, file, opts.signal);
+  logMemory(logger, "the file written");
   return {
     exitCode: exitCode({ kind: "finished", failed: read.failed.length > 0 }),
     output,

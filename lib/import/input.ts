@@ -10,6 +10,7 @@ import { UsageError } from "../errors.ts";
 import type { ExportedReferences } from "../export_file.ts";
 import { type Filters, isFiltering } from "../filters.ts";
 import { parseJson, readJsonText } from "../json_file.ts";
+import { readObjectStream } from "../json_stream.ts";
 import { formatPath, type Problem, problemLines, schemaError } from "../schema_error.ts";
 import {
   buildConfig,
@@ -23,6 +24,7 @@ import {
   TAG_KEY,
 } from "../quick_connect.ts";
 import { nameKey } from "../names.ts";
+import { checkFileSize, checkItemCount } from "./file_size.ts";
 import { kindOf, wrongKind } from "./file_kind.ts";
 import { emptyMapping, loadMapping, type Mapping } from "./mapping.ts";
 
@@ -291,33 +293,8 @@ const MAX_LISTED = 5;
 /** Validates a parsed JSON value; `path` is only used in messages. */
 export function parseExport(value: unknown, path: string): LoadedExport {
   const raw = (value as { QuickConnects?: unknown } | null)?.QuickConnects;
-  return checkExport(
-    value,
-    Array.isArray(raw) ? raw.length : 0,
-    (i) => (raw as unknown[])[i],
-    path,
-  );
-}
-
-/**
- * The export file's text, checked item by item: each quick connect is parsed from its own
- * slice of the text and dropped once validated, so ten thousand of them never exist as
- * one object graph (peak memory). Anything the scanner does not expect goes through
- * JSON.parse whole, which also words the error.
- */
-export function parseExportText(text: string, path: string): LoadedExport {
-  const members = topLevelMembers(text);
-  const qcs = members?.get("QuickConnects");
-  const spans = qcs ? arrayElements(text, qcs[0], qcs[1]) : undefined;
-  if (!members || !spans) return parseExport(parseJson(text, "export file", path), path);
-  const shell: Record<string, unknown> = {};
-  for (const [key, [start, end]] of members) {
-    shell[key] = key === "QuickConnects" ? [] : JSON.parse(text.slice(start, end));
-  }
-  return checkExport(shell, spans.length, (i) => {
-    const [start, end] = spans[i] ?? [0, 0];
-    return JSON.parse(text.slice(start, end));
-  }, path);
+  const items = Array.isArray(raw) ? raw.map((it, i) => validateItem(it, i)) : [];
+  return checkExport(value, items, path);
 }
 
 /**
@@ -364,10 +341,10 @@ function refuseDuplicates(
   });
 }
 
+/** The file-level checks, then the names across `items` (each validated already). */
 function checkExport(
   value: unknown,
-  count: number,
-  item: (index: number) => unknown,
+  items: (ImportItem | InvalidItem)[],
   path: string,
 ): LoadedExport {
   const kind = kindOf(value);
@@ -380,8 +357,6 @@ function checkExport(
       `Invalid export file "${path}": FormatVersion ${version} was written by a newer version of this tool; this version reads format 1 (the earlier Python scripts) and 2`,
     );
   }
-  const items = Array.from({ length: count }, (_, i) => validateItem(item(i), i));
-
   const out = refuseDuplicates(items);
   return { path, formatVersion: version, ...fileFacts(file.data), items: out };
 }
@@ -413,95 +388,38 @@ function fileFilters(f: z.infer<typeof FileFiltersSchema>): Filters | undefined 
   return isFiltering(filters) ? filters : undefined;
 }
 
-/** Reads and validates the export file. Throws UsageError for any file-level problem. */
-export async function loadExportFile(path: string, shown = path): Promise<LoadedExport> {
-  const text = await readJsonText(path, "export file", shown);
-  return parseExportText(text, shown);
-}
-
-const WS = new Set([" ", "\t", "\n", "\r"]);
-
-/** The end of the JSON string starting at `i` (a quote), past its closing quote. */
-function stringEnd(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 0x5c) j++; // backslash: skip the escaped character
-    else if (c === 0x22) return j + 1;
-  }
-  return -1;
-}
-
-/** The end of the JSON value starting at `i` (after whitespace), or -1. */
-function valueEnd(text: string, i: number): number {
-  const c = text[i];
-  if (c === '"') return stringEnd(text, i);
-  if (c !== "{" && c !== "[") {
-    let j = i;
-    while (j < text.length && !",}]".includes(text[j]!) && !WS.has(text[j]!)) j++;
-    return j > i ? j : -1;
-  }
-  let depth = 0;
-  for (let j = i; j < text.length; j++) {
-    const d = text[j];
-    if (d === '"') {
-      j = stringEnd(text, j) - 1;
-      if (j < 0) return -1;
-    } else if (d === "{" || d === "[") depth++;
-    else if (d === "}" || d === "]") {
-      depth--;
-      if (depth === 0) return j + 1;
-    }
-  }
-  return -1;
-}
-
-function skipWs(text: string, i: number): number {
-  while (i < text.length && WS.has(text[i]!)) i++;
-  return i;
-}
-
-/** Top-level members of a JSON object text: key → [start, end) of its value. */
-function topLevelMembers(text: string): Map<string, [number, number]> | undefined {
-  const out = new Map<string, [number, number]>();
-  let i = skipWs(text, 0);
-  if (text[i] !== "{") return undefined;
-  i = skipWs(text, i + 1);
-  if (text[i] === "}") return skipWs(text, i + 1) === text.length ? out : undefined;
-  while (i < text.length) {
-    if (text[i] !== '"') return undefined;
-    const keyEnd = stringEnd(text, i);
-    if (keyEnd < 0) return undefined;
-    const key = JSON.parse(text.slice(i, keyEnd)) as string;
-    i = skipWs(text, keyEnd);
-    if (text[i] !== ":") return undefined;
-    const start = skipWs(text, i + 1);
-    const end = valueEnd(text, start);
-    if (end < 0) return undefined;
-    out.set(key, [start, end]);
-    i = skipWs(text, end);
-    if (text[i] === "}") return skipWs(text, i + 1) === text.length ? out : undefined;
-    if (text[i] !== ",") return undefined;
-    i = skipWs(text, i + 1);
-  }
-  return undefined;
-}
-
-/** The [start, end) of each element of the JSON array text[start, end), or undefined. */
-function arrayElements(text: string, start: number, end: number): [number, number][] | undefined {
-  if (text[start] !== "[") return undefined;
-  const out: [number, number][] = [];
-  let i = skipWs(text, start + 1);
-  if (text[i] === "]") return i + 1 === end ? out : undefined;
-  while (i < end) {
-    const e = valueEnd(text, i);
-    if (e < 0 || e > end) return undefined;
-    out.push([i, e]);
-    i = skipWs(text, e);
-    if (text[i] === "]") return i + 1 === end ? out : undefined;
-    if (text[i] !== ",") return undefined;
-    i = skipWs(text, i + 1);
-  }
-  return undefined;
+/**
+ * Reads and validates the export file. Throws UsageError for any file-level problem.
+ * The file is read as a stream and each quick connect validated as soon as its text is
+ * read, so ten thousand of them never exist as one text or one object graph (peak
+ * memory). Anything the stream reader does not expect (bad JSON, an unreadable file) is
+ * read again whole, which words the error. `warn` hears about a file far beyond an
+ * instance's quota before the reading starts, and once its items are counted.
+ */
+export async function loadExportFile(
+  path: string,
+  shown = path,
+  warn: (message: string) => void = () => {},
+): Promise<LoadedExport> {
+  await checkFileSize(path, shown, warn);
+  const items: (ImportItem | InvalidItem)[] = [];
+  const read = await readObjectStream(
+    path,
+    "QuickConnects",
+    (raw, i) => items.push(validateItem(raw, i)),
+  ).catch(() => undefined);
+  const data = read
+    ? checkExport(
+      read.streamed ? { ...read.members, QuickConnects: [] } : read.members,
+      items,
+      shown,
+    )
+    : parseExport(
+      parseJson(await readJsonText(path, "export file", shown), "export file", shown),
+      shown,
+    );
+  checkItemCount(data.items.length, shown, warn);
+  return data;
 }
 
 /** The export file and the mapping, read and checked before any API call. */
@@ -517,9 +435,11 @@ export async function loadImportInput(
     mappingFile?: string;
     /** The paths as the user typed them, for messages. */
     shown?: { exportFile?: string; mappingFile?: string };
+    /** Told about an export file far beyond an instance's quota (a WARNING line). */
+    warn?: (message: string) => void;
   },
 ): Promise<ImportInput> {
-  const data = await loadExportFile(opts.exportFile, opts.shown?.exportFile);
+  const data = await loadExportFile(opts.exportFile, opts.shown?.exportFile, opts.warn);
   const mapping = opts.mappingFile
     ? await loadMapping(opts.mappingFile, opts.shown?.mappingFile)
     : emptyMapping();

@@ -59,7 +59,7 @@ export async function getInput(
       ? inputOf(src.savedPlan.Plan, planMapping(src.savedPlan))
       : src.undo
       ? inputOf(undefined, emptyMapping())
-      : src.input ?? await loadImportInput(src);
+      : src.input ?? await loadImportInput({ ...src, warn: (m) => log.warning(m) });
     checkPruneInput(input.data, src);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -1,0 +1,243 @@
+/**
+ * Reads a JSON file whose top level is an object from a stream, one member at a time, and
+ * one array member's elements one at a time: the file's text never exists whole, and each
+ * element is parsed from its own slice of the text and handed over (peak memory: a file
+ * of ten thousand quick connects, or of a hundred thousand, costs its parsed items only).
+ *
+ * Anything the scanner does not expect (not an object, bad JSON, the array member twice)
+ * returns undefined: the caller then reads the file whole, and JSON.parse words the error.
+ */
+
+/** The members of the top-level object, the streamed array's excepted, parsed. */
+export interface StreamedObject {
+  members: Record<string, unknown>;
+  /** True when the array member was present and an array (its elements went to onElement). */
+  streamed: boolean;
+  /** Elements handed to onElement. */
+  count: number;
+}
+
+const CHUNK = 1 << 20;
+const MAX_CHUNK = 64 << 20;
+const WS = new Set([" ", "\t", "\n", "\r"]);
+
+/** What a step returns when the text read so far ends before the value does. */
+const MORE = -2;
+/** What a step returns for text the scanner does not expect. */
+const BAD = -1;
+
+/** The text read so far, from the first character not yet consumed. */
+class Window {
+  text = "";
+  eof = false;
+  #chunk: number;
+  readonly #decoder = new TextDecoder();
+
+  constructor(private readonly file: Deno.FsFile, private readonly first = CHUNK) {
+    this.#chunk = first;
+  }
+
+  /** Reads more, dropping the consumed text before `from`; false at the end of the file. */
+  async fill(from: number): Promise<boolean> {
+    if (this.eof) return false;
+    const buf = new Uint8Array(this.#chunk);
+    const n = await this.file.read(buf);
+    // A value longer than a chunk is scanned again from its start after each read:
+    // doubling the read keeps that linear.
+    this.#chunk = Math.min(this.#chunk * 2, MAX_CHUNK);
+    if (n === null) {
+      this.eof = true;
+      this.text = this.text.slice(from) + this.#decoder.decode();
+    } else {this.text = this.text.slice(from) +
+        this.#decoder.decode(buf.subarray(0, n), { stream: true });}
+    return true;
+  }
+
+  /** A value was read whole: the next reads start small again. */
+  done(): void {
+    this.#chunk = this.first;
+  }
+}
+
+/** The end of the JSON string starting at `i` (a quote), past its closing quote, or MORE. */
+function stringEnd(text: string, i: number): number {
+  // indexOf runs natively: much faster than a loop over the characters without a JIT.
+  for (let q = text.indexOf('"', i + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let b = q - 1;
+    while (b > i && text.charCodeAt(b) === 0x5c) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1; // not escaped: an even run of backslashes
+  }
+  return MORE;
+}
+
+/** The end of the JSON value starting at `i`, MORE if the text ends first, or BAD. */
+function valueEnd(text: string, i: number, eof: boolean): number {
+  const c = text[i];
+  if (c === '"') return stringEnd(text, i);
+  if (c !== "{" && c !== "[") {
+    let j = i;
+    while (j < text.length && !",}]".includes(text[j]!) && !WS.has(text[j]!)) j++;
+    if (j === text.length && !eof) return MORE; // a number may go on in the next read
+    return j > i ? j : BAD;
+  }
+  let depth = 0;
+  for (let j = i; j < text.length; j++) {
+    const d = text[j];
+    if (d === '"') {
+      j = stringEnd(text, j) - 1;
+      if (j < 0) return MORE;
+    } else if (d === "{" || d === "[") depth++;
+    else if (d === "}" || d === "]") {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+  }
+  return MORE;
+}
+
+function skipWs(text: string, i: number): number {
+  while (i < text.length && WS.has(text[i]!)) i++;
+  return i;
+}
+
+/** One step of the scan: from `at`, where the next one starts, or MORE or BAD. */
+type Step = (text: string, at: number, eof: boolean) => number;
+
+/** Runs a step, reading more until it can decide; BAD at the end of the file. */
+async function run(w: Window, at: number, step: Step): Promise<number> {
+  for (;;) {
+    const next = step(w.text, at, w.eof);
+    if (next !== MORE) {
+      w.done();
+      return next;
+    }
+    if (!await w.fill(at)) return BAD;
+    at = 0;
+  }
+}
+
+/**
+ * After "{" (`first`) or after a member: the start of the next key, or, with `closed`,
+ * past the "}" that ends the object or array. `open` is the character a first item may
+ * not start with in its place ("}" or "]").
+ */
+function nextItem(t: string, i: number, first: boolean, close: string): [number, boolean] {
+  const k = skipWs(t, i);
+  if (k === t.length) return [MORE, false];
+  if (t[k] === close) return [k + 1, true];
+  if (first) return [k, false];
+  if (t[k] !== ",") return [BAD, false];
+  const j = skipWs(t, k + 1);
+  return [j === t.length ? MORE : j, false];
+}
+
+/** A key, its colon and the start of its value: [where the value starts, the key]. */
+function memberKey(t: string, i: number): [number, string?] {
+  if (t[i] !== '"') return [BAD];
+  const keyEnd = stringEnd(t, i);
+  if (keyEnd < 0) return [MORE];
+  const colon = skipWs(t, keyEnd);
+  if (colon === t.length) return [MORE];
+  if (t[colon] !== ":") return [BAD];
+  const valueAt = skipWs(t, colon + 1);
+  if (valueAt === t.length) return [MORE];
+  return [valueAt, JSON.parse(t.slice(i, keyEnd)) as string];
+}
+
+/** JSON.parse, or BAD for text it rejects (the whole-file read words the error). */
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return BAD;
+  }
+}
+
+/** The value starting at `i`, parsed: [where it ends, the value]. */
+function value(t: string, i: number, eof: boolean): [number, unknown] {
+  const end = valueEnd(t, i, eof);
+  if (end < 0) return [end, undefined];
+  const v = parse(t.slice(i, end));
+  return v === BAD ? [BAD, undefined] : [end, v];
+}
+
+/**
+ * Scans the object in `path`; each element of its `arrayKey` array is parsed and given to
+ * `onElement` in order (`chunkBytes`: the size of a read, for tests). Read errors (not found, permission) are thrown as they are.
+ */
+export async function readObjectStream(
+  path: string,
+  arrayKey: string,
+  onElement: (value: unknown, index: number) => void,
+  chunkBytes = CHUNK,
+): Promise<StreamedObject | undefined> {
+  using file = await Deno.open(path);
+  const w = new Window(file, chunkBytes);
+  const out: StreamedObject = { members: {}, streamed: false, count: 0 };
+  let at = await run(w, 0, (t, i) => {
+    const j = skipWs(t, i);
+    return j === t.length ? MORE : t[j] === "{" ? j + 1 : BAD;
+  });
+  const seen = new Set<string>();
+  for (let first = true; at >= 0; first = false) {
+    let closed = false;
+    let key: string | undefined;
+    at = await run(w, at, (t, i) => {
+      const [k, end] = nextItem(t, i, first, "}");
+      closed = end;
+      if (k < 0 || end) return k;
+      const [v, name] = memberKey(t, k);
+      key = name;
+      return v;
+    });
+    if (at < 0) return undefined;
+    if (closed) return await onlyWhitespaceLeft(w, at) ? out : undefined;
+    if (key === undefined || seen.has(key) && key === arrayKey) return undefined;
+    seen.add(key);
+    if (key === arrayKey && w.text[at] === "[") {
+      out.streamed = true;
+      at = await readElements(w, at + 1, (v) => onElement(v, out.count++));
+    } else {
+      let parsed: unknown;
+      at = await run(w, at, (t, i, eof) => {
+        const [end, v] = value(t, i, eof);
+        parsed = v;
+        return end;
+      });
+      out.members[key] = parsed;
+    }
+  }
+  return undefined;
+}
+
+/** The elements of an array whose "[" is just before `at`; where its "]" ends, or BAD. */
+async function readElements(
+  w: Window,
+  at: number,
+  onElement: (value: unknown) => void,
+): Promise<number> {
+  for (let first = true; at >= 0; first = false) {
+    let closed = false;
+    let parsed: unknown;
+    at = await run(w, at, (t, i, eof) => {
+      const [k, end] = nextItem(t, i, first, "]");
+      closed = end;
+      if (k < 0 || end) return k;
+      const [e, v] = value(t, k, eof);
+      parsed = v;
+      return e;
+    });
+    if (at < 0 || closed) return at;
+    onElement(parsed);
+  }
+  return at;
+}
+
+async function onlyWhitespaceLeft(w: Window, at: number): Promise<boolean> {
+  const end = await run(w, at, (t, i, eof) => {
+    const j = skipWs(t, i);
+    if (j < t.length) return BAD;
+    return eof ? j : MORE;
+  });
+  return end >= 0;
+}
