@@ -111,17 +111,26 @@ function* fileText(data: unknown): Generator<string> {
   yield "\n";
 }
 
-/** Pieces of text gathered into writes of about 64 KB. */
+/**
+ * Pieces of text gathered into writes of up to 64 KB, encoded into one buffer used again
+ * for every write (a new buffer per write is memory outside the JavaScript heap, which the
+ * collector reclaims late: it showed as tens of MB of peak RSS at 10,000 items).
+ */
 function* batched(pieces: Iterable<string>): Generator<Uint8Array> {
-  let buf = "";
-  for (const p of pieces) {
-    buf += p;
-    if (buf.length >= 65536) {
-      yield encoder.encode(buf);
-      buf = "";
+  const buf = new Uint8Array(65536);
+  let text = "";
+  const flush = function* () {
+    while (text.length > 0) {
+      const { read, written } = encoder.encodeInto(text, buf);
+      yield buf.subarray(0, written);
+      text = text.slice(read);
     }
+  };
+  for (const p of pieces) {
+    text += p;
+    if (text.length >= 16384) yield* flush();
   }
-  if (buf) yield encoder.encode(buf);
+  yield* flush();
 }
 
 /** Writes `JSON.stringify(data, null, 2)` and a newline, piece by piece. */

@@ -32,6 +32,7 @@ class Window {
   eof = false;
   #chunk: number;
   readonly #decoder = new TextDecoder();
+  #buf = new Uint8Array(0);
 
   constructor(private readonly file: Deno.FsFile, private readonly first = CHUNK) {
     this.#chunk = first;
@@ -40,7 +41,9 @@ class Window {
   /** Reads more, dropping the consumed text before `from`; false at the end of the file. */
   async fill(from: number): Promise<boolean> {
     if (this.eof) return false;
-    const buf = new Uint8Array(this.#chunk);
+    // One buffer for every read of a size (the decoder copies what it reads out of it).
+    if (this.#buf.length !== this.#chunk) this.#buf = new Uint8Array(this.#chunk);
+    const buf = this.#buf;
     const n = await this.file.read(buf);
     // A value longer than a chunk is scanned again from its start after each read:
     // doubling the read keeps that linear.

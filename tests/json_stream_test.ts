@@ -34,7 +34,7 @@ Deno.test("readObjectStream(): the same value as JSON.parse, whatever the read s
     ],
     Empty: {},
     EmptyList: [],
-    Slashes: ["\\", "\\\\", "\\\"", "a\\\\\"b"],
+    Slashes: ["\\", "\\\\", '\\"', 'a\\\\"b'],
     Last: 7,
   };
   for (
