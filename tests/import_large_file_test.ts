@@ -95,7 +95,7 @@ Deno.test("import.ts: a file of more than 1 GB is refused (exit 2) before any ca
   assert.equal(r.code, 2, r.stderr);
   assert.match(
     r.stderr,
-    / - ERROR - Export file "huge\.json" is 1025\.0 MB, larger than this tool reads \(1024\.0 MB: hundreds of thousands of quick connects, where Connect's default quota is 100 per instance, quota code L-68BBE2E8, adjustable in Service Quotas\)\. Check that it is an export file, or export fewer quick connects at a time \(--include, --exclude, --type, --tag\)\n$/,
+    /^error: Export file "huge\.json" is 1025\.0 MB, larger than this tool reads \(1024\.0 MB: hundreds of thousands of quick connects, where Connect's default quota is 100 per instance, quota code L-68BBE2E8, adjustable in Service Quotas\)\. Check that it is an export file, or export fewer quick connects at a time \(--include, --exclude, --type, --tag\)\n$/,
   );
   assert.deepEqual(emu.calls(), {});
   await Deno.remove(dir, { recursive: true });
