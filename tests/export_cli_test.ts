@@ -66,8 +66,13 @@ Deno.test("export.ts writes the file and a log in the seed format", async () => 
     "\n",
   );
   for (const l of log) assert.match(l, LINE);
+  // Where the calls go comes first (issue 17), then the seed's first line.
   assert.match(
     log[0] ?? "",
+    new RegExp(` - INFO - Endpoint: ${emu.url} \\(from --endpoint-url\\)$`),
+  );
+  assert.match(
+    log[1] ?? "",
     new RegExp(
       ` - INFO - Initialized quick connect exporter for instance: ${id} in region: us-east-1$`,
     ),

@@ -1,7 +1,7 @@
 /**
- * Builds the RunContext from the flags both commands share: Region, profile, endpoint,
- * the rate limiter and the client. Anything wrong here is a UsageError (exit 2), found
- * before the first API call.
+ * Builds the RunContext from the flags both commands share: Region, profile, endpoint
+ * (logged with where it came from), timeouts, the rate limiter and the client. Anything
+ * wrong here is a UsageError (exit 2), found before the first API call.
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
 import {
@@ -12,6 +12,7 @@ import {
   regionOfArn,
   resolveRegion,
 } from "../aws/client.ts";
+import { defaultEndpointOf, resolveEndpoint } from "../aws/endpoint.ts";
 import { DEFAULT_TIMEOUTS, type Timeouts } from "../aws/http.ts";
 import { RateLimiter } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
@@ -127,8 +128,50 @@ export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promi
       `Profile "${profile}" was not found in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE): check the name, or run \`aws configure --profile ${profile}\` / \`aws configure sso\``,
     );
   }
-  let { region, source } = await resolveRegion({ region: flags.region, profile }, opts.env);
-  // An ARN names its Region; one given by flag or variable that differs was refused above.
+  const region = await regionFor(flags, opts);
+  const chosen = await resolveEndpoint(
+    { endpointUrl: flags["endpoint-url"], profile },
+    opts.env,
+  );
+  const limiter = new RateLimiter({ scale: quotaScale(opts.env), log: opts.logger });
+  const endpoint = chosen.url;
+  const client = opts.client ?? createConnectClient({
+    region,
+    profile,
+    endpoint,
+    limiter,
+    captureRawResponses: opts.captureRawResponses,
+    log: opts.logger,
+    stallWarningMs: opts.stallWarningMs,
+    env: opts.env,
+    timeouts: timeoutsOf(flags),
+  });
+  if (!opts.client) {
+    // Where the calls go, and why: a rehearsal profile must visibly not be production.
+    const url = endpoint ?? await defaultEndpointOf(client);
+    const from = endpoint === undefined ? chosen.source : `from ${chosen.source}`;
+    opts.logger.info(`Endpoint: ${esc(url)} (${esc(from)})`);
+  }
+  const instanceId = instanceIdOf(given);
+  return {
+    client,
+    logger: opts.logger,
+    limiter,
+    instanceId,
+    instanceArn: instanceId !== given ? given : undefined,
+    region,
+    endpoint,
+  };
+}
+
+/** The Region (see resolveRegion), or the instance ARN's, which wins over the defaults. */
+async function regionFor(flags: AwsFlags, opts: ContextOptions): Promise<string> {
+  const given = flags["instance-id"];
+  let { region, source } = await resolveRegion(
+    { region: flags.region, profile: flags.profile },
+    opts.env,
+  );
+  // An ARN names its Region; one given by flag or variable that differs was refused before.
   const arnRegion = regionOfArn(given);
   if (arnRegion && arnRegion !== region) {
     opts.logger.info(
@@ -142,27 +185,5 @@ export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promi
   if (!/^[a-z]{2}(-[a-z]+){1,2}-\d$/.test(region)) {
     throw new UsageError(`Invalid AWS Region "${region}" (from ${source}), e.g. us-east-1`);
   }
-  const limiter = new RateLimiter({ scale: quotaScale(opts.env), log: opts.logger });
-  const endpoint = flags["endpoint-url"];
-  const client = opts.client ?? createConnectClient({
-    region,
-    profile,
-    endpoint,
-    limiter,
-    captureRawResponses: opts.captureRawResponses,
-    log: opts.logger,
-    stallWarningMs: opts.stallWarningMs,
-    env: opts.env,
-    timeouts: timeoutsOf(flags),
-  });
-  const instanceId = instanceIdOf(given);
-  return {
-    client,
-    logger: opts.logger,
-    limiter,
-    instanceId,
-    instanceArn: instanceId !== given ? given : undefined,
-    region,
-    endpoint,
-  };
+  return region;
 }

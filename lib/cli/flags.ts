@@ -142,7 +142,8 @@ export const COMMON_FLAGS = {
   "endpoint-url": {
     type: "string",
     value: "URL",
-    help: "send API calls to this endpoint (VPC endpoint, or the bundled emulator)",
+    help: "send API calls to this endpoint (VPC endpoint, or the bundled emulator); wins over " +
+      "AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL and the profile's endpoint_url",
   },
   "connect-timeout": {
     type: "number",
