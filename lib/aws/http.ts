@@ -78,9 +78,13 @@ export class ConnectHttpHandler extends NodeHttpHandler {
       return await super.handle(request, { ...options, abortSignal });
     } catch (err) {
       if (this.#abandoned?.aborted) throw new InterruptedError("abandoned", { cause: err });
-      const e = err as { name?: string; message?: string };
-      if (e?.name !== "TimeoutError") throw err;
-      const connect = /establish a connection/.test(e.message ?? "");
+      // The handler also renames ECONNRESET and EPIPE to TimeoutError: only its own two
+      // timeouts say so in their message.
+      const message = (err as { message?: string } | undefined)?.message ?? "";
+      const connect = /did not establish a connection .* within the configured timeout/.test(
+        message,
+      );
+      if (!connect && !/socket timed out after \d+ ms of inactivity/.test(message)) throw err;
       throw new TimeoutError({
         kind: connect ? "connect" : "read",
         ms: connect ? this.#timeouts.connectMs : this.#timeouts.readMs,
