@@ -111,7 +111,7 @@ Deno.test("a saved plan edited after it was made is refused, exit 2, before any 
   const resolved = await cli(["--plan", "resolved-phone.json"]);
   assert.match(
     resolved.stderr,
-    / - ERROR - Refusing plan "resolved-phone\.json": it was edited after it was made \(its content no longer matches its Digest\); nothing was changed\. A plan is applied exactly as the tool wrote it: to change what it does, edit the export or mapping file and make a new plan with --dry-run --plan-out/,
+    /error: Refusing plan "resolved-phone\.json": it was edited after it was made \(its content no longer matches its Digest\); nothing was changed\. A plan is applied exactly as the tool wrote it: to change what it does, edit the export or mapping file and make a new plan with --dry-run --plan-out/,
   );
   // Reindented, members reordered: the same content, so the same digest; it applies.
   const { Plan, ...rest } = plan;
@@ -197,7 +197,7 @@ Deno.test("a plan of the older format (PlanFormat 1, no digest) is refused: make
   assertRefusedUntouched(
     emu,
     r,
-    / - ERROR - Refusing plan "v1\.json": it was made by an older version of this tool \(plan format 1, without a digest to show it is unedited\); nothing was changed: make a new plan with --dry-run --plan-out/,
+    /error: Refusing plan "v1\.json": it was made by an older version of this tool \(plan format 1, without a digest to show it is unedited\); nothing was changed: make a new plan with --dry-run --plan-out/,
   );
 });
 
@@ -208,31 +208,31 @@ Deno.test("a file given to the wrong flag is named for what it is, exit 2, befor
   const cases: [string[], RegExp][] = [
     [
       ["--plan", "dry-report.json"],
-      / - ERROR - "dry-report\.json" is an import report \(--report\), not a saved plan: to reverse that run, use --undo dry-report\.json/,
+      /error: "dry-report\.json" is an import report \(--report\), not a saved plan: to reverse that run, use --undo dry-report\.json/,
     ],
     [
       ["--plan", "export.json"],
-      / - ERROR - "export\.json" is an export file \(written by export\), not a saved plan: to import it, use --export-file export\.json/,
+      /error: "export\.json" is an export file \(written by export\), not a saved plan: to import it, use --export-file export\.json/,
     ],
     [
       ["--undo", "export.json"],
-      / - ERROR - "export\.json" is an export file \(written by export\), not an import report: to import it, use --export-file export\.json/,
+      /error: "export\.json" is an export file \(written by export\), not an import report: to import it, use --export-file export\.json/,
     ],
     [
       ["--undo", "plan.json"],
-      / - ERROR - "plan\.json" is a saved plan \(--dry-run --plan-out\), not an import report: to apply it, use --plan plan\.json/,
+      /error: "plan\.json" is a saved plan \(--dry-run --plan-out\), not an import report: to apply it, use --plan plan\.json/,
     ],
     [
       ["--export-file", "plan.json"],
-      / - ERROR - "plan\.json" is a saved plan \(--dry-run --plan-out\), not an export file: to apply it, use --plan plan\.json/,
+      /error: "plan\.json" is a saved plan \(--dry-run --plan-out\), not an export file: to apply it, use --plan plan\.json/,
     ],
     [
       ["--export-file", "dry-report.json"],
-      / - ERROR - "dry-report\.json" is an import report \(--report\), not an export file: to reverse that run, use --undo dry-report\.json/,
+      /error: "dry-report\.json" is an import report \(--report\), not an export file: to reverse that run, use --undo dry-report\.json/,
     ],
     [
       ["--export-file", "mapping.json"],
-      / - ERROR - "mapping\.json" is a mapping file \(--mapping\), not an export file: use it with --mapping mapping\.json/,
+      /error: "mapping\.json" is a mapping file \(--mapping\), not an export file: use it with --mapping mapping\.json/,
     ],
   ];
   for (const [args, why] of cases) {

@@ -12,9 +12,11 @@ export type FileKind = "export" | "plan" | "report" | "mapping";
 export function fileKind(members: Iterable<string>): FileKind | undefined {
   const keys = new Set(members);
   const any = (...names: string[]) => names.some((n) => keys.has(n));
+  // Only export files have QuickConnects: one with odd extra members is still one.
+  if (keys.has("QuickConnects")) return "export";
   if (any("PlanFormat", "Plan")) return "plan";
   if (any("Summary", "Items", "StartedAt")) return "report";
-  if (any("QuickConnects", "ExportTimestamp")) return "export";
+  if (keys.has("ExportTimestamp")) return "export";
   const sections: readonly string[] = MAPPING_SECTIONS;
   if (keys.size > 0 && [...keys].every((k) => sections.includes(k))) return "mapping";
   return undefined;

@@ -67,13 +67,31 @@ async function digest(value: unknown): Promise<string> {
  * (RFC 8785's order and number form, for the values a plan holds).
  */
 function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map((x) => x === undefined ? "null" : canonicalJson(x))}]`;
-  if (typeof v === "object" && v !== null) {
+  const out: string[] = [];
+  writeCanonical(v, out);
+  return out.join("");
+}
+
+function writeCanonical(v: unknown, out: string[]): void {
+  if (Array.isArray(v)) {
+    out.push("[");
+    v.forEach((x, i) => {
+      if (i > 0) out.push(",");
+      writeCanonical(x ?? null, out);
+    });
+    out.push("]");
+  } else if (typeof v === "object" && v !== null) {
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(v) ?? "null";
+    out.push("{");
+    let first = true;
+    for (const k of Object.keys(o).sort()) {
+      if (o[k] === undefined) continue;
+      out.push(first ? "" : ",", JSON.stringify(k), ":");
+      first = false;
+      writeCanonical(o[k], out);
+    }
+    out.push("}");
+  } else out.push(JSON.stringify(v) ?? "null");
 }
 
 /** The digest a plan file's content should carry: every member but Digest itself. */
