@@ -1,7 +1,8 @@
 /**
  * JSON files in and out. Reads fail with a UsageError that names the file; writes go
- * through a temp file and a rename, so no reader ever sees half a file, and every temp
- * file still open is known, so a forced stop (a second Ctrl-C) can remove it.
+ * through a temp file, so no reader ever sees half a file, and never replace a file the run
+ * may not (only --force's paths are replaced, atomically); every temp file still open is
+ * known, so a forced stop (a second Ctrl-C) can remove it.
  */
 import { UsageError } from "./errors.ts";
 
@@ -52,11 +53,143 @@ function tempName(path: string): string {
   return `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-/** Fills a temp file beside `path`, then renames it onto `path`. */
+/**
+ * Paths this run may replace: those --force names (lib/cli/run_cli.ts). Any other existing
+ * file is never replaced: a check before the run leaves a race (another run, or the user,
+ * may create the file meanwhile), so every other write creates its file exclusively.
+ */
+const replaceable = new Set<string>();
+
+export function allowReplacing(path: string): void {
+  replaceable.add(path);
+}
+
+/** A write found its name taken by a file this run did not create. */
+export class FileExistsError extends Error {
+  override name = "FileExistsError";
+  constructor(readonly path: string) {
+    super(`"${path}" already exists (another run or program created it): not replaced`);
+  }
+}
+
+export interface WriteMode {
+  /** Replace an existing file (atomically). Default: only the paths allowReplacing named. */
+  replace?: boolean;
+  /** When the name is taken, use `NAME_2.EXT`, `NAME_3.EXT`… instead of failing. */
+  rename?: boolean;
+}
+
+/** `dir/name.json`, 2 → `dir/name_2.json` (1: the name itself). */
+export function numbered(path: string, n: number): string {
+  if (n === 1) return path;
+  const dot = path.lastIndexOf(".");
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return dot > slash + 1 ? `${path.slice(0, dot)}_${n}${path.slice(dot)}` : `${path}_${n}`;
+}
+
+const MAX_NAMES = 1000;
+
+/** The names to try, in order, for a write of `path` that may not replace a file. */
+function* candidates(path: string, mode: WriteMode): Generator<string> {
+  const last = mode.rename ? MAX_NAMES : 1;
+  for (let n = 1; n <= last; n++) yield numbered(path, n);
+}
+
+/**
+ * Puts the finished temp file at `path`: renamed over it when replacing; otherwise
+ * hard-linked, which fails if the name exists (with `rename`, the next numbered name is
+ * tried), then the temp name removed. Returns the path used.
+ */
+async function publish(tmp: string, path: string, mode: WriteMode): Promise<string> {
+  if (mode.replace ?? replaceable.has(path)) {
+    await Deno.rename(tmp, path);
+    return path;
+  }
+  for (const name of candidates(path, mode)) {
+    try {
+      await Deno.link(tmp, name).catch((err) => {
+        if (err instanceof Deno.errors.AlreadyExists) throw err;
+        return copyExclusive(tmp, name);
+      });
+    } catch (err) {
+      if (err instanceof Deno.errors.AlreadyExists) continue;
+      throw err;
+    }
+    await Deno.remove(tmp);
+    return name;
+  }
+  throw new FileExistsError(path);
+}
+
+/**
+ * Where hard links are not supported (FAT, exFAT, some network shares): the name is
+ * created exclusively and the temp file copied into it (a failed copy removes it again).
+ */
+async function copyExclusive(tmp: string, name: string): Promise<void> {
+  using out = await Deno.open(name, { write: true, createNew: true, mode: MODE });
+  try {
+    using src = await Deno.open(tmp, { read: true });
+    const buf = new Uint8Array(65536);
+    for (let n = await src.read(buf); n !== null; n = await src.read(buf)) {
+      for (let off = 0; off < n;) off += await out.write(buf.subarray(off, n));
+    }
+  } catch (err) {
+    await Deno.remove(name).catch(() => {});
+    throw err;
+  }
+}
+
+/** The same, synchronously. */
+function publishSync(tmp: string, path: string, mode: WriteMode): string {
+  if (mode.replace ?? replaceable.has(path)) {
+    Deno.renameSync(tmp, path);
+    return path;
+  }
+  for (const name of candidates(path, mode)) {
+    try {
+      linkOrCopySync(tmp, name);
+    } catch (err) {
+      if (err instanceof Deno.errors.AlreadyExists) continue;
+      throw err;
+    }
+    Deno.removeSync(tmp);
+    return name;
+  }
+  throw new FileExistsError(path);
+}
+
+/** Deno.linkSync, or an exclusive copy where hard links are not supported. */
+function linkOrCopySync(tmp: string, name: string): void {
+  try {
+    Deno.linkSync(tmp, name);
+    return;
+  } catch (err) {
+    if (err instanceof Deno.errors.AlreadyExists) throw err;
+  }
+  using out = Deno.openSync(name, { write: true, createNew: true, mode: MODE });
+  try {
+    using src = Deno.openSync(tmp, { read: true });
+    const buf = new Uint8Array(65536);
+    for (let n = src.readSync(buf); n !== null; n = src.readSync(buf)) {
+      for (let off = 0; off < n;) off += out.writeSync(buf.subarray(off, n));
+    }
+  } catch (err) {
+    try {
+      Deno.removeSync(name);
+    } catch { /* gone */ }
+    throw err;
+  }
+}
+
+/**
+ * Fills a temp file beside `path`, then puts it there (see publish): a reader never sees
+ * half a file, and a file this run may not replace never is. Returns the path used.
+ */
 export async function atomically(
   path: string,
   fill: (out: Deno.FsFile) => Promise<void>,
-): Promise<void> {
+  mode: WriteMode = {},
+): Promise<string> {
   const tmp = tempName(path);
   pending.add(tmp);
   try {
@@ -64,7 +197,7 @@ export async function atomically(
       using out = await Deno.open(tmp, { write: true, createNew: true, mode: MODE });
       await fill(out);
     }
-    await Deno.rename(tmp, path);
+    return await publish(tmp, path, mode);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
     throw err;
@@ -157,7 +290,7 @@ export function writeJsonAtomicSync(path: string, data: unknown): void {
         for (let off = 0; off < bytes.length;) off += out.writeSync(bytes.subarray(off));
       }
     }
-    Deno.renameSync(tmp, path);
+    publishSync(tmp, path, {});
   } catch (err) {
     try {
       Deno.removeSync(tmp);

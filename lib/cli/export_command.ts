@@ -81,7 +81,8 @@ export const EXPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ExportFiles> = {
       what: "output file",
       path: at(shown),
       shown,
-      replace: "force",
+      // A taken default name gets a number (two exports in one second); --output needs --force.
+      replace: flags.output === undefined ? "rename" : "force",
     };
     const log = flags["log-file"] ?? DEFAULT_EXPORT_LOG;
     return {
@@ -98,6 +99,7 @@ export const EXPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ExportFiles> = {
         output: files.output.path,
         shownOutput: files.output.shown,
         force: flags.force,
+        pickName: files.output.replace === "rename",
         noSearch: flags["no-search"],
         filters,
         signal: session.signal,

@@ -49,12 +49,15 @@ async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined>
   }
 }
 
+/** How a run's write treats an existing file (see run_cli.ts Written). */
+export type WriteRule = "force" | "append" | "refuse" | "rename";
+
 /** A file this run writes: its folder must exist. `shown` is the path as the user typed it. */
 export async function checkWritable(
   flag: string,
   path: string,
   shown: string,
-  opts: { replace: "force" | "append" | "refuse"; force?: boolean },
+  opts: { replace: WriteRule; force?: boolean },
 ): Promise<void> {
   const dir = dirname(path);
   const d = await statOrUndefined(dir);

@@ -9,6 +9,7 @@ import { InterruptedError } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
 import { describeError, FatalAwsError, UsageError } from "../errors.ts";
 import { endOf, EXIT, exitCode } from "../exit.ts";
+import { allowReplacing } from "../json_file.ts";
 import { createLogger, esc, type Logger } from "../log.ts";
 import { versionLine } from "../version.ts";
 import { type AwsFlags, buildContext, checkAwsFlags } from "./context.ts";
@@ -20,6 +21,7 @@ import {
   type Invocation,
   programName,
   resolveIn,
+  type WriteRule,
 } from "./paths.ts";
 import { createProgress } from "./progress.ts";
 import { listenForInterrupts } from "./interrupts.ts";
@@ -32,8 +34,11 @@ export interface Written {
   path: string;
   /** As the user typed it. */
   shown: string;
-  /** An existing file: replaced only with --force, appended to, or replaced freely. */
-  replace: "force" | "append" | "refuse";
+  /**
+   * An existing file: replaced only with --force, appended to, replaced freely, or left
+   * alone for a numbered name (a default name).
+   */
+  replace: WriteRule;
 }
 
 export interface FileSet {
@@ -185,7 +190,10 @@ async function checkFiles(files: FileSet, force: boolean): Promise<void> {
     files.reads,
   );
   for (const w of [files.log, ...files.writes]) {
-    if (w.path !== "-") await checkWritable(w.what, w.path, w.shown, { replace: w.replace, force });
+    if (w.path === "-") continue;
+    await checkWritable(w.what, w.path, w.shown, { replace: w.replace, force });
+    // Only these may replace an existing file; every other write creates its file.
+    if (w.replace === "force" && force) allowReplacing(w.path);
   }
 }
 

@@ -2,6 +2,7 @@
  * The export use case: every quick connect of an instance, whole (config, tags), with the
  * names of what it points to and the standard queues it is linked to, in one file.
  */
+import { basename } from "node:path";
 import type {
   ContactFlowSummary,
   QueueSummary,
@@ -49,6 +50,7 @@ import {
   toExportFilters,
   toSearch,
 } from "../filters.ts";
+import { FileExistsError } from "../json_file.ts";
 import { esc, type Logger, logMemory } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import { configRefs, isKnownType, type RefKind } from "../quick_connect.ts";
@@ -59,7 +61,13 @@ export interface ExportOptions {
   output?: string;
   /** The output path as the user typed it, for the log. */
   shownOutput?: string;
+  /** Replace an existing output file (atomically). */
   force?: boolean;
+  /**
+   * `output` is the default name, not the user's: when it is taken (another export in the
+   * same second), the file is written as NAME_2.json, NAME_3.json… instead.
+   */
+  pickName?: boolean;
   /** Read with ListQuickConnects + DescribeQuickConnect even where Search is allowed. */
   noSearch?: boolean;
   /** Which quick connects to export (default: all); recorded in the file's `Filters`. */
@@ -216,7 +224,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
   const started = now();
   const output = opts.output ?? defaultOutputName(ctx.instanceId, started);
   const shown = opts.shownOutput ?? output;
-  if (output !== "-" && !opts.force && await exists(output)) {
+  if (output !== "-" && !opts.force && !opts.pickName && await exists(output)) {
     throw new UsageError(
       `Output file "${shown}" already exists: pass --force to replace it, or choose another path`,
     );
@@ -236,11 +244,11 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
   const items = exportItems(ctx, read, lookups, links, timestamp, opts.onProgress);
   logMemory(logger, "the items made");
   const file = exportFile(ctx, read, items, filters, timestamp);
-  await writeExport(logger, output, shown, file, opts.signal);
+  const written = await writeExport(logger, { output, shown, ...opts }, file);
   logMemory(logger, "the file written");
   return {
     exitCode: exitCode({ kind: "finished", failed: read.failed.length > 0 }),
-    output,
+    output: written,
     file,
     readMode: read.mode,
   };
@@ -529,25 +537,37 @@ function exportFile(
   };
 }
 
-/** Writes the file, unless Ctrl-C was pressed (no file then), with the closing lines. */
+/**
+ * Writes the file, unless Ctrl-C was pressed (no file then), with the closing lines; never
+ * over a file it may not replace (lib/json_file.ts). Returns the path written.
+ */
 async function writeExport(
   logger: Logger,
-  output: string,
-  shown: string,
+  to: { output: string; shown: string; force?: boolean; pickName?: boolean; signal?: AbortSignal },
   file: ExportFile,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (signal?.aborted) throw new InterruptedError("interrupted");
+): Promise<string> {
+  if (to.signal?.aborted) throw new InterruptedError("interrupted");
+  let written: string;
   try {
-    await writeExportFile(output, file);
+    written = await writeExportFile(to.output, file, {
+      replace: to.force === true,
+      rename: to.pickName === true,
+    });
   } catch (err) {
-    throw new UsageError(`Cannot write export file "${shown}": ${describeError(err)}`);
+    throw new UsageError(
+      err instanceof FileExistsError
+        ? `Output file "${to.shown}" was created by someone else while the export ran: not replaced; pass --force to replace it, or choose another path`
+        : `Cannot write export file "${to.shown}": ${describeError(err)}`,
+    );
   }
+  // A taken default name got a number: the default names a file in the current folder.
+  const shown = written === to.output ? to.shown : basename(written);
   logger.info("Export completed successfully!");
   logger.info(
     `Exported ${file.SuccessfulExports} quick connects to ${
-      esc(output === "-" ? "stdout" : shown)
+      esc(written === "-" ? "stdout" : shown)
     }`,
   );
   logger.info(`Failed exports: ${file.FailedExports}`);
+  return written;
 }
