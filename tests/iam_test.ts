@@ -12,6 +12,7 @@ import { runImport } from "../lib/import/run_import.ts";
 import type { RunContext } from "../lib/context.ts";
 import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { testContext } from "./support/context.ts";
+import { importOptions } from "./import_helpers.ts";
 import { MUTATING_OPERATIONS, OPERATIONS } from "../emulator/routes.ts";
 
 function denyAllBut(emu: Emulator, allowed: readonly string[]): void {
@@ -60,18 +61,24 @@ Deno.test("--prune and --undo succeed with the removing actions added, and only 
   };
   await Deno.writeTextFile(file, JSON.stringify({ QuickConnects: [item] }));
   denyAllBut(emu, [...IMPORT_ACTIONS, ...SYNC_ACTIONS]);
-  const pruned = await runImport(await context(emu, target.Id), {
-    exportFile: file,
-    prune: true,
-    maxDeletes: 100,
-    reportFile: `${dir}/r.json`,
-  });
+  const pruned = await runImport(
+    await context(emu, target.Id),
+    await importOptions({
+      exportFile: file,
+      prune: true,
+      maxDeletes: 100,
+      reportFile: `${dir}/r.json`,
+    }),
+  );
   assert.equal(pruned.exitCode, 0);
   assert.ok((pruned.report?.Deleted?.length ?? 0) > 0);
-  const undone = await runImport(await context(emu, target.Id), {
-    exportFile: "",
-    undo: JSON.parse(await Deno.readTextFile(`${dir}/r.json`)),
-  });
+  const undone = await runImport(
+    await context(emu, target.Id),
+    await importOptions({
+      exportFile: "",
+      undo: JSON.parse(await Deno.readTextFile(`${dir}/r.json`)),
+    }),
+  );
   assert.equal(undone.exitCode, 0);
   assert.deepEqual(emu.faulted(), {}, "nothing called outside the policies");
   const calls = emu.calls();
@@ -122,11 +129,14 @@ Deno.test("export and import (with updates and queue links) succeed under least 
   emu.clearFaults();
   denyAllBut(emu, IMPORT_ACTIONS);
   emu.resetCalls();
-  const imp = await runImport(await context(emu, target.Id), {
-    exportFile: `${dir}/e.json`,
-    onConflict: "update",
-    verify: true,
-  });
+  const imp = await runImport(
+    await context(emu, target.Id),
+    await importOptions({
+      exportFile: `${dir}/e.json`,
+      onConflict: "update",
+      verify: true,
+    }),
+  );
   assert.equal(imp.exitCode, 0);
   assert.deepEqual(emu.faulted(), {}, "import called nothing outside its policy");
   const s = imp.report?.Summary;

@@ -19,6 +19,7 @@ import {
   targetSeed,
   tempJson,
 } from "./import_helpers.ts";
+import { importOptions } from "./import_helpers.ts";
 import { RateLimiter } from "../lib/aws/limiter.ts";
 
 const QUEUES = [{ Id: "q-support", Name: "Support" }, { Id: "q-big", Name: "Big" }];
@@ -183,7 +184,10 @@ Deno.test("fatal: unknown instance and denied listing are exit 3 with cause and 
   const dir = await Deno.makeTempDir();
   const run = await context(emu, "11111111-2222-3333-4444-555555555555");
   const { runImport } = await import("../lib/import/run_import.ts");
-  const r = await runImport(run.ctx, { exportFile: file, reportFile: `${dir}/r.json` });
+  const r = await runImport(
+    run.ctx,
+    await importOptions({ exportFile: file, reportFile: `${dir}/r.json` }),
+  );
   assert.equal(r.exitCode, 3);
   const errors = run.lines.filter((l) => l.includes(" - ERROR - "));
   assert.equal(errors.length, 2);

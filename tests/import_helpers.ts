@@ -7,7 +7,19 @@
 import assert from "node:assert/strict";
 import { runExport } from "../lib/export/run_export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
-import { type ImportOptions, type ImportResult, runImport } from "../lib/import/run_import.ts";
+import {
+  type ImportOptions,
+  type ImportResult,
+  type ImportSource,
+  runImport,
+} from "../lib/import/run_import.ts";
+import type { Filters } from "../lib/filters.ts";
+import { loadImportInput } from "../lib/import/input.ts";
+import type { OnConflict } from "../lib/import/plan.ts";
+import type { UndoSource } from "../lib/import/undo.ts";
+import type { Path } from "../lib/path.ts";
+import { UsageError } from "../lib/errors.ts";
+import { esc } from "../lib/log.ts";
 import type { Emulator, Fixture, FixtureInput } from "../emulator/testing.ts";
 import { MUTATING_OPERATIONS } from "../emulator/routes.ts";
 
@@ -34,18 +46,73 @@ export async function exportInstance(
   return { path, file: JSON.parse(await Deno.readTextFile(path)) as ExportFile };
 }
 
+/** The import options tests give, as flags would: an export file or an undo, and the rest. */
+export interface TestImport {
+  exportFile?: string;
+  mappingFile?: string;
+  onConflict?: OnConflict;
+  dryRun?: boolean;
+  verify?: boolean;
+  reportFile?: string;
+  consistencyWaitMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  prune?: boolean;
+  pruneLinks?: boolean;
+  maxDeletes?: number;
+  detailedExitcode?: boolean;
+  filters?: Filters;
+  /** A report to undo (instead of an export file). */
+  undo?: UndoSource;
+  force?: boolean;
+}
+
+/** The use case's options for a test's import, the export file loaded as the CLI does. */
+export async function importOptions(t: TestImport): Promise<ImportOptions> {
+  const at = (path: string): Path => ({ path, shown: path });
+  const source: ImportSource = t.undo
+    ? { kind: "undo", file: at("report.json"), report: t.undo, force: t.force }
+    : {
+      kind: "file",
+      file: at(t.exportFile ?? ""),
+      input: await loadImportInput({ exportFile: t.exportFile ?? "", mappingFile: t.mappingFile }),
+      onConflict: t.onConflict ?? "skip",
+      filters: t.filters,
+      prune: t.prune,
+      pruneLinks: t.pruneLinks,
+    };
+  return {
+    source,
+    dryRun: t.dryRun,
+    verify: t.verify,
+    detailedExitcode: t.detailedExitcode,
+    report: t.reportFile ? at(t.reportFile) : undefined,
+    maxDeletes: t.maxDeletes,
+    consistencyWaitMs: t.consistencyWaitMs,
+    session: { signal: t.signal, onProgress: t.onProgress },
+  };
+}
+
 /** Runs an import into `alias` and returns the result with the console lines. */
 export async function importInto(
   emu: Emulator,
   alias: string,
-  opts: ImportOptions,
+  opts: TestImport,
   ctxOpts: Parameters<typeof context>[2] = {},
-): Promise<ImportResult & { lines: string[]; dir: string }> {
+): Promise<
+  (ImportResult | { exitCode: number; report: undefined }) & { lines: string[]; dir: string }
+> {
   const run = await context(emu, idOf(emu.state(), alias), ctxOpts);
   try {
     // The emulator lists every change at once unless told to lag: no waiting for differences.
-    const result = await runImport(run.ctx, { consistencyWaitMs: 0, ...opts });
+    const options = await importOptions({ consistencyWaitMs: 0, ...opts });
+    const result = await runImport(run.ctx, options);
     return { ...result, lines: run.lines, dir: run.dir };
+  } catch (err) {
+    // A refusal before any call, as the CLI's one usage-error path logs it.
+    if (!(err instanceof UsageError)) throw err;
+    run.ctx.logger.error(esc(err.message));
+    return { exitCode: 2, report: undefined, lines: run.lines, dir: run.dir };
   } finally {
     run.ctx.logger.close();
   }

@@ -167,7 +167,14 @@ Deno.test("round trip: all four types remapped by name, tags and links intact, r
 });
 
 Deno.test("seedCounts(): Successful = created + updated, Skipped = skipped + unchanged", () => {
-  const base = { Index: 0, Name: "n", SourceId: null, TargetId: null, Error: null };
+  const base = {
+    Index: 0,
+    Name: "n",
+    SourceId: null,
+    TargetId: null,
+    Error: null,
+    Outcome: "done" as const,
+  };
   const s = summarize([
     { ...base, Action: "created" },
     { ...base, Action: "updated" },

@@ -24,6 +24,7 @@ import {
   targetSeed,
   tempJson,
 } from "./import_helpers.ts";
+import { importOptions } from "./import_helpers.ts";
 import { runImport } from "../lib/import/run_import.ts";
 
 Deno.test("a create whose response is lost is counted created, never duplicated", async () => {
@@ -190,10 +191,13 @@ Deno.test("an interrupt while settling a duplicate create says it may exist, not
     { step: "initialize", name: "testAbortOnDuplicate" },
   );
   try {
-    const r = await runImport(run.ctx, {
-      exportFile: await tempJson({ QuickConnects: [phoneItem("Lost"), phoneItem("Later")] }),
-      signal: ac.signal,
-    });
+    const r = await runImport(
+      run.ctx,
+      await importOptions({
+        exportFile: await tempJson({ QuickConnects: [phoneItem("Lost"), phoneItem("Later")] }),
+        signal: ac.signal,
+      }),
+    );
     assert.equal(r.exitCode, 130, run.lines.join("\n"));
     const [lost, later] = r.report!.Items;
     assert.match(lost?.Error ?? "", /^Interrupted while creating; it may or may not exist/);

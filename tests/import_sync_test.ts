@@ -215,13 +215,25 @@ Deno.test("--undo leaves a created quick connect that was changed since, and say
     (await cli(["--export-file", await tempJson(edited), "--on-conflict", "update"])).code,
     0,
   );
+  // The edited one is left, named with what changed, and the undo fails (exit 1).
   const undo = await cli(["--undo", "run.json"]);
-  assert.equal(undo.code, 0, undo.stderr);
-  assert.match(undo.stderr, /not deleting .* it was changed since the run created it/);
+  assert.equal(undo.code, 1, undo.stderr);
+  assert.match(
+    undo.stderr,
+    /leaving quick connect .*: Not undone: created by the run, it was changed since \(tags\)/,
+  );
   assert.deepEqual(
     instance(emu.state(), "target").QuickConnects.map((q) => q.Name),
     [file.QuickConnects[0]!.QuickConnect.Name],
   );
+  // --force undoes it anyway, and says so.
+  const forced = await cli(["--undo", "run.json", "--force"]);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(
+    forced.stderr,
+    /deleting .* although it was changed since the run \(tags\): --force/,
+  );
+  assert.deepEqual(instance(emu.state(), "target").QuickConnects, []);
   // A dry run's report cannot be undone: it changed nothing.
   assert.equal((await cli(["--export-file", path, "--dry-run", "--report", "dry.json"])).code, 0);
   const bad = await cli(["--undo", "dry.json"]);

@@ -111,6 +111,8 @@ export interface ListedQuickConnect {
   arn?: string;
   /** The type as listed, where the listing says it. */
   type?: string;
+  /** Its LastModifiedTime, as listed. */
+  modified?: Date;
   detail?: QuickConnect;
 }
 
@@ -168,6 +170,15 @@ export interface ReadOptions {
 const withTags = (qc: QuickConnect): QuickConnect =>
   qc.Tags !== undefined ? qc : { ...qc, Tags: {} };
 
+/** The one warning of a run that falls back from SearchQuickConnects to List + Describe. */
+export function searchRefused(logger: Logger, err: unknown): void {
+  logger.warning(
+    `SearchQuickConnects is not available (${
+      esc(describeError(err))
+    }); reading quick connects with ListQuickConnects and DescribeQuickConnect instead`,
+  );
+}
+
 /**
  * Every quick connect of an instance. SearchQuickConnects returns 100 whole quick
  * connects per call; where it is refused (IAM) or not served, ListQuickConnects plus
@@ -181,11 +192,7 @@ export async function readQuickConnects(o: ReadOptions): Promise<QuickConnectRea
       return await searchAll(o, raw);
     } catch (err) {
       if (!isSearchUnavailable(err)) throw err;
-      o.logger.warning(
-        `SearchQuickConnects is not available (${
-          esc(describeError(err))
-        }); reading quick connects with ListQuickConnects and DescribeQuickConnect instead`,
-      );
+      searchRefused(o.logger, err);
       raw.clear();
     }
   }
@@ -210,7 +217,13 @@ export async function readQuickConnects(o: ReadOptions): Promise<QuickConnectRea
 
 function listed(s: QuickConnectSummary): ListedQuickConnect[] {
   return s.Id && s.Name !== undefined
-    ? [{ id: s.Id, name: s.Name, arn: s.Arn, type: s.QuickConnectType }]
+    ? [{
+      id: s.Id,
+      name: s.Name,
+      arn: s.Arn,
+      type: s.QuickConnectType,
+      modified: s.LastModifiedTime,
+    }]
     : [];
 }
 
@@ -253,6 +266,7 @@ async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<Qui
           name: qc.Name,
           arn: qc.QuickConnectARN,
           type,
+          modified: qc.LastModifiedTime,
           detail: qc,
         });
       }

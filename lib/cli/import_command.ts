@@ -6,8 +6,10 @@ import { loadImportInput } from "../import/input.ts";
 import { loadPlanFile } from "../import/plan_file.ts";
 import { loadUndoReport } from "../import/undo.ts";
 import { ON_CONFLICT } from "../import/plan.ts";
-import { runImport } from "../import/run_import.ts";
+import { type ImportSource, runImport } from "../import/run_import.ts";
 import { checkPruneInput } from "../import/sources.ts";
+import type { Path } from "../path.ts";
+import type { Logger } from "../log.ts";
 import { parseFilters } from "../filters.ts";
 import {
   COMMON_FLAGS,
@@ -58,7 +60,11 @@ const FLAGS = {
     value: "FILE",
     help: "write a JSON report: every item's outcome and target ID, queue-link counts",
   },
-  force: { type: "boolean", help: "replace the --report or --plan-out file if it exists" },
+  force: {
+    type: "boolean",
+    help: "replace the --report or --plan-out file if it exists; with --undo, also reverse what " +
+      "changed since the run or may not have been its doing (each said in the log)",
+  },
   "plan-out": {
     type: "string",
     value: "FILE",
@@ -251,56 +257,55 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
   },
   async prepare(flags, files, logger) {
     // The flag table (FLAGS) already checked every value and every rule between flags.
-    const filters = parseFilters(flags, "import");
     // Every file is read and checked before a client exists: bad input never reaches AWS.
-    const input = files.exportFile === undefined ? undefined : await loadImportInput({
-      exportFile: files.exportFile,
-      mappingFile: files.mapping,
-      shown: { exportFile: flags["export-file"], mappingFile: flags.mapping },
-      warn: (m) => logger.warning(m),
-    });
-    if (input) {
-      checkPruneInput(input.data, {
-        exportFile: files.exportFile ?? "",
-        shownExportFile: flags["export-file"],
-        prune: flags.prune,
-        filters,
-      });
-    }
-    const savedPlan = files.plan === undefined
-      ? undefined
-      : await loadPlanFile(files.plan, flags.plan ?? "");
-    const undo = files.undo === undefined
-      ? undefined
-      : await loadUndoReport(files.undo, flags.undo ?? "");
+    const source = await loadSource(flags, files, logger);
     return async (ctx, session) =>
       (await runImport(ctx, {
-        exportFile: files.exportFile ?? "",
-        shownExportFile: flags["export-file"] ?? flags.plan ?? flags.undo,
-        mappingFile: files.mapping,
+        source,
         dryRun: flags["dry-run"],
-        onConflict: flags["on-conflict"],
-        reportFile: files.report?.path,
-        shownReportFile: files.report?.shown,
-        verify: flags.verify,
-        consistencyWaitMs: flags["consistency-wait"] * 1000,
-        prune: flags.prune,
-        pruneLinks: flags["prune-links"],
-        maxDeletes: flags["max-deletes"],
         detailedExitcode: flags["detailed-exitcode"],
-        writeMapping: files.mappingOut?.path,
-        shownWriteMapping: files.mappingOut?.shown,
-        planOut: files.planOut?.path,
-        shownPlanOut: files.planOut?.shown,
-        savedPlan,
-        shownPlanFile: flags.plan,
-        undo,
-        shownUndoFile: flags.undo,
-        signal: session.signal,
-        onProgress: session.onProgress,
-        onForcedStop: session.onForcedStop,
-        input,
-        filters,
+        verify: flags.verify,
+        report: files.report,
+        maxDeletes: flags["max-deletes"],
+        consistencyWaitMs: flags["consistency-wait"] * 1000,
+        session,
       })).exitCode;
   },
 };
+
+/** Where the plan comes from, loaded and checked (UsageError on bad input). */
+async function loadSource(
+  flags: Flags<typeof FLAGS>,
+  files: ImportFiles,
+  logger: Logger,
+): Promise<ImportSource> {
+  const typed = (path: string | undefined, shown: string | undefined): Path | undefined =>
+    path === undefined || shown === undefined ? undefined : { path, shown };
+  const plan = typed(files.plan, flags.plan);
+  if (plan) return { kind: "plan", file: plan, plan: await loadPlanFile(plan.path, plan.shown) };
+  const undo = typed(files.undo, flags.undo);
+  if (undo) {
+    const report = await loadUndoReport(undo.path, undo.shown);
+    return { kind: "undo", file: undo, report, force: flags.force };
+  }
+  const file = typed(files.exportFile, flags["export-file"]) ?? { path: "", shown: "" };
+  const input = await loadImportInput({
+    exportFile: file.path,
+    mappingFile: files.mapping,
+    shown: { exportFile: file.shown, mappingFile: flags.mapping },
+    warn: (m) => logger.warning(m),
+  });
+  const filters = parseFilters(flags, "import");
+  checkPruneInput(input.data, { shown: file.shown, prune: flags.prune, filters });
+  return {
+    kind: "file",
+    file,
+    input,
+    onConflict: flags["on-conflict"],
+    filters,
+    prune: flags.prune,
+    pruneLinks: flags["prune-links"],
+    writeMapping: files.mappingOut,
+    planOut: files.planOut,
+  };
+}

@@ -7,22 +7,23 @@
  */
 import { AssociateQueueQuickConnectsCommand } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
+import { onLeave } from "../aws/sent.ts";
 import type { RunContext } from "../context.ts";
 import { describeError, isNotFound } from "../errors.ts";
 import { esc } from "../log.ts";
 import { LIMITS } from "../quick_connect.ts";
-import type { Applied } from "./apply.ts";
-import type { Plan, QueueLinks } from "./plan.ts";
+import { createdByRun, type Link, type RunRecord } from "./outcome.ts";
+import type { LinkAdd, Plan, QueueLinks } from "./plan.ts";
 import { checkpoint, untilVisible } from "./wait.ts";
 
-/** The target ID of a link's quick connect after apply, if it exists now. */
-export function linkedId(
-  link: { index: number; targetId?: string },
-  applied: Applied,
-): string | undefined {
-  const o = applied.items.get(link.index);
-  if (o?.action === "failed") return undefined;
-  return o?.targetId ?? link.targetId;
+/**
+ * The target ID a planned link's quick connect has after apply, if it exists now: its own
+ * (it existed) or the one the run created; none when its create or update failed.
+ */
+export function linkedId(link: LinkAdd, record: RunRecord): string | undefined {
+  const o = record.items.get(link.index);
+  if (!o) return link.targetId;
+  return o.result === "done" ? o.targetId : undefined;
 }
 
 /**
@@ -79,14 +80,14 @@ export class LinkLane {
   /** Sends ready queues until closed and drained; stops at the first Ctrl-C. */
   async run(
     ctx: RunContext,
-    applied: Applied,
+    record: RunRecord,
     signal: AbortSignal | undefined,
     waitMs: number,
   ): Promise<void> {
     while (true) {
       const q = this.#ready.shift();
       if (q) {
-        await sendQueue(ctx, q, applied, signal, waitMs);
+        await sendQueue(ctx, q, record, signal, waitMs);
         continue;
       }
       if (this.#closed) return;
@@ -102,54 +103,70 @@ export class LinkLane {
 async function sendQueue(
   ctx: RunContext,
   q: QueueLinks,
-  applied: Applied,
+  record: RunRecord,
   signal: AbortSignal | undefined,
   waitMs: number,
 ): Promise<void> {
-  const counts = applied.links;
-  const names = new Map<string, string>();
-  const indexOf = new Map<string, number>();
+  const byId = new Map<string, Link>();
   for (const l of q.add) {
-    const id = linkedId(l, applied);
-    if (!id) continue;
-    names.set(id, l.name);
-    indexOf.set(id, l.index);
-  }
-  const created = (id: string) => applied.items.get(indexOf.get(id) ?? -1)?.action === "created";
-  const ids = [...names.keys()];
-  for (let i = 0; i < ids.length; i += LIMITS.linksPerCall) {
-    checkpoint(signal);
-    const batch = ids.slice(i, i + LIMITS.linksPerCall);
-    for (const id of batch) counts.sent.add(`${q.queueId}/${indexOf.get(id)}`);
-    const send = () =>
-      ctx.client.send(
-        new AssociateQueueQuickConnectsCommand({
-          InstanceId: ctx.instanceId,
-          QueueId: q.queueId,
-          QuickConnectIds: batch,
-        }),
-      );
-    try {
-      await sendLinks(send, batch.some(created), waitMs, signal);
-      counts.Added += batch.length;
-      for (const id of batch) {
-        counts.added.push({
-          queueId: q.queueId,
-          queueName: q.queueName,
-          targetId: id,
-          name: names.get(id) ?? id,
-        });
-      }
-      ctx.logger.info(`Associated ${batch.length} quick connects with queue '${esc(q.queueName)}'`);
-    } catch (err) {
-      if (isInterrupted(err)) throw err;
-      counts.Failed += batch.length;
-      const msg = `queue '${q.queueName}': ${describeError(err)} (${
-        batch.map((id) => names.get(id) ?? id).join(", ")
-      })`;
-      counts.Errors.push(msg);
-      ctx.logger.error(`Error associating quick connects with ${esc(msg)}`);
+    const id = linkedId(l, record);
+    if (id && !byId.has(id)) {
+      byId.set(id, {
+        queueId: q.queueId,
+        queueName: q.queueName,
+        targetId: id,
+        name: l.name,
+        index: l.index,
+      });
     }
+  }
+  const links = [...byId.values()];
+  for (let i = 0; i < links.length; i += LIMITS.linksPerCall) {
+    checkpoint(signal);
+    await sendBatch(ctx, q, links.slice(i, i + LIMITS.linksPerCall), record, signal, waitMs);
+  }
+}
+
+/** One batch, counted when its answer arrives (or, stopped, by whether its request left). */
+async function sendBatch(
+  ctx: RunContext,
+  q: QueueLinks,
+  batch: Link[],
+  record: RunRecord,
+  signal: AbortSignal | undefined,
+  waitMs: number,
+): Promise<void> {
+  const flight = record.sendingBatch({
+    op: "link",
+    queueId: q.queueId,
+    queueName: q.queueName,
+    links: batch,
+  });
+  const send = () => {
+    const cmd = new AssociateQueueQuickConnectsCommand({
+      InstanceId: ctx.instanceId,
+      QueueId: q.queueId,
+      QuickConnectIds: batch.map((l) => l.targetId),
+    });
+    onLeave(cmd, flight.left);
+    return ctx.client.send(cmd);
+  };
+  const created = batch.some((l) => createdByRun(record.items.get(l.index)));
+  try {
+    await sendLinks(send, created, waitMs, signal);
+    flight.answered("done");
+    ctx.logger.info(`Associated ${batch.length} quick connects with queue '${esc(q.queueName)}'`);
+  } catch (err) {
+    if (isInterrupted(err)) {
+      // Still in flight for the report: uncertain if its request left, pending if not.
+      if (!flight.hasLeft()) flight.answered();
+      throw err;
+    }
+    const msg = `queue '${q.queueName}': ${describeError(err)} (${
+      batch.map((l) => l.name).join(", ")
+    })`;
+    flight.answered("failed", msg);
+    ctx.logger.error(`Error associating quick connects with ${esc(msg)}`);
   }
 }
 

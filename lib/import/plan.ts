@@ -66,7 +66,8 @@ export type PlanEntry =
   | {
     kind: "fail";
     item: ImportItem | InvalidItem;
-    cause: "invalid" | "exists" | "unresolved" | "unreadable";
+    /** "changed": undo leaves it, as the target no longer holds what the run left. */
+    cause: "invalid" | "exists" | "unresolved" | "unreadable" | "changed";
     reason: string;
     targetId?: string;
     /** The source references that did not resolve (cause "unresolved"). */
@@ -80,6 +81,11 @@ export interface LinkAdd {
   targetId?: string;
   /** The source queue, as the file names it. */
   source: string;
+  /**
+   * Its quick connect existed and changed shortly before the target was read: the queue's
+   * list may lag behind a link added with that change, so the link may be there already.
+   */
+  recent?: boolean;
 }
 
 export interface QueueLinks {
@@ -233,7 +239,21 @@ function linkable(e: PlanEntry): { targetId?: string } | undefined {
   return { targetId: e.kind === "update" ? e.target.id : e.targetId };
 }
 
-function planLinks(entries: readonly PlanEntry[], target: TargetState, mapping: Mapping) {
+/**
+ * Whether the existing quick connect `name` changed within `horizonMs` before the target
+ * was read: a link added with that change may not be listed yet.
+ */
+function changedRecently(target: TargetState, name: string, horizonMs: number): boolean {
+  const modified = target.quickConnects.get(name)?.modified?.getTime();
+  return modified !== undefined && target.readAt - modified < horizonMs;
+}
+
+function planLinks(
+  entries: readonly PlanEntry[],
+  target: TargetState,
+  mapping: Mapping,
+  horizonMs: number,
+) {
   const byQueue = new Map<string, QueueLinks>();
   const problems: LinkProblem[] = [];
   const seen = new Set<string>();
@@ -279,7 +299,14 @@ function planLinks(entries: readonly PlanEntry[], target: TargetState, mapping: 
       }
       let q = byQueue.get(queueId);
       if (!q) byQueue.set(queueId, q = { queueId, queueName, add: [] });
-      q.add.push({ index: item.index, name: item.name, targetId: at.targetId, source });
+      const recent = at.targetId !== undefined && changedRecently(target, item.name, horizonMs);
+      q.add.push({
+        index: item.index,
+        name: item.name,
+        targetId: at.targetId,
+        source,
+        ...(recent ? { recent } : {}),
+      });
     }
   }
   return { links: [...byQueue.values()], problems, present };
@@ -295,6 +322,11 @@ export interface PlanOptions {
   inScope?: (qc: ListedQuickConnect) => boolean;
   /** A drift check: compare what `skip` leaves (the target must be read whole and resolved). */
   compareSkipped?: boolean;
+  /**
+   * How long after a change the target's lists may not show it (--consistency-wait): a link
+   * to a quick connect changed within it may be present but not listed yet. Default 0.
+   */
+  consistencyWaitMs?: number;
 }
 
 export function planImport(input: PlanInput, target: TargetState, opts: PlanOptions): Plan {
@@ -317,7 +349,12 @@ export function planImport(input: PlanInput, target: TargetState, opts: PlanOpti
   for (const entry of unusedMappingEntries(input.mapping, valid)) {
     warnings.push(`Mapping entry ${esc(entry)} matches nothing in the export file`);
   }
-  const { links, problems, present } = planLinks(entries, target, input.mapping);
+  const { links, problems, present } = planLinks(
+    entries,
+    target,
+    input.mapping,
+    opts.consistencyWaitMs ?? 0,
+  );
   const deletes = opts.prune ? planDeletes(input, target, opts, warnings) : [];
   const unlinks = opts.pruneLinks ? planUnlinks(entries, target, input.mapping, opts, deletes) : [];
   return {
@@ -589,6 +626,8 @@ function logFailure(e: Extract<PlanEntry, { kind: "fail" }>, log: Logger): void 
     log.error(`Quick connect already exists: ${name} (--on-conflict fail)`);
   } else if (e.cause === "unreadable") {
     log.error(`Error updating quick connect ${name}: ${esc(e.reason)}`);
+  } else if (e.cause === "changed") {
+    log.error(`Undo: leaving quick connect ${name}: ${esc(e.reason)}`);
   } else {
     log.error(`Cannot import quick connect ${name}: ${esc(e.reason)}`);
   }

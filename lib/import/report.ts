@@ -3,9 +3,15 @@
  * of the file, the queue-link counts, the earlier scripts' three summary numbers and the
  * `--report FILE` JSON (docs/file-formats.md "Report file").
  */
-import type { Applied, LinkRecord } from "./apply.ts";
 import { linkedId } from "./links.ts";
-import type { Plan, PlanEntry, Snapshot } from "./plan.ts";
+import {
+  type BatchOutcome,
+  createdByRun,
+  type Link,
+  type Outcome,
+  type RunRecord,
+} from "./outcome.ts";
+import type { Part, Plan, PlanEntry, Snapshot } from "./plan.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 
 export type Action =
@@ -27,6 +33,12 @@ export interface ItemReport {
   Error: string | null;
   /** What an update changed, or would change: description, config, tags. */
   Changes?: string[];
+  /**
+   * What the run's record says of it: done (every call answered, or none needed), failed,
+   * uncertain (a request was sent and not answered, or the answer does not say whose the
+   * result is: it may have been applied), or not attempted (no request left).
+   */
+  Outcome: "done" | "failed" | "uncertain" | "not-attempted";
 }
 
 export interface AssociationCounts {
@@ -37,6 +49,14 @@ export interface AssociationCounts {
   Errors: string[];
   /** Links planned but not sent (an interrupted or aborted run): a re-run adds them. */
   Pending?: { Queue: string; QuickConnect: string }[];
+  /** Links sent and never answered (the run was stopped): they may have been added. */
+  Uncertain?: number;
+  /**
+   * Of `Added`, links to quick connects this run did not create that changed shortly before
+   * the target was read: the queue's list may have lagged, so they may have been there
+   * already (undo leaves them without --force).
+   */
+  Unconfirmed?: number;
 }
 
 export interface VerifyResult {
@@ -75,17 +95,34 @@ export interface LinkUndo {
   Queue: string;
   QuickConnectId: string;
   Name: string;
+  /** False: it may not have been this run's doing (absent means true, as in older reports). */
+  Certain?: boolean;
 }
 
-/** What a run changed, with what was there before: `import --undo REPORT` reverses it. */
+/**
+ * What a run changed, with what was there before and what it left: `import --undo REPORT`
+ * reverses it where the target still holds what the run left. `Certain: false` marks what
+ * may not have been this run's doing (a request never answered, a list that may have
+ * lagged); absent means true, as in older reports.
+ */
 export interface UndoRecord {
-  Created: { Name: string; TargetId: string; After: Snapshot }[];
-  Updated: { Name: string; TargetId: string; Before: Snapshot; After: Snapshot }[];
+  /** `TargetId` is absent when the create was sent and never answered: undo looks it up by name. */
+  Created: { Name: string; TargetId?: string; After: Snapshot; Certain?: boolean }[];
+  Updated: {
+    Name: string;
+    TargetId: string;
+    Before: Snapshot;
+    After: Snapshot;
+    Certain?: boolean;
+    /** An update that stopped halfway: only these parts may have changed. */
+    Parts?: Part[];
+  }[];
   Deleted: {
     Name: string;
     TargetId: string;
     Before: Snapshot;
     Queues: { Id: string; Name: string }[];
+    Certain?: boolean;
   }[];
   LinksAdded: LinkUndo[];
   LinksRemoved: LinkUndo[];
@@ -166,7 +203,23 @@ export type Ending =
   | { kind: "dry-run" }
   | { kind: "stopped"; reason: string };
 
-function itemReport(e: PlanEntry, applied: Applied, ending: Ending): ItemReport {
+const NOT_REACHED = "Not attempted: the import ended before this item was reached";
+
+/** Why an entry has no answered outcome, as the report says it. */
+function stoppedReason(ending: Ending): string {
+  return ending.kind === "stopped" ? ending.reason : NOT_REACHED;
+}
+
+/** What became of a create or update entry: its recorded outcome, or why there is none. */
+export function outcomeOf(e: PlanEntry, record: RunRecord, ending: Ending): Outcome {
+  const reason = stoppedReason(ending);
+  const unanswered = e.kind === "create"
+    ? "Interrupted while creating; it may or may not exist in the target now (its request was sent and not answered): run the same import again to settle it"
+    : "Interrupted while updating (a change was sent and not answered); run the same import again to finish it";
+  return record.outcomeOf(e.item.index, reason, unanswered) ?? { result: "not-attempted", reason };
+}
+
+function itemReport(e: PlanEntry, record: RunRecord, ending: Ending): ItemReport {
   const base = {
     Index: e.item.index,
     Name: e.item.name ?? null,
@@ -174,46 +227,80 @@ function itemReport(e: PlanEntry, applied: Applied, ending: Ending): ItemReport 
   };
   const row = (
     Action: Action,
+    Outcome: ItemReport["Outcome"],
     TargetId: string | null = null,
     Error: string | null = null,
     Changes?: string[],
-  ): ItemReport => ({ ...base, Action, TargetId, Error, ...(Changes ? { Changes } : {}) });
-  const o = applied.items.get(e.item.index);
-  if (o) return row(o.action, o.targetId ?? null, o.error ?? null, o.changes);
+  ): ItemReport => ({ ...base, Action, TargetId, Error, ...(Changes ? { Changes } : {}), Outcome });
   switch (e.kind) {
     case "skip":
-      return row("skipped", e.targetId);
+      return row("skipped", "done", e.targetId);
     case "unchanged":
-      return row("unchanged", e.targetId);
+      return row("unchanged", "done", e.targetId);
     case "fail":
-      return row("failed", e.targetId ?? null, e.reason);
-    case "create":
-    case "update": {
-      const id = e.kind === "update" ? e.target.id : null;
-      const changes = e.kind === "update" ? e.parts : undefined;
-      if (ending.kind === "dry-run") {
-        return row(e.kind === "create" ? "would-create" : "would-update", id, null, changes);
-      }
-      const reason = ending.kind === "stopped"
-        ? ending.reason
-        : "Not attempted: the import ended before this item was reached";
-      return row("failed", id, reason, changes);
-    }
+      return row("failed", "failed", e.targetId ?? null, e.reason);
   }
+  const planned = e.kind === "update" ? e.parts : undefined;
+  const id = e.kind === "update" ? e.target.id : null;
+  if (ending.kind === "dry-run") {
+    return row(
+      e.kind === "create" ? "would-create" : "would-update",
+      "not-attempted",
+      id,
+      null,
+      planned,
+    );
+  }
+  const o = outcomeOf(e, record, ending);
+  if (o.result === "done") return row(o.action, "done", o.targetId, null, o.parts ?? planned);
+  const target = ("targetId" in o ? o.targetId : undefined) ?? id;
+  return row("failed", o.result, target, o.reason, planned);
 }
 
-export function itemReports(plan: Plan, applied: Applied, ending: Ending): ItemReport[] {
-  return plan.entries.map((e) => itemReport(e, applied, ending));
+export function itemReports(plan: Plan, record: RunRecord, ending: Ending): ItemReport[] {
+  return plan.entries.map((e) => itemReport(e, record, ending));
 }
+
+/** Of the link batches, the answered ones and, for a stopped run, those sent and never answered. */
+function linkBatches(record: RunRecord, op: BatchOutcome["op"]): BatchOutcome[] {
+  return [...record.batches, ...record.unansweredBatches()].filter((b) => b.op === op);
+}
+
+const count = (bs: BatchOutcome[], result: BatchOutcome["result"]) =>
+  bs.filter((b) => b.result === result).reduce((n, b) => n + b.links.length, 0);
 
 /** Link counts: what apply did, what the plan found present, and what could not be planned. */
-export function associations(plan: Plan, applied: Applied, ending: Ending): AssociationCounts {
+export function associations(plan: Plan, record: RunRecord, ending: Ending): AssociationCounts {
+  const batches = linkBatches(record, "link");
   const a: AssociationCounts = {
-    Added: applied.links.Added,
+    Added: count(batches, "done"),
     AlreadyPresent: plan.linksPresent,
-    Failed: applied.links.Failed,
-    Errors: [...applied.links.Errors],
+    Failed: count(batches, "failed"),
+    Errors: batches.flatMap((b) => b.result === "failed" && b.reason ? [b.reason] : []),
   };
+  problemCounts(plan, a);
+  const planned = plan.links.flatMap((q) => q.add.map((l) => ({ q, l })));
+  if (ending.kind === "dry-run") {
+    a.Added = planned.length;
+    return a;
+  }
+  const uncertain = count(batches, "uncertain");
+  if (uncertain > 0) a.Uncertain = uncertain;
+  const unconfirmed = unconfirmedLinks(plan, record).size;
+  if (unconfirmed > 0) a.Unconfirmed = unconfirmed;
+  // Links not sent for quick connects that exist now: the re-run's work, listed.
+  const sent = new Set(batches.flatMap((b) => b.links.map((l) => `${l.queueId}/${l.index}`)));
+  const pending = planned.filter(({ q, l }) =>
+    !sent.has(`${q.queueId}/${l.index}`) && linkedId(l, record) !== undefined
+  );
+  if (ending.kind === "stopped" && pending.length > 0) {
+    a.Pending = pending.map(({ q, l }) => ({ Queue: q.queueName, QuickConnect: l.name }));
+  }
+  return a;
+}
+
+/** Links that could not be planned: unresolved queues, queues whose links are unreadable. */
+function problemCounts(plan: Plan, a: AssociationCounts): void {
   const unreadable = new Map<string, { error: string; count: number }>();
   for (const p of plan.linkProblems) {
     a.Failed++;
@@ -227,21 +314,30 @@ export function associations(plan: Plan, applied: Applied, ending: Ending): Asso
   for (const [queue, u] of unreadable) {
     a.Errors.push(`queue '${queue}': cannot read its quick connects (${u.error})`);
   }
-  const planned = plan.links.flatMap((q) => q.add.map((l) => ({ q, l })));
-  if (ending.kind === "dry-run") {
-    a.Added = planned.length;
-    return a;
-  }
-  if (ending.kind === "stopped") {
-    // Links not sent for quick connects that exist now: the re-run's work, listed.
-    const pending = planned.filter(({ q, l }) =>
-      !applied.links.sent.has(`${q.queueId}/${l.index}`) && linkedId(l, applied) !== undefined
-    );
-    if (pending.length > 0) {
-      a.Pending = pending.map(({ q, l }) => ({ Queue: q.queueName, QuickConnect: l.name }));
+}
+
+/**
+ * The links the run added that it cannot be sure were absent before: to a quick connect it
+ * did not create, whose last change was recent when the target was read (the queue's list
+ * may have lagged), or that it learned of only while applying (a create found the name
+ * taken). Keys `queueId/targetId`.
+ */
+function unconfirmedLinks(plan: Plan, record: RunRecord): Set<string> {
+  const recent = new Set(
+    plan.links.flatMap((q) => q.add.filter((l) => l.recent).map((l) => `${q.queueId}/${l.index}`)),
+  );
+  const planned = new Set(plan.entries.filter((e) => e.kind === "create").map((e) => e.item.index));
+  const out = new Set<string>();
+  for (const b of record.batches) {
+    if (b.op !== "link" || b.result !== "done") continue;
+    for (const l of b.links) {
+      if (createdByRun(record.items.get(l.index))) continue;
+      if (recent.has(`${l.queueId}/${l.index}`) || planned.has(l.index)) {
+        out.add(`${l.queueId}/${l.targetId}`);
+      }
     }
   }
-  return a;
+  return out;
 }
 
 export function newReport(
@@ -263,23 +359,19 @@ export function newReport(
   };
 }
 
-export function deletedReports(plan: Plan, applied: Applied, ending: Ending): DeletedReport[] {
+export function deletedReports(plan: Plan, record: RunRecord, ending: Ending): DeletedReport[] {
   return plan.deletes.map((d) => {
-    const done = applied.removals.deleted.get(d.targetId);
-    const action = ending.kind === "dry-run"
-      ? "would-delete"
-      : done === "deleted"
-      ? "deleted"
-      : "failed";
-    const error = action === "failed"
-      ? done ?? (ending.kind === "stopped" ? ending.reason : "Not attempted")
-      : null;
-    return { Name: d.name, TargetId: d.targetId, Action: action, Error: error };
+    const base = { Name: d.name, TargetId: d.targetId };
+    if (ending.kind === "dry-run") return { ...base, Action: "would-delete", Error: null };
+    const o = record.deleteOutcome(d.targetId, stoppedReason(ending)) ??
+      { result: "not-attempted", reason: stoppedReason(ending) };
+    return o.result === "done"
+      ? { ...base, Action: "deleted", Error: null }
+      : { ...base, Action: "failed", Error: o.reason ?? "Not attempted" };
   });
 }
 
-export function removalCounts(plan: Plan, applied: Applied, ending: Ending): RemovalCounts {
-  const r = applied.removals;
+export function removalCounts(plan: Plan, record: RunRecord, ending: Ending): RemovalCounts {
   if (ending.kind === "dry-run") {
     return {
       LinksRemoved: plan.unlinks.reduce((n, u) => n + u.remove.length, 0) +
@@ -289,67 +381,102 @@ export function removalCounts(plan: Plan, applied: Applied, ending: Ending): Rem
       Errors: [],
     };
   }
+  const batches = linkBatches(record, "unlink");
+  const deletes = [...record.deletes.values()];
   return {
-    LinksRemoved: r.unlinked.length,
-    Deleted: [...r.deleted.values()].filter((v) => v === "deleted").length,
-    Failed: r.failed,
-    Errors: [...r.errors],
+    LinksRemoved: count(batches, "done"),
+    Deleted: deletes.filter((d) => d.result === "done").length,
+    Failed: count(batches, "failed") + deletes.filter((d) => d.result === "failed").length,
+    Errors: [
+      ...batches.flatMap((b) => b.result === "failed" && b.reason ? [b.reason] : []),
+      ...plan.deletes.flatMap((d) => {
+        const o = record.deletes.get(d.targetId);
+        return o?.result === "failed" ? [`${d.name}: ${o.reason}`] : [];
+      }),
+    ],
   };
 }
 
-const linkUndo = (l: LinkRecord): LinkUndo => ({
+const linkUndo = (l: Link, certain: boolean): LinkUndo => ({
   QueueId: l.queueId,
   Queue: l.queueName,
   QuickConnectId: l.targetId,
   Name: l.name,
+  ...(certain ? {} : { Certain: false }),
+});
+
+const afterOf = (e: Extract<PlanEntry, { kind: "create" | "update" }>): Snapshot => ({
+  Description: e.item.description,
+  QuickConnectConfig: e.config,
+  Tags: e.item.tags,
 });
 
 /** What undo needs: every change this run made, with the before-image of each. */
-export function undoRecord(plan: Plan, applied: Applied): UndoRecord {
+export function undoRecord(plan: Plan, record: RunRecord, ending: Ending): UndoRecord {
+  const unconfirmed = unconfirmedLinks(plan, record);
+  const links = (op: BatchOutcome["op"]) =>
+    linkBatches(record, op).filter((b) => b.result !== "failed").flatMap((b) =>
+      b.links.map((l) =>
+        linkUndo(l, b.result === "done" && !unconfirmed.has(`${l.queueId}/${l.targetId}`))
+      )
+    );
   const rec: UndoRecord = {
     Created: [],
     Updated: [],
     Deleted: [],
-    LinksAdded: applied.links.added.map(linkUndo),
-    LinksRemoved: applied.removals.unlinked.map(linkUndo),
+    LinksAdded: links("link"),
+    LinksRemoved: links("unlink"),
   };
   for (const e of plan.entries) {
-    if (e.kind !== "create" && e.kind !== "update") continue;
-    const o = applied.items.get(e.item.index);
-    const after: Snapshot = {
-      Description: e.item.description,
-      QuickConnectConfig: e.config,
-      Tags: e.item.tags,
-    };
-    if (o?.action === "created" && o.targetId) {
-      rec.Created.push({ Name: e.item.name, TargetId: o.targetId, After: after });
-    }
-    if (o?.action === "updated" && o.targetId && e.kind === "update") {
-      rec.Updated.push({
-        Name: e.item.name,
-        TargetId: o.targetId,
-        Before: e.target.before,
-        After: after,
-      });
-    }
-    // An update that failed halfway changed some parts: undo restores the before-image.
-    if (o?.action === "failed" && e.kind === "update" && /already updated/.test(o.error ?? "")) {
-      rec.Updated.push({
-        Name: e.item.name,
-        TargetId: e.target.id,
-        Before: e.target.before,
-        After: after,
-      });
+    if (e.kind === "create" || e.kind === "update") {
+      changeUndo(e, outcomeOf(e, record, ending), rec);
     }
   }
   for (const d of plan.deletes) {
-    if (applied.removals.deleted.get(d.targetId) !== "deleted") continue;
+    const o = record.deleteOutcome(d.targetId, stoppedReason(ending));
+    if (o?.result !== "done" && o?.result !== "uncertain") continue;
     rec.Deleted.push({
       Name: d.name,
       TargetId: d.targetId,
       Before: d.before,
       Queues: d.queues.map((q) => ({ Id: q.queueId, Name: q.queueName })),
+      ...(o.result === "done" ? {} : { Certain: false }),
     });
   }
   return rec;
+}
+
+/** The undo entry of one create or update, from its outcome. */
+function changeUndo(
+  e: Extract<PlanEntry, { kind: "create" | "update" }>,
+  o: Outcome,
+  rec: UndoRecord,
+): void {
+  const After = afterOf(e);
+  const Name = e.item.name;
+  if (o.result === "done" && o.action === "created") {
+    rec.Created.push({ Name, TargetId: o.targetId, After });
+  } else if (o.result === "uncertain" && e.kind === "create") {
+    rec.Created.push({
+      Name,
+      ...(o.targetId ? { TargetId: o.targetId } : {}),
+      After,
+      Certain: false,
+    });
+  } else if (o.result === "done" && o.action === "updated") {
+    const Before = o.before ?? (e.kind === "update" ? e.target.before : undefined);
+    if (Before) rec.Updated.push({ Name, TargetId: o.targetId, Before, After });
+  } else if ((o.result === "failed" || o.result === "uncertain") && e.kind === "update") {
+    // Halfway: the parts answered, and for an unanswered call, the rest may have changed too.
+    const parts = o.result === "uncertain" ? e.parts : o.done;
+    if (parts.length === 0) return;
+    rec.Updated.push({
+      Name,
+      TargetId: e.target.id,
+      Before: e.target.before,
+      After,
+      Parts: parts,
+      ...(o.result === "uncertain" ? { Certain: false } : {}),
+    });
+  }
 }

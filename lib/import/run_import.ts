@@ -1,138 +1,147 @@
 /**
  * The import use case, orchestration only: load the input, make the plan (from an export
  * file, a saved plan or a report to undo), log it, apply it unless this is a dry run,
- * verify, and account for every item in the summary and the report. Never throws for an
- * expected failure: the result carries the exit code (README "Exit codes").
+ * verify, and account for every item in the summary and the report — all made from the plan
+ * and the run's record (outcome.ts). A refusal before any change is a UsageError, thrown to
+ * the CLI's one usage-error path; every other ending is a result with its exit code.
  */
 import type { RunContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
-import { EXIT } from "../exit.ts";
-import { writeJsonAtomic, writeJsonAtomicSync } from "../json_file.ts";
+import { exitCode } from "../exit.ts";
 import type { Filters } from "../filters.ts";
+import { writeJsonAtomic, writeJsonAtomicSync } from "../json_file.ts";
 import { esc, type Logger, logMemory } from "../log.ts";
-import { type Applied, type ApplyOptions, applyPlan, newApplied } from "./apply.ts";
+import type { Path } from "../path.ts";
+import type { SearchAvailability } from "../aws/find.ts";
+import { type ApplyOptions, applyPlan } from "./apply.ts";
 import { type ImportInput, type ImportItem, isInvalid } from "./input.ts";
+import { writeMappingTemplate } from "./mapping.ts";
+import { RunRecord } from "./outcome.ts";
 import { logPlan, type OnConflict, type Plan, unresolved } from "./plan.ts";
 import { type PlanFile, writePlanFile } from "./plan_file.ts";
-import { type Mapping, writeMappingTemplate } from "./mapping.ts";
 import { type ImportReport, itemReports, newReport, type VerifyResult } from "./report.ts";
 import { getInput, knownPlan, makePlan } from "./sources.ts";
 import { importReport, logStop, logSummary, type Stop, stopFor } from "./summary.ts";
-import type { TargetState } from "./target.ts";
-import { verifyImport } from "./verify.ts";
 import type { UndoSource } from "./undo.ts";
+import { verifyImport } from "./verify.ts";
 import { CONSISTENCY_WAIT_MS } from "./wait.ts";
 
-export interface ImportOptions {
-  exportFile: string;
-  /** The export file's path as the user typed it, for the log. */
-  shownExportFile?: string;
-  mappingFile?: string;
-  dryRun?: boolean;
-  onConflict?: OnConflict;
-  reportFile?: string;
-  shownReportFile?: string;
-  verify?: boolean;
+/** Where the run's plan comes from. */
+export type ImportSource =
+  /** An export file (with its mapping), planned against the target now. */
+  | {
+    kind: "file";
+    file: Path;
+    input: ImportInput;
+    onConflict: OnConflict;
+    /** Only the file's items these select are imported; the others are left out entirely. */
+    filters?: Filters;
+    /** Delete the target's quick connects that are not in the export (within the filters). */
+    prune?: boolean;
+    /** Remove links on the export's queues that the source queue does not have. */
+    pruneLinks?: boolean;
+    /** Dry run: write a mapping file listing every unresolved reference, to fill in. */
+    writeMapping?: Path;
+    /** Dry run: save the plan here, to apply it later as a "plan" source. */
+    planOut?: Path;
+  }
+  /** A plan saved by --dry-run --plan-out: applied exactly, or refused. */
+  | { kind: "plan"; file: Path; plan: PlanFile }
+  /** The report of a run to reverse. `force`: also what the target no longer holds as left. */
+  | { kind: "undo"; file: Path; report: UndoSource; force?: boolean };
+
+/** What the runner hands the use case for the process: Ctrl-C, progress, a forced stop. */
+export interface ImportSession {
   /** Aborted on Ctrl-C/SIGTERM: no new calls, in-flight ones finish, exit 130. */
   signal?: AbortSignal;
   /** Progress of the creates and updates (done, total). */
   onProgress?: (done: number, total: number) => void;
-  /** Already loaded and validated (the CLI does it before building a client). */
-  input?: ImportInput;
-  /** Delete the target's quick connects that are not in the export (within the filters). */
-  prune?: boolean;
-  /** Remove links on the export's queues that the source queue does not have. */
-  pruneLinks?: boolean;
-  /** The most quick connects --prune may delete (default 10). */
-  maxDeletes?: number;
-  /** Dry run: exit 4 when the plan would change the target, 0 when it matches. */
-  detailedExitcode?: boolean;
-  /** Dry run: write a mapping file listing every unresolved reference, to fill in. */
-  writeMapping?: string;
-  shownWriteMapping?: string;
-  /** Dry run: save the plan here, to apply it later with `savedPlan`. */
-  planOut?: string;
-  shownPlanOut?: string;
-  /** Apply this saved plan, exactly, instead of planning from an export file. */
-  savedPlan?: PlanFile;
-  shownPlanFile?: string;
-  /** Reverse the run this report describes, instead of importing. */
-  undo?: UndoSource;
-  shownUndoFile?: string;
-  /** How long to wait for changes to be listed (eventual consistency); default 30 s. */
-  consistencyWaitMs?: number;
   /** Receives what must run synchronously if the process is stopped at once. */
   onForcedStop?: (finish: () => void) => void;
-  /** Only the file's items these select are imported; the others are left out entirely. */
-  filters?: Filters;
+}
+
+export interface ImportOptions {
+  source: ImportSource;
+  dryRun?: boolean;
+  /** Dry run: exit 4 when the plan would change the target, 0 when it matches. */
+  detailedExitcode?: boolean;
+  verify?: boolean;
+  report?: Path;
+  /** The most quick connects --prune may delete (default 10). */
+  maxDeletes?: number;
+  /** How long to wait for changes to be listed (eventual consistency); default 30 s. */
+  consistencyWaitMs?: number;
+  session?: ImportSession;
 }
 
 export interface ImportResult {
   exitCode: number;
-  /** Absent only when the input itself was rejected (exit 2). */
-  report?: ImportReport;
+  report: ImportReport;
+}
+
+/** The conflict policy the run applies: the file run's, or the saved plan's own. */
+export function policyOf(source: ImportSource): OnConflict {
+  return source.kind === "file"
+    ? source.onConflict
+    : source.kind === "plan"
+    ? source.plan.OnConflict
+    : "skip";
 }
 
 export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<ImportResult> {
   const log = ctx.logger;
   const dryRun = opts.dryRun ?? false;
-  const onConflict = opts.onConflict ?? "skip";
+  const onConflict = policyOf(opts.source);
   logIntro(ctx, dryRun);
-  const input = await getInput(log, opts);
-  if ("exitCode" in input) return input;
-  const { data, mapping } = input;
+  const input = getInput(log, opts.source);
   const meta = newReport({
     InstanceId: ctx.instanceId,
     Region: ctx.region,
-    ExportFile: opts.shownExportFile ?? opts.exportFile,
+    ExportFile: opts.source.file.shown,
     DryRun: dryRun,
     OnConflict: onConflict,
   });
-  const valid = data.items.filter((it): it is ImportItem => !isInvalid(it));
-  const applied = newApplied();
+  const record = new RunRecord();
   // Known before the target is read for a saved plan: a run stopped while the plan is
   // checked against the target reports the plan's items.
-  let plan: Plan | undefined = knownPlan(opts);
-  let stop: Stop | undefined;
-  const finish = reportOnce(log, opts, (stop) => {
+  let plan: Plan | undefined = knownPlan(opts.source);
+  const conclude = (stop: Stop | undefined) => {
     const report = importReport({
       meta,
       plan,
-      items: data.items,
-      applied,
+      items: input.data.items,
+      record,
       stop,
       dryRun,
       detailedExitcode: opts.detailedExitcode,
-      prune: opts.prune,
-      pruneLinks: opts.pruneLinks,
+      pruning: opts.source.kind === "file" && (opts.source.prune || opts.source.pruneLinks),
       finishedAt: new Date().toISOString(),
     });
-    logSummary(log, report, stop, dryRun, applied.items.size > 0);
+    logSummary(log, report, stop, dryRun, record.anyLeft);
     return report;
-  });
-
+  };
+  const finish = reportOnce(log, opts, conclude);
+  let stop: Stop | undefined;
   try {
-    const since = Date.now();
-    const made = await makePlan(ctx, opts, onConflict, input, valid);
+    const made = await makePlan(ctx, opts.source, input, {
+      consistencyWaitMs: opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
+      driftCheck: dryRun && (opts.detailedExitcode ?? false),
+    });
     plan = made.plan;
     logMemory(log, "the plan made");
     for (const w of plan.warnings) log.warning(w);
     logPlan(plan, log, dryRun, !dryRun && pruneCount(plan) > maxDeletesOf(opts));
     guardDeletes(log, plan, maxDeletesOf(opts), dryRun);
-    if (dryRun) await writeDryRunOutputs(ctx, opts, plan, mapping, onConflict);
-    else await applyPlan(ctx, plan, applyOptions(opts, onConflict, made.state, since), applied);
+    if (dryRun) await writeDryRunOutputs(ctx, opts.source, plan);
+    else await applyPlan(ctx, plan, applyOptions(opts, onConflict, made.state.search), record);
     logMemory(log, "the plan applied");
-    if (opts.verify) meta.Verify = await verify(ctx, opts, plan, applied, valid, mapping);
+    if (opts.verify) meta.Verify = await verify(ctx, opts, input, plan, record);
   } catch (err) {
-    if (err instanceof UsageError) {
-      // A refusal before any write: nothing was changed, so there is nothing to report.
-      log.error(esc(err.message));
-      return { exitCode: EXIT.usage };
-    }
-    stop = stopFor(err, ctx, opts.signal);
+    if (err instanceof UsageError) throw err;
+    stop = stopFor(err, ctx, opts.session?.signal);
     logStop(log, stop);
   }
-  if (!stop && opts.signal?.aborted) stop = { kind: "interrupted" };
+  if (!stop && opts.session?.signal?.aborted) stop = { kind: "interrupted" };
   return await finish(stop);
 }
 
@@ -147,6 +156,20 @@ function logIntro(ctx: RunContext, dryRun: boolean): void {
   );
 }
 
+function applyOptions(
+  opts: ImportOptions,
+  onConflict: OnConflict,
+  search: SearchAvailability,
+): ApplyOptions {
+  return {
+    onConflict,
+    search,
+    signal: opts.session?.signal,
+    onProgress: opts.session?.onProgress,
+    consistencyWaitMs: opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
+  };
+}
+
 /**
  * Makes the report (with the closing log lines) once, at the end of the run, and writes
  * it. A second Ctrl-C stops the process at once: the report of what was done is then
@@ -159,49 +182,36 @@ function reportOnce(
 ): (stop: Stop | undefined) => Promise<ImportResult> {
   let concluded: ImportReport | undefined;
   let written = false;
-  opts.onForcedStop?.(() => {
+  const file = opts.report;
+  opts.session?.onForcedStop?.(() => {
     if (written) return;
     const report = concluded ?? conclude({ kind: "interrupted" });
-    if (opts.reportFile) {
-      writeJsonAtomicSync(opts.reportFile, report);
-      log.info(`Report written to ${esc(opts.shownReportFile ?? opts.reportFile)}`);
+    if (file) {
+      writeJsonAtomicSync(file.path, report);
+      log.info(`Report written to ${esc(file.shown)}`);
     }
   });
   return async (stop) => {
     const report = concluded = conclude(stop);
     logMemory(log, "the report made");
-    if (opts.reportFile) {
-      try {
-        await writeJsonAtomic(opts.reportFile, report);
-        written = true;
-        log.info(`Report written to ${esc(opts.shownReportFile ?? opts.reportFile)}`);
-      } catch (err) {
-        log.error(
-          `Cannot write report "${esc(opts.shownReportFile ?? opts.reportFile)}": ${
-            esc(err instanceof Error ? err.message : String(err))
-          }`,
-        );
-        // The run's record is lost: not a success.
-        return { exitCode: report.ExitCode === EXIT.ok ? EXIT.partial : report.ExitCode, report };
-      }
+    if (!file) return { exitCode: report.ExitCode, report };
+    try {
+      await writeJsonAtomic(file.path, report);
+      written = true;
+      log.info(`Report written to ${esc(file.shown)}`);
+      return { exitCode: report.ExitCode, report };
+    } catch (err) {
+      log.error(
+        `Cannot write report "${esc(file.shown)}": ${
+          esc(err instanceof Error ? err.message : String(err))
+        }`,
+      );
+      // The run's record is lost: not a success.
+      const code = report.ExitCode === 0
+        ? exitCode({ kind: "finished", failed: true })
+        : report.ExitCode;
+      return { exitCode: code, report };
     }
-    return { exitCode: report.ExitCode, report };
-  };
-}
-
-function applyOptions(
-  opts: ImportOptions,
-  onConflict: OnConflict,
-  state: TargetState,
-  since: number,
-): ApplyOptions {
-  return {
-    since,
-    onConflict,
-    search: state.search,
-    signal: opts.signal,
-    onProgress: opts.onProgress,
-    consistencyWaitMs: opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
   };
 }
 
@@ -229,49 +239,49 @@ const maxDeletesOf = (opts: ImportOptions) => opts.maxDeletes ?? DEFAULT_MAX_DEL
 const pruneCount = (plan: Plan) => plan.deletes.filter((d) => d.why === "prune").length;
 
 /** A dry run's files: the mapping template (--write-mapping) and the plan (--plan-out). */
-async function writeDryRunOutputs(
-  ctx: RunContext,
-  opts: ImportOptions,
-  plan: Plan,
-  mapping: Mapping,
-  onConflict: OnConflict,
-): Promise<void> {
+async function writeDryRunOutputs(ctx: RunContext, source: ImportSource, plan: Plan) {
+  if (source.kind !== "file") return;
   const log = ctx.logger;
-  if (opts.writeMapping) {
-    const n = await writeMappingTemplate(opts.writeMapping, unresolved(plan), mapping);
+  const { mapping } = source.input;
+  if (source.writeMapping) {
+    const n = await writeMappingTemplate(source.writeMapping.path, unresolved(plan), mapping);
     log.info(
       `Mapping template written to ${
-        esc(opts.shownWriteMapping ?? opts.writeMapping)
+        esc(source.writeMapping.shown)
       }: ${n} entries to fill in with target names, then pass it as --mapping`,
     );
   }
-  if (opts.planOut) {
-    const exportFile = opts.shownExportFile ?? opts.exportFile;
-    await writePlanFile(opts.planOut, ctx, plan, { exportFile, onConflict, mapping });
-    log.info(`Plan written to ${esc(opts.shownPlanOut ?? opts.planOut)}`);
+  if (source.planOut) {
+    await writePlanFile(source.planOut.path, ctx, plan, {
+      exportFile: source.file.shown,
+      onConflict: source.onConflict,
+      mapping,
+    });
+    log.info(`Plan written to ${esc(source.planOut.shown)}`);
   }
 }
 
 /**
- * --verify: reads back what the file asks for. Items that failed are not checked (their
- * failure is reported already); skipped ones are compared but listed apart.
+ * --verify: reads back what the file asks for. Items that failed (or whose fate is
+ * uncertain) are not checked (their failure is reported already); skipped ones are
+ * compared but listed apart. Which are which comes from the plan and the run's record.
  */
 function verify(
   ctx: RunContext,
   opts: ImportOptions,
+  input: ImportInput,
   plan: Plan,
-  applied: Applied,
-  valid: readonly ImportItem[],
-  mapping: Mapping,
+  record: RunRecord,
 ): Promise<VerifyResult> {
-  const rows = itemReports(plan, applied, { kind: opts.dryRun ? "dry-run" : "done" });
+  const rows = itemReports(plan, record, { kind: opts.dryRun ? "dry-run" : "done" });
   const failed = new Set(rows.filter((r) => r.Action === "failed").map((r) => r.Index));
   const skipped = new Set(rows.filter((r) => r.Action === "skipped").map((r) => r.Index));
+  const valid = input.data.items.filter((it): it is ImportItem => !isInvalid(it));
   return verifyImport(
     ctx,
     valid.filter((it) => !failed.has(it.index)),
-    mapping,
-    opts.signal,
+    input.mapping,
+    opts.session?.signal,
     opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
     skipped,
   );

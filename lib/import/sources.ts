@@ -5,8 +5,7 @@
  */
 import type { ListedQuickConnect } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, UsageError } from "../errors.ts";
-import { EXIT } from "../exit.ts";
+import { UsageError } from "../errors.ts";
 import {
   describeFilters,
   type Filters,
@@ -19,71 +18,38 @@ import { NameIndex } from "../names.ts";
 import { VERSION } from "../version.ts";
 import { userTags } from "./diff.ts";
 import { instanceIdOf, regionOfArn } from "../aws/client.ts";
-import { type ImportInput, type ImportItem, type LoadedExport, loadImportInput } from "./input.ts";
+import { type ImportInput, type ImportItem, isInvalid, type LoadedExport } from "./input.ts";
 import { emptyMapping, type Mapping } from "./mapping.ts";
-import { type OnConflict, type Plan, planImport } from "./plan.ts";
+import { type Plan, planImport } from "./plan.ts";
 import { fingerprints, type PlanFile, planMapping, staleness } from "./plan_file.ts";
 import { Directory } from "./resolve.ts";
 import { readTarget, type TargetState } from "./target.ts";
-import { planUndo, type UndoSource } from "./undo.ts";
-
-/** The import options that say where the input and the plan come from (see ImportOptions). */
-export interface PlanSource {
-  exportFile: string;
-  shownExportFile?: string;
-  mappingFile?: string;
-  input?: ImportInput;
-  savedPlan?: PlanFile;
-  shownPlanFile?: string;
-  undo?: UndoSource;
-  shownUndoFile?: string;
-  filters?: Filters;
-  prune?: boolean;
-  pruneLinks?: boolean;
-  /** With detailedExitcode: a drift check, which compares even what `skip` leaves. */
-  dryRun?: boolean;
-  detailedExitcode?: boolean;
-}
+import { planUndo } from "./undo.ts";
+import type { ImportSource } from "./run_import.ts";
 
 /**
- * The run's input, loaded and logged, with the filters applied to the file's items; or
- * the exit code when it cannot be loaded (the reason is logged; nothing is reported).
+ * The run's input, logged, with the filters applied to the file's items: an export file's
+ * (loaded before any call), or the items of a saved plan (undo's are known once planned).
  */
-export async function getInput(
-  log: Logger,
-  src: PlanSource,
-): Promise<ImportInput | { exitCode: number }> {
-  let input: ImportInput;
-  try {
-    input = src.savedPlan
-      ? inputOf(src.savedPlan.Plan, planMapping(src.savedPlan))
-      : src.undo
-      ? inputOf(undefined, emptyMapping())
-      : src.input ?? await loadImportInput({ ...src, warn: (m) => log.warning(m) });
-    checkPruneInput(input.data, src);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      log.error(esc(err.message));
-      return { exitCode: EXIT.usage };
-    }
-    log.error(`Cannot load the import input: ${esc(describeError(err))}`);
-    return { exitCode: EXIT.partial };
-  }
+export function getInput(log: Logger, src: ImportSource): ImportInput {
+  const input = src.kind === "file"
+    ? src.input
+    : src.kind === "plan"
+    ? inputOf(src.plan.Plan, planMapping(src.plan))
+    : inputOf(undefined, emptyMapping());
   const { data } = input;
   logMemory(log, "the file loaded");
-  if (src.undo) {
+  if (src.kind === "undo") {
+    log.info(`Undoing the run of ${esc(src.report.StartedAt)} described in ${esc(src.file.shown)}`);
+  } else if (src.kind === "plan") {
     log.info(
-      `Undoing the run of ${esc(src.undo.StartedAt)} described in ${esc(src.shownUndoFile ?? "")}`,
+      `Loaded plan from ${esc(src.file.shown)} (made ${esc(src.plan.CreatedAt)} from ${
+        esc(src.plan.ExportFile)
+      })`,
     );
-  } else if (src.savedPlan) {
-    log.info(
-      `Loaded plan from ${esc(src.shownPlanFile ?? "")} (made ${
-        esc(src.savedPlan.CreatedAt)
-      } from ${esc(src.savedPlan.ExportFile)})`,
-    );
-  } else log.info(`Loaded export data from ${esc(src.shownExportFile ?? src.exportFile)}`);
+  } else log.info(`Loaded export data from ${esc(src.file.shown)}`);
   log.info(`Total quick connects in export: ${data.items.length}`);
-  if (src.filters && isFiltering(src.filters)) {
+  if (src.kind === "file" && src.filters && isFiltering(src.filters)) {
     const selected = selectFileItems(src.filters, data.items); // each keeps its file index
     log.info(
       `Filters: ${selected.length} of ${data.items.length} quick connects in the export file selected (${
@@ -114,8 +80,16 @@ function inputOf(plan: Plan | undefined, mapping: Mapping): ImportInput {
 }
 
 /** The plan as known before the target is read: a saved plan's (undo's is made from the target). */
-export function knownPlan(src: PlanSource): Plan | undefined {
-  return src.undo ? undefined : src.savedPlan?.Plan;
+export function knownPlan(src: ImportSource): Plan | undefined {
+  return src.kind === "plan" ? src.plan.Plan : undefined;
+}
+
+/** How the file source is planned beyond its own members. */
+export interface PlanContext {
+  /** --consistency-wait: how long lists may lag behind a change. */
+  consistencyWaitMs: number;
+  /** A dry run with --detailed-exitcode: compares even what `skip` leaves. */
+  driftCheck: boolean;
 }
 
 /**
@@ -124,38 +98,39 @@ export function knownPlan(src: PlanSource): Plan | undefined {
  */
 export async function makePlan(
   ctx: RunContext,
-  src: PlanSource,
-  onConflict: OnConflict,
+  src: ImportSource,
   input: ImportInput,
-  valid: readonly ImportItem[],
+  how: PlanContext,
 ): Promise<{ plan: Plan; state: TargetState }> {
-  if (src.undo) return await planFromUndo(ctx, src.undo, src.shownUndoFile, input.mapping);
-  if (src.savedPlan) {
-    const plan = await checkSavedPlan(ctx, src.savedPlan, src.shownPlanFile);
-    return { plan, state: emptyTarget() };
+  switch (src.kind) {
+    case "undo":
+      return await planFromUndo(ctx, src);
+    case "plan":
+      return { plan: await checkSavedPlan(ctx, src.plan, src.file.shown), state: emptyTarget() };
+    case "file":
+      return await planFromFile(ctx, src, input, how);
   }
-  return await planFromFile(ctx, src, onConflict, input, valid);
 }
 
 /** Undo reverses a run on the target it ran on, as that target is now. */
 async function planFromUndo(
   ctx: RunContext,
-  where: UndoSource,
-  shown: string | undefined,
-  mapping: Mapping,
+  src: Extract<ImportSource, { kind: "undo" }>,
 ): Promise<{ plan: Plan; state: TargetState }> {
+  const where = src.report;
+  const shown = src.file.shown;
   if (where.InstanceId !== ctx.instanceId || where.Region !== ctx.region) {
     throw new UsageError(
       `Cannot undo with "${shown}": it describes a run on instance ${where.InstanceId} in ${where.Region}, not ${ctx.instanceId} in ${ctx.region}`,
     );
   }
   ctx.logger.info("Reading the target as it is now...");
-  const state = await readTarget(ctx, [], mapping, {
+  const state = await readTarget(ctx, [], emptyMapping(), {
     details: true,
     resolvesExisting: false,
     links: "all",
   });
-  return { plan: planUndo(where, state), state };
+  return { plan: planUndo(where, state, { force: src.force ?? false }), state };
 }
 
 /**
@@ -204,17 +179,18 @@ function checkPlanTarget(saved: PlanFile, shown: string, ctx: RunContext): void 
  */
 async function planFromFile(
   ctx: RunContext,
-  src: PlanSource,
-  onConflict: OnConflict,
+  src: Extract<ImportSource, { kind: "file" }>,
   input: ImportInput,
-  valid: readonly ImportItem[],
+  how: PlanContext,
 ): Promise<{ plan: Plan; state: TargetState }> {
   const log = ctx.logger;
+  const { onConflict } = src;
+  const valid = input.data.items.filter((it): it is ImportItem => !isInvalid(it));
   warnSameInstance(ctx, input.data.source);
   const scope = src.prune || src.pruneLinks ? pruneScope(log, src, input.data.filters) : undefined;
   // A drift check under skip compares the existing quick connects too: read them whole.
   const compare = onConflict === "update" ||
-    (onConflict === "skip" && (src.dryRun ?? false) && (src.detailedExitcode ?? false));
+    (onConflict === "skip" && how.driftCheck);
   let state = emptyTarget();
   if (valid.length > 0 || src.prune) {
     log.info("Fetching existing quick connects...");
@@ -239,6 +215,7 @@ async function planFromFile(
       pruneLinks: src.pruneLinks,
       inScope: scope,
       compareSkipped: compare && onConflict === "skip",
+      consistencyWaitMs: how.consistencyWaitMs,
     },
   );
   return { plan, state };
@@ -269,6 +246,7 @@ function emptyTarget(): TargetState {
     links: new Map(),
     linkErrors: new Map(),
     search: { available: true },
+    readAt: Date.now(),
   };
 }
 
@@ -279,7 +257,7 @@ function emptyTarget(): TargetState {
  */
 function pruneScope(
   log: Logger,
-  src: PlanSource,
+  src: Extract<ImportSource, { kind: "file" }>,
   fileFilters: Filters | undefined,
 ): ((qc: ListedQuickConnect) => boolean) | undefined {
   const given = src.filters && isFiltering(src.filters) ? src.filters : undefined;
@@ -324,9 +302,12 @@ function selects(
  * filters, or after this import's) says nothing of the source: it would delete every quick
  * connect in scope, as a wrong --instance-id on the export does. Refused before any call.
  */
-export function checkPruneInput(data: LoadedExport, src: PlanSource): void {
-  if (!src.prune || src.savedPlan || src.undo) return;
-  const shown = src.shownExportFile ?? src.exportFile;
+export function checkPruneInput(
+  data: LoadedExport,
+  src: { shown: string; prune?: boolean; filters?: Filters },
+): void {
+  if (!src.prune) return;
+  const shown = src.shown;
   const own = data.filters ? ` after its own filters (${describeFilters(data.filters)})` : "";
   const failed = data.failedExports > 0
     ? `; ${data.failedExports} could not be exported (FailedQuickConnects)`

@@ -8,8 +8,8 @@ import type { RunContext } from "../context.ts";
 import { describeError, FatalAwsError, isFatalForRun, toFatal } from "../errors.ts";
 import { exitCode as exitCodeOf } from "../exit.ts";
 import { esc, type Logger } from "../log.ts";
-import type { Applied } from "./apply.ts";
 import { type ImportInput, isInvalid } from "./input.ts";
+import type { RunRecord } from "./outcome.ts";
 import { hasChanges, type Plan, unresolved } from "./plan.ts";
 import {
   associations,
@@ -99,38 +99,38 @@ export interface Conclusion {
   plan: Plan | undefined;
   /** The input's items: without a plan, each is reported not attempted. */
   items: ImportInput["data"]["items"];
-  applied: Applied;
+  record: RunRecord;
   stop: Stop | undefined;
   dryRun: boolean;
   /** Dry run: exit 4 when the plan would change the target. */
   detailedExitcode?: boolean;
-  prune?: boolean;
-  pruneLinks?: boolean;
+  /** --prune or --prune-links was asked for: the report lists removals even if there are none. */
+  pruning?: boolean;
   finishedAt: string;
 }
 
 /** The report, from the plan and what apply did. */
 export function importReport(c: Conclusion): ImportReport {
-  const { meta, applied, stop, dryRun } = c;
+  const { meta, record, stop, dryRun } = c;
   const ending: Ending = stop === undefined
     ? { kind: dryRun ? "dry-run" : "done" }
     : { kind: "stopped", reason: notAttempted(stop) };
   const p = c.plan ?? unplanned(c.items, notAttempted(stop ?? { kind: "interrupted" }));
-  const pruning = c.prune || c.pruneLinks || p.deletes.length > 0 || p.unlinks.length > 0;
+  const pruning = c.pruning || p.deletes.length > 0 || p.unlinks.length > 0;
   const report: ImportReport = {
     ...meta,
-    Items: itemReports(p, applied, ending),
-    Associations: associations(p, applied, ending),
+    Items: itemReports(p, record, ending),
+    Associations: associations(p, record, ending),
     ...(pruning
       ? {
-        Deleted: deletedReports(p, applied, ending),
-        Removals: removalCounts(p, applied, ending),
+        Deleted: deletedReports(p, record, ending),
+        Removals: removalCounts(p, record, ending),
       }
       : {}),
     Warnings: p.warnings,
     ...unresolvedReport(p),
     Interrupted: stop?.kind === "interrupted",
-    ...(dryRun ? {} : { Undo: undoRecord(p, applied) }),
+    ...(dryRun ? {} : { Undo: undoRecord(p, record, ending) }),
   };
   report.Summary = summarize(report.Items);
   report.ExitCode = exitCode(stop, report, dryRun && c.detailedExitcode === true && hasChanges(p));
@@ -173,7 +173,8 @@ export function logSummary(
 ): void {
   const s = report.Summary;
   const a = report.Associations;
-  const notTried = report.Items.filter((i) => i.Error?.startsWith("Not attempted")).length;
+  const notTried = report.Items.filter((i) => i.Outcome === "not-attempted").length;
+  const uncertain = report.Items.filter((i) => i.Outcome === "uncertain").length;
   if (stop?.kind === "fatal" && !attempted) {
     log.warning(
       `Import aborted: no quick connect was attempted (${report.Items.length} in the export file); nothing was changed`,
@@ -196,6 +197,11 @@ export function logSummary(
       `Removed: ${r.Deleted} quick connects deleted, ${r.LinksRemoved} links removed, failed ${r.Failed}${
         dryRun ? " (dry run: would remove)" : ""
       }`,
+    );
+  }
+  if (uncertain > 0) {
+    log.warning(
+      `${uncertain} quick connects may or may not have been changed (a request was sent and not answered, or its result could not be told apart from another run's); the report lists them, and the same command run again settles them`,
     );
   }
   if (stop?.kind === "interrupted") {

@@ -4,10 +4,8 @@
  * needs them), the users, queues and flows the file's items resolve against (each listed
  * only when some item needs it), and the links of the queues the file names.
  */
-import { type QuickConnect, SearchQuickConnectsCommand } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
 import {
-  describeQuickConnect,
   type ListedQuickConnect,
   readAssociations,
   readFlows,
@@ -16,9 +14,9 @@ import {
   readUsers,
 } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, isFatalForRun, isSearchUnavailable, toFatal } from "../errors.ts";
-import { esc } from "../log.ts";
-import { NameIndex, nameKey, sameName } from "../names.ts";
+import { isFatalForRun, toFatal } from "../errors.ts";
+import type { SearchAvailability } from "../aws/find.ts";
+import { NameIndex, nameKey } from "../names.ts";
 import type { ImportItem } from "./input.ts";
 import type { Mapping } from "./mapping.ts";
 import { Directory, needs, resolveQueue } from "./resolve.ts";
@@ -38,11 +36,11 @@ export interface TargetState {
   linkErrors: Map<string, unknown>;
   /** Whether SearchQuickConnects may be used; turned off, with a warning, once it is refused. */
   search: SearchAvailability;
+  /** When it was read, ms since the epoch. */
+  readAt: number;
 }
 
-export interface SearchAvailability {
-  available: boolean;
-}
+export type { SearchAvailability };
 
 export interface ReadTargetOptions {
   /** Read existing quick connects whole (updates and verification compare them). */
@@ -75,6 +73,7 @@ export async function readTarget(
   mapping: Mapping,
   opts: ReadTargetOptions,
 ): Promise<TargetState> {
+  const readAt = Date.now();
   const names = new Set(items.map((it) => nameKey(it.name)));
   const wantsQueues = opts.links === "all" ||
     items.some((it) => it.queues.length > 0 || needs(it).has("queue"));
@@ -130,53 +129,6 @@ export async function readTarget(
     links: linked.links,
     linkErrors: linked.failed,
     search: { available: !(qcs.mode === "list+describe" && opts.details) },
+    readAt,
   };
-}
-
-/**
- * The quick connect named `name` (that spelling, else one the same under NFC), read now: one SearchQuickConnects with an EXACT
- * name condition, or (where Search is refused) ListQuickConnects plus Describe. Search may
- * leave Tags out (docs/live-service.md §1): `Tags` is then undefined and the caller decides
- * whether it needs them. Errors are the caller's to handle.
- */
-export async function findByName(
-  ctx: RunContext,
-  name: string,
-  search: SearchAvailability,
-): Promise<QuickConnect | undefined> {
-  if (search.available) {
-    try {
-      const res = await ctx.client.send(
-        new SearchQuickConnectsCommand({
-          InstanceId: ctx.instanceId,
-          MaxResults: 100,
-          SearchCriteria: {
-            StringCondition: { FieldName: "name", Value: name, ComparisonType: "EXACT" },
-          },
-        }),
-      );
-      // EXACT's case handling is not documented: compare again.
-      const hits = (res.QuickConnects ?? []).filter((qc) =>
-        qc.QuickConnectId && sameName(qc.Name ?? "", name)
-      );
-      return hits.find((qc) => qc.Name === name) ?? hits[0];
-    } catch (err) {
-      if (!isSearchUnavailable(err)) throw err;
-      search.available = false;
-      ctx.logger.warning(
-        `SearchQuickConnects is not available (${
-          esc(describeError(err))
-        }); looking quick connects up with ListQuickConnects and DescribeQuickConnect instead`,
-      );
-    }
-  }
-  const listed = await readQuickConnects({
-    client: ctx.client,
-    instanceId: ctx.instanceId,
-    logger: ctx.logger,
-    details: false,
-    isFatal: stops,
-  });
-  const found = new NameIndex(listed.items).get(name);
-  return found ? await describeQuickConnect(ctx.client, ctx.instanceId, found.id) : undefined;
 }

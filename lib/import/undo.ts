@@ -48,22 +48,37 @@ const Link = z.object({
   Queue: z.string(),
   QuickConnectId: z.string(),
   Name: z.string(),
+  Certain: z.boolean().optional(),
 });
+const PART = z.enum(["description", "config", "tags"]);
 const UndoReport = z.object({
   InstanceId: z.string(),
   Region: z.string(),
   StartedAt: z.string(),
   DryRun: z.literal(false, { error: "is a dry run's report: a dry run changed nothing" }),
   Undo: z.object({
-    Created: z.array(z.object({ Name: z.string(), TargetId: z.string(), After: Snap })),
+    Created: z.array(z.object({
+      Name: z.string(),
+      TargetId: z.string().optional(),
+      After: Snap,
+      Certain: z.boolean().optional(),
+    })),
     Updated: z.array(
-      z.object({ Name: z.string(), TargetId: z.string(), Before: Snap, After: Snap }),
+      z.object({
+        Name: z.string(),
+        TargetId: z.string(),
+        Before: Snap,
+        After: Snap,
+        Certain: z.boolean().optional(),
+        Parts: z.array(PART).optional(),
+      }),
     ),
     Deleted: z.array(z.object({
       Name: z.string(),
       TargetId: z.string(),
       Before: Snap,
       Queues: z.array(z.object({ Id: z.string(), Name: z.string() })),
+      Certain: z.boolean().optional(),
     })),
     LinksAdded: z.array(Link),
     LinksRemoved: z.array(Link),
@@ -94,17 +109,26 @@ function itemFor(index: number, name: string, snap: Snapshot): ImportItem {
   };
 }
 
-const same = (want: Snapshot, have: ListedQuickConnect) =>
-  have.detail !== undefined && diffQuickConnect({
-      description: want.Description,
-      config: want.QuickConnectConfig,
-      tags: want.Tags,
-    }, have.detail).length === 0;
+/**
+ * The fields in which the target's quick connect `have` differs from `want` (name,
+ * description, config, tags); [] when it still holds exactly that.
+ */
+function changedFields(name: string, want: Snapshot, have: ListedQuickConnect): string[] {
+  if (!have.detail) return ["unreadable"];
+  const fields = changedParts(diffQuickConnect({
+    description: want.Description,
+    config: want.QuickConnectConfig,
+    tags: want.Tags,
+  }, have.detail)) as string[];
+  return have.name === name ? fields : ["name", ...fields];
+}
 
 /** What the undo plan is built into, section by section. */
 interface UndoPlan {
   byId: Map<string, ListedQuickConnect>;
   target: TargetState;
+  /** --force: undo also what changed since, or may not have been the run's. */
+  force: boolean;
   warnings: string[];
   entries: PlanEntry[];
   deletes: DeleteEntry[];
@@ -112,11 +136,22 @@ interface UndoPlan {
   unlinks: Map<string, QueueUnlinks>;
 }
 
-export function planUndo(source: UndoSource, target: TargetState): Plan {
+export interface UndoOptions {
+  force: boolean;
+}
+
+/**
+ * Reverses what the run did, where the target still holds what the run left there (every
+ * field); what changed since is left, named with what changed, and fails the undo (exit 1)
+ * unless `force`. What may not have been the run's doing (`Certain: false`) is undone only
+ * where it provably matches what the run sent, or with `force`.
+ */
+export function planUndo(source: UndoSource, target: TargetState, opts: UndoOptions): Plan {
   const u = source.Undo;
   const p: UndoPlan = {
     byId: new Map([...target.quickConnects.values()].map((qc) => [qc.id, qc])),
     target,
+    force: opts.force,
     warnings: [],
     entries: [],
     deletes: [],
@@ -138,73 +173,158 @@ export function planUndo(source: UndoSource, target: TargetState): Plan {
   };
 }
 
-/** Created by the run: deleted, unlinked first, unless somebody changed it since. */
+/** An item the undo leaves: changed since the run. It fails the undo, unless forced. */
+function leave(p: UndoPlan, name: string, targetId: string, why: string, snap: Snapshot): void {
+  p.entries.push({
+    kind: "fail",
+    item: itemFor(p.entries.length, name, snap),
+    cause: "changed",
+    targetId,
+    reason: `Not undone: ${why}; --force undoes it anyway`,
+  });
+}
+
+/** Created by the run: deleted, unlinked first, if it still holds what the run created. */
 function deleteCreated(p: UndoPlan, created: UndoRecord["Created"]): void {
-  const queueName = new Map(p.target.directory.queues.map((q) => [q.Id ?? "", q.Name ?? ""]));
   for (const c of created) {
-    const now = p.byId.get(c.TargetId);
+    const certain = c.Certain !== false;
+    // Sent and never answered: the run does not know its ID; it is found by name.
+    const now = c.TargetId ? p.byId.get(c.TargetId) : p.target.quickConnects.get(c.Name);
     if (!now) {
-      p.warnings.push(`Undo: ${esc(c.Name)} (${c.TargetId}), created by the run, is gone already`);
-    } else if (!same(c.After, now)) {
       p.warnings.push(
-        `Undo: not deleting ${
-          esc(c.Name)
-        } (${c.TargetId}): it was changed since the run created it`,
+        certain
+          ? `Undo: ${esc(c.Name)} (${c.TargetId}), created by the run, is gone already`
+          : `Undo: ${
+            esc(c.Name)
+          }, which the run may have created, does not exist: nothing to delete`,
       );
-    } else {
-      const queues = [...p.target.links].filter(([, ids]) => ids.has(c.TargetId))
-        .map(([queueId]) => ({ queueId, queueName: queueName.get(queueId) ?? queueId }));
-      p.deletes.push({
-        why: "undo",
-        targetId: c.TargetId,
-        name: now.name,
-        before: snapshotOf(now.detail!),
-        queues,
-      });
+      continue;
     }
+    const changed = changedFields(c.Name, c.After, now);
+    if (changed.length > 0 && !p.force) {
+      const what = certain ? "created by the run" : "which the run may have created";
+      leave(p, now.name, now.id, `${what}, it was changed since (${changed.join(", ")})`, c.After);
+      continue;
+    }
+    if (changed.length > 0) {
+      p.warnings.push(
+        `Undo: deleting ${esc(now.name)} (${now.id}) although it was changed since the run (${
+          changed.join(", ")
+        }): --force`,
+      );
+    } else if (!certain) {
+      p.warnings.push(
+        `Undo: deleting ${
+          esc(now.name)
+        } (${now.id}): the run may have created it, and it holds exactly what the run sent`,
+      );
+    }
+    p.deletes.push(deleteOf(p, now));
   }
 }
 
-/** Updated by the run: its before-image back. */
+function deleteOf(p: UndoPlan, now: ListedQuickConnect): DeleteEntry {
+  const queueName = new Map(p.target.directory.queues.map((q) => [q.Id ?? "", q.Name ?? ""]));
+  const queues = [...p.target.links].filter(([, ids]) => ids.has(now.id))
+    .map(([queueId]) => ({ queueId, queueName: queueName.get(queueId) ?? queueId }));
+  return {
+    why: "undo",
+    targetId: now.id,
+    name: now.name,
+    before: snapshotOf(now.detail!),
+    queues,
+  };
+}
+
+/**
+ * What a field of an update left: the After value, or for a part the run may not have
+ * changed (it stopped halfway), the Before value too.
+ */
+function updateChanges(up: UndoRecord["Updated"][number], now: ListedQuickConnect): string[] {
+  const vsAfter = changedFields(up.Name, up.After, now);
+  if (!up.Parts && up.Certain !== false) return vsAfter;
+  const vsBefore = new Set(changedFields(up.Name, up.Before, now));
+  return vsAfter.filter((f) => vsBefore.has(f) || f === "name" || f === "unreadable");
+}
+
+/** Updated by the run: its before-image back, if it still holds what the run left. */
 function restoreUpdated(p: UndoPlan, updated: UndoRecord["Updated"]): void {
   for (const up of updated) {
     const now = p.byId.get(up.TargetId);
     if (!now?.detail) {
-      p.warnings.push(
-        `Undo: cannot restore ${esc(up.Name)} (${up.TargetId}): it is gone or unreadable`,
+      leave(p, up.Name, up.TargetId, "it is gone or unreadable", up.Before);
+      continue;
+    }
+    // Restored already (an undo run before): nothing to do.
+    if (changedFields(up.Name, up.Before, now).length === 0) {
+      p.entries.push({
+        kind: "unchanged",
+        item: itemFor(p.entries.length, now.name, up.Before),
+        targetId: now.id,
+      });
+      continue;
+    }
+    const changed = updateChanges(up, now);
+    if (changed.length > 0 && !p.force) {
+      leave(
+        p,
+        now.name,
+        now.id,
+        `it was changed since the run updated it (${changed.join(", ")})`,
+        up.Before,
       );
       continue;
     }
-    const item = itemFor(p.entries.length, now.name, up.Before);
-    const changes = diffQuickConnect(
-      { description: item.description, config: item.config, tags: item.tags },
-      now.detail,
-    );
-    if (changes.length === 0) {
-      p.entries.push({ kind: "unchanged", item, targetId: now.id });
-      continue;
+    if (changed.length > 0) {
+      p.warnings.push(
+        `Undo: restoring ${esc(now.name)} although it was changed since (${
+          changed.join(", ")
+        }): --force`,
+      );
     }
-    p.entries.push({
-      kind: "update",
-      item,
-      config: item.config,
-      target: {
-        id: now.id,
-        arn: now.detail.QuickConnectARN ?? now.arn,
-        tags: userTags(now.detail.Tags),
-        before: snapshotOf(now.detail),
-      },
-      parts: changedParts(changes),
-      changes,
-    });
+    p.entries.push(restoreEntry(p, now, up.Before));
   }
 }
 
-/** Deleted by the run (--prune): created again, with its links. */
+function restoreEntry(p: UndoPlan, now: ListedQuickConnect, before: Snapshot): PlanEntry {
+  const detail = now.detail!;
+  const item = itemFor(p.entries.length, now.name, before);
+  const changes = diffQuickConnect(
+    { description: item.description, config: item.config, tags: item.tags },
+    detail,
+  );
+  if (changes.length === 0) return { kind: "unchanged", item, targetId: now.id };
+  return {
+    kind: "update",
+    item,
+    config: item.config,
+    target: {
+      id: now.id,
+      arn: detail.QuickConnectARN ?? now.arn,
+      tags: userTags(detail.Tags),
+      before: snapshotOf(detail),
+    },
+    parts: changedParts(changes),
+    changes,
+  };
+}
+
+/** Deleted by the run (--prune): created again, with its links, if its name is free. */
 function recreateDeleted(p: UndoPlan, deleted: UndoRecord["Deleted"]): void {
   for (const d of deleted) {
+    if (d.Certain === false && p.byId.has(d.TargetId)) {
+      p.warnings.push(`Undo: ${esc(d.Name)} was not deleted after all: nothing to restore`);
+      continue;
+    }
     if (p.target.quickConnects.has(d.Name)) {
-      p.warnings.push(`Undo: cannot create ${esc(d.Name)} again: that name is taken in the target`);
+      const taken = p.target.quickConnects.get(d.Name)!;
+      leave(
+        p,
+        d.Name,
+        taken.id,
+        "it cannot be created again: its name is taken in the target",
+        d.Before,
+      );
       continue;
     }
     const item = itemFor(p.entries.length, d.Name, d.Before);
@@ -217,15 +337,24 @@ function recreateDeleted(p: UndoPlan, deleted: UndoRecord["Deleted"]): void {
   }
 }
 
-/** Links the run added come off (unless their quick connect is deleted anyway); removed ones go back. */
+/**
+ * Links the run added come off (unless their quick connect is deleted anyway); removed ones
+ * go back. One that may have been there before the run (`Certain: false`) is left, unless
+ * forced: a link has nothing to prove it was the run's.
+ */
 function reverseLinks(
   p: UndoPlan,
   added: UndoRecord["LinksAdded"],
   removed: UndoRecord["LinksRemoved"],
 ): void {
   const deleting = new Set(p.deletes.map((d) => d.targetId));
+  const unsure: string[] = [];
   for (const l of added) {
     if (deleting.has(l.QuickConnectId) || !p.target.links.get(l.QueueId)?.has(l.QuickConnectId)) {
+      continue;
+    }
+    if (l.Certain === false && !p.force) {
+      unsure.push(`${l.Name} on '${l.Queue}'`);
       continue;
     }
     const q = p.unlinks.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, remove: [] };
@@ -238,8 +367,19 @@ function reverseLinks(
     if (!p.byId.has(l.QuickConnectId) || p.target.links.get(l.QueueId)?.has(l.QuickConnectId)) {
       continue;
     }
+    if (l.Certain === false && !p.force) {
+      unsure.push(`${l.Name} off '${l.Queue}'`);
+      continue;
+    }
     const q = p.links.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, add: [] };
     q.add.push({ index: linkIndex--, name: l.Name, targetId: l.QuickConnectId, source: l.Queue });
     p.links.set(l.QueueId, q);
+  }
+  if (unsure.length > 0) {
+    p.warnings.push(
+      `Undo: leaving ${unsure.length} links that may have been there before the run (the queue's list may have lagged when it ran; --force reverses them too): ${
+        unsure.slice(0, 10).map(esc).join(", ")
+      }${unsure.length > 10 ? `, and ${unsure.length - 10} more` : ""}`,
+    );
   }
 }

@@ -1,0 +1,304 @@
+/**
+ * One create of the plan, and the thin loop that settles a create the service did not
+ * plainly answer: it gathers the facts (a lookup by name, a resend, a wait until listed)
+ * and lets settle.ts decide. Every outcome goes into the run's record when it is known.
+ */
+import { CreateQuickConnectCommand, type QuickConnect } from "@aws-sdk/client-connect";
+import { isInterrupted } from "../aws/limiter.ts";
+import { onLeave } from "../aws/sent.ts";
+import { findQuickConnect } from "../aws/find.ts";
+import type { RunContext } from "../context.ts";
+import {
+  attemptsOf,
+  describeError,
+  guidance,
+  httpStatusOf,
+  isAccessDenied,
+  isDuplicate,
+  isFatalForRun,
+  isLimitExceeded,
+  isThrottling,
+  toFatal,
+} from "../errors.ts";
+import { esc } from "../log.ts";
+import { changedParts, diffQuickConnect, userTags } from "./diff.ts";
+import type { Outcome, RunRecord } from "./outcome.ts";
+import { type OnConflict, type PlanEntry, snapshotOf } from "./plan.ts";
+import { decide, type SettleFacts, type Step } from "./settle.ts";
+import { update, type UpdateEntry } from "./update.ts";
+import { checkpoint, untilVisible } from "./wait.ts";
+
+export type CreateEntry = Extract<PlanEntry, { kind: "create" }>;
+
+export interface CreateOptions {
+  onConflict: OnConflict;
+  signal?: AbortSignal;
+  /** How long to look for a quick connect the service says exists but does not list yet. */
+  consistencyWaitMs: number;
+  /** Whether SearchQuickConnects may be used to look names up. */
+  search: { available: boolean };
+}
+
+/** One create; returns the quota message when the instance's quick connect quota is reached. */
+export async function create(
+  ctx: RunContext,
+  w: CreateEntry,
+  opts: CreateOptions,
+  record: RunRecord,
+): Promise<string | undefined> {
+  const name = esc(w.item.name);
+  const window = { from: Number.NaN, to: Number.NaN };
+  try {
+    const id = await sendCreate(ctx, w, record, window);
+    ctx.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
+    record.record(w.item.index, { result: "done", action: "created", targetId: id });
+    return undefined;
+  } catch (err) {
+    window.to = Date.now();
+    // Interrupted: the record knows whether a request left (uncertain) or not.
+    if (isInterrupted(err)) throw err;
+    if (isDuplicate(err) || (!isFatalForRun(err) && mayHaveBeenApplied(err))) {
+      await settle(ctx, w, err, { opts, record, window });
+      return undefined;
+    }
+    return failed(ctx, w, err, record);
+  }
+}
+
+function failed(ctx: RunContext, w: CreateEntry, err: unknown, record: RunRecord) {
+  const name = esc(w.item.name);
+  const reason = describeError(err);
+  if (isLimitExceeded(err)) {
+    const quota =
+      `the target instance's quota of quick connects is reached (${reason}); ask for a higher "Quick connects per instance" quota (L-68BBE2E8) in Service Quotas, then run again`;
+    ctx.logger.error(`Error creating quick connect ${name}: ${esc(quota)}`);
+    record.record(w.item.index, { result: "failed", reason: quota, done: [] });
+    return quota;
+  }
+  const hint = isAccessDenied(err)
+    ? `; ${guidance(err, { ...ctx, action: "connect:CreateQuickConnect" }).hint}`
+    : "";
+  ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason + hint)}`);
+  record.record(w.item.index, { result: "failed", reason: reason + hint, done: [] });
+  if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:CreateQuickConnect");
+  return undefined;
+}
+
+/**
+ * A create that failed in a way that does not prove the service did not apply it: no HTTP
+ * response at all (the response of an applied attempt may have been lost), a 5xx, or
+ * throttling after retries. Client errors (4xx) are answers: not applied.
+ */
+function mayHaveBeenApplied(err: unknown): boolean {
+  if (isAccessDenied(err) || isLimitExceeded(err) || isDuplicate(err)) return false;
+  if (isThrottling(err)) return true;
+  const status = httpStatusOf(err);
+  return status === undefined || status >= 500;
+}
+
+/** Sends the create, tracked in the record; `window.from` is when its first request left. */
+async function sendCreate(
+  ctx: RunContext,
+  w: CreateEntry,
+  record: RunRecord,
+  window: { from: number },
+): Promise<string> {
+  const { item } = w;
+  const cmd = new CreateQuickConnectCommand({
+    InstanceId: ctx.instanceId,
+    Name: item.name,
+    // Description and Tags have a minimum length of 1: an empty value is left out.
+    Description: item.description === "" ? undefined : item.description,
+    QuickConnectConfig: w.config,
+    Tags: Object.keys(item.tags).length > 0 ? item.tags : undefined,
+  });
+  const left = record.sendingFor(item.index);
+  onLeave(cmd, () => {
+    if (Number.isNaN(window.from)) window.from = Date.now();
+    left();
+  });
+  const out = await ctx.client.send(cmd);
+  return out.QuickConnectId ?? "";
+}
+
+interface Settling {
+  opts: CreateOptions;
+  record: RunRecord;
+  window: { from: number; to: number };
+}
+
+async function settle(ctx: RunContext, w: CreateEntry, err: unknown, s: Settling): Promise<void> {
+  const name = esc(w.item.name);
+  ctx.logger.debug(`${name}: the create was answered ${esc(describeError(err))}; settling it`);
+  const facts: SettleFacts = {
+    answer: isDuplicate(err) ? "taken" : "no-answer",
+    attempts: attemptsOf(err),
+    window: s.window,
+    looked: false,
+    resent: false,
+    waited: false,
+    onConflict: s.opts.onConflict,
+  };
+  let found: QuickConnect | undefined;
+  const see = (qc: QuickConnect | undefined) => {
+    found = qc;
+    facts.found = qc?.QuickConnectId ? factsOf(w, qc) : undefined;
+  };
+  for (;;) {
+    const step = decide(facts);
+    if (step.next === "look" || step.next === "wait") {
+      const got = await lookingUp(ctx, w, err, s, step.next === "wait");
+      if (got === "failed") return;
+      facts[step.next === "look" ? "looked" : "waited"] = true;
+      see(got.found);
+    } else if (step.next === "resend") {
+      const again = await resend(ctx, w, err, s);
+      if (again === "settled") return;
+      facts.resent = true;
+      facts.attempts += again.attempts;
+    } else return await conclude(ctx, w, step, found, { err, ...s });
+  }
+}
+
+function factsOf(w: CreateEntry, qc: QuickConnect): SettleFacts["found"] {
+  const diffs = diffQuickConnect(
+    { description: w.item.description, config: w.config, tags: w.item.tags },
+    qc,
+  );
+  return {
+    id: qc.QuickConnectId ?? "",
+    matches: diffs.length === 0,
+    modifiedAt: qc.LastModifiedTime?.getTime(),
+  };
+}
+
+/** The name looked up once, or until listed; "failed" once a failed lookup failed the create. */
+async function lookingUp(
+  ctx: RunContext,
+  w: CreateEntry,
+  err: unknown,
+  s: Settling,
+  untilListed: boolean,
+): Promise<{ found: QuickConnect | undefined } | "failed"> {
+  const look = () => {
+    checkpoint(s.opts.signal);
+    return findQuickConnect(ctx, w.item.name, s.opts.search, Object.keys(w.item.tags).length > 0);
+  };
+  try {
+    return {
+      found: untilListed
+        ? await untilVisible(look, s.opts.consistencyWaitMs, s.opts.signal)
+        : await look(),
+    };
+  } catch (lookupErr) {
+    if (isInterrupted(lookupErr)) throw lookupErr;
+    const reason = `${
+      describeError(err)
+    } (and looking its name up to see whether it was created failed: ${
+      describeError(lookupErr)
+    }); run the same import again to settle it, it will not create a duplicate`;
+    ctx.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
+    s.record.record(w.item.index, { result: "uncertain", reason, done: [] });
+    if (isFatalForRun(lookupErr)) throw toFatal(lookupErr, ctx, "connect:SearchQuickConnects");
+    return "failed";
+  }
+}
+
+/** Not listed after no answer: the create once more decides (see settle.ts). */
+async function resend(
+  ctx: RunContext,
+  w: CreateEntry,
+  err: unknown,
+  s: Settling,
+): Promise<"settled" | { attempts: number }> {
+  const name = esc(w.item.name);
+  ctx.logger.debug(`${name}: not listed after ${esc(describeError(err))}; sending it once more`);
+  try {
+    const id = await sendCreate(ctx, w, s.record, s.window);
+    ctx.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
+    s.record.record(w.item.index, { result: "done", action: "created", targetId: id });
+    return "settled";
+  } catch (again) {
+    s.window.to = Date.now();
+    if (isInterrupted(again)) throw again;
+    if (isDuplicate(again)) return { attempts: attemptsOf(again) };
+    const reason = `${describeError(err)}, and again ${
+      describeError(again)
+    } when sent once more; it was not created: run the same import again`;
+    ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason)}`);
+    s.record.record(w.item.index, { result: "failed", reason, done: [] });
+    if (isFatalForRun(again)) throw toFatal(again, ctx, "connect:CreateQuickConnect");
+    return "settled";
+  }
+}
+
+/** Records what the decision says, or carries out the update it calls for. */
+async function conclude(
+  ctx: RunContext,
+  w: CreateEntry,
+  step: Step,
+  found: QuickConnect | undefined,
+  s: Settling & { err: unknown },
+): Promise<void> {
+  const name = esc(w.item.name);
+  const put = (o: Outcome) => s.record.record(w.item.index, o);
+  const cause = esc(describeError(s.err));
+  switch (step.next) {
+    case "created":
+      ctx.logger.info(`Created quick connect: ${name} -> ${esc(step.id)}`);
+      ctx.logger.debug(
+        `${name}: the create was answered ${cause}; the identical quick connect under its name appeared within the call's own attempts: an earlier attempt whose response was lost created it`,
+      );
+      return put({ result: "done", action: "created", targetId: step.id });
+    case "uncertain": {
+      const reason =
+        `May have been created by this run: ${step.why} (the create was answered ${cause}); run the same import again to settle it`;
+      ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason)}`);
+      return put({ result: "uncertain", reason, targetId: step.id, done: [] });
+    }
+    case "skipped":
+      ctx.logger.warning(`Quick connect already exists: ${name}`);
+      return put({ result: "done", action: "skipped", targetId: step.id });
+    case "unchanged":
+      ctx.logger.info(`Quick connect unchanged: ${name} -> ${esc(step.id)}`);
+      return put({ result: "done", action: "unchanged", targetId: step.id });
+    case "update":
+      if (found) await update(ctx, updateOf(w, found, step.id), s.opts, s.record, true);
+      return;
+    case "exists": {
+      const reason =
+        "A quick connect with this name already exists in the target (--on-conflict fail); use --on-conflict skip or update";
+      ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason)}`);
+      return put({ result: "failed", reason, targetId: step.id, done: [] });
+    }
+    default: {
+      const reason =
+        `${cause} (the name is taken, but no quick connect of that exact name was listed within ${
+          Math.round(s.opts.consistencyWaitMs / 1000)
+        } s; the service may still be catching up: run the same import again later)`;
+      ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason)}`);
+      return put({ result: "failed", reason, done: [] });
+    }
+  }
+}
+
+/** The update that makes the existing quick connect `found` what the create meant. */
+function updateOf(w: CreateEntry, found: QuickConnect, id: string): UpdateEntry {
+  const changes = diffQuickConnect(
+    { description: w.item.description, config: w.config, tags: w.item.tags },
+    found,
+  );
+  return {
+    kind: "update",
+    item: w.item,
+    config: w.config,
+    target: {
+      id,
+      arn: found.QuickConnectARN,
+      tags: userTags(found.Tags),
+      before: snapshotOf(found),
+    },
+    parts: changedParts(changes),
+    changes,
+  };
+}
