@@ -239,10 +239,14 @@ Deno.test("undo does not re-create a pruned quick connect whose name is taken in
   assert.deepEqual(namesIn(emu), ["Keep"]);
   const nfd = await fileIn(dir, "nfd.json", [phoneItem(NFD)]);
   assert.equal((await importCli(emu, dir, ["--export-file", nfd])).code, 0);
+  // Left, named, and the undo fails: the target no longer holds what the run left.
   const undo = await importCli(emu, dir, ["--undo", "prune.json"]);
+  assert.equal(undo.code, 1, undo.stderr);
   assert.match(
     undo.stderr,
-    warning(`Undo: cannot create ${NFC} again: that name is taken in the target`),
+    new RegExp(
+      ` - ERROR - Undo: leaving quick connect ${NFC}: Not undone: it cannot be created again: that name is taken in the target`,
+    ),
   );
   assert.deepEqual(namesIn(emu), [NFD, "Keep"].sort(), "no second, identical-looking name");
 });

@@ -174,13 +174,20 @@ export function planUndo(source: UndoSource, target: TargetState, opts: UndoOpti
 }
 
 /** An item the undo leaves: changed since the run. It fails the undo, unless forced. */
-function leave(p: UndoPlan, name: string, targetId: string, why: string, snap: Snapshot): void {
+function leave(
+  p: UndoPlan,
+  name: string,
+  targetId: string,
+  why: string,
+  snap: Snapshot,
+  forceable = true,
+): void {
   p.entries.push({
     kind: "fail",
     item: itemFor(p.entries.length, name, snap),
     cause: "changed",
     targetId,
-    reason: `Not undone: ${why}; --force undoes it anyway`,
+    reason: `Not undone: ${why}${forceable ? "; --force undoes it anyway" : ""}`,
   });
 }
 
@@ -322,8 +329,9 @@ function recreateDeleted(p: UndoPlan, deleted: UndoRecord["Deleted"]): void {
         p,
         d.Name,
         taken.id,
-        "it cannot be created again: its name is taken in the target",
+        `it cannot be created again: that name is taken in the target (${taken.name})`,
         d.Before,
+        false,
       );
       continue;
     }
