@@ -571,3 +571,109 @@ Deno.test("moduleRefs() reads every form of import; comments, strings, templates
     { name: "Deno.exit", line: 3 },
   ]);
 });
+
+// ---------------------------------------------------------------- cycles
+
+/** Every import cycle among `files` (type-only imports count), each as its files in order. */
+export function importCycles(files: readonly SourceFile[]): string[][] {
+  const known = new Set(files.map((f) => f.path));
+  const edges = new Map<string, string[]>();
+  for (const f of files) {
+    const to = moduleRefs(f.text).flatMap((r) => {
+      const t = r.specifier === undefined ? undefined : resolvePath(f.path, r.specifier);
+      return t !== undefined && known.has(t) ? [t] : [];
+    });
+    edges.set(f.path, [...new Set(to)].sort());
+  }
+  const cycles: string[][] = [];
+  const seen = new Set<string>();
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, "open");
+    stack.push(node);
+    for (const next of edges.get(node) ?? []) {
+      if (state.get(next) === "open") {
+        const cycle = stack.slice(stack.indexOf(next));
+        const key = [...cycle].sort().join(" ");
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push([...cycle, next]);
+        }
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, "done");
+  };
+  for (const f of [...known].sort()) if (!state.has(f)) visit(f);
+  return cycles;
+}
+
+Deno.test("no import cycle in lib/, type-only imports included", async () => {
+  const cycles = importCycles(await sourceFiles());
+  assert.deepEqual(cycles.map((c) => c.join(" → ")), []);
+});
+
+Deno.test("importCycles() finds a cycle through a type-only import, and none in a chain", () => {
+  const files = [
+    { path: "lib/a.ts", text: 'import { b } from "./b.ts";\n' },
+    { path: "lib/b.ts", text: 'import type { C } from "./c.ts";\n' },
+    { path: "lib/c.ts", text: 'export type { A } from "./a.ts";\n' },
+    { path: "lib/d.ts", text: 'import { a } from "./a.ts";\n' },
+  ];
+  assert.deepEqual(importCycles(files), [["lib/a.ts", "lib/b.ts", "lib/c.ts", "lib/a.ts"]]);
+  assert.deepEqual(importCycles(files.slice(0, 2)), []);
+});
+
+// ---------------------------------------------------------------- function length
+
+/** Functions (declarations, methods, arrow functions at statement level) longer than `max` lines. */
+export function longFunctions(file: SourceFile, max: number): string[] {
+  const { code } = lex(file.text);
+  const lines = code.split("\n");
+  const out: string[] = [];
+  const head =
+    /^\s*(export\s+)?(default\s+)?(async\s+)?(function\*?\s+(\w+)|(?:(?:static|private|public|readonly|override|get|set|async)\s+)*#?(\w+)\s*(<[^>]*>)?\s*\(|(const|let)\s+(\w+)\s*=\s*(async\s*)?(\([^)]*\)|\w+)\s*(:\s*[^=]+)?=>)/;
+  for (let i = 0; i < lines.length; i++) {
+    const m = head.exec(lines[i] ?? "");
+    if (!m) continue;
+    const name = m[5] ?? m[6] ?? m[9];
+    if (!name || ["if", "for", "while", "switch", "catch", "return"].includes(name)) continue;
+    // The body ends where the braces opened from this line close again.
+    let depth = 0;
+    let opened = false;
+    let end = i;
+    for (let j = i; j < lines.length; j++) {
+      for (const ch of lines[j] ?? "") {
+        if (ch === "{") {
+          depth++;
+          opened = true;
+        } else if (ch === "}") depth--;
+      }
+      if (opened && depth <= 0) {
+        end = j;
+        break;
+      }
+      if (!opened && j > i + 3) break;
+    }
+    if (opened && end - i + 1 > max) {
+      out.push(`${file.path}:${i + 1} ${name} (${end - i + 1} lines)`);
+    }
+  }
+  return out;
+}
+
+Deno.test("no lib function is over 60 lines", async () => {
+  const files = (await sourceFiles()).filter((f) => f.path.startsWith("lib/"));
+  assert.deepEqual(files.flatMap((f) => longFunctions(f, 60)), []);
+});
+
+Deno.test("longFunctions() measures a function from its first line to its closing brace", () => {
+  const body = Array.from({ length: 5 }, (_, i) => `  const x${i} = "{";`).join("\n");
+  const file = {
+    path: "lib/x.ts",
+    text: `export function long(a: number) {\n${body}\n}\nconst short = () => {\n  return 1;\n};\n`,
+  };
+  assert.deepEqual(longFunctions(file, 6), ["lib/x.ts:1 long (7 lines)"]);
+  assert.deepEqual(longFunctions(file, 7), []);
+});

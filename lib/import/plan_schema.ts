@@ -143,6 +143,7 @@ const LinkAddSchema = z.strictObject({
   name: text("name", 1, LIMITS.nameMax),
   targetId: id("targetId").optional(),
   source: z.string(),
+  recent: z.boolean().optional(),
 }, OBJECT) satisfies z.ZodType<LinkAdd>;
 
 const Links = z.strictObject({
