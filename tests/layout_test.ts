@@ -639,6 +639,8 @@ export function longFunctions(file: SourceFile, max: number): string[] {
     if (!m) continue;
     const name = m[5] ?? m[6] ?? m[9];
     if (!name || ["if", "for", "while", "switch", "catch", "return"].includes(name)) continue;
+    // An arrow function with an expression body has no braces of its own.
+    if (m[9] && !/=>\s*\{/.test(lines[i] ?? "")) continue;
     // The body ends where the braces opened from this line close again.
     let depth = 0;
     let opened = false;
@@ -654,7 +656,8 @@ export function longFunctions(file: SourceFile, max: number): string[] {
         end = j;
         break;
       }
-      if (!opened && j > i + 3) break;
+      // A statement (a call) ends before any body opens.
+      if (!opened && ((lines[j] ?? "").includes(";") || j > i + 6)) break;
     }
     if (opened && end - i + 1 > max) {
       out.push(`${file.path}:${i + 1} ${name} (${end - i + 1} lines)`);
@@ -672,7 +675,9 @@ Deno.test("longFunctions() measures a function from its first line to its closin
   const body = Array.from({ length: 5 }, (_, i) => `  const x${i} = "{";`).join("\n");
   const file = {
     path: "lib/x.ts",
-    text: `export function long(a: number) {\n${body}\n}\nconst short = () => {\n  return 1;\n};\n`,
+    text:
+      `export function long(a: number) {\n${body}\n}\nconst short = () => {\n  return 1;\n};\n` +
+      `const expr = (n: number) => n + 1;\nclass K {\n${body}\n${body}\n}\n`,
   };
   assert.deepEqual(longFunctions(file, 6), ["lib/x.ts:1 long (7 lines)"]);
   assert.deepEqual(longFunctions(file, 7), []);

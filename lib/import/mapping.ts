@@ -7,7 +7,17 @@ import { z } from "zod";
 import { readJson, writeJsonAtomic } from "../json_file.ts";
 import { E164 } from "../quick_connect.ts";
 import { schemaError } from "../schema_error.ts";
-import type { Unresolved } from "./plan.ts";
+
+/** One source reference that did not resolve, with what it holds up (a template's entry). */
+export interface Unresolved {
+  kind: "user" | "queue" | "flow";
+  id: string;
+  name?: string;
+  /** Quick connects that fail for want of it. */
+  quickConnects: number;
+  /** Queue links that cannot be made for want of it. */
+  links: number;
+}
 
 export const MAPPING_SECTIONS = ["Users", "Queues", "ContactFlows", "PhoneNumbers"] as const;
 export type MappingSection = (typeof MAPPING_SECTIONS)[number];

@@ -10,7 +10,7 @@ import { nameKey } from "../names.ts";
 import { changedParts, type Difference, diffQuickConnect, userTags } from "./diff.ts";
 import { type ImportItem, type InvalidItem, isInvalid } from "./input.ts";
 import { lookAlikeWarnings } from "./look_alikes.ts";
-import type { Mapping } from "./mapping.ts";
+import type { Mapping, Unresolved } from "./mapping.ts";
 import { type MissingRef, resolveConfig, resolveQueue, unusedMappingEntries } from "./resolve.ts";
 import type { TargetState } from "./target.ts";
 
@@ -248,6 +248,29 @@ function changedRecently(target: TargetState, name: string, horizonMs: number): 
   return modified !== undefined && target.readAt - modified < horizonMs;
 }
 
+/** Where one of an item's source queues is in the target, or why it cannot be linked. */
+function linkTarget(
+  item: ImportItem,
+  src: ImportItem["queues"][number],
+  target: TargetState,
+  mapping: Mapping,
+): { queueId: string; queueName: string } | LinkProblem {
+  const base = { index: item.index, name: item.name, source: src.Name ?? src.Id };
+  const r = resolveQueue(target.directory, mapping, src.Id, src.Name);
+  if (!r.ok) return { ...base, reason: "unresolved", error: r.error };
+  const queueId = r.value.Id ?? "";
+  const queueName = r.value.Name ?? queueId;
+  const readErr = target.linkErrors.get(queueId);
+  if (readErr === undefined) return { queueId, queueName };
+  return {
+    ...base,
+    queueId,
+    queueName,
+    reason: "unreadable",
+    error: String((readErr as Error)?.message ?? readErr),
+  };
+}
+
 function planLinks(
   entries: readonly PlanEntry[],
   target: TargetState,
@@ -263,33 +286,12 @@ function planLinks(
     if (!at || isInvalid(e.item)) continue;
     const item = e.item;
     for (const src of item.queues) {
-      const source = src.Name ?? src.Id;
-      const r = resolveQueue(target.directory, mapping, src.Id, src.Name);
-      if (!r.ok) {
-        problems.push({
-          index: item.index,
-          name: item.name,
-          source,
-          reason: "unresolved",
-          error: r.error,
-        });
+      const where = linkTarget(item, src, target, mapping);
+      if ("reason" in where) {
+        problems.push(where);
         continue;
       }
-      const queueId = r.value.Id ?? "";
-      const queueName = r.value.Name ?? queueId;
-      const readErr = target.linkErrors.get(queueId);
-      if (readErr !== undefined) {
-        problems.push({
-          index: item.index,
-          name: item.name,
-          source,
-          queueId,
-          queueName,
-          reason: "unreadable",
-          error: String((readErr as Error)?.message ?? readErr),
-        });
-        continue;
-      }
+      const { queueId, queueName } = where;
       // Two source queues may map to one target queue: one link.
       if (seen.has(`${queueId}/${item.index}`)) continue;
       seen.add(`${queueId}/${item.index}`);
@@ -304,7 +306,7 @@ function planLinks(
         index: item.index,
         name: item.name,
         targetId: at.targetId,
-        source,
+        source: src.Name ?? src.Id,
         ...(recent ? { recent } : {}),
       });
     }
@@ -631,17 +633,6 @@ function logFailure(e: Extract<PlanEntry, { kind: "fail" }>, log: Logger): void 
   } else {
     log.error(`Cannot import quick connect ${name}: ${esc(e.reason)}`);
   }
-}
-
-/** One source reference that did not resolve, with what it holds up. */
-export interface Unresolved {
-  kind: MissingRef["kind"];
-  id: string;
-  name?: string;
-  /** Quick connects that fail for want of it. */
-  quickConnects: number;
-  /** Queue links that cannot be made for want of it. */
-  links: number;
 }
 
 /** The distinct unresolved users, queues and flows, most blocking first. */

@@ -20,35 +20,13 @@ import { RunRecord } from "./outcome.ts";
 import { logPlan, type OnConflict, type Plan, unresolved } from "./plan.ts";
 import { type PlanFile, writePlanFile } from "./plan_file.ts";
 import { type ImportReport, itemReports, newReport, type VerifyResult } from "./report.ts";
-import { getInput, knownPlan, makePlan } from "./sources.ts";
+import { getInput, type ImportSource, knownPlan, makePlan } from "./sources.ts";
+
+export type { ImportSource };
 import { importReport, logStop, logSummary, type Stop, stopFor } from "./summary.ts";
 import type { UndoSource } from "./undo.ts";
 import { verifyImport } from "./verify.ts";
 import { CONSISTENCY_WAIT_MS } from "./wait.ts";
-
-/** Where the run's plan comes from. */
-export type ImportSource =
-  /** An export file (with its mapping), planned against the target now. */
-  | {
-    kind: "file";
-    file: Path;
-    input: ImportInput;
-    onConflict: OnConflict;
-    /** Only the file's items these select are imported; the others are left out entirely. */
-    filters?: Filters;
-    /** Delete the target's quick connects that are not in the export (within the filters). */
-    prune?: boolean;
-    /** Remove links on the export's queues that the source queue does not have. */
-    pruneLinks?: boolean;
-    /** Dry run: write a mapping file listing every unresolved reference, to fill in. */
-    writeMapping?: Path;
-    /** Dry run: save the plan here, to apply it later as a "plan" source. */
-    planOut?: Path;
-  }
-  /** A plan saved by --dry-run --plan-out: applied exactly, or refused. */
-  | { kind: "plan"; file: Path; plan: PlanFile }
-  /** The report of a run to reverse. `force`: also what the target no longer holds as left. */
-  | { kind: "undo"; file: Path; report: UndoSource; force?: boolean };
 
 /** What the runner hands the use case for the process: Ctrl-C, progress, a forced stop. */
 export interface ImportSession {

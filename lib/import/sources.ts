@@ -20,12 +20,36 @@ import { userTags } from "./diff.ts";
 import { instanceIdOf, regionOfArn } from "../aws/client.ts";
 import { type ImportInput, type ImportItem, isInvalid, type LoadedExport } from "./input.ts";
 import { emptyMapping, type Mapping } from "./mapping.ts";
-import { type Plan, planImport } from "./plan.ts";
+import { type OnConflict, type Plan, planImport } from "./plan.ts";
 import { fingerprints, type PlanFile, planMapping, staleness } from "./plan_file.ts";
 import { Directory } from "./resolve.ts";
 import { readTarget, type TargetState } from "./target.ts";
-import { planUndo } from "./undo.ts";
-import type { ImportSource } from "./run_import.ts";
+import { planUndo, type UndoSource } from "./undo.ts";
+import type { Path } from "../path.ts";
+
+/** Where the run's plan comes from. */
+export type ImportSource =
+  /** An export file (with its mapping), planned against the target now. */
+  | {
+    kind: "file";
+    file: Path;
+    input: ImportInput;
+    onConflict: OnConflict;
+    /** Only the file's items these select are imported; the others are left out entirely. */
+    filters?: Filters;
+    /** Delete the target's quick connects that are not in the export (within the filters). */
+    prune?: boolean;
+    /** Remove links on the export's queues that the source queue does not have. */
+    pruneLinks?: boolean;
+    /** Dry run: write a mapping file listing every unresolved reference, to fill in. */
+    writeMapping?: Path;
+    /** Dry run: save the plan here, to apply it later as a "plan" source. */
+    planOut?: Path;
+  }
+  /** A plan saved by --dry-run --plan-out: applied exactly, or refused. */
+  | { kind: "plan"; file: Path; plan: PlanFile }
+  /** The report of a run to reverse. `force`: also what the target no longer holds as left. */
+  | { kind: "undo"; file: Path; report: UndoSource; force?: boolean };
 
 /**
  * The run's input, logged, with the filters applied to the file's items: an export file's

@@ -67,6 +67,30 @@ async function fatal<T>(ctx: RunContext, action: string, read: () => Promise<T>)
   }
 }
 
+/**
+ * The queues whose links the plan needs. Only a quick connect that exists can already be
+ * linked: a queue whose items are all new needs no read (a first import reads none).
+ */
+function queuesToRead(
+  items: readonly ImportItem[],
+  mapping: Mapping,
+  quickConnects: NameIndex<ListedQuickConnect>,
+  queues: Awaited<ReturnType<typeof readQueues>> | undefined,
+  scope: NonNullable<ReadTargetOptions["links"]>,
+): Set<string> {
+  const queueDir = new Directory({ queues });
+  const out = new Set<string>();
+  for (const it of items) {
+    if (scope === "existing" && !quickConnects.has(it.name)) continue;
+    for (const src of it.queues) {
+      const r = resolveQueue(queueDir, mapping, src.Id, src.Name);
+      if (r.ok && r.value.Id) out.add(r.value.Id);
+    }
+  }
+  if (scope === "all") { for (const q of queues ?? []) if (q.Id) out.add(q.Id); }
+  return out;
+}
+
 export async function readTarget(
   ctx: RunContext,
   items: readonly ImportItem[],
@@ -100,19 +124,7 @@ export async function readTarget(
   const quickConnects = new NameIndex(qcs.items);
   const toResolve = items.filter((it) => opts.resolvesExisting || !quickConnects.has(it.name));
   const kinds = new Set(toResolve.flatMap((it) => [...needs(it)]));
-  // Only a quick connect that exists can already be linked: a queue whose items are all
-  // new needs no read (a first import reads no links at all).
-  const queueDir = new Directory({ queues });
-  const linkQueues = new Set<string>();
-  const scope = opts.links ?? "existing";
-  for (const it of items) {
-    if (scope === "existing" && !quickConnects.has(it.name)) continue;
-    for (const src of it.queues) {
-      const r = resolveQueue(queueDir, mapping, src.Id, src.Name);
-      if (r.ok && r.value.Id) linkQueues.add(r.value.Id);
-    }
-  }
-  if (scope === "all") { for (const q of queues ?? []) if (q.Id) linkQueues.add(q.Id); }
+  const linkQueues = queuesToRead(items, mapping, quickConnects, queues, opts.links ?? "existing");
   const [users, flows, linked] = await Promise.all([
     kinds.has("user")
       ? fatal(ctx, "connect:ListUsers", () => readUsers(ctx.client, ctx.instanceId))

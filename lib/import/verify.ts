@@ -47,6 +47,18 @@ export async function verifyImport(
     found = await differences(ctx, items.filter((it) => found.has(it.index)), mapping, signal);
   }
 
+  const result = sortOut(log, items, found, skipped);
+  logVerdict(log, result);
+  return result;
+}
+
+/** What still differs, item by item; what skipped items differ in is listed apart. */
+function sortOut(
+  log: RunContext["logger"],
+  items: readonly ImportItem[],
+  found: Map<number, Difference[]>,
+  skipped: ReadonlySet<number>,
+): VerifyResult {
   const result: VerifyResult = { Checked: items.length, Differences: [] };
   for (const it of items) {
     let diffs = found.get(it.index) ?? [];
@@ -73,6 +85,10 @@ export async function verifyImport(
       );
     }
   }
+  return result;
+}
+
+function logVerdict(log: RunContext["logger"], result: VerifyResult): void {
   if (result.Differences.length === 0) {
     const apart = result.Skipped?.length
       ? ` (${result.Skipped.length} skipped ones differ; --on-conflict update would change them)`
@@ -88,7 +104,6 @@ export async function verifyImport(
       `Verification found ${result.Differences.length} differences in ${names} quick connects`,
     );
   }
-  return result;
 }
 
 /** The differences of each item (by index) from the target as it is now; none: absent. */
