@@ -8,7 +8,6 @@
 import type { RunContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { exitCode } from "../exit.ts";
-import type { Filters } from "../filters.ts";
 import { writeJsonAtomic, writeJsonAtomicSync } from "../json_file.ts";
 import { esc, type Logger, logMemory } from "../log.ts";
 import type { Path } from "../path.ts";
@@ -18,13 +17,12 @@ import { type ImportInput, type ImportItem, isInvalid } from "./input.ts";
 import { writeMappingTemplate } from "./mapping.ts";
 import { RunRecord } from "./outcome.ts";
 import { logPlan, type OnConflict, type Plan, unresolved } from "./plan.ts";
-import { type PlanFile, writePlanFile } from "./plan_file.ts";
+import { writePlanFile } from "./plan_file.ts";
 import { type ImportReport, itemReports, newReport, type VerifyResult } from "./report.ts";
 import { getInput, type ImportSource, knownPlan, makePlan } from "./sources.ts";
 
 export type { ImportSource };
 import { importReport, logStop, logSummary, type Stop, stopFor } from "./summary.ts";
-import type { UndoSource } from "./undo.ts";
 import { verifyImport } from "./verify.ts";
 import { CONSISTENCY_WAIT_MS } from "./wait.ts";
 
