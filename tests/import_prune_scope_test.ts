@@ -214,7 +214,7 @@ Deno.test("a prune refused by --max-deletes lists what it would have deleted, ne
   assert.match(r.stderr, / - INFO - Would delete quick connect not in the export: Other 9 -> /);
   assert.match(
     r.stderr,
-    / - ERROR - --prune would delete 2 quick connects, more than --max-deletes 1: refused, nothing was changed/,
+    /^error: --prune would delete 2 quick connects, more than --max-deletes 1: refused, nothing was changed/m,
   );
   assert.deepEqual(mutatingCalls(emu.calls()), {});
   assert.equal(names(emu, "target").length, 5);
