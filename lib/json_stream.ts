@@ -8,7 +8,7 @@
  * returns undefined: the caller then reads the file whole, and JSON.parse words the error.
  */
 
-/** The members of the top-level object, the streamed array's excepted, parsed. */
+/** The top-level object's members, parsed, except the streamed array. */
 export interface StreamedObject {
   members: Record<string, unknown>;
   /** True when the array member was present and an array (its elements went to onElement). */
@@ -48,11 +48,11 @@ class Window {
     // A value longer than a chunk is scanned again from its start after each read:
     // doubling the read keeps that linear.
     this.#chunk = Math.min(this.#chunk * 2, MAX_CHUNK);
-    if (n === null) {
-      this.eof = true;
-      this.text = this.text.slice(from) + this.#decoder.decode();
-    } else {this.text = this.text.slice(from) +
-        this.#decoder.decode(buf.subarray(0, n), { stream: true });}
+    const text = n === null
+      ? this.#decoder.decode()
+      : this.#decoder.decode(buf.subarray(0, n), { stream: true });
+    this.eof = n === null;
+    this.text = this.text.slice(from) + text;
     return true;
   }
 
