@@ -1,8 +1,9 @@
 /**
- * The one process path of both commands: parse → help/version → check every path →
- * logger → load input → context → one AbortController for SIGINT/SIGTERM → the use case →
- * one mapping from outcome or error to exit code and message. It returns the exit code;
- * only the entrypoint exits.
+ * The one process path of both commands: parse (every flag rule is in the command's flag
+ * table) → help/version → check every path → logger → load input → context → one
+ * AbortController for SIGINT/SIGTERM → the use case → one mapping from outcome or error to
+ * exit code and message. A refusal (UsageError) is one `error: …` line on stderr wherever
+ * it comes from. It returns the exit code; only the entrypoint exits.
  */
 // deno-lint-ignore-file no-console
 import { InterruptedError } from "../aws/limiter.ts";
