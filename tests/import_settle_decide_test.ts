@@ -36,10 +36,29 @@ const CASES: [string, Partial<SettleFacts>, Step["next"]][] = [
   ["taken on the first attempt, never listed: not ours", { waited: true }, "not-listed"],
   ["taken after a retry, never listed: may be ours", { waited: true, attempts: 2 }, "uncertain"],
   // Listed: whose is it?
-  ["identical, modified within the call", { found: found(true, T0 + 100) }, "created"],
   [
-    "identical, modified within the clock slack before the call",
-    { found: found(true, T0 - CLOCK_SLACK_MS + 1) },
+    "identical, modified within the call, taken on its only attempt: created, contested",
+    { found: found(true, T0 + 100) },
+    "created",
+  ],
+  [
+    "identical, modified within a call the SDK retried: a lost response, ours",
+    { found: found(true, T0 + 100), attempts: 2 },
+    "created",
+  ],
+  [
+    "identical, modified just before a call taken on its only attempt: another run's",
+    { found: found(true, T0 - 100) },
+    "skipped",
+  ],
+  [
+    "identical, modified within the clock slack before a call the SDK retried: ours",
+    { found: found(true, T0 - CLOCK_SLACK_MS + 1), attempts: 2 },
+    "created",
+  ],
+  [
+    "identical, modified within the clock slack before a call with no answer: ours",
+    { answer: "no-answer", looked: true, found: found(true, T0 - 100) },
     "created",
   ],
   [
@@ -49,7 +68,7 @@ const CASES: [string, Partial<SettleFacts>, Step["next"]][] = [
   ],
   [
     "identical, modified after the call: not ours",
-    { found: found(true, T0 + 400 + CLOCK_SLACK_MS + 1) },
+    { found: found(true, T0 + 400 + CLOCK_SLACK_MS + 1), attempts: 2 },
     "skipped",
   ],
   ["identical, no time, one attempt: not ours", { found: found(true) }, "skipped"],
@@ -65,7 +84,7 @@ const CASES: [string, Partial<SettleFacts>, Step["next"]][] = [
   ],
   [
     "different, within the call (someone changed it at once): the policy decides",
-    { found: found(false, T0 + 100), onConflict: "update" },
+    { found: found(false, T0 + 100), attempts: 2, onConflict: "update" },
     "update",
   ],
   [
@@ -91,8 +110,20 @@ for (const [name, facts, next] of CASES) {
   });
 }
 
+Deno.test("decide(): taken on the only attempt and made within the call is contested", () => {
+  assert.deepEqual(decide({ ...base, found: found(true, T0 + 100) }), {
+    next: "created",
+    id: "qc-1",
+    contested: true,
+  });
+  assert.deepEqual(decide({ ...base, attempts: 2, found: found(true, T0 + 100) }), {
+    next: "created",
+    id: "qc-1",
+  });
+});
+
 Deno.test("decide(): a created or uncertain step names the quick connect found", () => {
-  const step = decide({ ...base, found: found(true, T0 + 1) });
+  const step = decide({ ...base, attempts: 2, found: found(true, T0 + 1) });
   assert.deepEqual(step, { next: "created", id: "qc-1" });
   const maybe = decide({ ...base, attempts: 2, found: found(true) });
   assert.equal(maybe.next, "uncertain");

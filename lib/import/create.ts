@@ -129,7 +129,11 @@ interface Settling {
 
 async function settle(ctx: RunContext, w: CreateEntry, err: unknown, s: Settling): Promise<void> {
   const name = esc(w.item.name);
-  ctx.logger.debug(`${name}: the create was answered ${esc(describeError(err))}; settling it`);
+  ctx.logger.debug(
+    `${name}: the create was answered ${esc(describeError(err))} after ${
+      attemptsOf(err)
+    } attempts; settling it`,
+  );
   const facts: SettleFacts = {
     answer: isDuplicate(err) ? "taken" : "no-answer",
     attempts: attemptsOf(err),
@@ -249,7 +253,17 @@ async function conclude(
       ctx.logger.debug(
         `${name}: the create was answered ${cause}; the identical quick connect under its name appeared within the call's own attempts: an earlier attempt whose response was lost created it`,
       );
-      return put({ result: "done", action: "created", targetId: step.id });
+      if (step.contested) {
+        ctx.logger.warning(
+          `${name}: the name was taken while its create was in flight, and nothing tells this run's create from another run's made at that moment: reported created, but its undo leaves it unless --force`,
+        );
+      }
+      return put({
+        result: "done",
+        action: "created",
+        targetId: step.id,
+        ...(step.contested ? { contested: true } : {}),
+      });
     case "uncertain": {
       const reason =
         `May have been created by this run: ${step.why} (the create was answered ${cause}); run the same import again to settle it`;

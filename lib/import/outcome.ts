@@ -24,6 +24,11 @@ export type Outcome =
     parts?: Part[];
     /** An update that a create turned into (the name was taken): the state it replaced. */
     before?: Snapshot;
+    /**
+     * Created, but the name was taken while the create was in flight and nothing tells this
+     * run's create from another run's made at that moment: not claimed for undo.
+     */
+    contested?: boolean;
   }
   /** Answered with an error. `done`: the parts of an update applied before it. */
   | { result: "failed"; reason: string; targetId?: string; done: Part[] }
@@ -39,7 +44,7 @@ export type Result = Outcome["result"];
 
 /** The run created it: its create (or a lost response of it) was answered with its ID. */
 export const createdByRun = (o: Outcome | undefined): boolean =>
-  o?.result === "done" && o.action === "created";
+  o?.result === "done" && o.action === "created" && !o.contested;
 
 /** One link to add or remove, by target IDs. */
 export interface Link {

@@ -106,8 +106,19 @@ export interface LinkUndo {
  * lagged); absent means true, as in older reports.
  */
 export interface UndoRecord {
-  /** `TargetId` is absent when the create was sent and never answered: undo looks it up by name. */
-  Created: { Name: string; TargetId?: string; After: Snapshot; Certain?: boolean }[];
+  /**
+   * `TargetId` is absent when the create was sent and never answered: undo looks it up by
+   * name. `Doubt` says why one is not certain: "unanswered" (undo removes it where it holds
+   * exactly what the run sent) or "taken" (the name was taken while it was in flight, maybe
+   * by another run: undo leaves it unless --force).
+   */
+  Created: {
+    Name: string;
+    TargetId?: string;
+    After: Snapshot;
+    Certain?: boolean;
+    Doubt?: "unanswered" | "taken";
+  }[];
   Updated: {
     Name: string;
     TargetId: string;
@@ -252,7 +263,10 @@ function itemReport(e: PlanEntry, record: RunRecord, ending: Ending): ItemReport
     );
   }
   const o = outcomeOf(e, record, ending);
-  if (o.result === "done") return row(o.action, "done", o.targetId, null, o.parts ?? planned);
+  if (o.result === "done") {
+    const outcome = o.contested ? "uncertain" : "done";
+    return row(o.action, outcome, o.targetId, null, o.parts ?? planned);
+  }
   const target = ("targetId" in o ? o.targetId : undefined) ?? id;
   return row("failed", o.result, target, o.reason, planned);
 }

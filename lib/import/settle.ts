@@ -10,11 +10,10 @@
  *   it is looked for until it shows, then told whose it is.
  *
  * Whose it is: this run's only if it appeared within this create call's own attempts — its
- * LastModifiedTime falls between the call's first request and its last answer (an attempt
- * whose response was lost made it; the HTTP client may even resend a POST below the SDK,
- * which the SDK's attempt count never shows). Modified before the call: somebody else's,
- * and the conflict policy decides as for any existing one. Without a time it cannot be
- * told: "may have been this run's" (uncertain), never simply created.
+ * LastModifiedTime falls between the call's first request and its last answer (a lost
+ * response). Modified before the call: somebody else's, and the conflict policy decides as
+ * for any existing one. Without a time it cannot be told: "may have been this run's"
+ * (uncertain), never simply created.
  */
 import type { OnConflict } from "./plan.ts";
 
@@ -47,19 +46,28 @@ export interface SettleFacts {
 
 export type Step =
   | { next: "look" | "resend" | "wait" }
-  | { next: "created"; id: string }
+  /** `contested`: it may have been another run's, made while this create was in flight. */
+  | { next: "created"; id: string; contested?: boolean }
   | { next: "uncertain"; id?: string; why: string }
   | { next: "skipped" | "unchanged" | "update" | "exists"; id: string }
   | { next: "not-listed" };
 
-export type Whose = "ours" | "maybe" | "theirs";
+/**
+ * Answered "taken" on its only attempt, the call can have made it only if the HTTP layer
+ * resent the request below the SDK after a lost response (seen under Deno): then it was
+ * modified after the request left, never before. A run just ahead with the same file
+ * creates each name earlier ("theirs"), or at the same moment, which cannot be told apart
+ * from a resend: "contested" — reported created, but not claimed for undo.
+ */
+export type Whose = "ours" | "contested" | "maybe" | "theirs";
 
 export function whose(f: SettleFacts): Whose {
   const t = f.found?.modifiedAt;
   if (t === undefined) return f.attempts > 1 || f.answer === "no-answer" ? "maybe" : "theirs";
-  return t >= f.window.from - CLOCK_SLACK_MS && t <= f.window.to + CLOCK_SLACK_MS
-    ? "ours"
-    : "theirs";
+  const single = f.answer === "taken" && f.attempts === 1 && !f.resent;
+  const from = f.window.from - (single ? 0 : CLOCK_SLACK_MS);
+  if (t < from || t > f.window.to + CLOCK_SLACK_MS) return "theirs";
+  return single ? "contested" : "ours";
 }
 
 export function decide(f: SettleFacts): Step {
@@ -75,6 +83,7 @@ export function decide(f: SettleFacts): Step {
   const { id, matches } = f.found;
   const w = whose(f);
   if (matches && w === "ours") return { next: "created", id };
+  if (matches && w === "contested") return { next: "created", id, contested: true };
   if (matches && w === "maybe") {
     return {
       next: "uncertain",

@@ -62,6 +62,7 @@ const UndoReport = z.object({
       TargetId: z.string().optional(),
       After: Snap,
       Certain: z.boolean().optional(),
+      Doubt: z.enum(["unanswered", "taken"]).optional(),
     })),
     Updated: z.array(
       z.object({
@@ -204,6 +205,14 @@ function deleteCreated(p: UndoPlan, created: UndoRecord["Created"]): void {
           : `Undo: ${
             esc(c.Name)
           }, which the run may have created, does not exist: nothing to delete`,
+      );
+      continue;
+    }
+    if (c.Doubt === "taken" && !p.force) {
+      p.warnings.push(
+        `Undo: leaving ${
+          esc(now.name)
+        } (${now.id}): its name was taken while the run's create was in flight, so another run may have made it (--force deletes it)`,
       );
       continue;
     }

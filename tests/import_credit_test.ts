@@ -1,0 +1,102 @@
+/**
+ * A report credits the run only with what its own calls did (issue: "Prune and undo remove
+ * only what the user chose and what this run did"): two imports of one file at once into
+ * one target, and a re-run right after a run under the emulator's consistency lag. What a
+ * run cannot know to be its own is marked so, and its undo leaves it.
+ */
+import assert from "node:assert/strict";
+import { startEmulator } from "../emulator/testing.ts";
+import { exportInstance, idOf, instance, linksByName } from "./import_helpers.ts";
+import { migrationFixture } from "./support/generate.ts";
+import { runCli } from "./support/cli.ts";
+
+const FAST = { CONNECT_QUOTA_SCALE: "20" };
+
+interface Report {
+  Items: { Name: string; Action: string; Outcome: string }[];
+  Associations: { Added: number; Unconfirmed?: number };
+  Undo: {
+    Created: { Name: string; Certain?: boolean }[];
+    LinksAdded: { Name: string; Certain?: boolean }[];
+  };
+}
+
+const created = (r: Report) => r.Items.filter((i) => i.Action === "created").map((i) => i.Name);
+/** Created and claimed: not contested with another run. */
+const claimed = (r: Report) =>
+  r.Items.filter((i) => i.Action === "created" && i.Outcome === "done").map((i) => i.Name);
+const read = async (path: string): Promise<Report> => JSON.parse(await Deno.readTextFile(path));
+
+async function setup(opts: { consistencyLagMs?: number; latencyMs?: number }) {
+  const fixture = migrationFixture({ quickConnects: 24, queues: 3, linksPerQueue: 8 });
+  await using source = await startEmulator({ seed: fixture, quotas: false });
+  const { path } = await exportInstance(source, "source");
+  const emu = await startEmulator({ seed: fixture, quotas: false, ...opts });
+  const dir = await Deno.makeTempDir({ prefix: "credit_" });
+  await Deno.copyFile(path, `${dir}/export.json`);
+  const target = idOf(emu.state(), "target");
+  const cli = (args: string[]) =>
+    runCli(
+      "import",
+      ["--instance-id", target, "--endpoint-url", emu.url, ...args],
+      dir,
+      FAST,
+    );
+  const content = () => {
+    const t = instance(emu.state(), "target");
+    return { names: t.QuickConnects.map((q) => q.Name).sort(), links: linksByName(t) };
+  };
+  return { emu, dir, cli, content };
+}
+
+Deno.test("two imports of one file at once: each quick connect is credited to one run, and undo of the other leaves it", async () => {
+  const { emu, dir, cli, content } = await setup({ latencyMs: 25 });
+  await using _ = emu;
+  const a = cli(["--export-file", "export.json", "--report", "a.json"]);
+  await new Promise((r) => setTimeout(r, 300));
+  const b = cli(["--export-file", "export.json", "--report", "b.json"]);
+  const [ra, rb] = await Promise.all([a, b]);
+  assert.equal(ra.code, 0, ra.stderr);
+  assert.ok(rb.code === 0 || rb.code === 1, rb.stderr);
+  const [repA, repB] = [await read(`${dir}/a.json`), await read(`${dir}/b.json`)];
+  const both = [...claimed(repA), ...claimed(repB)];
+  assert.equal(new Set(both).size, both.length, "none claimed by both runs");
+  assert.equal(new Set([...created(repA), ...created(repB)]).size, 24, "each created by a run");
+  assert.ok(claimed(repA).length > 0);
+  // B's undo record claims nothing A made, and no link to it as certain.
+  const fromA = new Set(claimed(repA));
+  assert.ok(repB.Undo.Created.every((c) => !fromA.has(c.Name) || c.Certain === false));
+  assert.ok(repB.Undo.LinksAdded.every((l) => !fromA.has(l.Name) || l.Certain === false));
+  const before = content();
+  assert.equal(before.names.length, 24);
+  const undo = await cli(["--undo", "b.json"]);
+  assert.ok(undo.code === 0 || undo.code === 1, undo.stderr);
+  const after = content();
+  for (const name of fromA) {
+    assert.ok(after.names.includes(name), `${name}, created by A, is still there`);
+    assert.deepEqual(after.links[name], before.links[name], `${name}'s links are kept`);
+  }
+});
+
+Deno.test("a re-run right after a run under a 3 s consistency lag credits itself with nothing, and its undo changes nothing", async () => {
+  const { emu, dir, cli, content } = await setup({ consistencyLagMs: 3000 });
+  await using _ = emu;
+  const first = await cli(["--export-file", "export.json", "--report", "a.json"]);
+  assert.equal(first.code, 0, first.stderr);
+  const again = await cli(["--export-file", "export.json", "--report", "b.json"]);
+  assert.equal(again.code, 0, again.stderr);
+  const repB = await read(`${dir}/b.json`);
+  assert.deepEqual(created(repB), [], "the re-run created nothing");
+  assert.ok(repB.Undo.Created.every((c) => c.Certain === false));
+  // Links it sent to quick connects it did not create may have been there already.
+  assert.equal(repB.Associations.Unconfirmed ?? 0, repB.Associations.Added);
+  assert.ok(repB.Undo.LinksAdded.every((l) => l.Certain === false));
+  await new Promise((r) => setTimeout(r, 3100));
+  const before = content();
+  const undo = await cli(["--undo", "b.json"]);
+  assert.equal(undo.code, 0, undo.stderr);
+  assert.deepEqual(content(), before, "undo of the re-run removed nothing");
+  if (repB.Undo.LinksAdded.length > 0) {
+    assert.match(undo.stderr, /Undo: leaving \d+ links that may have been there before the run/);
+  }
+});
