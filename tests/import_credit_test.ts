@@ -5,10 +5,16 @@
  * run cannot know to be its own is marked so, and its undo leaves it.
  */
 import assert from "node:assert/strict";
+import {
+  DescribeQuickConnectCommand,
+  TagResourceCommand,
+  UpdateQuickConnectNameCommand,
+} from "@aws-sdk/client-connect";
 import { startEmulator } from "../emulator/testing.ts";
 import { exportInstance, idOf, instance, linksByName } from "./import_helpers.ts";
 import { migrationFixture } from "./support/generate.ts";
 import { runCli } from "./support/cli.ts";
+import { testContext } from "./support/context.ts";
 
 const FAST = { CONNECT_QUOTA_SCALE: "20" };
 
@@ -99,4 +105,77 @@ Deno.test("a re-run right after a run under a 3 s consistency lag credits itself
   if (repB.Undo.LinksAdded.length > 0) {
     assert.match(undo.stderr, /Undo: leaving \d+ links that may have been there before the run/);
   }
+});
+
+Deno.test("undo after later edits: a tag added to an updated quick connect and a created one renamed are left, named, exit 1; --force undoes them", async () => {
+  const fixture = migrationFixture({ quickConnects: 4, queues: 1, linksPerQueue: 0 });
+  await using source = await startEmulator({ seed: fixture, quotas: false });
+  const { path, file } = await exportInstance(source, "source");
+  await using emu = await startEmulator({ seed: fixture, quotas: false });
+  const dir = await Deno.makeTempDir({ prefix: "credit_" });
+  const target = idOf(emu.state(), "target");
+  const cli = (args: string[], env = FAST) =>
+    runCli("import", ["--instance-id", target, "--endpoint-url", emu.url, ...args], dir, env);
+  // The target has the first one already, with another description: the run updates it.
+  const old = {
+    ...file,
+    QuickConnects: [{
+      ...file.QuickConnects[0]!,
+      QuickConnect: { ...file.QuickConnects[0]!.QuickConnect, Description: "old" },
+    }],
+  };
+  await Deno.writeTextFile(`${dir}/old.json`, JSON.stringify(old));
+  assert.equal((await cli(["--export-file", "old.json"])).code, 0);
+  await Deno.copyFile(path, `${dir}/export.json`);
+  const run = await cli([
+    "--export-file",
+    "export.json",
+    "--on-conflict",
+    "update",
+    "--report",
+    "run.json",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  // Another admin, behind the tool's back: a tag on the updated one, a rename of a created one.
+  const t = instance(emu.state(), "target");
+  const updated = t.QuickConnects.find((q) => q.Name === file.QuickConnects[0]!.QuickConnect.Name)!;
+  const renamed = t.QuickConnects.find((q) => q.Name === file.QuickConnects[1]!.QuickConnect.Name)!;
+  const client = await testContext(emu, target);
+  const arn = (await client.ctx.client.send(
+    new DescribeQuickConnectCommand({ InstanceId: target, QuickConnectId: updated.QuickConnectId }),
+  )).QuickConnect?.QuickConnectARN;
+  await client.ctx.client.send(
+    new TagResourceCommand({ resourceArn: arn, tags: { Added: "later" } }),
+  );
+  await client.ctx.client.send(
+    new UpdateQuickConnectNameCommand({
+      InstanceId: target,
+      QuickConnectId: renamed.QuickConnectId!,
+      Name: "Renamed by hand",
+    }),
+  );
+  client.ctx.logger.close();
+  const undo = await cli(["--undo", "run.json"]);
+  assert.equal(undo.code, 1, undo.stderr);
+  assert.match(
+    undo.stderr,
+    /leaving quick connect .*: Not undone: it was changed since the run updated it \(tags\)/,
+  );
+  assert.match(
+    undo.stderr,
+    /leaving quick connect Renamed by hand: Not undone: created by the run, it was changed since \(name\)/,
+  );
+  const names = () => instance(emu.state(), "target").QuickConnects.map((q) => q.Name).sort();
+  assert.deepEqual(
+    names(),
+    [updated.Name, "Renamed by hand"].sort(),
+    "only the untouched two undone",
+  );
+  const forced = await cli(["--undo", "run.json", "--force"]);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(forced.stderr, /restoring .* although it was changed since \(tags\): --force/);
+  assert.deepEqual(names(), [updated.Name]);
+  const back = instance(emu.state(), "target").QuickConnects[0]!;
+  assert.equal(back.Description, "old");
+  assert.deepEqual(back.Tags ?? {}, old.QuickConnects[0]!.Tags ?? {});
 });
