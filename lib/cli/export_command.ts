@@ -1,6 +1,5 @@
 /** The export command: its flags, its help, its files, and the call into lib/export. */
 import { instanceIdOf } from "../aws/client.ts";
-import { EXIT } from "../exit.ts";
 import { defaultOutputName, runExport } from "../export/run_export.ts";
 import { parseFilters } from "../filters.ts";
 import {
@@ -105,7 +104,7 @@ export const EXPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ExportFiles> = {
         signal: session.signal,
         onProgress: session.onProgress,
       });
-      return result.exitCode ?? EXIT.ok;
+      return result.exitCode;
     });
   },
 };

@@ -9,7 +9,7 @@
  */
 import { isInterrupted } from "../aws/limiter.ts";
 import { describeError } from "../errors.ts";
-import { EXIT } from "../exit.ts";
+import { exitCode } from "../exit.ts";
 import { removePendingTempFiles } from "../json_file.ts";
 import { esc, type Logger } from "../log.ts";
 
@@ -74,7 +74,7 @@ export function listenForInterrupts(logger: Logger, beforeExit: () => void): Int
     }
     removePendingTempFiles();
     beforeExit();
-    forceExit(EXIT.interrupted);
+    forceExit(exitCode({ kind: "interrupted" }));
   };
   // A call rejected by the closed limiter may surface in a promise nobody awaits any
   // more once the run has unwound; that is the interruption itself, not a crash.

@@ -9,7 +9,7 @@
 import { InterruptedError } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
 import { describeError, FatalAwsError, UsageError } from "../errors.ts";
-import { endOf, EXIT, exitCode } from "../exit.ts";
+import { endOf, exitCode } from "../exit.ts";
 import { allowReplacing } from "../json_file.ts";
 import { createLogger, esc, type Logger } from "../log.ts";
 import { versionLine } from "../version.ts";
@@ -170,7 +170,7 @@ async function begin<V extends RunnerFlags, F extends FileSet>(
           ? helpText(command.flags, command.help(program))
           : versionLine(command.name),
       );
-      return EXIT.ok;
+      return exitCode({ kind: "finished", failed: false });
     }
     checkAwsFlags(parsed.flags, inv.env);
     const base = baseDir(inv);
