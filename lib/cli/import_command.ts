@@ -121,8 +121,9 @@ const FLAGS = {
     type: "string",
     value: "REPORT",
     source: { why: PLAN_MADE },
-    help: "reverse the run this --report file describes: delete what it created (if unchanged " +
-      "since), restore what it updated or deleted, remove the links it added",
+    help: "reverse the run this --report file describes, where the target still holds what " +
+      "it left: delete what it created, restore what it updated or deleted, remove the links " +
+      "it added; what changed since is left and named (exit 1; --force reverses it anyway)",
   },
   "consistency-wait": {
     type: "number",
@@ -190,7 +191,8 @@ Review, keep in sync, undo:
   --prune / --prune-links          also delete quick connects / remove links the export
                                    lacks (at most --max-deletes deletes, default 10), within
                                    the export file's own filters and the import's
-  --undo report.json               reverse the run that wrote that --report
+  --undo report.json               reverse the run that wrote that --report (only what the
+                                   target still holds as the run left it; --force for the rest)
   --plan / --undo                  the plan is already made: --mapping, --on-conflict,
                                    --prune*, --plan-out, --write-mapping and filters are refused
 
