@@ -80,13 +80,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     ? Deno.openSync(options.file, { append: true, create: true, write: true })
     : undefined;
   let last = performance.now();
+  let consoleOpen = true;
   const write = (level: Level, message: string) => {
     if (level === "DEBUG" && !options.verbose) return;
     last = performance.now();
     // Messages are single lines by construction; any newline left in one is escaped.
     const line = formatLine(level, message.includes("\n") ? esc(message) : message, now());
-    sink?.(line);
+    // The file first: it is the record. A console that went away (a `| tee` ended by the
+    // same Ctrl-C, a closed terminal) must not stop the run, its report or its log file.
     file?.writeSync(encoder.encode(line + "\n"));
+    if (sink && consoleOpen) {
+      try {
+        sink(line);
+      } catch {
+        consoleOpen = false;
+      }
+    }
   };
   return {
     debug: (m) => write("DEBUG", m),

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../emulator/testing.ts";
 import { linesExport, linesTarget } from "./support/lines.ts";
-import { Lines, runCli, taskCommand } from "./support/cli.ts";
+import { cliCommand, Lines, runCli, taskCommand } from "./support/cli.ts";
 
 const TARGET = "00000000-0000-4000-8000-0000000000de";
 
@@ -98,4 +98,42 @@ Deno.test("Ctrl-C while a link batch waits for the rate limiter: the batch is pe
   assert.ok((a.Pending?.length ?? 0) > 0, JSON.stringify(a));
   assert.equal(a.Added + a.Pending.length, 6, JSON.stringify(a));
   assert.equal(a.Uncertain, undefined);
+});
+
+Deno.test("a console that goes away (a '| tee' ended by the same Ctrl-C) does not stop the run or its report", async () => {
+  await using emu = await startEmulator({
+    seed: linesTarget(TARGET),
+    quotas: false,
+    latencyMs: 200,
+  });
+  const dir = await folder(linesExport(4));
+  const child = cliCommand(
+    "import",
+    [
+      "--instance-id",
+      TARGET,
+      "--endpoint-url",
+      emu.url,
+      "--export-file",
+      "export.json",
+      "--report",
+      "report.json",
+    ],
+    dir,
+    { CONNECT_QUOTA_SCALE: "10" },
+  ).spawn();
+  const lines = new Lines(child.stderr);
+  await lines.until(/Created quick connect: Line 00 -> /);
+  // Whoever read stderr is gone: every later console line meets a broken pipe.
+  await lines.cancel();
+  Deno.kill(child.pid, "SIGINT");
+  const status = await child.status;
+  await child.stdout.cancel();
+  assert.equal(status.code, 130);
+  const report = JSON.parse(await Deno.readTextFile(`${dir}/report.json`));
+  assert.equal(report.Interrupted, true);
+  assert.equal(report.Items.length, 4);
+  const log = await Deno.readTextFile(`${dir}/connect_quick_connect_import.log`);
+  assert.match(log, /Interrupt received/);
+  assert.match(log, /Report written to report\.json/);
 });

@@ -5,6 +5,15 @@
  */
 const encoder = new TextEncoder();
 
+/** A bar on a terminal that went away is simply not drawn. */
+function writeStderr(s: string): void {
+  try {
+    Deno.stderr.writeSync(encoder.encode(s));
+  } catch {
+    // The log file and the report still record the run.
+  }
+}
+
 export interface Progress {
   /** Console sink for the logger that keeps the bar at the bottom. */
   sink(line: string): void;
@@ -15,7 +24,7 @@ export interface Progress {
 export function createProgress(
   label: string,
   isTty: boolean = Deno.stderr.isTerminal(),
-  write: (s: string) => void = (s) => Deno.stderr.writeSync(encoder.encode(s)),
+  write: (s: string) => void = writeStderr,
 ): Progress {
   let bar = "";
   const draw = () => bar && write(`\r${bar}`);

@@ -113,6 +113,11 @@ export class Lines {
     }
   }
 
+  /** Stops reading: the child's later writes to the stream meet a closed pipe. */
+  async cancel(): Promise<void> {
+    await this.#reader.cancel();
+  }
+
   async rest(): Promise<string> {
     while (await this.#more());
     if (this.#buf) this.seen.push(this.#buf);
