@@ -149,7 +149,12 @@ async function sendBatch(
       QuickConnectIds: batch.map((l) => l.targetId),
     });
     onLeave(cmd, flight.left);
-    return ctx.client.send(cmd);
+    return ctx.client.send(cmd).catch((err) => {
+      // Answered (ResourceNotFound while a new quick connect is not known yet): it is sent
+      // again after a pause, and nothing of it is in flight meanwhile.
+      if (!isInterrupted(err)) flight.attemptAnswered();
+      throw err;
+    });
   };
   const created = batch.some((l) => createdByRun(record.items.get(l.index)));
   try {

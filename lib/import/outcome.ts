@@ -127,12 +127,17 @@ export class RunRecord {
     left: () => void;
     answered: (result?: BatchOutcome["result"], reason?: string) => void;
     hasLeft: () => boolean;
+    /** An attempt was answered with an error it is sent again after: none is in flight. */
+    attemptAnswered: () => void;
   } {
     const entry = { batch, left: false };
     this.#flyingBatches.add(entry);
     return {
       left: this.#leave(entry),
       hasLeft: () => entry.left,
+      attemptAnswered: () => {
+        entry.left = false;
+      },
       answered: (result, reason) => {
         this.#flyingBatches.delete(entry);
         if (result) this.batches.push({ ...batch, result, ...(reason ? { reason } : {}) });
