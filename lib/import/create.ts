@@ -21,9 +21,9 @@ import {
   toFatal,
 } from "../errors.ts";
 import { esc } from "../log.ts";
-import { changedParts, diffQuickConnect, userTags } from "./diff.ts";
+import { diffQuickConnect } from "./diff.ts";
 import type { Outcome, RunRecord } from "./outcome.ts";
-import { type OnConflict, type PlanEntry, snapshotOf } from "./plan.ts";
+import { compareEntry, type OnConflict, type PlanEntry } from "./plan.ts";
 import { decide, type SettleFacts, type Step } from "./settle.ts";
 import { update, type UpdateEntry } from "./update.ts";
 import { checkpoint, untilVisible } from "./wait.ts";
@@ -276,9 +276,11 @@ async function conclude(
     case "unchanged":
       ctx.logger.info(`Quick connect unchanged: ${name} -> ${esc(step.id)}`);
       return put({ result: "done", action: "unchanged", targetId: step.id });
-    case "update":
-      if (found) await update(ctx, updateOf(w, found, step.id), s.opts, s.record, true);
+    case "update": {
+      const u = found ? updateOf(w, found, step.id) : undefined;
+      if (u) await update(ctx, u, s.opts, s.record, true);
       return;
+    }
     case "exists": {
       const reason =
         "A quick connect with this name already exists in the target (--on-conflict fail); use --on-conflict skip or update";
@@ -297,22 +299,7 @@ async function conclude(
 }
 
 /** The update that makes the existing quick connect `found` what the create meant. */
-function updateOf(w: CreateEntry, found: QuickConnect, id: string): UpdateEntry {
-  const changes = diffQuickConnect(
-    { description: w.item.description, config: w.config, tags: w.item.tags },
-    found,
-  );
-  return {
-    kind: "update",
-    item: w.item,
-    config: w.config,
-    target: {
-      id,
-      arn: found.QuickConnectARN,
-      tags: userTags(found.Tags),
-      before: snapshotOf(found),
-    },
-    parts: changedParts(changes),
-    changes,
-  };
+function updateOf(w: CreateEntry, found: QuickConnect, id: string): UpdateEntry | undefined {
+  const e = compareEntry(w.item, w.config, { id, arn: found.QuickConnectARN, have: found });
+  return e.kind === "update" ? e : undefined;
 }

@@ -186,18 +186,31 @@ function planItem(
         `Cannot read the existing quick connect ${ex.id} to compare it: ${why}; run the same import again to update it`,
     };
   }
+  return compareEntry(item, r.value, { id: ex.id, arn: ex.arn, have });
+}
+
+/**
+ * The entry that makes the existing quick connect `at.have` hold `item` with `config`:
+ * unchanged when it does already, else an update of the parts that differ.
+ */
+export function compareEntry(
+  item: ImportItem,
+  config: QuickConnectConfig,
+  at: { id: string; arn?: string; have: QuickConnect },
+): Extract<PlanEntry, { kind: "unchanged" | "update" }> {
+  const { have } = at;
   const changes = diffQuickConnect(
-    { description: item.description, config: r.value, tags: item.tags },
+    { description: item.description, config, tags: item.tags },
     have,
   );
-  if (changes.length === 0) return { kind: "unchanged", item, targetId: ex.id };
+  if (changes.length === 0) return { kind: "unchanged", item, targetId: at.id };
   return {
     kind: "update",
     item,
-    config: r.value,
+    config,
     target: {
-      id: ex.id,
-      arn: have.QuickConnectARN ?? ex.arn,
+      id: at.id,
+      arn: have.QuickConnectARN ?? at.arn,
       tags: userTags(have.Tags),
       before: snapshotOf(have),
     },

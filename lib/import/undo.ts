@@ -11,10 +11,11 @@ import type { ListedQuickConnect } from "../aws/reads.ts";
 import { readJson } from "../json_file.ts";
 import { esc } from "../log.ts";
 import { schemaError } from "../schema_error.ts";
-import { changedParts, diffQuickConnect, userTags } from "./diff.ts";
+import { changedParts, diffQuickConnect } from "./diff.ts";
 import { kindOf, wrongKind } from "./file_kind.ts";
 import type { ImportItem } from "./input.ts";
 import {
+  compareEntry,
   type DeleteEntry,
   type Plan,
   type PlanEntry,
@@ -303,26 +304,8 @@ function restoreUpdated(p: UndoPlan, updated: UndoRecord["Updated"]): void {
 }
 
 function restoreEntry(p: UndoPlan, now: ListedQuickConnect, before: Snapshot): PlanEntry {
-  const detail = now.detail!;
   const item = itemFor(p.entries.length, now.name, before);
-  const changes = diffQuickConnect(
-    { description: item.description, config: item.config, tags: item.tags },
-    detail,
-  );
-  if (changes.length === 0) return { kind: "unchanged", item, targetId: now.id };
-  return {
-    kind: "update",
-    item,
-    config: item.config,
-    target: {
-      id: now.id,
-      arn: detail.QuickConnectARN ?? now.arn,
-      tags: userTags(detail.Tags),
-      before: snapshotOf(detail),
-    },
-    parts: changedParts(changes),
-    changes,
-  };
+  return compareEntry(item, item.config, { id: now.id, arn: now.arn, have: now.detail! });
 }
 
 /** Deleted by the run (--prune): created again, with its links, if its name is free. */
