@@ -196,6 +196,7 @@ Deno.test("fatal: unknown instance and denied listing are exit 3 with cause and 
   const report = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
   assert.equal(report.ExitCode, 3);
   assert.match(report.Items[0].Error, /^Not attempted: /);
+  assert.equal(report.Items[0].Outcome, "not-attempted");
 
   emu.addFault({ Operation: "ListQuickConnects", Error: "AccessDeniedException", Count: -1 });
   const denied = await importInto(emu, "target", { exportFile: file });

@@ -137,3 +137,40 @@ Deno.test("a console that goes away (a '| tee' ended by the same Ctrl-C) does no
   assert.match(log, /Interrupt received/);
   assert.match(log, /Report written to report\.json/);
 });
+
+Deno.test("a run stopped while it reads the target says every quick connect was not attempted", async () => {
+  // Calls take 3 s: the first Ctrl-C comes while the target is read, before any plan.
+  await using emu = await startEmulator({
+    seed: linesTarget(TARGET),
+    quotas: false,
+    latencyMs: 3000,
+  });
+  const dir = await folder(linesExport(3));
+  const child = cliCommand(
+    "import",
+    [
+      "--instance-id",
+      TARGET,
+      "--endpoint-url",
+      emu.url,
+      "--export-file",
+      "export.json",
+      "--report",
+      "report.json",
+    ],
+    dir,
+  ).spawn();
+  const lines = new Lines(child.stderr);
+  await lines.until(/Fetching existing quick connects/);
+  Deno.kill(child.pid, "SIGINT");
+  const text = await lines.rest();
+  assert.equal((await child.status).code, 130, text);
+  await child.stdout.cancel();
+  assert.match(text, /Import process interrupted! 3 quick connects were not attempted/);
+  const report = JSON.parse(await Deno.readTextFile(`${dir}/report.json`));
+  assert.deepEqual(report.Items.map((i: { Outcome: string }) => i.Outcome), [
+    "not-attempted",
+    "not-attempted",
+    "not-attempted",
+  ]);
+});

@@ -66,8 +66,11 @@ export type PlanEntry =
   | {
     kind: "fail";
     item: ImportItem | InvalidItem;
-    /** "changed": undo leaves it, as the target no longer holds what the run left. */
-    cause: "invalid" | "exists" | "unresolved" | "unreadable" | "changed";
+    /**
+     * "changed": undo leaves it, as the target no longer holds what the run left.
+     * "stopped": the run stopped before it could plan (nothing was attempted).
+     */
+    cause: "invalid" | "exists" | "unresolved" | "unreadable" | "changed" | "stopped";
     reason: string;
     targetId?: string;
     /** The source references that did not resolve (cause "unresolved"). */

@@ -249,7 +249,12 @@ function itemReport(e: PlanEntry, record: RunRecord, ending: Ending): ItemReport
     case "unchanged":
       return row("unchanged", "done", e.targetId);
     case "fail":
-      return row("failed", "failed", e.targetId ?? null, e.reason);
+      return row(
+        "failed",
+        e.cause === "stopped" ? "not-attempted" : "failed",
+        e.targetId ?? null,
+        e.reason,
+      );
   }
   const planned = e.kind === "update" ? e.parts : undefined;
   const id = e.kind === "update" ? e.target.id : null;

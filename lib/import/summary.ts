@@ -80,7 +80,7 @@ function unplanned(items: ImportInput["data"]["items"], reason: string): Plan {
     entries: items.map((item) =>
       isInvalid(item)
         ? { kind: "fail", item, cause: "invalid", reason: item.error }
-        : { kind: "fail", item, cause: "unresolved", reason }
+        : { kind: "fail", item, cause: "stopped", reason }
     ),
     deletes: [],
     unlinks: [],
