@@ -215,8 +215,7 @@ export function* jsonPieces(value: unknown, indent = "", element = false): Gener
   const walk = typeof value === "object" && value !== null && !element &&
     typeof (value as { toJSON?: unknown }).toJSON !== "function";
   if (!walk) {
-    // JSON.stringify escapes newlines inside strings: every "\n" left is a line break.
-    yield (JSON.stringify(value, null, 2) ?? "null").replaceAll("\n", "\n" + indent);
+    yield indented(value, indent.length / 2);
     return;
   }
   const inner = indent + "  ";
@@ -245,6 +244,24 @@ export function* jsonPieces(value: unknown, indent = "", element = false): Gener
     yield* jsonPieces(v, inner);
   }
   yield `\n${indent}}`;
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` with every line after the first indented by `levels`
+ * × 2 spaces. Stringified inside that many arrays, the value comes out indented already:
+ * its text is a slice of that string, not a second copy (half the garbage per element).
+ */
+function indented(value: unknown, levels: number): string {
+  let wrapped = value;
+  for (let i = 0; i < levels; i++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2) ?? "null";
+  if (levels === 0) return text;
+  // "[\n  [\n    " before the value, "\n  ]\n]" after it.
+  let before = 0;
+  for (let i = 0; i < levels; i++) before += 2 + 2 * i;
+  before += 2 * levels;
+  const after = levels * 2 + (levels - 1) * levels;
+  return text.slice(before, text.length - after);
 }
 
 /** Values JSON.stringify leaves out of an object (and writes as null in an array). */
