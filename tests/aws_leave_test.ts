@@ -1,11 +1,11 @@
 /**
- * lib/aws/sent.ts: a call is known to have left the process only once an attempt got past
+ * lib/aws/calls.ts onLeave: a call is known to have left the process only once an attempt got past
  * the rate limiter; one stopped while it waits for a token never reached the service.
  */
 import assert from "node:assert/strict";
 import { ListQuickConnectsCommand } from "@aws-sdk/client-connect";
 import { isInterrupted, RateLimiter } from "../lib/aws/limiter.ts";
-import { onLeave } from "../lib/aws/sent.ts";
+import { onLeave } from "../lib/aws/calls.ts";
 import { SAMPLE_SEED_PATH, startEmulator } from "../emulator/testing.ts";
 import { testContext } from "./support/context.ts";
 

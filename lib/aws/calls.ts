@@ -16,6 +16,7 @@ import type {
   InitializeHandlerArguments,
   MetadataBearer,
 } from "@smithy/types";
+import { SMITHY_CONTEXT_KEY } from "@smithy/types";
 import { httpStatusOf, markSent } from "../errors.ts";
 import {
   type AwsLog,
@@ -39,6 +40,18 @@ function isThrottled(err: unknown): boolean {
   const name = (err as { name?: string } | undefined)?.name ?? "";
   return THROTTLING_ERRORS.has(name) ||
     (httpStatusOf(err) === 429 && name !== "LimitExceededException");
+}
+
+/** Listeners of one command's attempts reaching the HTTP layer (see onLeave). */
+const leaveListeners = new WeakMap<object, () => void>();
+
+/**
+ * Calls `onLeft` each time an attempt of `command` is handed to the HTTP layer: the mark
+ * wasSent reads after the fact, told as it happens, so a run stopped with the call still in
+ * flight knows whether its request reached the service (lib/import/outcome.ts).
+ */
+export function onLeave(command: object, onLeft: () => void): void {
+  leaveListeners.set(command, onLeft);
 }
 
 /** One call across its attempts. */
@@ -94,6 +107,8 @@ export function installCallMiddleware(client: ConnectClient, opts: CallOptions):
     (args: DeserializeHandlerArguments<object>) => {
       const call = calls.get(context);
       if (call) call.sent = true;
+      const command = context[SMITHY_CONTEXT_KEY]?.commandInstance;
+      if (command) leaveListeners.get(command)?.();
       return next(args);
     },
     { step: "deserialize", priority: "low", name: "connectCallSent" },

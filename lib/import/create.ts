@@ -5,7 +5,7 @@
  */
 import { CreateQuickConnectCommand, type QuickConnect } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import { onLeave } from "../aws/sent.ts";
+import { onLeave } from "../aws/calls.ts";
 import { findQuickConnect } from "../aws/find.ts";
 import type { RunContext } from "../context.ts";
 import {
@@ -66,22 +66,32 @@ export async function create(
 }
 
 function failed(ctx: RunContext, w: CreateEntry, err: unknown, record: RunRecord) {
-  const name = esc(w.item.name);
   const reason = describeError(err);
   if (isLimitExceeded(err)) {
     const quota =
       `the target instance's quota of quick connects is reached (${reason}); ask for a higher "Quick connects per instance" quota (L-68BBE2E8) in Service Quotas, then run again`;
-    ctx.logger.error(`Error creating quick connect ${name}: ${esc(quota)}`);
-    record.record(w.item.index, { result: "failed", reason: quota, done: [] });
+    notCreated(ctx, w, record, "failed", quota);
     return quota;
   }
   const hint = isAccessDenied(err)
     ? `; ${guidance(err, { ...ctx, action: "connect:CreateQuickConnect" }).hint}`
     : "";
-  ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason + hint)}`);
-  record.record(w.item.index, { result: "failed", reason: reason + hint, done: [] });
+  notCreated(ctx, w, record, "failed", reason + hint);
   if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:CreateQuickConnect");
   return undefined;
+}
+
+/** A create that did not end created: its log line (the earlier scripts' wording) and outcome. */
+function notCreated(
+  ctx: RunContext,
+  w: CreateEntry,
+  record: RunRecord,
+  result: "failed" | "uncertain",
+  reason: string,
+  targetId?: string,
+): void {
+  ctx.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
+  record.record(w.item.index, { result, reason, done: [], ...(targetId ? { targetId } : {}) });
 }
 
 /**
@@ -201,8 +211,7 @@ async function lookingUp(
     } (and looking its name up to see whether it was created failed: ${
       describeError(lookupErr)
     }); run the same import again to settle it, it will not create a duplicate`;
-    ctx.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
-    s.record.record(w.item.index, { result: "uncertain", reason, done: [] });
+    notCreated(ctx, w, s.record, "uncertain", reason);
     if (isFatalForRun(lookupErr)) throw toFatal(lookupErr, ctx, "connect:SearchQuickConnects");
     return "failed";
   }
@@ -229,8 +238,7 @@ async function resend(
     const reason = `${describeError(err)}, and again ${
       describeError(again)
     } when sent once more; it was not created: run the same import again`;
-    ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason)}`);
-    s.record.record(w.item.index, { result: "failed", reason, done: [] });
+    notCreated(ctx, w, s.record, "failed", reason);
     if (isFatalForRun(again)) throw toFatal(again, ctx, "connect:CreateQuickConnect");
     return "settled";
   }
@@ -267,8 +275,7 @@ async function conclude(
     case "uncertain": {
       const reason =
         `May have been created by this run: ${step.why} (the create was answered ${cause}); run the same import again to settle it`;
-      ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason)}`);
-      return put({ result: "uncertain", reason, targetId: step.id, done: [] });
+      return notCreated(ctx, w, s.record, "uncertain", reason, step.id);
     }
     case "skipped":
       ctx.logger.warning(`Quick connect already exists: ${name}`);
@@ -284,16 +291,14 @@ async function conclude(
     case "exists": {
       const reason =
         "A quick connect with this name already exists in the target (--on-conflict fail); use --on-conflict skip or update";
-      ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason)}`);
-      return put({ result: "failed", reason, targetId: step.id, done: [] });
+      return notCreated(ctx, w, s.record, "failed", reason, step.id);
     }
     default: {
       const reason =
         `${cause} (the name is taken, but no quick connect of that exact name was listed within ${
           Math.round(s.opts.consistencyWaitMs / 1000)
         } s; the service may still be catching up: run the same import again later)`;
-      ctx.logger.error(`Error creating quick connect ${name}: ${esc(reason)}`);
-      return put({ result: "failed", reason, done: [] });
+      return notCreated(ctx, w, s.record, "failed", reason);
     }
   }
 }

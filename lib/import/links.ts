@@ -7,7 +7,7 @@
  */
 import { AssociateQueueQuickConnectsCommand } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import { onLeave } from "../aws/sent.ts";
+import { onLeave } from "../aws/calls.ts";
 import type { RunContext } from "../context.ts";
 import { describeError, isNotFound } from "../errors.ts";
 import { esc } from "../log.ts";

@@ -104,7 +104,7 @@ export class RunRecord {
 
   /**
    * A call for item `index` is about to be sent; the returned function is called when a
-   * request for it leaves the process (lib/aws/sent.ts onLeave). Until its outcome is
+   * request for it leaves the process (lib/aws/calls.ts onLeave). Until its outcome is
    * recorded, a stopped run reports the item uncertain if a request left, not attempted
    * otherwise.
    */

@@ -9,7 +9,7 @@ import {
   DisassociateQueueQuickConnectsCommand,
 } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import { onLeave } from "../aws/sent.ts";
+import { onLeave } from "../aws/calls.ts";
 import type { RunContext } from "../context.ts";
 import { describeError, isFatalForRun, toFatal } from "../errors.ts";
 import { esc } from "../log.ts";
@@ -21,29 +21,12 @@ import { checkpoint } from "./wait.ts";
 /** Every link the plan removes, by queue: the unlinks, then those of the quick connects it deletes. */
 function unlinksByQueue(plan: Plan): Map<string, Link[]> {
   const groups = new Map<string, Link[]>();
-  const add = (l: Link) => groups.set(l.queueId, [...(groups.get(l.queueId) ?? []), l]);
-  for (const u of plan.unlinks) {
-    for (const r of u.remove) {
-      add({
-        queueId: u.queueId,
-        queueName: u.queueName,
-        targetId: r.targetId,
-        name: r.name,
-        index: -1,
-      });
-    }
-  }
-  for (const d of plan.deletes) {
-    for (const q of d.queues) {
-      add({
-        queueId: q.queueId,
-        queueName: q.queueName,
-        targetId: d.targetId,
-        name: d.name,
-        index: -1,
-      });
-    }
-  }
+  const add = (q: { queueId: string; queueName: string }, targetId: string, name: string) => {
+    const link = { queueId: q.queueId, queueName: q.queueName, targetId, name, index: -1 };
+    groups.set(q.queueId, [...(groups.get(q.queueId) ?? []), link]);
+  };
+  for (const u of plan.unlinks) for (const r of u.remove) add(u, r.targetId, r.name);
+  for (const d of plan.deletes) for (const q of d.queues) add(q, d.targetId, d.name);
   return groups;
 }
 

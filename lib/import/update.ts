@@ -10,7 +10,7 @@ import {
   UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import { onLeave } from "../aws/sent.ts";
+import { onLeave } from "../aws/calls.ts";
 import type { RunContext } from "../context.ts";
 import { describeError, isFatalForRun, toFatal } from "../errors.ts";
 import { esc } from "../log.ts";
@@ -22,61 +22,45 @@ import { checkpoint } from "./wait.ts";
 export type UpdateEntry = Extract<PlanEntry, { kind: "update" }>;
 
 /** A call of the update: sends its command, calling `left` when its request leaves. */
-type Send = (left: () => void) => Promise<unknown>;
-
-/** The calls of an update, in order, each with the part it changes. */
-function calls(ctx: RunContext, w: UpdateEntry): { part: Part; send: Send }[] {
-  const { item, target: ex, parts } = w;
-  const at = { InstanceId: ctx.instanceId, QuickConnectId: ex.id };
-  const out: { part: Part; send: Send }[] = [];
-  if (parts.includes("description")) {
-    out.push({
-      part: "description",
-      send: (left) => {
-        const cmd = new UpdateQuickConnectNameCommand({ ...at, Description: item.description });
-        onLeave(cmd, left);
-        return ctx.client.send(cmd);
-      },
-    });
-  }
-  if (parts.includes("config")) {
-    out.push({
-      part: "config",
-      send: (left) => {
-        const cmd = new UpdateQuickConnectConfigCommand({ ...at, QuickConnectConfig: w.config });
-        onLeave(cmd, left);
-        return ctx.client.send(cmd);
-      },
-    });
-  }
-  if (parts.includes("tags")) out.push(...tagCalls(ctx, w));
-  return out;
+interface Call {
+  part: Part;
+  send: (left: () => void) => Promise<unknown>;
 }
 
-function tagCalls(ctx: RunContext, w: UpdateEntry): { part: Part; send: Send }[] {
-  const arn = w.target.arn;
+const call = <C extends object>(part: Part, cmd: C, send: (c: C) => Promise<unknown>): Call => ({
+  part,
+  send: (left) => {
+    onLeave(cmd, left);
+    return send(cmd);
+  },
+});
+
+/** The calls of an update, in order, each with the part it changes. */
+function calls(ctx: RunContext, w: UpdateEntry): Call[] {
+  const { item, target: ex, parts } = w;
+  const at = { InstanceId: ctx.instanceId, QuickConnectId: ex.id };
+  const c = ctx.client;
+  const out: Call[] = [];
+  if (parts.includes("description")) {
+    const cmd = new UpdateQuickConnectNameCommand({ ...at, Description: item.description });
+    out.push(call("description", cmd, (x) => c.send(x)));
+  }
+  if (parts.includes("config")) {
+    const cmd = new UpdateQuickConnectConfigCommand({ ...at, QuickConnectConfig: w.config });
+    out.push(call("config", cmd, (x) => c.send(x)));
+  }
+  if (!parts.includes("tags")) return out;
+  // Untag first: old and new tags together may exceed the 50 a resource can have.
+  const arn = ex.arn;
   if (!arn) throw new Error("the target did not return the quick connect's ARN");
-  const { set, remove } = tagChanges(w.item.tags, w.target.tags);
-  const out: { part: Part; send: Send }[] = [];
+  const { set, remove } = tagChanges(item.tags, ex.tags);
   if (remove.length > 0) {
-    out.push({
-      part: "tags",
-      send: (left) => {
-        const cmd = new UntagResourceCommand({ resourceArn: arn, tagKeys: remove });
-        onLeave(cmd, left);
-        return ctx.client.send(cmd);
-      },
-    });
+    const cmd = new UntagResourceCommand({ resourceArn: arn, tagKeys: remove });
+    out.push(call("tags", cmd, (x) => c.send(x)));
   }
   if (Object.keys(set).length > 0) {
-    out.push({
-      part: "tags",
-      send: (left) => {
-        const cmd = new TagResourceCommand({ resourceArn: arn, tags: set });
-        onLeave(cmd, left);
-        return ctx.client.send(cmd);
-      },
-    });
+    const cmd = new TagResourceCommand({ resourceArn: arn, tags: set });
+    out.push(call("tags", cmd, (x) => c.send(x)));
   }
   return out;
 }
