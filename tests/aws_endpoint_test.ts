@@ -9,6 +9,7 @@ import { resolveEndpoint } from "../lib/aws/endpoint.ts";
 import { UsageError } from "../lib/errors.ts";
 import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { runCli } from "./support/cli.ts";
+import { withEnv } from "./support/env.ts";
 import { linesExport, linesTarget } from "./support/lines.ts";
 
 const TARGET = "00000000-0000-4000-8000-0000000000f2";
@@ -171,9 +172,7 @@ Deno.test("resolveEndpoint: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS and the profile'
     `\n[profile ignoring]\nignore_configured_endpoint_urls = TRUE\nendpoint_url = ${emu.url}\n`,
     { append: true },
   );
-  const saved = Deno.env.get("AWS_CONFIG_FILE");
-  Deno.env.set("AWS_CONFIG_FILE", `${dir}/config`);
-  try {
+  await withEnv({ AWS_CONFIG_FILE: `${dir}/config` }, async () => {
     const env = { AWS_ENDPOINT_URL: DEAD };
     const ignored = await resolveEndpoint(
       { profile: "global" },
@@ -194,8 +193,5 @@ Deno.test("resolveEndpoint: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS and the profile'
       resolveEndpoint({ profile: "global" }, { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "yes" }),
       UsageError,
     );
-  } finally {
-    if (saved === undefined) Deno.env.delete("AWS_CONFIG_FILE");
-    else Deno.env.set("AWS_CONFIG_FILE", saved);
-  }
+  });
 });

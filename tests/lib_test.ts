@@ -10,6 +10,7 @@ import { mapPool } from "../lib/pool.ts";
 import { createProgress } from "../lib/cli/progress.ts";
 import { MigrationRetryStrategy } from "../lib/aws/retry.ts";
 import type { SdkError } from "@smithy/types";
+import { withEnv } from "./support/env.ts";
 
 const LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (DEBUG|INFO|WARNING|ERROR) - /;
 
@@ -74,9 +75,7 @@ Deno.test("parseFlags() reports unknown, missing and invalid flags as usage erro
 Deno.test("resolveRegion() follows --region, AWS_REGION, AWS_DEFAULT_REGION, profile, default", async () => {
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/config`, "[profile prod]\nregion = eu-west-2\n");
-  const saved = Deno.env.get("AWS_CONFIG_FILE");
-  Deno.env.set("AWS_CONFIG_FILE", `${dir}/config`);
-  try {
+  await withEnv({ AWS_CONFIG_FILE: `${dir}/config` }, async () => {
     assert.equal(
       (await resolveRegion({ region: "ap-south-1" }, { AWS_REGION: "x" })).region,
       "ap-south-1",
@@ -96,10 +95,7 @@ Deno.test("resolveRegion() follows --region, AWS_REGION, AWS_DEFAULT_REGION, pro
       region: "us-east-1",
       source: "default",
     });
-  } finally {
-    if (saved === undefined) Deno.env.delete("AWS_CONFIG_FILE");
-    else Deno.env.set("AWS_CONFIG_FILE", saved);
-  }
+  });
 });
 
 Deno.test("RateLimiter holds each operation to its rate after the burst", async () => {
