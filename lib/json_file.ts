@@ -5,22 +5,38 @@
  * known, so a forced stop (a second Ctrl-C) can remove it.
  */
 import { UsageError } from "./errors.ts";
+import { duplicateKey } from "./json_stream.ts";
 
 /** Files created with mode 0600: export files and reports hold phone numbers. */
 const MODE = 0o600;
 const pending = new Set<string>();
 const encoder = new TextEncoder();
 
-/** Reads a JSON file; every failure is a UsageError naming the file. */
+/**
+ * Reads a JSON file ("-": standard input); every failure is a UsageError naming the file.
+ * A key twice in one object is refused: JSON.parse would keep the last one silently.
+ */
 export async function readJson(path: string, what: string, shown = path): Promise<unknown> {
-  return parseJson(await readJsonText(path, what, shown), what, shown);
+  const text = await readJsonText(path, what, shown);
+  const value = parseJson(text, what, shown);
+  const dup = duplicateKey(text);
+  if (dup) {
+    throw new UsageError(
+      `Invalid ${what} "${shown}": ${JSON.stringify(dup.key)} appears twice ${
+        dup.where ? `in ${dup.where}` : "at the top level"
+      } (lines ${dup.lines.join(" and ")}); JSON would keep only the last one: merge them into one`,
+    );
+  }
+  return value;
 }
 
-/** A JSON file's text, byte order mark removed; unreadable or empty is a UsageError. */
+/** A JSON file's text ("-": standard input), without a byte order mark; UsageError if unreadable. */
 export async function readJsonText(path: string, what: string, shown = path): Promise<string> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await Deno.readTextFile(path);
+    bytes = path === "-"
+      ? await new Response(Deno.stdin.readable).bytes()
+      : await Deno.readFile(path);
   } catch (err) {
     const reason = err instanceof Deno.errors.NotFound
       ? "file does not exist"
@@ -33,8 +49,18 @@ export async function readJsonText(path: string, what: string, shown = path): Pr
       : String(err);
     throw new UsageError(`Cannot read ${what} "${shown}": ${reason}`);
   }
-  // Windows editors may save a byte order mark; JSON.parse rejects it.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // JSON starts with ASCII: a NUL among the first bytes, or a UTF-16 byte order mark, is a
+  // wide encoding (what Windows PowerShell 5's `>` and Out-File write), not bad JSON.
+  const [a, b, c, d] = bytes;
+  if (bytes.subarray(0, 4).includes(0) || a === 0xff && b === 0xfe || a === 0xfe && b === 0xff) {
+    throw new UsageError(
+      `Invalid ${what} "${shown}": it is ${
+        a === 0 && b === 0 || c === 0 && d === 0 ? "UTF-32" : "UTF-16"
+      } encoded; save it as UTF-8 (in PowerShell: Out-File -Encoding utf8)`,
+    );
+  }
+  // The decoder drops a UTF-8 byte order mark (Windows editors may save one).
+  const text = new TextDecoder().decode(bytes);
   if (text.trim() === "") throw new UsageError(`Invalid ${what} "${shown}": the file is empty`);
   return text;
 }
@@ -63,6 +89,8 @@ const replaceable = new Set<string>();
 export function allowReplacing(path: string): void {
   replaceable.add(path);
 }
+
+export const mayReplace = (path: string): boolean => replaceable.has(path);
 
 /** A write found its name taken by a file this run did not create. */
 export class FileExistsError extends Error {

@@ -264,3 +264,42 @@ async function onlyWhitespaceLeft(w: Window, at: number): Promise<boolean> {
   });
   return end >= 0;
 }
+
+/**
+ * The first key that appears twice in one object of `text` (valid JSON: JSON.parse would
+ * keep the last one silently): the key, where its object is (`Queues`, `Items[].Tags`; ""
+ * at the top level) and the lines of both. Structural characters are found with a native
+ * regex search, strings skipped whole.
+ */
+export function duplicateKey(
+  text: string,
+): { key: string; where: string; lines: [number, number] } | undefined {
+  // One entry per open object (its keys and their offsets) or array (null keys).
+  const open: { keys: Map<string, number> | null; where: string }[] = [];
+  let last = "";
+  const lineAt = (i: number) => text.slice(0, i).split("\n").length;
+  const token = /["{}[\]]/g;
+  for (let m = token.exec(text); m; m = token.exec(text)) {
+    const at = m.index;
+    const top = open.at(-1);
+    if (m[0] === "{" || m[0] === "[") {
+      const where = !top
+        ? ""
+        : top.keys
+        ? (top.where ? `${top.where}.` : "") + last
+        : `${top.where}[]`;
+      open.push({ keys: m[0] === "{" ? new Map() : null, where });
+    } else if (m[0] !== '"') open.pop();
+    else {
+      token.lastIndex = stringEnd(text, at);
+      if (!top?.keys || text[skipWs(text, token.lastIndex)] !== ":") continue;
+      last = JSON.parse(text.slice(at, token.lastIndex)) as string;
+      const first = top.keys.get(last);
+      if (first !== undefined) {
+        return { key: last, where: top.where, lines: [lineAt(first), lineAt(at)] };
+      }
+      top.keys.set(last, at);
+    }
+  }
+  return undefined;
+}

@@ -10,6 +10,7 @@ import { type ImportSource, runImport } from "../import/run_import.ts";
 import { checkPruneInput } from "../import/sources.ts";
 import type { Path } from "../path.ts";
 import type { Logger } from "../log.ts";
+import { UsageError } from "../errors.ts";
 import { parseFilters } from "../filters.ts";
 import {
   COMMON_FLAGS,
@@ -32,8 +33,8 @@ const FLAGS = {
     type: "string",
     value: "FILE",
     source: {},
-    help: "export file to import (ours, or the earlier Python scripts' format); " +
-      "required unless --plan or --undo",
+    help: "export file to import (ours, or the earlier Python scripts' format), or - for " +
+      "standard input (export --output - | import --export-file -); required unless --plan or --undo",
   },
   "dry-run": {
     type: "boolean",
@@ -234,11 +235,22 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
     const report = written("report", flags.report);
     const planOut = written("plan file", flags["plan-out"]);
     const mappingOut = written("mapping template", flags["write-mapping"]);
-    const read = (p: string | undefined) => p === undefined ? undefined : at(p);
+    const read = (p: string | undefined, flag = "") => {
+      // One reader of standard input: a second would find it already consumed.
+      if (p === "-" && flag) {
+        throw new UsageError(`--${flag} -: only --export-file reads standard input; give a file`);
+      }
+      if (p === "-" && Deno.stdin.isTerminal()) {
+        throw new UsageError(
+          "--export-file -: standard input is a terminal; pipe the export in (export --output - | import --export-file -)",
+        );
+      }
+      return p === undefined ? undefined : at(p);
+    };
     const exportFile = read(flags["export-file"]);
-    const mapping = read(flags.mapping);
-    const plan = read(flags.plan);
-    const undo = read(flags.undo);
+    const mapping = read(flags.mapping, "mapping");
+    const plan = read(flags.plan, "plan");
+    const undo = read(flags.undo, "undo");
     return {
       exportFile,
       mapping,
@@ -282,7 +294,9 @@ async function loadSource(
   logger: Logger,
 ): Promise<ImportSource> {
   const typed = (path: string | undefined, shown: string | undefined): Path | undefined =>
-    path === undefined || shown === undefined ? undefined : { path, shown };
+    path === undefined || shown === undefined
+      ? undefined
+      : { path, shown: path === "-" ? "standard input" : shown };
   const plan = typed(files.plan, flags.plan);
   if (plan) return { kind: "plan", file: plan, plan: await loadPlanFile(plan.path, plan.shown) };
   const undo = typed(files.undo, flags.undo);

@@ -403,7 +403,8 @@ export async function loadExportFile(
 ): Promise<LoadedExport> {
   await checkFileSize(path, shown, warn);
   const items: (ImportItem | InvalidItem)[] = [];
-  const read = await readObjectStream(
+  // Standard input ("-") cannot be read a second time to word an error: it is read whole.
+  const read = path === "-" ? undefined : await readObjectStream(
     path,
     "QuickConnects",
     (raw, i) => items.push(validateItem(raw, i)),
