@@ -32,39 +32,66 @@ export function httpStatusOf(err: unknown): number | undefined {
   return asAws(err).$metadata?.httpStatusCode;
 }
 
-/** Attempts the SDK made before it gave up: more than one means an earlier one may have landed. */
+/** Attempts the SDK made before it gave up. */
 export function attemptsOf(err: unknown): number {
   return asAws(err).$metadata?.attempts ?? 1;
 }
 
 const SENT = "$sent";
 
-/**
- * Records on an error client.send rejects with whether any attempt of that call was handed
- * to the HTTP layer (lib/aws/calls.ts). An error object shared by two calls (a cached
- * credential failure) keeps `true` once one of them had sent: the safe side.
- */
-export function markSent(err: unknown, sent: boolean): void {
-  if (typeof err !== "object" || err === null || !Object.isExtensible(err)) return;
-  const before = (err as Record<string, unknown>)[SENT] === true;
-  Object.defineProperty(err, SENT, {
-    value: sent || before,
-    enumerable: false,
-    configurable: true,
-  });
+/** What a call's attempts told of it, marked on the error client.send rejects with. */
+interface SentMark {
+  /** An attempt was handed to the HTTP layer (past the rate limiter, signed). */
+  sent: boolean;
+  /** An attempt may have been applied: it got no answer, or a 5xx, or was abandoned in flight. */
+  landed: boolean;
+  /** When the first and the last attempt were handed to the HTTP layer, ms since the epoch. */
+  firstSentAt?: number;
+  lastSentAt?: number;
 }
 
 /**
- * Whether at least one attempt of the failed call was handed to the HTTP layer (it passed
- * the rate limiter and was signed): false means the service never saw it, so a create that
- * failed so was not attempted. An error that did not come from client.send, or carries no
- * mark, counts as sent: the safe side.
+ * Records on an error client.send rejects with what its attempts told (lib/aws/calls.ts).
+ * An error object shared by two calls (a cached credential failure) keeps `true` once one
+ * of them had sent or may have landed: the safe side.
  */
-export function wasSent(err: unknown): boolean {
+export function markSent(err: unknown, mark: SentMark): void {
+  if (typeof err !== "object" || err === null || !Object.isExtensible(err)) return;
+  const before = sentMarkOf(err);
+  const value: SentMark = {
+    sent: mark.sent || (before?.sent ?? false),
+    landed: mark.landed || (before?.landed ?? false),
+    firstSentAt: before?.firstSentAt ?? mark.firstSentAt,
+    lastSentAt: mark.lastSentAt ?? before?.lastSentAt,
+  };
+  Object.defineProperty(err, SENT, { value, enumerable: false, configurable: true });
+}
+
+function sentMarkOf(err: unknown): SentMark | undefined {
   const mark = typeof err === "object" && err !== null
     ? (err as Record<string, unknown>)[SENT]
     : undefined;
-  return typeof mark === "boolean" ? mark : true;
+  return typeof mark === "object" && mark !== null ? mark as SentMark : undefined;
+}
+
+/**
+ * What a failed write call's error says of its effect on the service:
+ * - "unsent": no attempt reached the HTTP layer, so the service never saw it;
+ * - "refused": every attempt was answered with an error that applies nothing (4xx, 429);
+ * - "unknown": an attempt got no answer, a 5xx, or was abandoned in flight: it may have
+ *   been applied. An error that did not come from client.send counts as unknown: the safe side.
+ */
+export function answerOf(err: unknown): "unsent" | "refused" | "unknown" {
+  const mark = sentMarkOf(err);
+  if (!mark) return "unknown";
+  if (!mark.sent) return "unsent";
+  return mark.landed ? "unknown" : "refused";
+}
+
+/** When the failed call's first and last attempts left; NaN when none did or it is not known. */
+export function sentTimesOf(err: unknown): { first: number; last: number } {
+  const m = sentMarkOf(err);
+  return { first: m?.firstSentAt ?? Number.NaN, last: m?.lastSentAt ?? Number.NaN };
 }
 
 export function errorName(err: unknown): string {
@@ -365,9 +392,8 @@ function wrongRegionHint(f: Facts): string {
       "but it serves another: check --endpoint-url (a proxy or an alias in front of another Region?)";
   }
   if (f.endpoint) {
-    const example = f.region === "eu-west-2" ? "us-west-2" : "eu-west-2";
-    return `pass the endpoint's Region with --region or AWS_REGION (${f.region} is not it), ` +
-      `e.g. --region ${example} for https://connect.${example}.amazonaws.com`;
+    // Its name says no Region: any Region named here would be a guess.
+    return `pass the endpoint's Region with --region or AWS_REGION (${f.region} is not it)`;
   }
   return `pass the instance's Region with --region or AWS_REGION (${f.region} is not it), ` +
     "or give --instance-id as the instance ARN";

@@ -1,7 +1,7 @@
 /**
  * What every Connect call passes through in the client's middleware stack: one gate around
- * the whole call (retries and backoffs included) that records whether any attempt reached
- * the HTTP layer (lib/errors.ts wasSent), gives the call up when the limiter is abandoned
+ * the whole call (retries and backoffs included) that records what its attempts told: sent,
+ * may have landed, when the last one left (lib/errors.ts answerOf); gives the call up when the limiter is abandoned
  * (an interrupt's grace ran out) and tells the stall watch about it; the shared rate limiter
  * in front of every attempt; and the retry lines of the log.
  */
@@ -16,7 +16,6 @@ import type {
   InitializeHandlerArguments,
   MetadataBearer,
 } from "@smithy/types";
-import { SMITHY_CONTEXT_KEY } from "@smithy/types";
 import { httpStatusOf, markSent } from "../errors.ts";
 import {
   type AwsLog,
@@ -42,22 +41,16 @@ function isThrottled(err: unknown): boolean {
     (httpStatusOf(err) === 429 && name !== "LimitExceededException");
 }
 
-/** Listeners of one command's attempts reaching the HTTP layer (see onLeave). */
-const leaveListeners = new WeakMap<object, () => void>();
-
-/**
- * Calls `onLeft` each time an attempt of `command` is handed to the HTTP layer: the mark
- * wasSent reads after the fact, told as it happens, so a run stopped with the call still in
- * flight knows whether its request reached the service (lib/import/outcome.ts).
- */
-export function onLeave(command: object, onLeft: () => void): void {
-  leaveListeners.set(command, onLeft);
-}
-
-/** One call across its attempts. */
+/** One call across its attempts (what lib/errors.ts markSent records on its error). */
 interface Call {
   /** An attempt was handed to the HTTP layer. */
   sent: boolean;
+  /** An attempt got no answer or a 5xx: it may have been applied. */
+  landed: boolean;
+  /** Attempts handed to the HTTP layer and not answered yet. */
+  inFlight: number;
+  firstSentAt?: number;
+  lastSentAt?: number;
   watched?: PendingCall;
 }
 
@@ -79,13 +72,19 @@ export function installCallMiddleware(client: ConnectClient, opts: CallOptions):
   client.middlewareStack.add(
     <O extends MetadataBearer>(next: InitializeHandler<object, O>, context: Ctx) =>
     async (args: InitializeHandlerArguments<object>) => {
-      const call: Call = { sent: false, watched: watch?.start(operationOf(context)) };
+      const call: Call = {
+        sent: false,
+        landed: false,
+        inFlight: 0,
+        watched: watch?.start(operationOf(context)),
+      };
       calls.set(context, call);
       try {
         if (abandoned?.aborted) throw new InterruptedError("interrupted");
         return await untilAbandoned(next(args), abandoned);
       } catch (err) {
-        markSent(err, call.sent);
+        // Abandoned with an attempt in flight: it may have been applied.
+        markSent(err, { ...call, landed: call.landed || call.inFlight > 0 });
         throw err;
       } finally {
         if (call.watched) watch?.end(call.watched);
@@ -98,18 +97,31 @@ export function installCallMiddleware(client: ConnectClient, opts: CallOptions):
   // the limiter learns of every throttled attempt.
   client.middlewareStack.addRelativeTo(
     (next: Handler, context: HandlerExecutionContext) => (args: Args) =>
-      attempt(next, args, operationOf(context), calls.get(context)?.watched, opts),
+      attempt(next, args, operationOf(context), calls.get(context), opts),
     { relation: "after", toMiddleware: "retryMiddleware", name: "connectRateLimiter" },
   );
   // Innermost: what gets here is handed to the HTTP handler (signed, past the limiter).
   client.middlewareStack.add(
     <O extends MetadataBearer>(next: DeserializeHandler<object, O>, context: Ctx) =>
-    (args: DeserializeHandlerArguments<object>) => {
+    async (args: DeserializeHandlerArguments<object>) => {
       const call = calls.get(context);
-      if (call) call.sent = true;
-      const command = context[SMITHY_CONTEXT_KEY]?.commandInstance;
-      if (command) leaveListeners.get(command)?.();
-      return next(args);
+      if (!call) return await next(args);
+      call.sent = true;
+      call.lastSentAt = Date.now();
+      call.firstSentAt ??= call.lastSentAt;
+      call.inFlight++;
+      try {
+        // The raw response: the service's errors are deserialized further out.
+        const out = await next(args);
+        const status = (out.response as { statusCode?: number } | undefined)?.statusCode;
+        if (status === undefined || status >= 500) call.landed = true;
+        return out;
+      } catch (err) {
+        call.landed = true;
+        throw err;
+      } finally {
+        call.inFlight--;
+      }
     },
     { step: "deserialize", priority: "low", name: "connectCallSent" },
   );
@@ -120,9 +132,10 @@ async function attempt(
   next: Handler,
   args: Args,
   op: string,
-  watched: PendingCall | undefined,
+  call: Call | undefined,
   opts: CallOptions,
 ) {
+  const watched = call?.watched;
   const limiter = opts.limiter;
   if (watched) watched.phase = "quota";
   if (limiter) await limiter.acquire(op);

@@ -2,7 +2,7 @@
  * Carries out a plan: four lanes at once, each on its own quota buckets — creates (in an
  * order that completes queues early), updates, removals (--prune, --prune-links, undo) and
  * the links of every queue whose quick connects all exist. Each call's answer goes into the
- * run's record (outcome.ts), which apply alone writes; the report is made from the plan and
+ * run's journal (journal.ts), which apply alone writes; the report is made from the plan and
  * that record, even when a second Ctrl-C stops the process midway.
  */
 import { isInterrupted } from "../aws/limiter.ts";
@@ -11,7 +11,7 @@ import type { RunContext } from "../context.ts";
 import { esc } from "../log.ts";
 import { create, type CreateEntry } from "./create.ts";
 import { LinkLane } from "./links.ts";
-import type { RunRecord } from "./outcome.ts";
+import type { Journal } from "./journal.ts";
 import type { OnConflict, Plan } from "./plan.ts";
 import { applyRemovals } from "./removals.ts";
 import { update, type UpdateEntry } from "./update.ts";
@@ -35,7 +35,7 @@ export async function applyPlan(
   ctx: RunContext,
   plan: Plan,
   opts: ApplyOptions,
-  record: RunRecord,
+  record: Journal,
 ): Promise<void> {
   const creates = orderCreates(
     plan.entries.filter((e): e is CreateEntry => e.kind === "create"),
@@ -93,7 +93,7 @@ async function createLane(
   ctx: RunContext,
   creates: readonly CreateEntry[],
   opts: Required<Pick<ApplyOptions, "consistencyWaitMs">> & ApplyOptions,
-  record: RunRecord,
+  record: Journal,
   on: { settled: (index: number) => void; progress: () => void },
 ): Promise<void> {
   let quotaError: string | undefined;
@@ -102,7 +102,7 @@ async function createLane(
     if (quotaError) {
       const reason = `Not attempted: ${quotaError}`;
       ctx.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
-      record.record(w.item.index, { result: "not-attempted", reason });
+      record.settle(w.item.index, { result: "not-attempted", reason });
     } else {
       quotaError = await create(ctx, w, opts, record);
     }

@@ -5,25 +5,24 @@
  */
 import { CreateQuickConnectCommand, type QuickConnect } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import { onLeave } from "../aws/calls.ts";
 import { findQuickConnect } from "../aws/find.ts";
 import type { RunContext } from "../context.ts";
 import {
+  answerOf,
   attemptsOf,
   describeError,
   guidance,
-  httpStatusOf,
   isAccessDenied,
   isDuplicate,
   isFatalForRun,
   isLimitExceeded,
-  isThrottling,
+  sentTimesOf,
   toFatal,
 } from "../errors.ts";
 import { esc } from "../log.ts";
 import { diffQuickConnect } from "./diff.ts";
-import type { Outcome, RunRecord } from "./outcome.ts";
-import { compareEntry, type OnConflict, type PlanEntry } from "./plan.ts";
+import type { Journal, Outcome } from "./journal.ts";
+import { afterOf, compareEntry, type OnConflict, type PlanEntry } from "./plan.ts";
 import { decide, type SettleFacts, type Step } from "./settle.ts";
 import { update, type UpdateEntry } from "./update.ts";
 import { checkpoint, untilVisible } from "./wait.ts";
@@ -44,29 +43,44 @@ export async function create(
   ctx: RunContext,
   w: CreateEntry,
   opts: CreateOptions,
-  record: RunRecord,
+  record: Journal,
 ): Promise<string | undefined> {
   const name = esc(w.item.name);
-  const window = { from: Number.NaN, to: Number.NaN };
   try {
-    const id = await sendCreate(ctx, w, record, window);
+    const id = await sendCreate(ctx, w, record);
     ctx.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
-    record.record(w.item.index, { result: "done", action: "created", targetId: id });
+    record.settle(w.item.index, { result: "done", action: "created", targetId: id });
     return undefined;
   } catch (err) {
-    window.to = Date.now();
-    // Interrupted: the record knows whether a request left (uncertain) or not.
+    // Interrupted: the journal says whether it was sent (uncertain) or not.
     if (isInterrupted(err)) throw err;
-    if (isDuplicate(err) || (!isFatalForRun(err) && mayHaveBeenApplied(err))) {
-      await settle(ctx, w, err, { opts, record, window });
+    const window = { ...windowOf(err), to: Date.now() };
+    if (isDuplicate(err) || (answerOf(err) === "unknown" && !isFatalForRun(err))) {
+      await settle(ctx, w, err, { opts, record, window, landed: answerOf(err) === "unknown" });
       return undefined;
     }
     return failed(ctx, w, err, record);
   }
 }
 
-function failed(ctx: RunContext, w: CreateEntry, err: unknown, record: RunRecord) {
+const windowOf = (err: unknown) => {
+  const t = sentTimesOf(err);
+  return { from: t.first, last: t.last };
+};
+
+function failed(ctx: RunContext, w: CreateEntry, err: unknown, record: Journal) {
   const reason = describeError(err);
+  if (answerOf(err) === "unknown") {
+    // No answer however often it was tried: it may have landed, and the endpoint is dead.
+    notCreated(
+      ctx,
+      w,
+      record,
+      "uncertain",
+      `${reason}; it may or may not have been created: run the same import again to settle it`,
+    );
+    throw toFatal(err, ctx, "connect:CreateQuickConnect");
+  }
   if (isLimitExceeded(err)) {
     const quota =
       `the target instance's quota of quick connects is reached (${reason}); ask for a higher "Quick connects per instance" quota (L-68BBE2E8) in Service Quotas, then run again`;
@@ -85,34 +99,24 @@ function failed(ctx: RunContext, w: CreateEntry, err: unknown, record: RunRecord
 function notCreated(
   ctx: RunContext,
   w: CreateEntry,
-  record: RunRecord,
+  record: Journal,
   result: "failed" | "uncertain",
   reason: string,
   targetId?: string,
+  taken?: boolean,
 ): void {
   ctx.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
-  record.record(w.item.index, { result, reason, done: [], ...(targetId ? { targetId } : {}) });
+  record.settle(w.item.index, {
+    result,
+    reason,
+    done: [],
+    ...(targetId ? { targetId } : {}),
+    ...(taken ? { taken } : {}),
+  });
 }
 
-/**
- * A create that failed in a way that does not prove the service did not apply it: no HTTP
- * response at all (the response of an applied attempt may have been lost), a 5xx, or
- * throttling after retries. Client errors (4xx) are answers: not applied.
- */
-function mayHaveBeenApplied(err: unknown): boolean {
-  if (isAccessDenied(err) || isLimitExceeded(err) || isDuplicate(err)) return false;
-  if (isThrottling(err)) return true;
-  const status = httpStatusOf(err);
-  return status === undefined || status >= 500;
-}
-
-/** Sends the create, tracked in the record; `window.from` is when its first request left. */
-async function sendCreate(
-  ctx: RunContext,
-  w: CreateEntry,
-  record: RunRecord,
-  window: { from: number },
-): Promise<string> {
+/** Sends the create, its intent in the journal first and its answer after. */
+async function sendCreate(ctx: RunContext, w: CreateEntry, record: Journal): Promise<string> {
   const { item } = w;
   const cmd = new CreateQuickConnectCommand({
     InstanceId: ctx.instanceId,
@@ -122,19 +126,23 @@ async function sendCreate(
     QuickConnectConfig: w.config,
     Tags: Object.keys(item.tags).length > 0 ? item.tags : undefined,
   });
-  const left = record.sendingFor(item.index);
-  onLeave(cmd, () => {
-    if (Number.isNaN(window.from)) window.from = Date.now();
-    left();
-  });
-  const out = await ctx.client.send(cmd);
-  return out.QuickConnectId ?? "";
+  const seq = record.intend({ op: "create", item: item.index, name: item.name, after: afterOf(w) });
+  try {
+    const out = await ctx.client.send(cmd);
+    record.answer(seq, { result: "done", targetId: out.QuickConnectId ?? "" });
+    return out.QuickConnectId ?? "";
+  } catch (err) {
+    record.answer(seq, { result: answerOf(err), reason: describeError(err) });
+    throw err;
+  }
 }
 
 interface Settling {
   opts: CreateOptions;
-  record: RunRecord;
-  window: { from: number; to: number };
+  record: Journal;
+  window: { from: number; last: number; to: number };
+  /** An attempt may have been applied (see settle.ts). */
+  landed: boolean;
 }
 
 async function settle(ctx: RunContext, w: CreateEntry, err: unknown, s: Settling): Promise<void> {
@@ -146,7 +154,7 @@ async function settle(ctx: RunContext, w: CreateEntry, err: unknown, s: Settling
   );
   const facts: SettleFacts = {
     answer: isDuplicate(err) ? "taken" : "no-answer",
-    attempts: attemptsOf(err),
+    landed: s.landed,
     window: s.window,
     looked: false,
     resent: false,
@@ -169,7 +177,8 @@ async function settle(ctx: RunContext, w: CreateEntry, err: unknown, s: Settling
       const again = await resend(ctx, w, err, s);
       if (again === "settled") return;
       facts.resent = true;
-      facts.attempts += again.attempts;
+      facts.landed ||= again.landed;
+      facts.window.last = again.last;
     } else return await conclude(ctx, w, step, found, { err, ...s });
   }
 }
@@ -223,22 +232,25 @@ async function resend(
   w: CreateEntry,
   err: unknown,
   s: Settling,
-): Promise<"settled" | { attempts: number }> {
+): Promise<"settled" | { landed: boolean; last: number }> {
   const name = esc(w.item.name);
   ctx.logger.debug(`${name}: not listed after ${esc(describeError(err))}; sending it once more`);
   try {
-    const id = await sendCreate(ctx, w, s.record, s.window);
+    const id = await sendCreate(ctx, w, s.record);
     ctx.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
-    s.record.record(w.item.index, { result: "done", action: "created", targetId: id });
+    s.record.settle(w.item.index, { result: "done", action: "created", targetId: id });
     return "settled";
   } catch (again) {
     s.window.to = Date.now();
     if (isInterrupted(again)) throw again;
-    if (isDuplicate(again)) return { attempts: attemptsOf(again) };
-    const reason = `${describeError(err)}, and again ${
-      describeError(again)
-    } when sent once more; it was not created: run the same import again`;
-    notCreated(ctx, w, s.record, "failed", reason);
+    const answer = answerOf(again);
+    if (isDuplicate(again)) return { landed: answer === "unknown", last: sentTimesOf(again).last };
+    // Unanswered twice: it may exist; answered: the first attempt did not create it either.
+    const uncertain = s.landed || answer === "unknown";
+    const reason = `${describeError(err)}, and again ${describeError(again)} when sent once more; ${
+      uncertain ? "it may or may not have been created" : "it was not created"
+    }: run the same import again`;
+    notCreated(ctx, w, s.record, uncertain ? "uncertain" : "failed", reason);
     if (isFatalForRun(again)) throw toFatal(again, ctx, "connect:CreateQuickConnect");
     return "settled";
   }
@@ -253,7 +265,7 @@ async function conclude(
   s: Settling & { err: unknown },
 ): Promise<void> {
   const name = esc(w.item.name);
-  const put = (o: Outcome) => s.record.record(w.item.index, o);
+  const put = (o: Outcome) => s.record.settle(w.item.index, o);
   const cause = esc(describeError(s.err));
   switch (step.next) {
     case "created":
@@ -261,18 +273,20 @@ async function conclude(
       ctx.logger.debug(
         `${name}: the create was answered ${cause}; the identical quick connect under its name appeared within the call's own attempts: an earlier attempt whose response was lost created it`,
       );
-      if (step.contested) {
-        ctx.logger.warning(
-          `${name}: the name was taken while its create was in flight, and nothing tells this run's create from another run's made at that moment: reported created, but its undo leaves it unless --force`,
-        );
-      }
-      return put({
-        result: "done",
-        action: "created",
-        targetId: step.id,
-        ...(step.contested ? { contested: true } : {}),
-      });
+      return put({ result: "done", action: "created", targetId: step.id });
     case "uncertain": {
+      if (step.taken) {
+        ctx.logger.warning(
+          `${name}: ${step.why}: reported created, but its undo leaves it unless --force`,
+        );
+        return put({
+          result: "uncertain",
+          reason: `May have been created by another run: ${step.why}`,
+          targetId: step.id,
+          done: [],
+          taken: true,
+        });
+      }
       const reason =
         `May have been created by this run: ${step.why} (the create was answered ${cause}); run the same import again to settle it`;
       return notCreated(ctx, w, s.record, "uncertain", reason, step.id);
@@ -285,7 +299,7 @@ async function conclude(
       return put({ result: "done", action: "unchanged", targetId: step.id });
     case "update": {
       const u = found ? updateOf(w, found, step.id) : undefined;
-      if (u) await update(ctx, u, s.opts, s.record, true);
+      if (u) await update(ctx, u, s.opts, s.record);
       return;
     }
     case "exists": {

@@ -7,23 +7,35 @@
  */
 import { AssociateQueueQuickConnectsCommand } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import { onLeave } from "../aws/calls.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, isNotFound } from "../errors.ts";
-import { esc } from "../log.ts";
+import { answerOf, describeError, isFatalForRun, isNotFound, toFatal } from "../errors.ts";
+import { esc, plural } from "../log.ts";
 import { LIMITS } from "../quick_connect.ts";
-import { createdByRun, type Link, type RunRecord } from "./outcome.ts";
+import type { Journal, Link } from "./journal.ts";
 import type { LinkAdd, Plan, QueueLinks } from "./plan.ts";
 import { checkpoint, untilVisible } from "./wait.ts";
 
 /**
  * The target ID a planned link's quick connect has after apply, if it exists now: its own
- * (it existed) or the one the run created; none when its create or update failed.
+ * (it existed) or the one the run created (or that took its name); none when its create or
+ * update failed.
  */
-export function linkedId(link: LinkAdd, record: RunRecord): string | undefined {
+export function linkedId(link: LinkAdd, record: Journal): string | undefined {
   const o = record.items.get(link.index);
   if (!o) return link.targetId;
-  return o.result === "done" ? o.targetId : undefined;
+  if (o.result === "done" || (o.result === "uncertain" && o.taken)) return o.targetId;
+  return undefined;
+}
+
+/**
+ * Whether a link the run sends is provably its own: its quick connect is one the run created
+ * (no link to it can predate it), or the queue's list was read with lists trusted as current
+ * (--consistency-wait 0). Otherwise the list may have lagged behind another writer's link.
+ */
+function ownLink(link: LinkAdd, record: Journal, waitMs: number): boolean {
+  const o = record.items.get(link.index);
+  if (o?.result === "done" && o.action === "created") return true;
+  return waitMs === 0 && link.targetId !== undefined && (o === undefined || o.result === "done");
 }
 
 /**
@@ -80,7 +92,7 @@ export class LinkLane {
   /** Sends ready queues until closed and drained; stops at the first Ctrl-C. */
   async run(
     ctx: RunContext,
-    record: RunRecord,
+    record: Journal,
     signal: AbortSignal | undefined,
     waitMs: number,
   ): Promise<void> {
@@ -103,7 +115,7 @@ export class LinkLane {
 async function sendQueue(
   ctx: RunContext,
   q: QueueLinks,
-  record: RunRecord,
+  record: Journal,
   signal: AbortSignal | undefined,
   waitMs: number,
 ): Promise<void> {
@@ -117,6 +129,7 @@ async function sendQueue(
         targetId: id,
         name: l.name,
         index: l.index,
+        own: ownLink(l, record, waitMs),
       });
     }
   }
@@ -127,51 +140,42 @@ async function sendQueue(
   }
 }
 
-/** One batch, counted when its answer arrives (or, stopped, by whether its request left). */
+/**
+ * One batch: its intent in the journal, then the call. An endpoint that stops answering
+ * ends the run here (uncertain, exit 3) rather than costing every further queue the timeouts.
+ */
 async function sendBatch(
   ctx: RunContext,
   q: QueueLinks,
   batch: Link[],
-  record: RunRecord,
+  record: Journal,
   signal: AbortSignal | undefined,
   waitMs: number,
 ): Promise<void> {
-  const flight = record.sendingBatch({
-    op: "link",
-    queueId: q.queueId,
-    queueName: q.queueName,
-    links: batch,
-  });
-  const send = () => {
-    const cmd = new AssociateQueueQuickConnectsCommand({
-      InstanceId: ctx.instanceId,
-      QueueId: q.queueId,
-      QuickConnectIds: batch.map((l) => l.targetId),
-    });
-    onLeave(cmd, flight.left);
-    return ctx.client.send(cmd).catch((err) => {
-      // Answered (ResourceNotFound while a new quick connect is not known yet): it is sent
-      // again after a pause, and nothing of it is in flight meanwhile.
-      if (!isInterrupted(err)) flight.attemptAnswered();
-      throw err;
-    });
-  };
-  const created = batch.some((l) => createdByRun(record.items.get(l.index)));
+  const seq = record.intend({ op: "link", name: q.queueName, links: batch });
+  const send = () =>
+    ctx.client.send(
+      new AssociateQueueQuickConnectsCommand({
+        InstanceId: ctx.instanceId,
+        QueueId: q.queueId,
+        QuickConnectIds: batch.map((l) => l.targetId),
+      }),
+    );
+  const created = batch.some((l) => l.own && l.index >= 0);
   try {
     await sendLinks(send, created, waitMs, signal);
-    flight.answered("done");
-    ctx.logger.info(`Associated ${batch.length} quick connects with queue '${esc(q.queueName)}'`);
+    record.answer(seq, { result: "done" });
+    ctx.logger.info(
+      `Associated ${plural(batch.length, "quick connect")} with queue '${esc(q.queueName)}'`,
+    );
   } catch (err) {
-    if (isInterrupted(err)) {
-      // Still in flight for the report: uncertain if its request left, pending if not.
-      if (!flight.hasLeft()) flight.answered();
-      throw err;
-    }
     const msg = `queue '${q.queueName}': ${describeError(err)} (${
       batch.map((l) => l.name).join(", ")
     })`;
-    flight.answered("failed", msg);
+    record.answer(seq, { result: answerOf(err), reason: msg });
+    if (isInterrupted(err)) throw err;
     ctx.logger.error(`Error associating quick connects with ${esc(msg)}`);
+    if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:AssociateQueueQuickConnects");
   }
 }
 

@@ -35,6 +35,13 @@ export function snapshotOf(qc: QuickConnect): Snapshot {
   };
 }
 
+/** What a create or an update makes the quick connect hold. */
+export const afterOf = (e: { item: ImportItem; config: QuickConnectConfig }): Snapshot => ({
+  Description: e.item.description,
+  QuickConnectConfig: e.config,
+  Tags: e.item.tags,
+});
+
 /** The quick connect an update changes, as it was read. */
 export interface UpdateTarget {
   id: string;

@@ -9,12 +9,11 @@ import {
   DisassociateQueueQuickConnectsCommand,
 } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import { onLeave } from "../aws/calls.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, isFatalForRun, toFatal } from "../errors.ts";
-import { esc } from "../log.ts";
+import { answerOf, describeError, isFatalForRun, toFatal } from "../errors.ts";
+import { esc, plural } from "../log.ts";
 import { LIMITS } from "../quick_connect.ts";
-import type { Link, RunRecord } from "./outcome.ts";
+import type { Journal, Link } from "./journal.ts";
 import type { Plan } from "./plan.ts";
 import { checkpoint } from "./wait.ts";
 
@@ -33,7 +32,7 @@ function unlinksByQueue(plan: Plan): Map<string, Link[]> {
 export async function applyRemovals(
   ctx: RunContext,
   plan: Plan,
-  record: RunRecord,
+  record: Journal,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const blocked = new Set<string>();
@@ -47,13 +46,8 @@ export async function applyRemovals(
   }
   for (const d of plan.deletes) {
     checkpoint(signal);
-    if (blocked.has(d.targetId)) {
-      record.deleted(d.targetId, {
-        result: "not-attempted",
-        reason: "Not attempted: its links could not be removed",
-      });
-      continue;
-    }
+    // Its links could not be removed: no delete is attempted (the report says so).
+    if (blocked.has(d.targetId)) continue;
     await remove(ctx, d, record);
   }
 }
@@ -62,34 +56,27 @@ async function unlink(
   ctx: RunContext,
   queueId: string,
   batch: Link[],
-  record: RunRecord,
+  record: Journal,
 ): Promise<boolean> {
   const queueName = batch[0]?.queueName ?? queueId;
-  const flight = record.sendingBatch({ op: "unlink", queueId, queueName, links: batch });
+  const seq = record.intend({ op: "unlink", name: queueName, links: batch });
   const cmd = new DisassociateQueueQuickConnectsCommand({
     InstanceId: ctx.instanceId,
     QueueId: queueId,
     QuickConnectIds: batch.map((l) => l.targetId),
   });
-  onLeave(cmd, flight.left);
   try {
     await ctx.client.send(cmd);
-    flight.answered("done");
-    ctx.logger.info(`Removed ${batch.length} links from queue '${esc(queueName)}'`);
+    record.answer(seq, { result: "done" });
+    ctx.logger.info(`Removed ${plural(batch.length, "link")} from queue '${esc(queueName)}'`);
     return true;
   } catch (err) {
-    if (isInterrupted(err)) {
-      if (!flight.hasLeft()) flight.answered();
-      throw err;
-    }
-    if (isFatalForRun(err)) {
-      flight.answered("failed", describeError(err));
-      throw toFatal(err, ctx, "connect:DisassociateQueueQuickConnects");
-    }
     const msg = `queue '${queueName}': ${describeError(err)} (${
       batch.map((l) => l.name).join(", ")
     })`;
-    flight.answered("failed", msg);
+    record.answer(seq, { result: answerOf(err), reason: msg });
+    if (isInterrupted(err)) throw err;
+    if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:DisassociateQueueQuickConnects");
     ctx.logger.error(`Error removing links from ${esc(msg)}`);
     return false;
   }
@@ -98,20 +85,26 @@ async function unlink(
 async function remove(
   ctx: RunContext,
   d: Plan["deletes"][number],
-  record: RunRecord,
+  record: Journal,
 ): Promise<void> {
+  const seq = record.intend({
+    op: "delete",
+    name: d.name,
+    targetId: d.targetId,
+    before: d.before,
+    queues: d.queues,
+  });
   const cmd = new DeleteQuickConnectCommand({
     InstanceId: ctx.instanceId,
     QuickConnectId: d.targetId,
   });
-  onLeave(cmd, record.sendingDelete(d.targetId));
   try {
     await ctx.client.send(cmd);
-    record.deleted(d.targetId, { result: "done" });
+    record.answer(seq, { result: "done" });
     ctx.logger.info(`Deleted quick connect: ${esc(d.name)} -> ${esc(d.targetId)}`);
   } catch (err) {
+    record.answer(seq, { result: answerOf(err), reason: describeError(err) });
     if (isInterrupted(err)) throw err;
-    record.deleted(d.targetId, { result: "failed", reason: describeError(err) });
     if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:DeleteQuickConnect");
     ctx.logger.error(`Error deleting quick connect ${esc(d.name)}: ${esc(describeError(err))}`);
   }

@@ -1,16 +1,10 @@
 /**
- * The outcome of an import, derived from the plan and what apply did: one record per item
- * of the file, the queue-link counts, the earlier scripts' three summary numbers and the
- * `--report FILE` JSON (docs/file-formats.md "Report file").
+ * The outcome of an import, rendered from the plan and the run's journal: one record per
+ * item of the file, the queue-link counts, the earlier scripts' three summary numbers, the
+ * undo record and the `--report FILE` JSON (docs/file-formats.md "Report file").
  */
+import type { Intent, Journal, Link, Outcome } from "./journal.ts";
 import { linkedId } from "./links.ts";
-import {
-  type BatchOutcome,
-  createdByRun,
-  type Link,
-  type Outcome,
-  type RunRecord,
-} from "./outcome.ts";
 import type { Part, Plan, PlanEntry, Snapshot } from "./plan.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 
@@ -221,16 +215,16 @@ function stoppedReason(ending: Ending): string {
   return ending.kind === "stopped" ? ending.reason : NOT_REACHED;
 }
 
-/** What became of a create or update entry: its recorded outcome, or why there is none. */
-export function outcomeOf(e: PlanEntry, record: RunRecord, ending: Ending): Outcome {
+/** What became of a create or update entry: its journaled outcome, or why there is none. */
+export function outcomeOf(e: PlanEntry, record: Journal, ending: Ending): Outcome {
   const reason = stoppedReason(ending);
   const unanswered = e.kind === "create"
     ? "Interrupted while creating; it may or may not exist in the target now (its request was sent and not answered): run the same import again to settle it"
     : "Interrupted while updating (a change was sent and not answered); run the same import again to finish it";
-  return record.outcomeOf(e.item.index, reason, unanswered) ?? { result: "not-attempted", reason };
+  return record.fateOf(e.item.index, reason, unanswered) ?? { result: "not-attempted", reason };
 }
 
-function itemReport(e: PlanEntry, record: RunRecord, ending: Ending): ItemReport {
+function itemReport(e: PlanEntry, record: Journal, ending: Ending): ItemReport {
   const base = {
     Index: e.item.index,
     Name: e.item.name ?? null,
@@ -268,34 +262,45 @@ function itemReport(e: PlanEntry, record: RunRecord, ending: Ending): ItemReport
     );
   }
   const o = outcomeOf(e, record, ending);
-  if (o.result === "done") {
-    const outcome = o.contested ? "uncertain" : "done";
-    return row(o.action, outcome, o.targetId, null, o.parts ?? planned);
-  }
+  if (o.result === "done") return row(o.action, "done", o.targetId, null, o.parts ?? planned);
+  // Its name was taken while in flight: created, by this run or another.
+  if (o.result === "uncertain" && o.taken) return row("created", "uncertain", o.targetId ?? id);
   const target = ("targetId" in o ? o.targetId : undefined) ?? id;
   return row("failed", o.result, target, o.reason, planned);
 }
 
-export function itemReports(plan: Plan, record: RunRecord, ending: Ending): ItemReport[] {
+export function itemReports(plan: Plan, record: Journal, ending: Ending): ItemReport[] {
   return plan.entries.map((e) => itemReport(e, record, ending));
 }
 
-/** Of the link batches, the answered ones and, for a stopped run, those sent and never answered. */
-function linkBatches(record: RunRecord, op: BatchOutcome["op"]): BatchOutcome[] {
-  return [...record.batches, ...record.unansweredBatches()].filter((b) => b.op === op);
+/** What became of a write call: its answer, or none (uncertain). */
+type CallResult = "done" | "refused" | "unsent" | "unknown";
+const resultOf = (record: Journal, i: Intent): CallResult =>
+  record.answerTo(i.seq)?.result ?? "unknown";
+
+/** The link calls of one kind, with their results. */
+function linkCalls(record: Journal, op: "link" | "unlink") {
+  return record.intents.filter((i) => i.op === op).map((i) => ({
+    links: i.links ?? [],
+    result: resultOf(record, i),
+    reason: record.answerTo(i.seq)?.reason,
+  }));
 }
 
-const count = (bs: BatchOutcome[], result: BatchOutcome["result"]) =>
-  bs.filter((b) => b.result === result).reduce((n, b) => n + b.links.length, 0);
+type LinkCall = ReturnType<typeof linkCalls>[number];
+const count = (calls: LinkCall[], result: CallResult, which = (_l: Link) => true) =>
+  calls.filter((c) => c.result === result).reduce((n, c) => n + c.links.filter(which).length, 0);
+const errorsOf = (calls: LinkCall[]) =>
+  calls.flatMap((c) => c.result === "refused" && c.reason ? [c.reason] : []);
 
 /** Link counts: what apply did, what the plan found present, and what could not be planned. */
-export function associations(plan: Plan, record: RunRecord, ending: Ending): AssociationCounts {
-  const batches = linkBatches(record, "link");
+export function associations(plan: Plan, record: Journal, ending: Ending): AssociationCounts {
+  const calls = linkCalls(record, "link");
   const a: AssociationCounts = {
-    Added: count(batches, "done"),
+    Added: count(calls, "done"),
     AlreadyPresent: plan.linksPresent,
-    Failed: count(batches, "failed"),
-    Errors: batches.flatMap((b) => b.result === "failed" && b.reason ? [b.reason] : []),
+    Failed: count(calls, "refused"),
+    Errors: errorsOf(calls),
   };
   problemCounts(plan, a);
   const planned = plan.links.flatMap((q) => q.add.map((l) => ({ q, l })));
@@ -303,12 +308,16 @@ export function associations(plan: Plan, record: RunRecord, ending: Ending): Ass
     a.Added = planned.length;
     return a;
   }
-  const uncertain = count(batches, "uncertain");
+  const uncertain = count(calls, "unknown");
   if (uncertain > 0) a.Uncertain = uncertain;
-  const unconfirmed = unconfirmedLinks(plan, record).size;
+  const unconfirmed = count(calls, "done", (l) => !l.own);
   if (unconfirmed > 0) a.Unconfirmed = unconfirmed;
   // Links not sent for quick connects that exist now: the re-run's work, listed.
-  const sent = new Set(batches.flatMap((b) => b.links.map((l) => `${l.queueId}/${l.index}`)));
+  const sent = new Set(
+    calls.filter((c) => c.result !== "unsent").flatMap((c) =>
+      c.links.map((l) => `${l.queueId}/${l.index}`)
+    ),
+  );
   const pending = planned.filter(({ q, l }) =>
     !sent.has(`${q.queueId}/${l.index}`) && linkedId(l, record) !== undefined
   );
@@ -335,30 +344,6 @@ function problemCounts(plan: Plan, a: AssociationCounts): void {
   }
 }
 
-/**
- * The links the run added that it cannot be sure were absent before: to a quick connect it
- * did not create, whose last change was recent when the target was read (the queue's list
- * may have lagged), or that it learned of only while applying (a create found the name
- * taken). Keys `queueId/targetId`.
- */
-function unconfirmedLinks(plan: Plan, record: RunRecord): Set<string> {
-  const recent = new Set(
-    plan.links.flatMap((q) => q.add.filter((l) => l.recent).map((l) => `${q.queueId}/${l.index}`)),
-  );
-  const planned = new Set(plan.entries.filter((e) => e.kind === "create").map((e) => e.item.index));
-  const out = new Set<string>();
-  for (const b of record.batches) {
-    if (b.op !== "link" || b.result !== "done") continue;
-    for (const l of b.links) {
-      if (createdByRun(record.items.get(l.index))) continue;
-      if (recent.has(`${l.queueId}/${l.index}`) || planned.has(l.index)) {
-        out.add(`${l.queueId}/${l.targetId}`);
-      }
-    }
-  }
-  return out;
-}
-
 export function newReport(
   init: Pick<ImportReport, "InstanceId" | "Region" | "ExportFile" | "DryRun" | "OnConflict">,
 ): ImportReport {
@@ -378,19 +363,34 @@ export function newReport(
   };
 }
 
-export function deletedReports(plan: Plan, record: RunRecord, ending: Ending): DeletedReport[] {
+/** The delete calls, by target ID. */
+const deleteCalls = (record: Journal) =>
+  new Map(record.intents.filter((i) => i.op === "delete").map((i) => [i.targetId ?? "", i]));
+
+export function deletedReports(plan: Plan, record: Journal, ending: Ending): DeletedReport[] {
+  const calls = deleteCalls(record);
   return plan.deletes.map((d) => {
     const base = { Name: d.name, TargetId: d.targetId };
     if (ending.kind === "dry-run") return { ...base, Action: "would-delete", Error: null };
-    const o = record.deleteOutcome(d.targetId, stoppedReason(ending)) ??
-      { result: "not-attempted", reason: stoppedReason(ending) };
-    return o.result === "done"
-      ? { ...base, Action: "deleted", Error: null }
-      : { ...base, Action: "failed", Error: o.reason ?? "Not attempted" };
+    const call = calls.get(d.targetId);
+    if (!call) {
+      const why = ending.kind === "done"
+        ? "Not attempted: its links could not be removed"
+        : stoppedReason(ending);
+      return { ...base, Action: "failed", Error: why };
+    }
+    const r = resultOf(record, call);
+    if (r === "done") return { ...base, Action: "deleted", Error: null };
+    const reason = record.answerTo(call.seq)?.reason ?? "sent and not answered";
+    return {
+      ...base,
+      Action: "failed",
+      Error: r === "unknown" ? `${reason}; it may have been deleted` : reason,
+    };
   });
 }
 
-export function removalCounts(plan: Plan, record: RunRecord, ending: Ending): RemovalCounts {
+export function removalCounts(plan: Plan, record: Journal, ending: Ending): RemovalCounts {
   if (ending.kind === "dry-run") {
     return {
       LinksRemoved: plan.unlinks.reduce((n, u) => n + u.remove.length, 0) +
@@ -400,18 +400,20 @@ export function removalCounts(plan: Plan, record: RunRecord, ending: Ending): Re
       Errors: [],
     };
   }
-  const batches = linkBatches(record, "unlink");
-  const deletes = [...record.deletes.values()];
+  const calls = linkCalls(record, "unlink");
+  const deletes = [...deleteCalls(record).values()].map((i) => ({
+    i,
+    r: resultOf(record, i),
+  }));
   return {
-    LinksRemoved: count(batches, "done"),
-    Deleted: deletes.filter((d) => d.result === "done").length,
-    Failed: count(batches, "failed") + deletes.filter((d) => d.result === "failed").length,
+    LinksRemoved: count(calls, "done"),
+    Deleted: deletes.filter((d) => d.r === "done").length,
+    Failed: count(calls, "refused") + deletes.filter((d) => d.r === "refused").length,
     Errors: [
-      ...batches.flatMap((b) => b.result === "failed" && b.reason ? [b.reason] : []),
-      ...plan.deletes.flatMap((d) => {
-        const o = record.deletes.get(d.targetId);
-        return o?.result === "failed" ? [`${d.name}: ${o.reason}`] : [];
-      }),
+      ...errorsOf(calls),
+      ...deletes.flatMap((d) =>
+        d.r === "refused" ? [`${d.i.name}: ${record.answerTo(d.i.seq)?.reason ?? ""}`] : []
+      ),
     ],
   };
 }
@@ -424,78 +426,81 @@ const linkUndo = (l: Link, certain: boolean): LinkUndo => ({
   ...(certain ? {} : { Certain: false }),
 });
 
-const afterOf = (e: Extract<PlanEntry, { kind: "create" | "update" }>): Snapshot => ({
-  Description: e.item.description,
-  QuickConnectConfig: e.config,
-  Tags: e.item.tags,
-});
-
-/** What undo needs: every change this run made, with the before-image of each. */
-export function undoRecord(plan: Plan, record: RunRecord, ending: Ending): UndoRecord {
-  const unconfirmed = unconfirmedLinks(plan, record);
-  const links = (op: BatchOutcome["op"]) =>
-    linkBatches(record, op).filter((b) => b.result !== "failed").flatMap((b) =>
-      b.links.map((l) =>
-        linkUndo(l, b.result === "done" && !unconfirmed.has(`${l.queueId}/${l.targetId}`))
-      )
-    );
+/**
+ * What undo needs, from the journal alone (a finished run's, or one killed midway): every
+ * change the run made or may have made, with the before-image of each. An intent with no
+ * answer, or an unknown one, may have landed: `Certain: false`.
+ */
+export function undoRecord(record: Journal): UndoRecord {
   const rec: UndoRecord = {
     Created: [],
     Updated: [],
     Deleted: [],
-    LinksAdded: links("link"),
-    LinksRemoved: links("unlink"),
+    LinksAdded: [],
+    LinksRemoved: [],
   };
-  for (const e of plan.entries) {
-    if (e.kind === "create" || e.kind === "update") {
-      changeUndo(e, outcomeOf(e, record, ending), rec);
+  const byItem = new Map<number, Intent[]>();
+  for (const i of record.intents) {
+    const r = resultOf(record, i);
+    if (r === "refused" || r === "unsent") {
+      if (i.item !== undefined && !byItem.has(i.item)) byItem.set(i.item, []);
+      continue;
+    }
+    if (i.item !== undefined) byItem.set(i.item, [...(byItem.get(i.item) ?? []), i]);
+    const certain = r === "done";
+    if (i.op === "link") {
+      rec.LinksAdded.push(...(i.links ?? []).map((l) => linkUndo(l, certain && l.own === true)));
+    }
+    if (i.op === "unlink") {
+      rec.LinksRemoved.push(...(i.links ?? []).map((l) => linkUndo(l, certain)));
+    }
+    if (i.op === "delete" && i.before) {
+      rec.Deleted.push({
+        Name: i.name,
+        TargetId: i.targetId ?? "",
+        Before: i.before,
+        Queues: (i.queues ?? []).map((q) => ({ Id: q.queueId, Name: q.queueName })),
+        ...(certain ? {} : { Certain: false }),
+      });
     }
   }
-  for (const d of plan.deletes) {
-    const o = record.deleteOutcome(d.targetId, stoppedReason(ending));
-    if (o?.result !== "done" && o?.result !== "uncertain") continue;
-    rec.Deleted.push({
-      Name: d.name,
-      TargetId: d.targetId,
-      Before: d.before,
-      Queues: d.queues.map((q) => ({ Id: q.queueId, Name: q.queueName })),
-      ...(o.result === "done" ? {} : { Certain: false }),
-    });
-  }
+  for (const [item, intents] of byItem) itemUndo(record, item, intents, rec);
   return rec;
 }
 
-/** The undo entry of one create or update, from its outcome. */
-function changeUndo(
-  e: Extract<PlanEntry, { kind: "create" | "update" }>,
-  o: Outcome,
-  rec: UndoRecord,
-): void {
-  const After = afterOf(e);
-  const Name = e.item.name;
-  if (o.result === "done" && o.action === "created") {
-    rec.Created.push({ Name, TargetId: o.targetId, After });
-  } else if (o.result === "uncertain" && e.kind === "create") {
-    rec.Created.push({
-      Name,
-      ...(o.targetId ? { TargetId: o.targetId } : {}),
-      After,
-      Certain: false,
-    });
-  } else if (o.result === "done" && o.action === "updated") {
-    const Before = o.before ?? (e.kind === "update" ? e.target.before : undefined);
-    if (Before) rec.Updated.push({ Name, TargetId: o.targetId, Before, After });
-  } else if ((o.result === "failed" || o.result === "uncertain") && e.kind === "update") {
-    // Halfway: the parts answered, and for an unanswered call, the rest may have changed too.
-    const parts = o.result === "uncertain" ? e.parts : o.done;
-    if (parts.length === 0) return;
-    rec.Updated.push({
-      Name,
-      TargetId: e.target.id,
-      Before: e.target.before,
-      After,
-      Parts: parts,
-      ...(o.result === "uncertain" ? { Certain: false } : {}),
-    });
+/** The undo entries of one item: its create, or the parts of its update, by what the journal says. */
+function itemUndo(record: Journal, item: number, intents: Intent[], rec: UndoRecord): void {
+  const o = record.items.get(item);
+  const creates = record.intentsOf(item).filter((i) => i.op === "create");
+  const updates = intents.filter((i) => i.op !== "create" && i.before && i.after);
+  const answered = creates.map((i) => record.answerTo(i.seq)).find((a) => a?.result === "done");
+  const create = creates[0];
+  if (create?.after && updates.length === 0) {
+    const Name = create.name;
+    if ((o?.result === "done" && o.action === "created") || (!o && answered)) {
+      const TargetId = o?.result === "done" ? o.targetId : answered?.targetId;
+      rec.Created.push({ Name, TargetId, After: create.after });
+    } else if (o?.result === "uncertain" || (!o && intents.length > 0)) {
+      rec.Created.push({
+        Name,
+        ...(o?.result === "uncertain" && o.targetId ? { TargetId: o.targetId } : {}),
+        After: create.after,
+        Certain: false,
+        Doubt: o?.result === "uncertain" && o.taken ? "taken" : "unanswered",
+      });
+    }
   }
+  const first = updates[0];
+  if (!first?.before || !first.after) return;
+  const whole = o?.result === "done" && o.action === "updated";
+  const parts = [...new Set(updates.flatMap((i) => i.part ? [i.part] : []))];
+  const sure = updates.every((i) => resultOf(record, i) === "done");
+  rec.Updated.push({
+    Name: first.name,
+    TargetId: first.targetId ?? "",
+    Before: first.before,
+    After: first.after,
+    ...(whole ? {} : { Parts: parts }),
+    ...(whole || sure ? {} : { Certain: false }),
+  });
 }

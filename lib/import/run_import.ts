@@ -2,20 +2,22 @@
  * The import use case, orchestration only: load the input, make the plan (from an export
  * file, a saved plan or a report to undo), log it, apply it unless this is a dry run,
  * verify, and account for every item in the summary and the report — all made from the plan
- * and the run's record (outcome.ts). A refusal before any change is a UsageError, thrown to
+ * and the run's journal (journal.ts). A refusal before any change is a UsageError, thrown to
  * the CLI's one usage-error path; every other ending is a result with its exit code.
  */
 import type { RunContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { exitCode } from "../exit.ts";
-import { writeJsonAtomic, writeJsonAtomicSync } from "../json_file.ts";
-import { esc, type Logger, logMemory } from "../log.ts";
+import { writeJsonAtomicSync } from "../json_file.ts";
+import { esc, type Logger, logMemory, plural } from "../log.ts";
 import type { Path } from "../path.ts";
 import type { SearchAvailability } from "../aws/find.ts";
 import { type ApplyOptions, applyPlan } from "./apply.ts";
 import { type ImportInput, type ImportItem, isInvalid } from "./input.ts";
 import { writeMappingTemplate } from "./mapping.ts";
-import { RunRecord } from "./outcome.ts";
+import { Journal } from "./journal.ts";
+import { RecordFile } from "./record_file.ts";
+import { TOOL_NAME, VERSION } from "../version.ts";
 import { logPlan, type OnConflict, type Plan, unresolved } from "./plan.ts";
 import { writePlanFile } from "./plan_file.ts";
 import { type ImportReport, itemReports, newReport, type VerifyResult } from "./report.ts";
@@ -42,7 +44,15 @@ export interface ImportOptions {
   /** Dry run: exit 4 when the plan would change the target, 0 when it matches. */
   detailedExitcode?: boolean;
   verify?: boolean;
+  /** --report FILE: written by every run, a dry run's too. */
   report?: Path;
+  /**
+   * Where a run that changes something keeps its journal and report when --report is not
+   * given (a unique default name). A run that changes nothing leaves no file.
+   */
+  record?: Path;
+  /** What the user runs the import as, for the undo line (`deno task import`, a binary…). */
+  program?: string;
   /** The most quick connects --prune may delete (default 10). */
   maxDeletes?: number;
   /** How long to wait for changes to be listed (eventual consistency); default 30 s. */
@@ -77,7 +87,15 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     DryRun: dryRun,
     OnConflict: onConflict,
   });
-  const record = new RunRecord();
+  const file = recordFile(log, opts, dryRun);
+  file?.checkWritable();
+  const record = new Journal({
+    tool: TOOL_NAME,
+    version: VERSION,
+    instanceId: ctx.instanceId,
+    region: ctx.region,
+    source: opts.source.file.shown,
+  }, dryRun ? undefined : file);
   // Known before the target is read for a saved plan: a run stopped while the plan is
   // checked against the target reports the plan's items.
   let plan: Plan | undefined = knownPlan(opts.source);
@@ -93,10 +111,10 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
       pruning: opts.source.kind === "file" && (opts.source.prune || opts.source.pruneLinks),
       finishedAt: new Date().toISOString(),
     });
-    logSummary(log, report, stop, dryRun, record.anyLeft);
+    logSummary(log, report, stop, dryRun, record.intents.length > 0);
     return report;
   };
-  const finish = reportOnce(log, opts, conclude);
+  const finish = reportOnce(ctx, opts, file, conclude);
   let stop: Stop | undefined;
   try {
     const made = await makePlan(ctx, opts.source, input, {
@@ -146,50 +164,76 @@ function applyOptions(
   };
 }
 
+/** The run's record file: --report, else the default name for a run that changes something. */
+function recordFile(log: Logger, opts: ImportOptions, dryRun: boolean): RecordFile | undefined {
+  const at = opts.report ?? (dryRun ? undefined : opts.record);
+  if (!at) return undefined;
+  return new RecordFile(at, (was, now) =>
+    log.warning(
+      `"${esc(was.shown)}" was taken by another run meanwhile: this run's record is "${
+        esc(now.shown)
+      }"`,
+    ));
+}
+
 /**
- * Makes the report (with the closing log lines) once, at the end of the run, and writes
- * it. A second Ctrl-C stops the process at once: the report of what was done is then
- * written on the spot, unless it already was.
+ * Makes the report (with the closing log lines) once, at the end of the run, and writes it
+ * in place of the journal. A second Ctrl-C stops the process at once: the report of what
+ * was done is then written on the spot, unless it already was; the journal is on disk
+ * whatever happens.
  */
 function reportOnce(
-  log: Logger,
+  ctx: RunContext,
   opts: ImportOptions,
+  file: RecordFile | undefined,
   conclude: (stop: Stop | undefined) => ImportReport,
 ): (stop: Stop | undefined) => Promise<ImportResult> {
+  const log = ctx.logger;
   let concluded: ImportReport | undefined;
   let written = false;
-  const file = opts.report;
+  const wanted = () => file && (file.started || opts.report);
   opts.session?.onForcedStop?.(() => {
-    if (written) return;
+    if (written || !file || !wanted()) return;
     const report = concluded ?? conclude({ kind: "interrupted" });
-    if (file) {
-      writeJsonAtomicSync(file.path, report);
-      log.info(`Report written to ${esc(file.shown)}`);
-    }
+    file.close();
+    writeJsonAtomicSync(file.at.path, report);
+    log.info(`Report written to ${esc(file.at.shown)}`);
   });
   return async (stop) => {
     const report = concluded = conclude(stop);
     logMemory(log, "the report made");
-    if (!file) return { exitCode: report.ExitCode, report };
+    if (!file || !wanted()) return { exitCode: report.ExitCode, report };
+    let code = report.ExitCode;
     try {
       collectGarbage();
-      await writeJsonAtomic(file.path, report);
+      await file.finish(report);
       written = true;
-      log.info(`Report written to ${esc(file.shown)}`);
-      return { exitCode: report.ExitCode, report };
+      log.info(`Report written to ${esc(file.at.shown)}`);
     } catch (err) {
+      const journal = file.started
+        ? `; the run's journal "${esc(file.at.shown)}" holds its record, and --undo reads it`
+        : "";
       log.error(
-        `Cannot write report "${esc(file.shown)}": ${
+        `Cannot write report "${esc(file.at.shown)}": ${
           esc(err instanceof Error ? err.message : String(err))
-        }`,
+        }${journal}`,
       );
-      // The run's record is lost: not a success.
-      const code = report.ExitCode === 0
-        ? exitCode({ kind: "finished", failed: true })
-        : report.ExitCode;
-      return { exitCode: code, report };
+      // The report asked for is missing: not a success.
+      if (code === 0) code = exitCode({ kind: "finished", failed: true });
     }
+    if (file.started) logUndoLine(ctx, opts, file.at);
+    return { exitCode: code, report };
   };
+}
+
+/** The last line of a run that changed something: where its record is, and how to undo it. */
+function logUndoLine(ctx: RunContext, opts: ImportOptions, at: Path): void {
+  const q = (s: string) => /^[\w./:@+-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+  ctx.logger.info(
+    `Record of this run: ${esc(at.shown)}; to undo it: ${opts.program ?? "import"} --undo ${
+      esc(q(at.shown))
+    } --instance-id ${esc(ctx.instanceId)} --region ${esc(ctx.region)}`,
+  );
 }
 
 /**
@@ -212,8 +256,9 @@ export const DEFAULT_MAX_DELETES = 10;
 function guardDeletes(log: Logger, plan: Plan, maxDeletes: number, dryRun: boolean): void {
   const pruned = pruneCount(plan);
   if (pruned <= maxDeletes) return;
-  const msg =
-    `--prune would delete ${pruned} quick connects, more than --max-deletes ${maxDeletes}`;
+  const msg = `--prune would delete ${
+    plural(pruned, "quick connect")
+  }, more than --max-deletes ${maxDeletes}`;
   if (!dryRun) {
     throw new UsageError(
       `${msg}: refused, nothing was changed; check the filters, then pass --max-deletes ${pruned} if that is meant`,
@@ -233,9 +278,9 @@ async function writeDryRunOutputs(ctx: RunContext, source: ImportSource, plan: P
   if (source.writeMapping) {
     const n = await writeMappingTemplate(source.writeMapping.path, unresolved(plan), mapping);
     log.info(
-      `Mapping template written to ${
-        esc(source.writeMapping.shown)
-      }: ${n} entries to fill in with target names, then pass it as --mapping`,
+      `Mapping template written to ${esc(source.writeMapping.shown)}: ${
+        plural(n, "entry", "entries")
+      } to fill in with target names, then pass it as --mapping`,
     );
   }
   if (source.planOut) {
@@ -258,7 +303,7 @@ function verify(
   opts: ImportOptions,
   input: ImportInput,
   plan: Plan,
-  record: RunRecord,
+  record: Journal,
 ): Promise<VerifyResult> {
   const rows = itemReports(plan, record, { kind: opts.dryRun ? "dry-run" : "done" });
   const failed = new Set(rows.filter((r) => r.Action === "failed").map((r) => r.Index));

@@ -9,7 +9,7 @@ import { describeError, FatalAwsError, isFatalForRun, toFatal } from "../errors.
 import { exitCode as exitCodeOf } from "../exit.ts";
 import { esc, type Logger } from "../log.ts";
 import { type ImportInput, isInvalid } from "./input.ts";
-import type { RunRecord } from "./outcome.ts";
+import type { Journal } from "./journal.ts";
 import { hasChanges, type Plan, unresolved } from "./plan.ts";
 import {
   associations,
@@ -99,7 +99,7 @@ export interface Conclusion {
   plan: Plan | undefined;
   /** The input's items: without a plan, each is reported not attempted. */
   items: ImportInput["data"]["items"];
-  record: RunRecord;
+  record: Journal;
   stop: Stop | undefined;
   dryRun: boolean;
   /** Dry run: exit 4 when the plan would change the target. */
@@ -130,7 +130,7 @@ export function importReport(c: Conclusion): ImportReport {
     Warnings: p.warnings,
     ...unresolvedReport(p),
     Interrupted: stop?.kind === "interrupted",
-    ...(dryRun ? {} : { Undo: undoRecord(p, record, ending) }),
+    ...(dryRun ? {} : { Undo: undoRecord(record) }),
   };
   report.Summary = summarize(report.Items);
   report.ExitCode = exitCode(stop, report, dryRun && c.detailedExitcode === true && hasChanges(p));

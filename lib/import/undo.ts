@@ -8,8 +8,9 @@
 import type { QuickConnectConfig } from "@aws-sdk/client-connect";
 import { z } from "zod";
 import type { ListedQuickConnect } from "../aws/reads.ts";
-import { readJson } from "../json_file.ts";
-import { esc } from "../log.ts";
+import { parseJson, readJsonText } from "../json_file.ts";
+import { UsageError } from "../errors.ts";
+import { esc, plural } from "../log.ts";
 import { schemaError } from "../schema_error.ts";
 import { changedParts, diffQuickConnect } from "./diff.ts";
 import { kindOf, wrongKind } from "./file_kind.ts";
@@ -24,7 +25,8 @@ import {
   type Snapshot,
   snapshotOf,
 } from "./plan.ts";
-import type { UndoRecord } from "./report.ts";
+import { type Entry, Journal } from "./journal.ts";
+import { type UndoRecord, undoRecord } from "./report.ts";
 import type { TargetState } from "./target.ts";
 
 export interface UndoSource {
@@ -87,9 +89,103 @@ const UndoReport = z.object({
   }, { error: "missing: only a report of a run that changed the target can be undone" }),
 }).loose() satisfies z.ZodType<UndoSource>;
 
-/** Reads the report of the run to undo: any problem is a UsageError (exit 2) before any call. */
+/** A journal line, as far as undo reads it (lib/import/journal.ts has the whole shape). */
+const JournalLine = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("run"),
+    seq: z.literal(0),
+    at: z.string(),
+    journal: z.literal(1),
+    tool: z.string(),
+    version: z.string(),
+    instanceId: z.string(),
+    region: z.string(),
+    source: z.string(),
+  }),
+  z.object({
+    kind: z.literal("intent"),
+    seq: z.number(),
+    at: z.string(),
+    op: z.enum(["create", "update", "tag", "untag", "link", "unlink", "delete"]),
+    name: z.string(),
+    item: z.number().optional(),
+    targetId: z.string().optional(),
+    part: PART.optional(),
+    before: Snap.optional(),
+    after: Snap.optional(),
+    links: z.array(z.object({
+      queueId: z.string(),
+      queueName: z.string(),
+      targetId: z.string(),
+      name: z.string(),
+      index: z.number(),
+      own: z.boolean().optional(),
+    })).optional(),
+    queues: z.array(z.object({ queueId: z.string(), queueName: z.string() })).optional(),
+  }),
+  z.object({
+    kind: z.literal("answer"),
+    seq: z.number(),
+    at: z.string(),
+    of: z.number(),
+    result: z.enum(["done", "refused", "unsent", "unknown"]),
+    targetId: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("outcome"),
+    seq: z.number(),
+    at: z.string(),
+    item: z.number(),
+    outcome: z.custom<Extract<Entry, { kind: "outcome" }>["outcome"]>(
+      (v) =>
+        typeof v === "object" && v !== null &&
+        typeof (v as { result?: unknown }).result === "string",
+    ),
+  }),
+]) satisfies z.ZodType<Entry>;
+
+/**
+ * The journal of a run that never finished (killed, crashed, disk full): its lines, the last
+ * one possibly cut short by the crash (left out).
+ */
+function readJournal(text: string, shown: string): UndoSource {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const entries: Entry[] = [];
+  for (const [n, line] of lines.entries()) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      if (n === lines.length - 1) break;
+      throw new UsageError(`Cannot undo with "${shown}": line ${n + 1} of the journal is not JSON`);
+    }
+    const r = JournalLine.safeParse(value);
+    if (!r.success) {
+      throw schemaError(`Cannot undo with "${shown}" (line ${n + 1})`, r.error.issues);
+    }
+    entries.push(r.data);
+  }
+  const journal = Journal.of(entries);
+  const h = journal.header;
+  return {
+    InstanceId: h.instanceId,
+    Region: h.region,
+    StartedAt: entries[0]!.at,
+    Undo: undoRecord(journal),
+  };
+}
+
+const isJournal = (text: string) => /^\s*\{"kind":"run","seq":0,/.test(text);
+
+/**
+ * Reads the record of the run to undo, its report or its journal: any problem is a
+ * UsageError (exit 2) before any call.
+ */
 export async function loadUndoReport(path: string, shown: string): Promise<UndoSource> {
-  const raw = await readJson(path, "report", shown);
+  const text = await readJsonText(path, "report", shown);
+  if (isJournal(text)) return readJournal(text, shown);
+  const raw = parseJson(text, "report", shown);
   const kind = kindOf(raw);
   if (kind !== undefined && kind !== "report") throw wrongKind(kind, "report", shown);
   const r = UndoReport.safeParse(raw);
@@ -377,7 +473,9 @@ function reverseLinks(
   }
   if (unsure.length > 0) {
     p.warnings.push(
-      `Undo: leaving ${unsure.length} links that may have been there before the run (the queue's list may have lagged when it ran; --force reverses them too): ${
+      `Undo: leaving ${
+        plural(unsure.length, "link")
+      } that may have been there before the run (the queue's list may have lagged when it ran; --force reverses them too): ${
         unsure.slice(0, 10).map(esc).join(", ")
       }${unsure.length > 10 ? `, and ${unsure.length - 10} more` : ""}`,
     );

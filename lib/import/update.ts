@@ -10,30 +10,22 @@ import {
   UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import { onLeave } from "../aws/calls.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, isFatalForRun, toFatal } from "../errors.ts";
+import { answerOf, describeError, isFatalForRun, toFatal } from "../errors.ts";
 import { esc } from "../log.ts";
 import { tagChanges } from "./diff.ts";
-import type { RunRecord } from "./outcome.ts";
-import type { Part, PlanEntry } from "./plan.ts";
+import type { Journal, Op } from "./journal.ts";
+import { afterOf, type Part, type PlanEntry } from "./plan.ts";
 import { checkpoint } from "./wait.ts";
 
 export type UpdateEntry = Extract<PlanEntry, { kind: "update" }>;
 
-/** A call of the update: sends its command, calling `left` when its request leaves. */
+/** A call of the update: the part it changes, what the journal calls it, and its send. */
 interface Call {
   part: Part;
-  send: (left: () => void) => Promise<unknown>;
+  op: Op;
+  send: () => Promise<unknown>;
 }
-
-const call = <C extends object>(part: Part, cmd: C, send: (c: C) => Promise<unknown>): Call => ({
-  part,
-  send: (left) => {
-    onLeave(cmd, left);
-    return send(cmd);
-  },
-});
 
 /** The calls of an update, in order, each with the part it changes. */
 function calls(ctx: RunContext, w: UpdateEntry): Call[] {
@@ -43,11 +35,11 @@ function calls(ctx: RunContext, w: UpdateEntry): Call[] {
   const out: Call[] = [];
   if (parts.includes("description")) {
     const cmd = new UpdateQuickConnectNameCommand({ ...at, Description: item.description });
-    out.push(call("description", cmd, (x) => c.send(x)));
+    out.push({ part: "description", op: "update", send: () => c.send(cmd) });
   }
   if (parts.includes("config")) {
     const cmd = new UpdateQuickConnectConfigCommand({ ...at, QuickConnectConfig: w.config });
-    out.push(call("config", cmd, (x) => c.send(x)));
+    out.push({ part: "config", op: "update", send: () => c.send(cmd) });
   }
   if (!parts.includes("tags")) return out;
   // Untag first: old and new tags together may exceed the 50 a resource can have.
@@ -56,67 +48,65 @@ function calls(ctx: RunContext, w: UpdateEntry): Call[] {
   const { set, remove } = tagChanges(item.tags, ex.tags);
   if (remove.length > 0) {
     const cmd = new UntagResourceCommand({ resourceArn: arn, tagKeys: remove });
-    out.push(call("tags", cmd, (x) => c.send(x)));
+    out.push({ part: "tags", op: "untag", send: () => c.send(cmd) });
   }
   if (Object.keys(set).length > 0) {
     const cmd = new TagResourceCommand({ resourceArn: arn, tags: set });
-    out.push(call("tags", cmd, (x) => c.send(x)));
+    out.push({ part: "tags", op: "tag", send: () => c.send(cmd) });
   }
   return out;
 }
 
 /**
- * `fromCreate`: a create found the name taken and the policy says update: the outcome
- * carries the before-image the update replaced (the plan had none).
+ * Each call's intent, with the before-image undo restores, goes into the journal before it
+ * is sent; a run stopped halfway leaves exactly which parts changed, or may have.
  */
 export async function update(
   ctx: RunContext,
   w: UpdateEntry,
   opts: { signal?: AbortSignal },
-  record: RunRecord,
-  fromCreate = false,
+  record: Journal,
 ): Promise<void> {
   const { item, target: ex, parts } = w;
   const name = esc(item.name);
   const done: Part[] = [];
-  let sending = false;
-  try {
-    for (const c of calls(ctx, w)) {
-      checkpoint(opts.signal);
-      const left = record.sendingFor(item.index, done, ex.id);
-      sending = true;
-      await c.send(left);
-      sending = false;
-      if (!done.includes(c.part)) done.push(c.part);
-    }
-    ctx.logger.info(`Updated quick connect: ${name} -> ${esc(ex.id)} (${parts.join(", ")})`);
-    record.record(item.index, {
-      result: "done",
-      action: "updated",
-      targetId: ex.id,
-      parts,
-      ...(fromCreate ? { before: ex.before } : {}),
-    });
-  } catch (err) {
-    const partial = done.length > 0 ? ` (already updated: ${done.join(", ")})` : "";
-    if (isInterrupted(err)) {
-      const unanswered = sending && record.hasLeft(item.index);
-      // Nothing sent: not attempted, as the record already says.
-      if (!unanswered && done.length === 0) throw err;
-      const reason = `Interrupted while updating${partial}${
-        unanswered ? "; the last change was sent and not answered" : ""
-      }; run the same import again to finish it`;
-      record.record(
+  const base = {
+    item: item.index,
+    name: item.name,
+    targetId: ex.id,
+    before: ex.before,
+    after: afterOf(w),
+  };
+  for (const c of calls(ctx, w)) {
+    checkpoint(opts.signal);
+    const seq = record.intend({ ...base, op: c.op, part: c.part });
+    try {
+      await c.send();
+      record.answer(seq, { result: "done" });
+    } catch (err) {
+      const answer = answerOf(err);
+      record.answer(seq, { result: answer, reason: describeError(err) });
+      // Interrupted: the journal holds what was done and what may have been.
+      if (isInterrupted(err)) throw err;
+      const partial = done.length > 0 ? ` (already updated: ${done.join(", ")})` : "";
+      const reason = `${describeError(err)}${partial}`;
+      ctx.logger.error(`Error updating quick connect ${name}: ${esc(reason)}`);
+      record.settle(
         item.index,
-        unanswered
-          ? { result: "uncertain", reason, targetId: ex.id, done }
+        answer === "unknown"
+          ? {
+            result: "uncertain",
+            reason: `${reason}; the change may have been applied`,
+            targetId: ex.id,
+            done,
+          }
           : { result: "failed", reason, targetId: ex.id, done },
       );
-      throw err;
+      if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:UpdateQuickConnectConfig");
+      return;
     }
-    const reason = `${describeError(err)}${partial}`;
-    ctx.logger.error(`Error updating quick connect ${name}: ${esc(reason)}`);
-    record.record(item.index, { result: "failed", reason, targetId: ex.id, done });
-    if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:UpdateQuickConnectConfig");
+    if (!done.includes(c.part)) done.push(c.part);
   }
+  ctx.logger.info(`Updated quick connect: ${name} -> ${esc(ex.id)} (${parts.join(", ")})`);
+  record.settle(item.index, { result: "done", action: "updated", targetId: ex.id, parts });
 }

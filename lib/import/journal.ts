@@ -1,0 +1,236 @@
+/**
+ * The run's journal: the one record of what an import did, written ahead of every change
+ * (docs/file-formats.md "Run journal"). Before each write call the run appends its intent,
+ * with the before-image undo needs, and makes the line durable (fdatasync); only then is the
+ * call sent. After the answer it appends the answer, and once an item is settled, its
+ * outcome. The report, the summary and undo are made from these entries alone, so a run
+ * that is killed, or whose disk fills, leaves a record `--undo` can read.
+ *
+ * An intent with no answer may have landed (uncertain); an item with no intent was not
+ * attempted. No request-left tracking is needed beyond that.
+ */
+import { UsageError } from "../errors.ts";
+import type { Part, Snapshot } from "./plan.ts";
+
+/** The write calls: Create, Update* (description, config), Tag, Untag, Associate, Disassociate, Delete. */
+export type Op = "create" | "update" | "tag" | "untag" | "link" | "unlink" | "delete";
+
+/** One link an Associate or Disassociate call carries. */
+export interface Link {
+  queueId: string;
+  queueName: string;
+  targetId: string;
+  name: string;
+  /** The plan item whose quick connect it links (negative for none: undo's relinks). */
+  index: number;
+  /**
+   * Evidence that the link was absent when the call landed: its quick connect is one this run
+   * created, or the queue's list was read with --consistency-wait 0 (lists trusted as current).
+   */
+  own?: boolean;
+}
+
+export interface Intent {
+  kind: "intent";
+  seq: number;
+  at: string;
+  op: Op;
+  /** The quick connect's name (for a link call, the queue's). */
+  name: string;
+  /** The plan item (creates and updates). */
+  item?: number;
+  targetId?: string;
+  /** The part an update call changes. */
+  part?: Part;
+  /** What the quick connect held before (updates, deletes): what undo restores. */
+  before?: Snapshot;
+  /** What the run makes it hold (creates, updates). */
+  after?: Snapshot;
+  /** A link call's queue and links. */
+  links?: Link[];
+  /** A delete: the queues it was linked to (undo links it again). */
+  queues?: { queueId: string; queueName: string }[];
+}
+
+/**
+ * The service's answer to an intent: done; refused (answered with an error that applies
+ * nothing); unsent (it never reached the service); unknown (no answer that says, so it may
+ * have been applied — as is an intent with no answer line at all).
+ */
+export interface Answer {
+  kind: "answer";
+  seq: number;
+  at: string;
+  of: number;
+  result: "done" | "refused" | "unsent" | "unknown";
+  targetId?: string;
+  reason?: string;
+}
+
+/** What became of a create or an update entry, once settled. */
+export type Outcome =
+  /** The quick connect is `targetId`, in the state `action` says. */
+  | {
+    result: "done";
+    action: "created" | "updated" | "unchanged" | "skipped";
+    targetId: string;
+    parts?: Part[];
+  }
+  /** Answered with an error. `done`: the parts of an update applied before it. */
+  | { result: "failed"; reason: string; targetId?: string; done: Part[] }
+  /**
+   * It may have been applied by this run: a request was never answered, or the answer does
+   * not say whose the result is (`taken`: the name was taken while the create was in flight).
+   */
+  | { result: "uncertain"; reason: string; targetId?: string; done: Part[]; taken?: boolean }
+  | { result: "not-attempted"; reason: string };
+
+export interface Settled {
+  kind: "outcome";
+  seq: number;
+  at: string;
+  item: number;
+  outcome: Outcome;
+}
+
+/** The first line: what was run, where. */
+export interface Header {
+  kind: "run";
+  seq: 0;
+  at: string;
+  journal: 1;
+  tool: string;
+  version: string;
+  instanceId: string;
+  region: string;
+  source: string;
+}
+
+export type Entry = Header | Intent | Answer | Settled;
+
+/** Where the journal's lines go: a file made durable line by line (journal_file.ts). */
+export interface JournalSink {
+  /** Appends `lines`; `durable`: returns only once they are on disk. Throws when it cannot. */
+  append(lines: string, durable: boolean): void;
+}
+
+type Draft<T> = Omit<T, "kind" | "seq" | "at">;
+
+export class Journal {
+  readonly intents: Intent[] = [];
+  /** Settled outcomes, by plan item. */
+  readonly items = new Map<number, Outcome>();
+  readonly #answers = new Map<number, Answer>();
+  readonly #byItem = new Map<number, Intent[]>();
+  #seq = 0;
+
+  constructor(
+    readonly header: Omit<Header, "kind" | "seq" | "at" | "journal">,
+    readonly sink?: JournalSink,
+  ) {}
+
+  /** Reads a journal back (undo of a run that never finished). */
+  static of(entries: Entry[]): Journal {
+    const head = entries[0]?.kind === "run" ? entries[0] : undefined;
+    if (!head) throw new UsageError("not a run journal: its first line is not a run header");
+    const j = new Journal(head);
+    for (const e of entries) j.#add(e);
+    return j;
+  }
+
+  /** Records what is about to be sent; resolves once it is durable. Throws if it cannot be. */
+  intend(draft: Draft<Intent>): number {
+    const e: Intent = { kind: "intent", seq: ++this.#seq, at: new Date().toISOString(), ...draft };
+    this.#write(e, true);
+    return e.seq;
+  }
+
+  answer(of: number, a: Omit<Draft<Answer>, "of">): void {
+    this.#write(
+      { kind: "answer", seq: ++this.#seq, at: new Date().toISOString(), of, ...a },
+      false,
+    );
+  }
+
+  settle(item: number, outcome: Outcome): void {
+    const e: Settled = {
+      kind: "outcome",
+      seq: ++this.#seq,
+      at: new Date().toISOString(),
+      item,
+      outcome,
+    };
+    this.#write(e, false);
+  }
+
+  /** The answer to intent `seq`; undefined while (or because) none came. */
+  answerTo(seq: number): Answer | undefined {
+    return this.#answers.get(seq);
+  }
+
+  intentsOf(item: number): readonly Intent[] {
+    return this.#byItem.get(item) ?? [];
+  }
+
+  /** Whether anything may have been changed: some intent was not answered unsent or refused. */
+  get mayHaveChanged(): boolean {
+    return this.intents.some((i) => {
+      const r = this.answerTo(i.seq)?.result;
+      return r !== "unsent" && r !== "refused";
+    });
+  }
+
+  /** The file starts with the first intent: a run that sent nothing leaves none. */
+  #write(e: Intent | Answer | Settled, durable: boolean): void {
+    if (this.sink && (this.intents.length > 0 || e.kind === "intent")) {
+      const head = this.intents.length === 0
+        ? JSON.stringify({ kind: "run", seq: 0, at: e.at, journal: 1, ...this.header }) + "\n"
+        : "";
+      this.sink.append(head + JSON.stringify(e) + "\n", durable);
+    }
+    this.#add(e);
+  }
+
+  #add(e: Entry): void {
+    this.#seq = Math.max(this.#seq, e.seq);
+    if (e.kind === "intent") {
+      this.intents.push(e);
+      if (e.item !== undefined) {
+        const list = this.#byItem.get(e.item) ?? [];
+        list.push(e);
+        this.#byItem.set(e.item, list);
+      }
+    } else if (e.kind === "answer") this.#answers.set(e.of, e);
+    else if (e.kind === "outcome") this.items.set(e.item, e.outcome);
+  }
+
+  /**
+   * An item's fate: its settled outcome, or from its intents (a run stopped or killed while
+   * it was in flight): uncertain where one may have landed, else failed halfway, else not
+   * attempted.
+   */
+  fateOf(item: number, notReached: string, unanswered: string): Outcome | undefined {
+    const settled = this.items.get(item);
+    if (settled) return settled;
+    const intents = this.intentsOf(item);
+    if (intents.length === 0) return undefined;
+    const done: Part[] = [];
+    let open = false;
+    for (const i of intents) {
+      const r = this.answerTo(i.seq)?.result;
+      if (r === "done" && i.part && !done.includes(i.part)) done.push(i.part);
+      if (r === undefined || r === "unknown") open = true;
+    }
+    const targetId = intents.find((i) => i.targetId)?.targetId;
+    if (open) return { result: "uncertain", reason: unanswered, targetId, done };
+    if (done.length > 0) {
+      return {
+        result: "failed",
+        reason: `${notReached} (already updated: ${done.join(", ")})`,
+        targetId,
+        done,
+      };
+    }
+    return { result: "not-attempted", reason: notReached };
+  }
+}
