@@ -8,8 +8,8 @@ import { CLOCK_SLACK_MS, decide, type SettleFacts, type Step } from "../lib/impo
 const T0 = Date.parse("2026-12-01T10:00:00Z");
 const base: SettleFacts = {
   answer: "taken",
-  attempts: 1,
-  window: { from: T0, to: T0 + 400 },
+  landed: false,
+  window: { from: T0, last: T0, to: T0 + 400 },
   looked: false,
   resent: false,
   waited: false,
@@ -19,32 +19,50 @@ const found = (matches: boolean, modifiedAt?: number) => ({ id: "qc-1", matches,
 
 const CASES: [string, Partial<SettleFacts>, Step["next"]][] = [
   // No answer that says either way: look the name up once, then resend, then wait.
-  ["no answer, not looked up yet", { answer: "no-answer" }, "look"],
-  ["no answer, looked up, nothing there", { answer: "no-answer", looked: true }, "resend"],
+  ["no answer, not looked up yet", { answer: "no-answer", landed: true }, "look"],
+  [
+    "no answer, looked up, nothing there",
+    { answer: "no-answer", landed: true, looked: true },
+    "resend",
+  ],
   [
     "no answer, resent and answered taken: wait until listed",
-    { answer: "no-answer", looked: true, resent: true },
+    { answer: "no-answer", landed: true, looked: true, resent: true },
     "wait",
   ],
   [
     "no answer, taken, never listed: it may be ours",
-    { answer: "no-answer", looked: true, resent: true, waited: true },
+    { answer: "no-answer", landed: true, looked: true, resent: true, waited: true },
     "uncertain",
   ],
   // Taken at once: wait until listed.
   ["taken, not listed yet", {}, "wait"],
   ["taken on the first attempt, never listed: not ours", { waited: true }, "not-listed"],
-  ["taken after a retry, never listed: may be ours", { waited: true, attempts: 2 }, "uncertain"],
+  [
+    "taken after an attempt that may have landed, never listed: may be ours",
+    { waited: true, landed: true },
+    "uncertain",
+  ],
+  [
+    "taken after a 429 (every attempt answered), never listed: not ours",
+    { waited: true, window: { from: T0, last: T0 + 200, to: T0 + 400 } },
+    "not-listed",
+  ],
   // Listed: whose is it?
   [
-    "identical, modified within the call, taken on its only attempt: created, contested",
+    "identical, modified within the call, taken on its only attempt: contested, uncertain",
     { found: found(true, T0 + 100) },
+    "uncertain",
+  ],
+  [
+    "identical, modified within a call whose earlier attempt got no answer: a lost response, ours",
+    { found: found(true, T0 + 100), landed: true },
     "created",
   ],
   [
-    "identical, modified within a call the SDK retried: a lost response, ours",
-    { found: found(true, T0 + 100), attempts: 2 },
-    "created",
+    "identical, made after a 429 and before the retry answered 409: another writer's (every attempt answered)",
+    { found: found(true, T0 + 70), window: { from: T0, last: T0 + 300, to: T0 + 400 } },
+    "skipped",
   ],
   [
     "identical, modified just before a call taken on its only attempt: another run's",
@@ -52,13 +70,13 @@ const CASES: [string, Partial<SettleFacts>, Step["next"]][] = [
     "skipped",
   ],
   [
-    "identical, modified within the clock slack before a call the SDK retried: ours",
-    { found: found(true, T0 - CLOCK_SLACK_MS + 1), attempts: 2 },
+    "identical, modified within the clock slack before a call that may have landed: ours",
+    { found: found(true, T0 - CLOCK_SLACK_MS + 1), landed: true },
     "created",
   ],
   [
     "identical, modified within the clock slack before a call with no answer: ours",
-    { answer: "no-answer", looked: true, found: found(true, T0 - 100) },
+    { answer: "no-answer", landed: true, looked: true, found: found(true, T0 - 100) },
     "created",
   ],
   [
@@ -68,23 +86,23 @@ const CASES: [string, Partial<SettleFacts>, Step["next"]][] = [
   ],
   [
     "identical, modified after the call: not ours",
-    { found: found(true, T0 + 400 + CLOCK_SLACK_MS + 1), attempts: 2 },
+    { found: found(true, T0 + 400 + CLOCK_SLACK_MS + 1), landed: true },
     "skipped",
   ],
-  ["identical, no time, one attempt: not ours", { found: found(true) }, "skipped"],
+  ["identical, no time, every attempt answered: not ours", { found: found(true) }, "skipped"],
   [
-    "identical, no time, SDK retried: may be ours",
-    { found: found(true), attempts: 3 },
+    "identical, no time, an attempt may have landed: may be ours",
+    { found: found(true), landed: true },
     "uncertain",
   ],
   [
     "identical, no time, no answer: may be ours",
-    { answer: "no-answer", looked: true, found: found(true) },
+    { answer: "no-answer", landed: true, looked: true, found: found(true) },
     "uncertain",
   ],
   [
     "different, within the call (someone changed it at once): the policy decides",
-    { found: found(false, T0 + 100), attempts: 2, onConflict: "update" },
+    { found: found(false, T0 + 100), landed: true, onConflict: "update" },
     "update",
   ],
   [
@@ -110,22 +128,21 @@ for (const [name, facts, next] of CASES) {
   });
 }
 
-Deno.test("decide(): taken on the only attempt and made within the call is contested", () => {
-  assert.deepEqual(decide({ ...base, found: found(true, T0 + 100) }), {
-    next: "created",
-    id: "qc-1",
-    contested: true,
-  });
-  assert.deepEqual(decide({ ...base, attempts: 2, found: found(true, T0 + 100) }), {
+Deno.test("decide(): taken on the only attempt and made within the call is contested: uncertain, taken", () => {
+  const step = decide({ ...base, found: found(true, T0 + 100) });
+  assert.equal(step.next, "uncertain");
+  assert.equal("taken" in step && step.taken, true);
+  assert.equal("id" in step ? step.id : undefined, "qc-1");
+  assert.deepEqual(decide({ ...base, landed: true, found: found(true, T0 + 100) }), {
     next: "created",
     id: "qc-1",
   });
 });
 
 Deno.test("decide(): a created or uncertain step names the quick connect found", () => {
-  const step = decide({ ...base, attempts: 2, found: found(true, T0 + 1) });
+  const step = decide({ ...base, landed: true, found: found(true, T0 + 1) });
   assert.deepEqual(step, { next: "created", id: "qc-1" });
-  const maybe = decide({ ...base, attempts: 2, found: found(true) });
+  const maybe = decide({ ...base, landed: true, found: found(true) });
   assert.equal(maybe.next, "uncertain");
   assert.equal("id" in maybe ? maybe.id : undefined, "qc-1");
 });
