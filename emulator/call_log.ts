@@ -28,8 +28,8 @@ const PENDING = -1;
 
 /**
  * The resource a call names, most specific first: the quick connect, queue,
- * user or tagged ARN of its path, else its instance (path, or the body for
- * SearchQuickConnects). Taken from the request as it arrives, so a call
+ * user or tagged ARN of its path, else its instance (path, or the body for the
+ * Search operations). Taken from the request as it arrives, so a call
  * throttled or refused before its body is read names the same resource.
  * The server replaces it with the new ID when CreateQuickConnect succeeds.
  */

@@ -26,7 +26,7 @@ export const FaultSchema = z.object({
   // A typo in the operation name would silently never fire, so reject it.
   Operation: z.string().refine(
     (op) => OPERATIONS.has(op),
-    "Operation must be one of the 19 operations",
+    `Operation must be one of the ${OPERATIONS.size} operations`,
   ),
   Error: z.enum(FAULT_ERRORS),
   Count: z.number().int().refine((n) => n === -1 || n >= 1, "Count must be >= 1 or -1")

@@ -79,6 +79,19 @@ const InstanceSchema = z.object({
     Tags: TagsSchema.optional(),
   })).default([]),
   QueueQuickConnects: z.record(z.string(), z.array(z.string())).default({}),
+  // Queues are named by Id or by Name here (a seed is written by hand); the state dump
+  // gives Ids.
+  RoutingProfiles: z.array(z.object({
+    RoutingProfileId: id.optional(),
+    Name: len(LIMITS.routingProfileName),
+    Description: len(LIMITS.routingProfileDescription).optional(),
+    DefaultOutboundQueueId: id,
+    AssociatedQueueIds: z.array(id).default([]),
+    AssociatedManualAssignmentQueueIds: z.array(id).default([]),
+    NumberOfAssociatedUsers: z.number().int().min(0).default(0),
+    IsDefault: z.boolean().default(false),
+    Tags: TagsSchema.optional(),
+  })).default([]),
 });
 
 export const FixtureSchema = z.object({ Instances: z.array(InstanceSchema) });
@@ -88,6 +101,7 @@ export type FixtureInput = z.input<typeof FixtureSchema>;
 /** A fixture after defaults are applied. */
 export type Fixture = z.output<typeof FixtureSchema>;
 export type FixtureInstance = Fixture["Instances"][number];
+export type FixtureRoutingProfile = FixtureInstance["RoutingProfiles"][number];
 
 /** Raised for a seed that does not match the format; the message lists every problem. */
 export class FixtureError extends Error {

@@ -149,16 +149,22 @@ export const LIMITS = {
   contactFlowTypesFilter: { min: 0, max: 10 },
   /** MaxResult1000: the List* operations except the two below. */
   maxResults1000: { min: 1, max: 1000 },
+  /** MaxResult500: SearchRoutingProfiles. */
+  maxResults500: { min: 1, max: 500 },
   /** MaxResult100: SearchQuickConnects and ListQueueQuickConnects. */
   maxResults100: { min: 1, max: 100 },
   /** MaxResult10: ListInstances. */
   maxResults10: { min: 1, max: 10 },
-  /** NextToken2500 (SearchQuickConnects). */
+  /** NextToken2500 (SearchQuickConnects, SearchRoutingProfiles). */
   nextToken2500: { min: 1, max: 2500 },
   /** AgentUsername: 1–100. */
   username: { min: 1, max: 100 },
   /** QueueName: 1–256. */
   queueName: { min: 1, max: 256 },
+  /** RoutingProfileName: 1–127. */
+  routingProfileName: { min: 1, max: 127 },
+  /** RoutingProfileDescription: 1–250. */
+  routingProfileDescription: { min: 1, max: 250 },
   /** DirectoryAlias (InstanceAlias): 1–45. */
   instanceAlias: { min: 1, max: 45 },
 } as const satisfies Record<string, Range>;
@@ -166,7 +172,9 @@ export const LIMITS = {
 /**
  * Page sizes when MaxResults is absent: "The default MaxResult size is 100" (API REF
  * ListQuickConnects, ListUsers, ListQueues, ListContactFlows, ListQueueQuickConnects).
- * SearchQuickConnects documents none (we use 100, its maximum); ListInstances neither (10).
+ * SearchQuickConnects documents none (we use 100, its maximum); SearchRoutingProfiles neither
+ * (we use 100 too, below its maximum of 500, so a caller that leaves MaxResults out pays for
+ * it in calls); ListInstances neither (10).
  */
 export const DEFAULT_PAGE_SIZE = 100;
 export const DEFAULT_INSTANCES_PAGE_SIZE = 10;
@@ -203,7 +211,8 @@ export const GENERIC_RATE_QUOTA: RateQuota = { rate: 2, burst: 5 };
 
 /**
  * The operations whose default rate Service Quotas lists as 10/s (QUOTAS, with the quota
- * codes); every other of the 19 has the generic 2/s. Service Quotas publishes rates only:
+ * codes); every other operation has the generic 2/s (SearchRoutingProfiles has no line of its
+ * own in QUOTAS, so it is one of them). Service Quotas publishes rates only:
  * the burst of 10 for these is UNVERIFIED (ours: one second's worth).
  */
 export const RAISED_RATE_QUOTAS: Readonly<Record<string, RateQuota & { code: string }>> = {
@@ -221,3 +230,22 @@ export const RAISED_RATE_QUOTAS: Readonly<Record<string, RateQuota & { code: str
  * models (UNVERIFIED against the live service).
  */
 export const DEFAULT_QUICK_CONNECTS_PER_INSTANCE = 100;
+
+// ---------------------------------------------------------------- routing profiles
+
+/**
+ * What a routing profile is to the emulator: the queues its agents take contacts from (its
+ * `AssociatedQueueIds`), its default outbound queue, its manual-assignment queues and how
+ * many users it has, as SearchRoutingProfiles returns them (MODEL RoutingProfile; API REF
+ * SearchRoutingProfiles). That operation "does not populate LastModifiedRegion,
+ * LastModifiedTime, MediaConcurrencies.CrossChannelBehavior, and AgentAvailabilityTimer"
+ * (MODEL doc), so the emulator leaves them out, and MediaConcurrencies too (not modelled).
+ * Agents see, when they transfer, the quick connects linked to the queues of their routing
+ * profile, the default outbound queue included (Admin Guide "transfers" and
+ * "quick-connects" pages; docs/connect-api.md §12); the emulator only serves the data.
+ *
+ * UNVERIFIED, the emulator's choice: AssociatedQueueIds lists each queue once, whatever
+ * channels it serves (the model does not say whether a queue comes once per channel), and
+ * NumberOfAssociatedQueues is the length of that list.
+ */
+export const ROUTING_PROFILE_ARN_KIND = "routing-profile";

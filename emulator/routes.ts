@@ -1,5 +1,5 @@
 /**
- * The 19 Amazon Connect operations: route table (docs/connect-api.md §2) and handlers.
+ * The 20 Amazon Connect operations: route table (docs/connect-api.md §2) and handlers.
  *
  * Handlers get decoded path labels, the query string and the parsed JSON body,
  * and return the JSON response object, or `UNIT` for operations whose output is
@@ -23,10 +23,11 @@ import {
   DEFAULT_PAGE_SIZE,
   type FieldKind,
   LIMITS,
+  ROUTING_PROFILE_ARN_KIND,
   SETTLED_FLOW_TYPES,
 } from "./model.ts";
 import { paginate } from "./paging.ts";
-import { compileCriteria, compileFilter } from "./search.ts";
+import { compileCriteria, compileFilter, criteriaOf, ROUTING_PROFILE_FIELDS } from "./search.ts";
 import {
   type EmulatorState,
   type InstanceRec,
@@ -35,6 +36,7 @@ import {
   type QueueRec,
   quickConnectArn,
   type QuickConnectRec,
+  type RoutingProfileRec,
   type Tagged,
 } from "./state.ts";
 import {
@@ -93,7 +95,7 @@ export interface Route {
   handler: Handler;
   /**
    * True for operations that change state. Not derivable from the method:
-   * SearchQuickConnects is a POST that only reads. Tests and the demo take their
+   * SearchQuickConnects and SearchRoutingProfiles are POSTs that only read. Tests and the demo take their
    * lists of mutating operations from here (MUTATING_OPERATIONS).
    */
   mutates: boolean;
@@ -298,6 +300,48 @@ const searchQuickConnects: Handler = (call) => {
   };
 };
 
+/** A routing profile as Search returns it: without the members it "does not populate". */
+function routingProfileBody(inst: InstanceRec, rp: RoutingProfileRec): Json {
+  return {
+    InstanceId: inst.id,
+    Name: rp.name,
+    RoutingProfileArn: rp.arn,
+    RoutingProfileId: rp.id,
+    ...(rp.description !== undefined ? { Description: rp.description } : {}),
+    DefaultOutboundQueueId: rp.defaultOutboundQueueId,
+    ...(Object.keys(rp.tags).length > 0 ? { Tags: { ...rp.tags } } : {}),
+    NumberOfAssociatedQueues: rp.queueIds.length,
+    NumberOfAssociatedManualAssignmentQueues: rp.manualQueueIds.length,
+    NumberOfAssociatedUsers: rp.users,
+    IsDefault: rp.isDefault,
+    AssociatedQueueIds: [...rp.queueIds],
+    AssociatedManualAssignmentQueueIds: [...rp.manualQueueIds],
+  };
+}
+
+/** No default page size is documented; ours is DEFAULT_PAGE_SIZE (model.ts says why). */
+const searchRoutingProfiles: Handler = (call) => {
+  const b = call.body;
+  const instanceId = reqString(b, "InstanceId", LIMITS.instanceId);
+  const next = optString(b, "NextToken", LIMITS.nextToken2500);
+  const max = bodyMaxResults(b.MaxResults, LIMITS.maxResults500.max, DEFAULT_PAGE_SIZE);
+  const criteria = criteriaOf(b.SearchCriteria, ROUTING_PROFILE_FIELDS);
+  const filter = compileFilter(b.SearchFilter);
+  const inst = instanceOf(call, instanceId);
+  const matching = [...inst.routingProfiles.values()].filter((rp) => criteria(rp) && filter(rp));
+  const page = paginate(matching, (rp) => rp.id, {
+    op: call.operation,
+    scope: inst.id,
+    token: next,
+    max,
+  });
+  return {
+    RoutingProfiles: page.items.map((rp) => routingProfileBody(inst, rp)),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    ApproximateTotalCount: matching.length,
+  };
+};
+
 const createQuickConnect: Handler = (call) => {
   const b = call.body;
   const name = reqString(b, "Name", LIMITS.quickConnectName);
@@ -389,7 +433,8 @@ const deleteQuickConnect: Handler = (call) => {
 /**
  * The resource a tag operation's `{resourceArn}` names: the instance, a queue
  * (standard `…/queue/ID` or agent `…/queue/agent/USER`), a user (`…/agent/ID`),
- * a flow (`…/contact-flow/ID`) or a quick connect (`…/transfer-destination/ID`),
+ * a flow (`…/contact-flow/ID`), a routing profile (`…/routing-profile/ID`) or a quick
+ * connect (`…/transfer-destination/ID`),
  * each with its own tags. The ARN must be exactly the one the emulator gives the
  * resource, and in the signing region. A string that is not a Connect ARN is
  * InvalidParameterException; any other unknown ARN is ResourceNotFoundException.
@@ -411,6 +456,8 @@ function taggedResource(call: Call): Tagged {
     ? inst.flows.get(arn.resourceId ?? "")
     : arn.kind === "transfer-destination"
     ? call.state.findQuickConnect(inst, arn.resourceId ?? "")
+    : arn.kind === ROUTING_PROFILE_ARN_KIND
+    ? inst.routingProfiles.get(arn.resourceId ?? "")
     : undefined;
   if (!found || found.arn !== raw) throw notFound(`Resource not found: ${raw}`);
   return found;
@@ -710,6 +757,7 @@ export const ROUTES: readonly Route[] = [
     UNIT_WRITE,
   ),
   route("SearchQuickConnects", "POST", "/search-quick-connects", searchQuickConnects),
+  route("SearchRoutingProfiles", "POST", "/search-routing-profiles", searchRoutingProfiles),
   route("ListTagsForResource", "GET", "/tags/{resourceArn}", listTagsForResource),
   route("TagResource", "POST", "/tags/{resourceArn}", tagResource, UNIT_WRITE),
   route("UntagResource", "DELETE", "/tags/{resourceArn}", untagResource, UNIT_WRITE),
@@ -748,7 +796,7 @@ export const MUTATING_OPERATIONS: readonly string[] = ROUTES.filter((r) => r.mut
   r.operation
 );
 
-/** The route of an operation, or undefined for a name that is none of the 19. */
+/** The route of an operation, or undefined for a name that is none of the 20. */
 export function routeOf(operation: string): Route | undefined {
   return ROUTES.find((r) => r.operation === operation);
 }

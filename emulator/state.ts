@@ -22,6 +22,8 @@ import {
   type Fixture,
   FixtureError,
   type FixtureInput,
+  type FixtureInstance,
+  type FixtureRoutingProfile,
   parseFixture,
   type QuickConnectConfig,
 } from "./fixture.ts";
@@ -29,6 +31,7 @@ import {
   type ContactFlowType,
   DEFAULT_QUICK_CONNECTS_PER_INSTANCE,
   type QueueType,
+  ROUTING_PROFILE_ARN_KIND,
 } from "./model.ts";
 
 /** Epoch seconds as a double, the restJson1 timestamp format. */
@@ -94,6 +97,20 @@ export interface QuickConnectRec extends Tagged, QuickConnectVersion {
   earlier: { visibleFrom: number; version: QuickConnectVersion }[];
 }
 
+/** A routing profile (model.ts, routing profiles): seeded, never changed by a call. */
+export interface RoutingProfileRec extends Tagged {
+  id: string;
+  arn: string;
+  name: string;
+  description?: string;
+  defaultOutboundQueueId: string;
+  /** Each STANDARD queue once, in seed order. */
+  queueIds: string[];
+  manualQueueIds: string[];
+  users: number;
+  isDefault: boolean;
+}
+
 export interface InstanceRec extends Tagged {
   id: string;
   arn: string;
@@ -106,6 +123,7 @@ export interface InstanceRec extends Tagged {
   queues: Map<string, QueueRec>;
   flows: Map<string, FlowRec>;
   quickConnects: Map<string, QuickConnectRec>;
+  routingProfiles: Map<string, RoutingProfileRec>;
 }
 
 export const instanceArn = (region: string, account: string, id: string): string =>
@@ -255,6 +273,7 @@ export class EmulatorState {
         queues: new Map(),
         flows: new Map(),
         quickConnects: new Map(),
+        routingProfiles: new Map(),
       };
       const unique = (map: Map<string, unknown>, key: string, what: string) => {
         if (map.has(key)) throw new FixtureError(`${where}: duplicate ${what} Id ${key}`);
@@ -344,6 +363,7 @@ export class EmulatorState {
           queue.links.set(qcid, ALWAYS);
         }
       }
+      seedRoutingProfiles(inst, fi, where);
       state.instances.set(id, inst);
     }
     return state;
@@ -352,7 +372,7 @@ export class EmulatorState {
   /**
    * The state in the seed fixture format, with every generated ID filled in:
    * the current state, including writes list reads do not show yet.
-   * Only quick connect tags are written: the fixture format has no Tags on
+   * Only quick connect and routing profile tags are written: the fixture format has no Tags on
    * instances, users, queues or flows, so tags set on those through
    * TagResource live only as long as the emulator (and are not seeded either).
    */
@@ -388,6 +408,7 @@ export class EmulatorState {
             ...(Object.keys(qc.tags).length > 0 ? { Tags: { ...qc.tags } } : {}),
           })),
           QueueQuickConnects: queueQcs,
+          RoutingProfiles: [...inst.routingProfiles.values()].map(routingProfileFixture),
         };
       }),
     };
@@ -409,4 +430,60 @@ export class EmulatorState {
     const inst = this.instances.get(id);
     return inst && inst.region === region ? inst : undefined;
   }
+}
+
+/**
+ * A seeded queue named by Id or, failing that, by Name: only STANDARD queues, since agent
+ * queues belong to one user and are not a routing profile's.
+ */
+function standardQueue(inst: InstanceRec, ref: string, where: string): string {
+  const byId = inst.queues.get(ref);
+  if (byId?.type === "STANDARD") return byId.id;
+  const named = [...inst.queues.values()].filter((q) => q.type === "STANDARD" && q.name === ref);
+  if (named.length === 1 && named[0]) return named[0].id;
+  throw new FixtureError(
+    `${where} names ${named.length > 1 ? "an ambiguous" : "no"} STANDARD queue ${ref}`,
+  );
+}
+
+/**
+ * Routing profiles, their queues by Id or Name. Names are unique, as CreateRoutingProfile's
+ * DuplicateResourceException suggests (UNVERIFIED); a queue named twice counts once.
+ */
+function seedRoutingProfiles(inst: InstanceRec, fi: FixtureInstance, where: string): void {
+  for (const [i, rp] of fi.RoutingProfiles.entries()) {
+    const at = `${where}: RoutingProfiles[${i}] (${rp.Name})`;
+    const rpid = rp.RoutingProfileId ?? crypto.randomUUID();
+    if (inst.routingProfiles.has(rpid)) throw new FixtureError(`${at}: duplicate Id ${rpid}`);
+    if ([...inst.routingProfiles.values()].some((x) => x.name === rp.Name)) {
+      throw new FixtureError(`${at}: duplicate routing profile Name`);
+    }
+    const queues = (refs: string[]) => [...new Set(refs.map((r) => standardQueue(inst, r, at)))];
+    inst.routingProfiles.set(rpid, {
+      id: rpid,
+      arn: `${inst.arn}/${ROUTING_PROFILE_ARN_KIND}/${rpid}`,
+      name: rp.Name,
+      description: rp.Description,
+      defaultOutboundQueueId: standardQueue(inst, rp.DefaultOutboundQueueId, at),
+      queueIds: queues(rp.AssociatedQueueIds),
+      manualQueueIds: queues(rp.AssociatedManualAssignmentQueueIds),
+      users: rp.NumberOfAssociatedUsers,
+      isDefault: rp.IsDefault,
+      tags: { ...rp.Tags },
+    });
+  }
+}
+
+function routingProfileFixture(rp: RoutingProfileRec): FixtureRoutingProfile {
+  return {
+    RoutingProfileId: rp.id,
+    Name: rp.name,
+    ...(rp.description !== undefined ? { Description: rp.description } : {}),
+    DefaultOutboundQueueId: rp.defaultOutboundQueueId,
+    AssociatedQueueIds: [...rp.queueIds],
+    AssociatedManualAssignmentQueueIds: [...rp.manualQueueIds],
+    NumberOfAssociatedUsers: rp.users,
+    IsDefault: rp.isDefault,
+    ...(Object.keys(rp.tags).length > 0 ? { Tags: { ...rp.tags } } : {}),
+  };
 }

@@ -1,4 +1,7 @@
-/** Every one of the 19 operations, happy paths, through the real SDK client. */
+/**
+ * Every operation but SearchRoutingProfiles (tests/emulator_routing_profiles_test.ts), happy
+ * paths, through the real SDK client.
+ */
 import assert from "node:assert/strict";
 import {
   AssociateQueueQuickConnectsCommand,

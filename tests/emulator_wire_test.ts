@@ -17,6 +17,7 @@ import {
   ListTagsForResourceCommand,
   ListUsersCommand,
   SearchQuickConnectsCommand,
+  SearchRoutingProfilesCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateQuickConnectConfigCommand,
@@ -51,6 +52,7 @@ function allCommands() {
       new DescribeQuickConnectCommand({ InstanceId: I, QuickConnectId: "qc-user-jdoe" }),
     ],
     ["SearchQuickConnects", new SearchQuickConnectsCommand({ InstanceId: I, MaxResults: 5 })],
+    ["SearchRoutingProfiles", new SearchRoutingProfilesCommand({ InstanceId: I, MaxResults: 500 })],
     [
       "CreateQuickConnect",
       new CreateQuickConnectCommand({ InstanceId: I, Name: "wire", QuickConnectConfig: phone }),
@@ -120,7 +122,7 @@ interface Captured {
   headers: Record<string, string>;
 }
 
-Deno.test("the request the SDK builds for each of the 19 operations matches its own route and succeeds", async () => {
+Deno.test("the request the SDK builds for each of the 20 operations matches its own route and succeeds", async () => {
   await using emu = await startEmulator({ seed: BASIC, quotas: false });
   const c = testClient(emu, { maxAttempts: 1 });
   const captured: Captured[] = [];
@@ -138,7 +140,7 @@ Deno.test("the request the SDK builds for each of the 19 operations matches its 
     { step: "finalizeRequest", name: "captureRequest" },
   );
   const commands = allCommands();
-  assert.equal(new Set(commands.map(([op]) => op)).size, 19);
+  assert.equal(new Set(commands.map(([op]) => op)).size, 20);
   assert.deepEqual(commands.map(([op]) => op).sort(), ROUTES.map((r) => r.operation).sort());
   for (const [op, command] of commands) {
     const out: { $metadata: { httpStatusCode?: number } } = await c.send(
@@ -310,9 +312,9 @@ const UNIT_OPS = [
   "UpdateQuickConnectName",
 ];
 
-Deno.test("the route table's mutates flag: every GET reads, every PUT/POST/DELETE writes except SearchQuickConnects (a POST read)", () => {
+Deno.test("the route table's mutates flag: every GET reads, every PUT/POST/DELETE writes except the two Search operations (POST reads)", () => {
   for (const r of ROUTES) {
-    const byMethod = r.method !== "GET" && r.operation !== "SearchQuickConnects";
+    const byMethod = r.method !== "GET" && !r.operation.startsWith("Search");
     assert.equal(r.mutates, byMethod, `${r.method} ${r.operation}`);
     // A Unit output is only ever a write's.
     if (r.unit) assert.ok(r.mutates, r.operation);
