@@ -77,29 +77,42 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const now = options.now ?? (() => new Date());
   const sink = options.console === undefined ? stderrSink : options.console;
   const file = options.file
-    ? Deno.openSync(options.file, { append: true, create: true, write: true })
+    ? Deno.openSync(options.file, { append: true, create: true, mode: 0o600 })
     : undefined;
   let last = performance.now();
+  // 0600: with --verbose the log holds phone numbers.
   let consoleOpen = true;
   const write = (level: Level, message: string) => {
     if (level === "DEBUG" && !options.verbose) return;
     last = performance.now();
     // Messages are single lines by construction; any newline left in one is escaped.
+  let fileFailed = false;
+  const show = (line: string) => {
+    if (!sink || !consoleOpen) return;
+    try {
+      sink(line);
+    } catch {
+      consoleOpen = false;
+    }
+  };
     const line = formatLine(level, message.includes("\n") ? esc(message) : message, now());
-    // The file first: it is the record. A console that went away (a `| tee` ended by the
-    // same Ctrl-C, a closed terminal) must not stop the run, its report or its log file.
-    file?.writeSync(encoder.encode(line + "\n"));
-    if (sink && consoleOpen) {
-      try {
-        sink(line);
-      } catch {
-        consoleOpen = false;
-      }
+    // The file first: it is the record. Neither a file that cannot take a line (a full
+    // disk, a file gone read-only: the line is dropped, said once) nor a console that went
+    // away (a `| tee` ended by the same Ctrl-C) may stop the run or its report.
+    try {
+      file?.writeSync(encoder.encode(line + "\n"));
+    } catch (err) {
+      const why = `Cannot write to the log file ${esc(options.file)} (${
+        esc((err as Error).message ?? err)
+      }): lines it cannot take are dropped; the console shows them all`;
+      if (!fileFailed) show(formatLine("WARNING", why, now()));
+      fileFailed = true;
     }
   };
   return {
     debug: (m) => write("DEBUG", m),
     info: (m) => write("INFO", m),
+    show(line);
     warning: (m) => write("WARNING", m),
     error: (m) => write("ERROR", m),
     close: () => file?.close(),

@@ -74,6 +74,18 @@ export async function checkWritable(
       `${what} "${shown}" already exists: pass --force to replace it, or choose another path`,
     );
   }
+  if (opts.replace !== "append") return;
+  // The log is opened as the logger will open it: a folder the run cannot write is a
+  // refusal here, before any call, not a stack trace.
+  try {
+    (await Deno.open(path, { append: true, create: true, mode: 0o600 })).close();
+  } catch (err) {
+    throw new UsageError(
+      `Cannot write ${flag} "${shown}": ${
+        (err as Error).message
+      } (choose another path, or run in a folder you can write)`,
+    );
+  }
 }
 
 /** Two flags naming one file would make the run overwrite its own input. */

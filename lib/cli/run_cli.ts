@@ -190,7 +190,8 @@ async function checkFiles(files: FileSet, force: boolean): Promise<void> {
     [...files.writes, files.log].map((w) => ({ flag: w.what, path: w.path })),
     files.reads,
   );
-  for (const w of [files.log, ...files.writes]) {
+  // The log last: it is created by its check, and a refusal before it leaves no file.
+  for (const w of [...files.writes, files.log]) {
     if (w.path === "-") continue;
     await checkWritable(w.what, w.path, w.shown, { replace: w.replace, force });
     // Only these may replace an existing file; every other write creates its file.
