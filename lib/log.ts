@@ -76,16 +76,12 @@ function stderrSink(line: string): void {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const now = options.now ?? (() => new Date());
   const sink = options.console === undefined ? stderrSink : options.console;
+  // 0600: with --verbose the log holds phone numbers.
   const file = options.file
     ? Deno.openSync(options.file, { append: true, create: true, mode: 0o600 })
     : undefined;
   let last = performance.now();
-  // 0600: with --verbose the log holds phone numbers.
   let consoleOpen = true;
-  const write = (level: Level, message: string) => {
-    if (level === "DEBUG" && !options.verbose) return;
-    last = performance.now();
-    // Messages are single lines by construction; any newline left in one is escaped.
   let fileFailed = false;
   const show = (line: string) => {
     if (!sink || !consoleOpen) return;
@@ -95,6 +91,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       consoleOpen = false;
     }
   };
+  const write = (level: Level, message: string) => {
+    if (level === "DEBUG" && !options.verbose) return;
+    last = performance.now();
+    // Messages are single lines by construction; any newline left in one is escaped.
     const line = formatLine(level, message.includes("\n") ? esc(message) : message, now());
     // The file first: it is the record. Neither a file that cannot take a line (a full
     // disk, a file gone read-only: the line is dropped, said once) nor a console that went
@@ -108,11 +108,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       if (!fileFailed) show(formatLine("WARNING", why, now()));
       fileFailed = true;
     }
+    show(line);
   };
   return {
     debug: (m) => write("DEBUG", m),
     info: (m) => write("INFO", m),
-    show(line);
     warning: (m) => write("WARNING", m),
     error: (m) => write("ERROR", m),
     close: () => file?.close(),
