@@ -60,6 +60,10 @@ export function esc(value: unknown): string {
   });
 }
 
+/** `1 quick connect`, `2 quick connects`: a count of one never reads as a plural. */
+export const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n} ${n === 1 ? one : many}`;
+
 /** A DEBUG line with the process's memory: where a large import's memory goes (--verbose). */
 export function logMemory(log: Logger, when: string): void {
   const u = Deno.memoryUsage();

@@ -288,7 +288,7 @@ Deno.test("the seed guide's example file imports when its resources exist under 
   });
   assert.ok(
     r.lines.some((l) =>
-      l.includes("WARNING - The export file lists 1 quick connects that could not be exported")
+      l.includes("WARNING - The export file lists 1 quick connect that could not be exported")
     ),
   );
   const inst = emu.state().Instances[0]!;

@@ -81,7 +81,7 @@ Deno.test("--verify catches a change made behind the importer's back (exit 1, ea
     ),
   );
   assert.ok(
-    r.lines.some((l) => l.includes("Verification found 2 differences in 1 quick connects")),
+    r.lines.some((l) => l.includes("Verification found 2 differences in 1 quick connect")),
   );
   const saved = JSON.parse(await Deno.readTextFile(`${dir}/report.json`));
   assert.equal(saved.Verify.Differences.length, 2);

@@ -24,7 +24,7 @@ import {
   type UserSummary,
 } from "@aws-sdk/client-connect";
 import { describeError, errorName, isSearchUnavailable } from "../errors.ts";
-import { esc, type Logger } from "../log.ts";
+import { esc, type Logger, plural } from "../log.ts";
 import { isKnownType } from "../quick_connect.ts";
 import { mapPool } from "../pool.ts";
 import { rawJson } from "./raw_response.ts";
@@ -296,7 +296,9 @@ async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<Qui
   }
   const wanted = o.describe ? items.filter((it) => o.describe?.(it.name)) : items;
   o.logger.warning(
-    `SearchQuickConnects returned no Tags for any quick connect; reading their tags with DescribeQuickConnect (${wanted.length} calls)`,
+    `SearchQuickConnects returned no Tags for any quick connect; reading their tags with DescribeQuickConnect (${
+      plural(wanted.length, "call")
+    })`,
   );
   for (const it of items) it.detail = undefined;
   const failed = await describeInto(o, wanted, raw);

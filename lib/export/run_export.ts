@@ -51,7 +51,7 @@ import {
   toSearch,
 } from "../filters.ts";
 import { FileExistsError } from "../json_file.ts";
-import { esc, type Logger, logMemory } from "../log.ts";
+import { esc, type Logger, logMemory, plural } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import { configRefs, isKnownType, type RefKind } from "../quick_connect.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
@@ -330,13 +330,13 @@ async function readExported(
         : {}),
       onPage: (page, count, more) => {
         if (count > 0) linksRead.start();
-        logger.info(`Retrieved ${count} quick connects from page ${page}`);
+        logger.info(`Retrieved ${plural(count, "quick connect")} from page ${page}`);
         if (more) logger.info(`Fetching quick connects page ${page + 1}...`);
       },
       onDescribed: (done, total) => {
         opts.onProgress?.(done, total);
         if (done === total || done / total >= nextLog) {
-          logger.info(`Read ${done}/${total} quick connects with DescribeQuickConnect`);
+          logger.info(`Read ${done}/${plural(total, "quick connect")} with DescribeQuickConnect`);
           nextLog = Math.floor((done / total) * 10 + 1) / 10;
         }
       },
@@ -564,7 +564,7 @@ async function writeExport(
   const shown = written === to.output ? to.shown : basename(written);
   logger.info("Export completed successfully!");
   logger.info(
-    `Exported ${file.SuccessfulExports} quick connects to ${
+    `Exported ${plural(file.SuccessfulExports, "quick connect")} to ${
       esc(written === "-" ? "stdout" : shown)
     }`,
   );

@@ -13,7 +13,7 @@ import {
   matches,
   selectFileItems,
 } from "../filters.ts";
-import { esc, type Logger, logMemory } from "../log.ts";
+import { esc, type Logger, logMemory, plural } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import { VERSION } from "../version.ts";
 import { userTags } from "./diff.ts";
@@ -76,15 +76,17 @@ export function getInput(log: Logger, src: ImportSource): ImportInput {
   if (src.kind === "file" && src.filters && isFiltering(src.filters)) {
     const selected = selectFileItems(src.filters, data.items); // each keeps its file index
     log.info(
-      `Filters: ${selected.length} of ${data.items.length} quick connects in the export file selected (${
-        esc(describeFilters(src.filters))
-      })`,
+      `Filters: ${selected.length} of ${
+        plural(data.items.length, "quick connect")
+      } in the export file selected (${esc(describeFilters(src.filters))})`,
     );
     data.items = selected;
   }
   if (data.failedExports > 0) {
     log.warning(
-      `The export file lists ${data.failedExports} quick connects that could not be exported (FailedQuickConnects); they are not imported`,
+      `The export file lists ${
+        plural(data.failedExports, "quick connect")
+      } that could not be exported (FailedQuickConnects); they are not imported`,
     );
   }
   return input;
@@ -174,9 +176,11 @@ async function checkSavedPlan(
     for (const line of stale.slice(0, 20)) {
       log.error(`Changed since the plan was made: ${esc(line)}`);
     }
-    if (stale.length > 20) log.error(`... and ${stale.length - 20} more changes`);
+    if (stale.length > 20) log.error(`... and ${plural(stale.length - 20, "more change")}`);
     throw new UsageError(
-      `Refusing plan "${shown}": the target changed since it was made (${stale.length} changes above); nothing was changed: make a new plan with --dry-run --plan-out`,
+      `Refusing plan "${shown}": the target changed since it was made (${
+        plural(stale.length, "change")
+      } above); nothing was changed: make a new plan with --dry-run --plan-out`,
     );
   }
   return saved.Plan;
@@ -223,7 +227,7 @@ async function planFromFile(
       resolvesExisting: compare,
       links: src.prune ? "all" : src.pruneLinks ? "file" : "existing",
     });
-    log.info(`Found ${state.quickConnects.size} existing quick connects`);
+    log.info(`Found ${plural(state.quickConnects.size, "existing quick connect")}`);
     logMemory(log, "the target read");
   }
   const plan = planImport(
@@ -347,9 +351,9 @@ export function checkPruneInput(
     const selected = selectFileItems(src.filters, data.items).length;
     if (selected > 0) return;
     throw new UsageError(
-      `Refusing --prune: the filters ${
-        describeFilters(src.filters)
-      } select none of the ${data.items.length} quick connects in the export file "${shown}", so the selection is empty: it would delete every quick connect of the target that the filters select; nothing was changed`,
+      `Refusing --prune: the filters ${describeFilters(src.filters)} select none of the ${
+        plural(data.items.length, "quick connect")
+      } in the export file "${shown}", so the selection is empty: it would delete every quick connect of the target that the filters select; nothing was changed`,
     );
   }
 }

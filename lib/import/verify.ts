@@ -8,7 +8,7 @@
  * are reported, since the service lists changes with a delay.
  */
 import type { RunContext } from "../context.ts";
-import { esc } from "../log.ts";
+import { esc, plural } from "../log.ts";
 import { checkpoint, CONSISTENCY_WAIT_MS, pause } from "./wait.ts";
 import type { ImportItem } from "./input.ts";
 import type { Mapping } from "./mapping.ts";
@@ -31,7 +31,7 @@ export async function verifyImport(
   skipped: ReadonlySet<number> = new Set(),
 ): Promise<VerifyResult> {
   const log = ctx.logger;
-  log.info(`Verifying ${items.length} quick connects in the target...`);
+  log.info(`Verifying ${plural(items.length, "quick connect")} in the target...`);
   let found = await differences(ctx, items, mapping, signal);
   // What a run just did may not be listed yet (eventual consistency): the items that differ
   // are read again after a while, and only what still differs is reported.
@@ -39,7 +39,9 @@ export async function verifyImport(
   for (let delay = 1000; found.size > 0 && performance.now() < deadline; delay *= 2) {
     const wait = Math.min(delay, Math.max(0, deadline - performance.now()));
     log.info(
-      `${found.size} quick connects differ from the file; reading them again in ${
+      `${
+        plural(found.size, "quick connect differs", "quick connects differ")
+      } from the file; reading them again in ${
         (wait / 1000).toFixed(1)
       } s, in case the service is still catching up`,
     );
@@ -91,17 +93,22 @@ function sortOut(
 function logVerdict(log: RunContext["logger"], result: VerifyResult): void {
   if (result.Differences.length === 0) {
     const apart = result.Skipped?.length
-      ? ` (${result.Skipped.length} skipped ones differ; --on-conflict update would change them)`
+      ? ` (${
+        plural(result.Skipped.length, "skipped one differs", "skipped ones differ")
+      }; --on-conflict update would change them)`
       : "";
+    const checked = result.Checked - (result.Skipped?.length ?? 0);
     log.info(
       `Verification passed: ${
-        result.Checked - (result.Skipped?.length ?? 0)
-      } quick connects match the export file${apart}`,
+        plural(checked, "quick connect matches", "quick connects match")
+      } the export file${apart}`,
     );
   } else {
     const names = new Set(result.Differences.map((d) => d.Name)).size;
     log.error(
-      `Verification found ${result.Differences.length} differences in ${names} quick connects`,
+      `Verification found ${plural(result.Differences.length, "difference")} in ${
+        plural(names, "quick connect")
+      }`,
     );
   }
 }
