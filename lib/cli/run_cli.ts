@@ -173,6 +173,8 @@ async function begin<V extends RunnerFlags, F extends FileSet>(
       return exitCode({ kind: "finished", failed: false });
     }
     checkAwsFlags(parsed.flags, inv.env);
+    // Connect's IDs are lower-case (an ARN is all lower-case): capitals would be "not found".
+    parsed.flags["instance-id"] = parsed.flags["instance-id"].toLowerCase();
     const base = baseDir(inv);
     const files = command.files(parsed.flags, (p) => resolveIn(base, p));
     await checkFiles(files, parsed.flags.force);
