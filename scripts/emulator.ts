@@ -11,7 +11,9 @@
  * The first stdout line is exactly `listening on http://127.0.0.1:PORT` so a
  * parent process can read the URL; it then serves until SIGINT/SIGTERM.
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { baseDir } from "../lib/cli/paths.ts";
 import { FixtureError } from "../emulator/fixture.ts";
 import { CONTACT_FLOW_TYPES } from "../emulator/model.ts";
 import { parseQuotaOverride, type Quota } from "../emulator/quotas.ts";
@@ -140,7 +142,11 @@ async function main(): Promise<void> {
   let emu;
   try {
     emu = await startEmulator({
-      seed: values.seed,
+      // `deno task` runs in the repository root: a relative seed is the caller's (as export's).
+      seed: resolve(
+        baseDir({ env: Deno.env.toObject(), cwd: Deno.cwd(), execPath: "" }),
+        values.seed,
+      ),
       port,
       quotas: !values["no-quotas"],
       quotaScale,
