@@ -372,6 +372,12 @@ function notes(specs: FlagSpecs, f: FlagSpec): string[] {
   ].filter(Boolean);
 }
 
+/** What the tools are for, beside the replication AWS offers itself (both commands' help). */
+const PURPOSE = `(Amazon Connect is now named Amazon Connect Customer; its API is unchanged.) These
+tools are for promotion between instances, migration across accounts or Regions, backups, and one
+department at a time; for a standby copy of a whole instance, use Amazon Connect Global
+Resiliency (ACGR) where its Region pairs apply.`;
+
 export function helpText(specs: FlagSpecs, help: HelpText): string {
   const rows = Object.entries(specs).flatMap(([name, f]) => {
     const short = f.short ? `-${f.short}, ` : "";
@@ -391,6 +397,8 @@ export function helpText(specs: FlagSpecs, help: HelpText): string {
     ...help.usage.map((u, i) => `${i === 0 ? "Usage: " : "       "}${u}`),
     "",
     help.description,
+    "",
+    PURPOSE,
     "",
     "Options:",
     ...rows,
