@@ -9,6 +9,10 @@
  * `ConnectionReset` models a LOST RESPONSE: the call is applied, then the
  * server destroys the socket without writing a byte, so the client sees a
  * network error (ECONNRESET "socket hang up") that the SDK retries.
+ *
+ * `SlowAnswer` models an answer that never comes in time: the call is applied,
+ * then its answer is held `DelayMs` (default 40 s) — past a client's read
+ * timeout, every attempt is applied and none is answered.
  */
 import { z } from "zod";
 import { accessDenied, type ApiError, internal, throttled, tooManyRequests } from "./errors.ts";
@@ -20,6 +24,7 @@ export const FAULT_ERRORS = [
   "InternalServiceException",
   "AccessDeniedException",
   "ConnectionReset",
+  "SlowAnswer",
 ] as const;
 
 export const FaultSchema = z.object({
@@ -32,13 +37,18 @@ export const FaultSchema = z.object({
   Count: z.number().int().refine((n) => n === -1 || n >= 1, "Count must be >= 1 or -1")
     .default(1),
   ResourceId: z.string().min(1).optional(),
+  /** SlowAnswer: how long the answer is held. */
+  DelayMs: z.number().int().min(0).default(40_000),
 });
 
 export type Fault = z.output<typeof FaultSchema>;
 export type FaultInput = z.input<typeof FaultSchema>;
 
 /** What the server must do for a call that hit a fault. */
-export type FaultAction = { kind: "error"; error: ApiError } | { kind: "reset" };
+export type FaultAction =
+  | { kind: "error"; error: ApiError }
+  | { kind: "reset" }
+  | { kind: "slow"; ms: number };
 
 export class FaultRegistry {
   private faults: Fault[] = [];
@@ -80,6 +90,8 @@ export class FaultRegistry {
         return { kind: "error", error: accessDenied() };
       case "ConnectionReset":
         return { kind: "reset" };
+      case "SlowAnswer":
+        return { kind: "slow", ms: fault.DelayMs };
     }
   }
 }

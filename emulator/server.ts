@@ -292,6 +292,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       }
       entry.status = reset ? 0 : 200;
       if (reset) return void req.socket.destroy();
+      if (fault?.kind === "slow") await sleep(fault.ms);
+      // The client gave up waiting (its read timeout): nobody is left to answer.
+      if (req.socket.destroyed) return;
       if (out === UNIT) sendEmpty(res);
       else sendJson(res, 200, out);
     } catch (e) {

@@ -57,10 +57,11 @@ Control routes (no signing needed):
                                       "resource"?}], status 0 = response lost on purpose
   POST /__emulator/calls/reset        zero the counters and empty the log
   GET  /__emulator/state              current state in the seed format
-  POST /__emulator/faults             {"Operation","Error","Count"?,"ResourceId"?}; Error is
-                                      ThrottlingException, TooManyRequestsException,
-                                      InternalServiceException, AccessDeniedException
-                                      or ConnectionReset
+  POST /__emulator/faults             {"Operation","Error","Count"?,"ResourceId"?,"DelayMs"?};
+                                      Error is ThrottlingException, TooManyRequestsException,
+                                      InternalServiceException, AccessDeniedException,
+                                      ConnectionReset or SlowAnswer (applied, answer held
+                                      DelayMs, default 40000)
   DELETE /__emulator/faults           clear faults
 `;
 

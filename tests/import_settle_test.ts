@@ -54,7 +54,10 @@ Deno.test("a create whose response is lost is counted created, never duplicated"
   assert.equal(tgt.QuickConnects.length, 8);
   assert.equal(r.report?.Summary.Created, 6);
   assert.equal(r.report?.Summary.Failed, 0);
-  assert.ok(r.lines.some((l) => l.includes("an earlier attempt whose response was lost")));
+  // Deno's HTTP layer resends the request whose response was lost, below the SDK: the one
+  // attempt the SDK sees is answered "taken", which another run could have caused too.
+  assert.ok(r.lines.some((l) => l.includes("its name was taken while its create was in flight")));
+  assert.equal(john?.Outcome, "uncertain");
   // Its queue link was still made.
   assert.deepEqual(linksByName(tgt)["Transfer to John Doe"], ["Support"]);
 });

@@ -2,6 +2,8 @@
  * The import command: its flags, its help (meant to answer questions without the README),
  * its files, and the call into lib/import.
  */
+import { instanceIdOf } from "../aws/client.ts";
+import { defaultOutputName } from "../export/run_export.ts";
 import { loadImportInput } from "../import/input.ts";
 import { loadPlanFile } from "../import/plan_file.ts";
 import { loadUndoReport } from "../import/undo.ts";
@@ -151,6 +153,8 @@ interface ImportFiles extends FileSet {
   plan?: string;
   undo?: string;
   report?: Written;
+  /** The run's record when --report is not given (a run that changes nothing leaves none). */
+  record: Path;
   planOut?: Written;
   mappingOut?: Written;
 }
@@ -233,6 +237,9 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
     const written = (what: string, shown: string | undefined): Written | undefined =>
       shown === undefined ? undefined : { what, path: at(shown), shown, replace: "force" };
     const report = written("report", flags.report);
+    // A run that changes something keeps its record without being asked (docs/file-formats.md).
+    const id = instanceIdOf(flags["instance-id"] ?? "");
+    const recordName = defaultOutputName(id, new Date(), "import");
     const planOut = written("plan file", flags["plan-out"]);
     const mappingOut = written("mapping template", flags["write-mapping"]);
     const read = (p: string | undefined, flag = "") => {
@@ -257,6 +264,7 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
       plan,
       undo,
       report,
+      record: { path: at(recordName), shown: recordName },
       planOut,
       mappingOut,
       log: { what: "log file", path: at(log), shown: log, replace: "append" },
@@ -280,6 +288,7 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
         detailedExitcode: flags["detailed-exitcode"],
         verify: flags.verify,
         report: files.report,
+        record: files.record,
         maxDeletes: flags["max-deletes"],
         consistencyWaitMs: flags["consistency-wait"] * 1000,
         session,

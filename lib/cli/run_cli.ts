@@ -58,6 +58,8 @@ export interface Session {
    * process at once (the import writes its report of what was done).
    */
   onForcedStop(finish: () => void): void;
+  /** What the user runs the command as (`deno task import`, a binary…), for hints. */
+  program: string;
 }
 
 /** The flags the runner itself reads: every command's table has them. */
@@ -135,6 +137,7 @@ export async function runCli<V extends RunnerFlags, F extends FileSet>(
         signal: interrupts.signal,
         onProgress: (done, total) => progress.update(done, total),
         onForcedStop: interrupts.onForcedStop,
+        program: programName(inv, command.name),
       });
     } catch (err) {
       const interrupted = interrupts.signal.aborted ? command.interrupted : undefined;

@@ -17,6 +17,7 @@ import {
   readFlows,
   readQueues,
   readQuickConnects,
+  readRoutingProfiles,
   readUsers,
 } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
@@ -37,6 +38,7 @@ import {
   type FailedExport,
   FORMAT_VERSION,
   isoTimestamp,
+  type SeenBy,
   writeExportFile,
 } from "../export_file.ts";
 import {
@@ -55,6 +57,7 @@ import { esc, type Logger, logMemory, plural } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import { configRefs, isKnownType, type RefKind } from "../quick_connect.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
+import { type RoutingProfileView, whoSees } from "../visibility.ts";
 
 export interface ExportOptions {
   /** Output path, or "-" for stdout; default `connect_quick_connects_export_<id>_<time>.json`. */
@@ -89,11 +92,15 @@ export interface ExportResult {
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** `instanceId` is the bare ID (instanceIdOf of an ARN). */
-export function defaultOutputName(instanceId: string, d: Date): string {
+export function defaultOutputName(
+  instanceId: string,
+  d: Date,
+  what: "export" | "import" = "export",
+): string {
   const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}_${
     pad(d.getHours())
   }${pad(d.getMinutes())}${pad(d.getSeconds())}`;
-  return `connect_quick_connects_export_${instanceId}_${stamp}.json`;
+  return `connect_quick_connects_${what}_${instanceId}_${stamp}.json`;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -134,6 +141,7 @@ interface QueueLinks {
   queues?: QueueSummary[];
   /** Quick connect IDs per standard queue; undefined when they could not be read. */
   links?: Map<string, Set<string>>;
+  profiles?: RoutingProfileView[];
 }
 
 /** Standard queues and their quick connect links: the bulk of the export's list calls. */
@@ -146,17 +154,25 @@ async function readLinks(ctx: RunContext): Promise<QueueLinks> {
   );
   if (!queues) return {};
   const queueIds = queues.flatMap((q) => (q.Id ? [q.Id] : []));
-  const read = await optionalList(
-    ctx,
-    "connect:ListQueueQuickConnects",
-    "queue links are not exported",
-    async () => {
-      // Any queue's links failing loses the links of the export: all or nothing.
-      const r = await readAssociations(ctx.client, ctx.instanceId, queueIds, () => true);
-      return [r.links];
-    },
-  );
-  return { queues, links: read?.[0] };
+  const [read, profiles] = await Promise.all([
+    optionalList(
+      ctx,
+      "connect:ListQueueQuickConnects",
+      "queue links are not exported",
+      async () => {
+        // Any queue's links failing loses the links of the export: all or nothing.
+        const r = await readAssociations(ctx.client, ctx.instanceId, queueIds, () => true);
+        return [r.links];
+      },
+    ),
+    optionalList(
+      ctx,
+      "connect:SearchRoutingProfiles",
+      "who sees each quick connect (RoutingProfiles) is not exported",
+      () => readRoutingProfiles(ctx.client, ctx.instanceId),
+    ),
+  ]);
+  return { queues, links: read?.[0], profiles };
 }
 
 function toExported(q: QuickConnect, raw: Map<string, unknown>): ExportedQuickConnect {
@@ -176,6 +192,8 @@ interface Lookups {
   users?: Map<string, UserSummary>;
   queues?: Map<string, QueueSummary>;
   flows?: Map<string, ContactFlowSummary>;
+  /** Who sees each quick connect, by its ID, where routing profiles and links were read. */
+  seen?: Map<string, SeenBy[]>;
 }
 
 function byId<T extends { Id?: string }>(list: T[] | undefined): Map<string, T> | undefined {
@@ -306,7 +324,8 @@ async function readExported(
 ): Promise<ReadQuickConnects> {
   const { logger } = ctx;
   const filtering = isFiltering(filters);
-  const narrowing = toSearch(filters);
+  // With --no-search nothing is sent to Search, so the log must not say it is.
+  const narrowing = opts.noSearch ? { notSent: [] } : toSearch(filters);
   if (filtering) logFilters(logger, filters, narrowing);
   logger.info("Fetching quick connects page 1...");
   let nextLog = 0.1;
@@ -452,10 +471,30 @@ async function readLookups(
       : undefined,
   ]);
   const queueLinks = await linksRead.result();
+  const seen = seenIn(ctx, whole, queueLinks);
   return {
-    lookups: { users: byId(users), flows: byId(flows), queues: byId(queueLinks?.queues) },
+    lookups: { users: byId(users), flows: byId(flows), queues: byId(queueLinks?.queues), seen },
     links: queueLinks?.links,
   };
+}
+
+/** Who sees each quick connect, queues by name; warns of those that no routing profile sees. */
+function seenIn(ctx: RunContext, whole: readonly QuickConnect[], q?: QueueLinks) {
+  if (!q?.links || !q.profiles) return undefined;
+  const names = new Map(q.queues?.map((x) => [x.Id, x.Name]));
+  const seen = whoSees(q.profiles, q.links);
+  for (const v of [...seen.values()].flat()) v.Queues = v.Queues.map((id) => names.get(id) ?? id);
+  const unseen = whole.filter((x) => !seen.has(x.QuickConnectId ?? ""));
+  const n = unseen.length;
+  const list = unseen.slice(0, 20).map((x) => `"${esc(x.Name)}"`).join(", ");
+  if (n > 0) {
+    ctx.logger.warning(
+      `No routing profile sees ${n === 1 ? "quick connect" : `these ${n} quick connects`} ${list}${
+        n > 20 ? ` and ${n - 20} more` : ""
+      }: no agent can transfer with ${n === 1 ? "it" : "them"}`,
+    );
+  }
+  return seen;
 }
 
 /**
@@ -503,6 +542,7 @@ function exportItems(
       item.Queues = (queuesOf.get(q.QuickConnectId ?? "") ?? [])
         .sort((a, b) => (a.Name ?? a.Id).localeCompare(b.Name ?? b.Id));
     }
+    if (lookups.seen) item.RoutingProfiles = lookups.seen.get(q.QuickConnectId ?? "") ?? [];
     items.push(item);
     onProgress?.(i + 1, whole.length);
   });
@@ -562,7 +602,12 @@ async function writeExport(
   }
   // A taken default name got a number: the default names a file in the current folder.
   const shown = written === to.output ? to.shown : basename(written);
-  logger.info("Export completed successfully!");
+  if (file.FailedExports === 0) logger.info("Export completed successfully!");
+  else {
+    logger.warning(
+      `Export completed with failures (${file.FailedExports} of ${file.TotalQuickConnects}, listed in the file's FailedQuickConnects)`,
+    );
+  }
   logger.info(
     `Exported ${plural(file.SuccessfulExports, "quick connect")} to ${
       esc(written === "-" ? "stdout" : shown)

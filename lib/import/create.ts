@@ -12,6 +12,7 @@ import {
   attemptsOf,
   describeError,
   guidance,
+  httpStatusOf,
   isAccessDenied,
   isDuplicate,
   isFatalForRun,
@@ -132,7 +133,10 @@ async function sendCreate(ctx: RunContext, w: CreateEntry, record: Journal): Pro
     record.answer(seq, { result: "done", targetId: out.QuickConnectId ?? "" });
     return out.QuickConnectId ?? "";
   } catch (err) {
-    record.answer(seq, { result: answerOf(err), reason: describeError(err) });
+    // A taken name does not say whose it is (an HTTP-layer resend of this very request can
+    // make it): unknown until settled.
+    const result = isDuplicate(err) ? "unknown" : answerOf(err);
+    record.answer(seq, { result, reason: describeError(err) });
     throw err;
   }
 }
@@ -245,8 +249,9 @@ async function resend(
     if (isInterrupted(again)) throw again;
     const answer = answerOf(again);
     if (isDuplicate(again)) return { landed: answer === "unknown", last: sentTimesOf(again).last };
-    // Unanswered twice: it may exist; answered: the first attempt did not create it either.
-    const uncertain = s.landed || answer === "unknown";
+    // Answered (a 4xx or 5xx) and not taken: the name is free, so the first call did not
+    // create it either (names are unique at once). Unanswered: it may exist now.
+    const uncertain = httpStatusOf(again) === undefined;
     const reason = `${describeError(err)}, and again ${describeError(again)} when sent once more; ${
       uncertain ? "it may or may not have been created" : "it was not created"
     }: run the same import again`;

@@ -36,6 +36,8 @@ export interface ImportSession {
   onProgress?: (done: number, total: number) => void;
   /** Receives what must run synchronously if the process is stopped at once. */
   onForcedStop?: (finish: () => void) => void;
+  /** What the user runs the import as (`deno task import`, a binary…), for the undo line. */
+  program?: string;
 }
 
 export interface ImportOptions {
@@ -51,8 +53,6 @@ export interface ImportOptions {
    * given (a unique default name). A run that changes nothing leaves no file.
    */
   record?: Path;
-  /** What the user runs the import as, for the undo line (`deno task import`, a binary…). */
-  program?: string;
   /** The most quick connects --prune may delete (default 10). */
   maxDeletes?: number;
   /** How long to wait for changes to be listed (eventual consistency); default 30 s. */
@@ -230,7 +230,9 @@ function reportOnce(
 function logUndoLine(ctx: RunContext, opts: ImportOptions, at: Path): void {
   const q = (s: string) => /^[\w./:@+-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
   ctx.logger.info(
-    `Record of this run: ${esc(at.shown)}; to undo it: ${opts.program ?? "import"} --undo ${
+    `Record of this run: ${esc(at.shown)}; to undo it: ${
+      opts.session?.program ?? "import"
+    } --undo ${
       esc(q(at.shown))
     } --instance-id ${esc(ctx.instanceId)} --region ${esc(ctx.region)}`,
   );
