@@ -126,48 +126,9 @@ function* candidates(path: string, mode: WriteMode): Generator<string> {
 /**
  * Puts the finished temp file at `path`: renamed over it when replacing; otherwise
  * hard-linked, which fails if the name exists (with `rename`, the next numbered name is
- * tried), then the temp name removed. Returns the path used.
+ * tried), then the temp name removed. Returns the path used. Synchronous for both the
+ * async writes and the one before a forced exit: a link or a rename is one system call.
  */
-async function publish(tmp: string, path: string, mode: WriteMode): Promise<string> {
-  if (mode.replace ?? replaceable.has(path)) {
-    await Deno.rename(tmp, path);
-    return path;
-  }
-  for (const name of candidates(path, mode)) {
-    try {
-      await Deno.link(tmp, name).catch((err) => {
-        if (err instanceof Deno.errors.AlreadyExists) throw err;
-        return copyExclusive(tmp, name);
-      });
-    } catch (err) {
-      if (err instanceof Deno.errors.AlreadyExists) continue;
-      throw err;
-    }
-    await Deno.remove(tmp);
-    return name;
-  }
-  throw new FileExistsError(path);
-}
-
-/**
- * Where hard links are not supported (FAT, exFAT, some network shares): the name is
- * created exclusively and the temp file copied into it (a failed copy removes it again).
- */
-async function copyExclusive(tmp: string, name: string): Promise<void> {
-  using out = await Deno.open(name, { write: true, createNew: true, mode: MODE });
-  try {
-    using src = await Deno.open(tmp, { read: true });
-    const buf = new Uint8Array(65536);
-    for (let n = await src.read(buf); n !== null; n = await src.read(buf)) {
-      for (let off = 0; off < n;) off += await out.write(buf.subarray(off, n));
-    }
-  } catch (err) {
-    await Deno.remove(name).catch(() => {});
-    throw err;
-  }
-}
-
-/** The same, synchronously. */
 function publishSync(tmp: string, path: string, mode: WriteMode): string {
   if (mode.replace ?? replaceable.has(path)) {
     Deno.renameSync(tmp, path);
@@ -186,7 +147,10 @@ function publishSync(tmp: string, path: string, mode: WriteMode): string {
   throw new FileExistsError(path);
 }
 
-/** Deno.linkSync, or an exclusive copy where hard links are not supported. */
+/**
+ * Deno.linkSync, or where hard links are not supported (FAT, exFAT, some network shares)
+ * the name created exclusively and the temp file copied into it (removed again on failure).
+ */
 function linkOrCopySync(tmp: string, name: string): void {
   try {
     Deno.linkSync(tmp, name);
@@ -210,7 +174,7 @@ function linkOrCopySync(tmp: string, name: string): void {
 }
 
 /**
- * Fills a temp file beside `path`, then puts it there (see publish): a reader never sees
+ * Fills a temp file beside `path`, then puts it there (see publishSync): a reader never sees
  * half a file, and a file this run may not replace never is. Returns the path used.
  */
 export async function atomically(
@@ -225,7 +189,7 @@ export async function atomically(
       using out = await Deno.open(tmp, { write: true, createNew: true, mode: MODE });
       await fill(out);
     }
-    return await publish(tmp, path, mode);
+    return publishSync(tmp, path, mode);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
     throw err;
