@@ -7,9 +7,11 @@
  * each other); lib/export/ and lib/import/ never import each other; nothing in lib/
  * imports tests/, scripts/, emulator/ or an entrypoint; emulator/ (it stands for Amazon
  * Connect, not for the tool) imports only itself: nothing from lib/, tests/ or scripts/; and only the entrypoints use Deno.exit or
- * Deno.args. Every `import … from`, `export … from`, side-effect and dynamic import
- * counts, `import type` included. The checker is tried on fake files too, so a broken
- * scanner cannot pass by finding nothing.
+ * Deno.args; no lib function is over 60 lines; no import cycle. Every `import … from`,
+ * `export … from`, side-effect and dynamic import counts, `import type` included. Files are
+ * read by Deno's own parser (Deno.lint.runPlugin: the syntax tree `deno lint` plugins get),
+ * and the imports it finds are compared with `deno info`'s module graph. The checker is
+ * tried on fake files too, so a broken scanner cannot pass by finding nothing.
  */
 import assert from "node:assert/strict";
 import { posix } from "node:path";
@@ -34,221 +36,121 @@ export const formatViolation = (v: Violation): string =>
 
 // ---------------------------------------------------------------- scanning
 
-/**
- * The source with comments, regex literals and the text of template literals blanked
- * (newlines kept, so line numbers hold) and each string literal replaced by `"N"`, its
- * index in `strings`. What is left is code only: a string or comment that merely looks
- * like an import is not one.
- */
-export interface Lexed {
-  code: string;
-  strings: string[];
-}
-
-/** Characters after which a `/` starts a regex literal, not a division. */
-const REGEX_AFTER = new Set([..."(,=:[!&|?{};+-*%<>~^"]);
-const REGEX_KEYWORDS = new Set([
-  "return",
-  "typeof",
-  "case",
-  "do",
-  "else",
-  "in",
-  "of",
-  "new",
-  "delete",
-  "void",
-  "throw",
-  "yield",
-  "await",
-  "instanceof",
-]);
-const WORD = /[\w$]/;
-const blank = (s: string) => s.replace(/[^\n]/g, " ");
-
-export function lex(src: string): Lexed {
-  const out: string[] = [];
-  const strings: string[] = [];
-  let i = 0;
-  /** Last significant code character ("" at the start); `"` after a literal value. */
-  let last = "";
-  let word = "";
-  let gap = false;
-
-  const value = () => {
-    last = '"';
-    word = "";
-    gap = false;
-  };
-
-  function string(quote: string): void {
-    let j = i + 1;
-    while (j < src.length && src[j] !== quote && src[j] !== "\n") j += src[j] === "\\" ? 2 : 1;
-    const content = src.slice(i + 1, j);
-    out.push(`"${strings.length}"`, "\n".repeat(content.split("\n").length - 1));
-    strings.push(content);
-    i = j + 1;
-    value();
-  }
-
-  function template(): void {
-    out.push(" ");
-    i++;
-    while (i < src.length) {
-      const c = src[i]!;
-      if (c === "\\") {
-        out.push(blank(src.slice(i, i + 2)));
-        i += 2;
-      } else if (c === "`") {
-        out.push(" ");
-        i++;
-        break;
-      } else if (c === "$" && src[i + 1] === "{") {
-        out.push("  ");
-        i += 2;
-        last = "";
-        code(true);
-        out.push(" ");
-        i++;
-      } else {
-        out.push(c === "\n" ? "\n" : " ");
-        i++;
-      }
-    }
-    value();
-  }
-
-  function regexAllowed(): boolean {
-    return last === "" || REGEX_AFTER.has(last) || (WORD.test(last) && REGEX_KEYWORDS.has(word));
-  }
-
-  /** Blanks a regex literal at `i`; false when it is not one after all (a division). */
-  function regex(): boolean {
-    let j = i + 1;
-    let inClass = false;
-    for (; j < src.length; j++) {
-      const c = src[j]!;
-      if (c === "\n") return false;
-      if (c === "\\") j++;
-      else if (inClass) inClass = c !== "]";
-      else if (c === "[") inClass = true;
-      else if (c === "/") break;
-    }
-    if (j >= src.length) return false;
-    j++;
-    while (j < src.length && /[a-z]/i.test(src[j]!)) j++;
-    out.push(blank(src.slice(i, j)));
-    i = j;
-    value();
-    return true;
-  }
-
-  /** Code up to the end, or up to the `}` closing a template's `${` (not consumed). */
-  function code(untilBrace: boolean): void {
-    let depth = 0;
-    while (i < src.length) {
-      const c = src[i]!;
-      const next = src[i + 1];
-      if (c === "/" && next === "/") {
-        const end = src.indexOf("\n", i);
-        const j = end < 0 ? src.length : end;
-        out.push(blank(src.slice(i, j)));
-        i = j;
-        continue;
-      }
-      if (c === "/" && next === "*") {
-        const end = src.indexOf("*/", i + 2);
-        const j = end < 0 ? src.length : end + 2;
-        out.push(blank(src.slice(i, j)));
-        i = j;
-        continue;
-      }
-      if (c === '"' || c === "'") {
-        string(c);
-        continue;
-      }
-      if (c === "`") {
-        template();
-        continue;
-      }
-      if (c === "/" && regexAllowed() && regex()) continue;
-      if (untilBrace) {
-        if (c === "{") depth++;
-        else if (c === "}") {
-          if (depth === 0) return;
-          depth--;
-        }
-      }
-      out.push(c);
-      i++;
-      if (/\s/.test(c)) {
-        gap = true;
-        continue;
-      }
-      word = WORD.test(c) ? (gap || !WORD.test(last) ? c : word + c) : "";
-      last = c;
-      gap = false;
-    }
-  }
-
-  code(false);
-  return { code: out.join(""), strings };
-}
-
 export interface ModuleRef {
   /** The specifier as written, or undefined for a dynamic import of a computed value. */
   specifier: string | undefined;
   line: number;
 }
 
-const lineAt = (code: string, index: number) => code.slice(0, index).split("\n").length;
+export interface FunctionSpan {
+  name: string;
+  /** First line: the declaration's, the method's or the variable's. */
+  line: number;
+  lines: number;
+}
+
+/** What the parser finds in one file. */
+interface Scan {
+  refs: (ModuleRef & { at: number })[];
+  exitOrArgs: { name: string; line: number; at: number }[];
+  functions: FunctionSpan[];
+}
+
+type Node = Deno.lint.Node;
+
+const isDeno = (n: Node | null | undefined) => n?.type === "Identifier" && n.name === "Deno";
+
+/** The name of an identifier or a string literal (a property key), else undefined. */
+function nameOf(n: Node | null | undefined): string | undefined {
+  if (n?.type === "Identifier" || n?.type === "PrivateIdentifier") return n.name;
+  if (n?.type === "Literal" && typeof n.value === "string") return n.value;
+  return undefined;
+}
+
+/**
+ * Parses a file with Deno's own TypeScript parser (the one `deno lint` uses: a syntax error
+ * fails the test) and collects its module references (`import … from`, `import type`,
+ * `export … from`, `import "x"`, `import("x")`, a type's `import("x")`), its uses of
+ * Deno.exit and Deno.args, and its functions with a block body.
+ */
+function scan(text: string): Scan {
+  const out: Scan = { refs: [], exitOrArgs: [], functions: [] };
+  const lineAt = (offset: number) => text.slice(0, offset).split("\n").length;
+  const ref = (node: Node, source: Node | null) =>
+    out.refs.push({
+      specifier: source?.type === "Literal" && typeof source.value === "string"
+        ? source.value
+        : undefined,
+      line: lineAt(node.range[0]),
+      at: node.range[0],
+    });
+  const use = (node: Node, name: string | undefined) => {
+    if (name === "exit" || name === "args") {
+      out.exitOrArgs.push({ name: `Deno.${name}`, line: lineAt(node.range[0]), at: node.range[0] });
+    }
+  };
+  type Fn =
+    | Deno.lint.FunctionDeclaration
+    | Deno.lint.FunctionExpression
+    | Deno.lint.ArrowFunctionExpression;
+  const fn = (node: Fn) => {
+    // An arrow function with an expression body has no braces of its own.
+    if (node.body?.type !== "BlockStatement") return;
+    const p = node.parent;
+    const holder = p.type === "MethodDefinition" || p.type === "VariableDeclarator" ||
+        p.type === "Property" || p.type === "PropertyDefinition"
+      ? p
+      : node;
+    const name = nameOf(node.id) ??
+      nameOf(holder.type === "VariableDeclarator" ? holder.id : undefined) ??
+      nameOf(holder !== node && "key" in holder ? holder.key : undefined) ?? "(anonymous)";
+    const line = lineAt(holder.range[0]);
+    out.functions.push({ name, line, lines: lineAt(node.range[1] - 1) - line + 1 });
+  };
+  const rule: Deno.lint.Rule = {
+    create: () => ({
+      ImportDeclaration: (n) => ref(n, n.source),
+      ExportNamedDeclaration: (n) => n.source && ref(n, n.source),
+      ExportAllDeclaration: (n) => ref(n, n.source),
+      ImportExpression: (n) => ref(n, n.source),
+      TSImportType: (n) => ref(n, n.argument.type === "TSLiteralType" ? n.argument.literal : null),
+      MemberExpression: (n) => {
+        if (!isDeno(n.object)) return;
+        // Deno.exit, Deno?.exit and Deno["exit"]; not Deno[name].
+        use(n, !n.computed || n.property.type === "Literal" ? nameOf(n.property) : undefined);
+      },
+      ObjectPattern: (n) => {
+        const p = n.parent;
+        const from = p.type === "VariableDeclarator"
+          ? p.init
+          : p.type === "AssignmentExpression"
+          ? p.right
+          : undefined;
+        if (!isDeno(from)) return;
+        for (const prop of n.properties) if (prop.type === "Property") use(n, nameOf(prop.key));
+      },
+      FunctionDeclaration: fn,
+      FunctionExpression: fn,
+      ArrowFunctionExpression: fn,
+    }),
+  };
+  Deno.lint.runPlugin({ name: "layout", rules: { scan: rule } }, "file.ts", text);
+  out.refs.sort((a, b) => a.at - b.at);
+  out.exitOrArgs.sort((a, b) => a.at - b.at);
+  return out;
+}
 
 /**
  * Every module a file refers to: `import … from "x"`, `import type … from "x"`,
  * `export … from "x"`, `import "x"`, and `import("x")` (a computed `import(…)` has no
  * specifier).
  */
-export function moduleRefs(text: string): ModuleRef[] {
-  const { code, strings } = lex(text);
-  const refs: (ModuleRef & { at: number })[] = [];
-  const patterns = [
-    /^[ \t]*(?:import|export)\b[\s\w{},*$]*?\bfrom\s*"(\d+)"/gm,
-    /^[ \t]*import\s*"(\d+)"/gm,
-    /\bimport\s*\(\s*"(\d+)"\s*[,)]/g,
-  ];
-  for (const re of patterns) {
-    for (const m of code.matchAll(re)) {
-      refs.push({ specifier: strings[Number(m[1])], line: lineAt(code, m.index), at: m.index });
-    }
-  }
-  for (const m of code.matchAll(/\bimport\s*\((?!\s*"\d+"\s*[,)])/g)) {
-    refs.push({ specifier: undefined, line: lineAt(code, m.index), at: m.index });
-  }
-  return refs.sort((a, b) => a.at - b.at).map(({ specifier, line }) => ({ specifier, line }));
-}
+export const moduleRefs = (text: string): ModuleRef[] =>
+  scan(text).refs.map(({ specifier, line }) => ({ specifier, line }));
 
 /** Uses of Deno.exit and Deno.args (also `Deno["exit"]` and `const { args } = Deno`). */
-export function exitOrArgsUses(text: string): { name: string; line: number }[] {
-  const { code, strings } = lex(text);
-  const uses: { name: string; line: number; at: number }[] = [];
-  for (const m of code.matchAll(/\bDeno\s*\??\.\s*(exit|args)\b/g)) {
-    uses.push({ name: `Deno.${m[1]}`, line: lineAt(code, m.index), at: m.index });
-  }
-  for (const m of code.matchAll(/\bDeno\s*\[\s*"(\d+)"\s*\]/g)) {
-    const name = strings[Number(m[1])] ?? "";
-    if (name === "exit" || name === "args") {
-      uses.push({ name: `Deno.${name}`, line: lineAt(code, m.index), at: m.index });
-    }
-  }
-  for (const m of code.matchAll(/\{([^{}]*)\}\s*=\s*Deno\b/g)) {
-    for (const name of ["exit", "args"]) {
-      if (new RegExp(`\\b${name}\\b`).test(m[1] ?? "")) {
-        uses.push({ name: `Deno.${name}`, line: lineAt(code, m.index), at: m.index });
-      }
-    }
-  }
-  return uses.sort((a, b) => a.at - b.at).map(({ name, line }) => ({ name, line }));
-}
+export const exitOrArgsUses = (text: string): { name: string; line: number }[] =>
+  scan(text).exitOrArgs.map(({ name, line }) => ({ name, line }));
 
 // ---------------------------------------------------------------- the rules
 
@@ -547,6 +449,7 @@ Deno.test("moduleRefs() reads every form of import; comments, strings, templates
     'const k = "./nope5.ts" / 3;',
     'export const from = "./nope6.ts";',
     "Deno.exitCode = 1; // Deno.exit(1)",
+    'type T = import("./typed.ts").T;',
   ].join("\n");
   assert.deepEqual(moduleRefs(text), [
     { specifier: "./a.ts", line: 1 },
@@ -563,6 +466,7 @@ Deno.test("moduleRefs() reads every form of import; comments, strings, templates
     { specifier: "./in_template.ts", line: 19 },
     // Read as a template, the regex's backquote would have hidden this one.
     { specifier: "./after_regex.ts", line: 21 },
+    { specifier: "./typed.ts", line: 25 },
   ]);
   assert.deepEqual(exitOrArgsUses(text), []);
   assert.deepEqual(exitOrArgsUses('const { args } = Deno;\nDeno["exit"](2);\nDeno?.exit(1);'), [
@@ -627,43 +531,14 @@ Deno.test("importCycles() finds a cycle through a type-only import, and none in 
 
 // ---------------------------------------------------------------- function length
 
-/** Functions (declarations, methods, arrow functions at statement level) longer than `max` lines. */
+/**
+ * Functions with a body in braces (declarations, methods, function and arrow expressions)
+ * longer than `max` lines, from the first line of their declaration to their closing brace.
+ */
 export function longFunctions(file: SourceFile, max: number): string[] {
-  const { code } = lex(file.text);
-  const lines = code.split("\n");
-  const out: string[] = [];
-  const head =
-    /^\s*(export\s+)?(default\s+)?(async\s+)?(function\*?\s+(\w+)|(?:(?:static|private|public|readonly|override|get|set|async)\s+)*#?(\w+)\s*(<[^>]*>)?\s*\(|(const|let)\s+(\w+)\s*=\s*(async\s*)?(\([^)]*\)|\w+)\s*(:\s*[^=]+)?=>)/;
-  for (let i = 0; i < lines.length; i++) {
-    const m = head.exec(lines[i] ?? "");
-    if (!m) continue;
-    const name = m[5] ?? m[6] ?? m[9];
-    if (!name || ["if", "for", "while", "switch", "catch", "return"].includes(name)) continue;
-    // An arrow function with an expression body has no braces of its own.
-    if (m[9] && !/=>\s*\{/.test(lines[i] ?? "")) continue;
-    // The body ends where the braces opened from this line close again.
-    let depth = 0;
-    let opened = false;
-    let end = i;
-    for (let j = i; j < lines.length; j++) {
-      for (const ch of lines[j] ?? "") {
-        if (ch === "{") {
-          depth++;
-          opened = true;
-        } else if (ch === "}") depth--;
-      }
-      if (opened && depth <= 0) {
-        end = j;
-        break;
-      }
-      // A statement (a call) ends before any body opens.
-      if (!opened && ((lines[j] ?? "").includes(";") || j > i + 6)) break;
-    }
-    if (opened && end - i + 1 > max) {
-      out.push(`${file.path}:${i + 1} ${name} (${end - i + 1} lines)`);
-    }
-  }
-  return out;
+  return scan(file.text).functions.filter((f) => f.lines > max).map((f) =>
+    `${file.path}:${f.line} ${f.name} (${f.lines} lines)`
+  );
 }
 
 Deno.test("no lib function is over 60 lines", async () => {
@@ -673,12 +548,24 @@ Deno.test("no lib function is over 60 lines", async () => {
 
 Deno.test("longFunctions() measures a function from its first line to its closing brace", () => {
   const body = Array.from({ length: 5 }, (_, i) => `  const x${i} = "{";`).join("\n");
+  const fields = body.replaceAll("const ", "");
   const file = {
     path: "lib/x.ts",
     text:
       `export function long(a: number) {\n${body}\n}\nconst short = () => {\n  return 1;\n};\n` +
-      `const expr = (n: number) => n + 1;\nclass K {\n${body}\n${body}\n}\n`,
+      `const expr = (n: number) => n + 1;\nclass K {\n${fields}\n${fields}\n}\n`,
   };
   assert.deepEqual(longFunctions(file, 6), ["lib/x.ts:1 long (7 lines)"]);
   assert.deepEqual(longFunctions(file, 7), []);
+  // A method from its first line, and functions held by a variable, under their names.
+  const more = {
+    path: "lib/y.ts",
+    text: `class C {\n  static async m(\n    a: number,\n  ) {\n${body}\n  }\n}\n` +
+      `export const f = async () => {\n${body}\n};\nconst g = function () {\n${body}\n};\n`,
+  };
+  assert.deepEqual(longFunctions(more, 6), [
+    "lib/y.ts:2 m (9 lines)",
+    "lib/y.ts:12 f (7 lines)",
+    "lib/y.ts:19 g (7 lines)",
+  ]);
 });
