@@ -252,6 +252,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     bump(calls, operation);
     const entry = log.arrive(operation, resourceNamed(match.labels, text));
     let reset = false;
+    let holdMs = 0;
     try {
       const scope = checkSigV4(req.headers.authorization);
       if (latencyMs > 0) await sleep(latencyMs);
@@ -264,6 +265,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       if (fault) bump(faultedCounts, operation);
       if (fault?.kind === "error") throw fault.error;
       reset = fault?.kind === "reset";
+      if (fault?.kind === "slow") holdMs = fault.ms;
       let body: Json = {};
       if (text.trim() !== "") {
         let parsed: unknown;
@@ -292,9 +294,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       }
       entry.status = reset ? 0 : 200;
       if (reset) return void req.socket.destroy();
-      if (fault?.kind === "slow") await sleep(fault.ms);
-      // The client gave up waiting (its read timeout): nobody is left to answer.
-      if (req.socket.destroyed) return;
+      if (await heldTooLong(holdMs)) return;
       if (out === UNIT) sendEmpty(res);
       else sendJson(res, 200, out);
     } catch (e) {
@@ -304,7 +304,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       // A lost response is lost whether or not the call succeeded.
       entry.status = reset ? 0 : err.status;
       if (reset) return void req.socket.destroy();
+      if (await heldTooLong(holdMs)) return;
       sendError(res, err);
+    }
+
+    /** A SlowAnswer holds the answer, error or not; a client that gave up meanwhile gets none. */
+    async function heldTooLong(ms: number): Promise<boolean> {
+      if (ms === 0) return false;
+      await sleep(ms);
+      return req.socket.destroyed;
     }
   }
 

@@ -11,6 +11,7 @@ import {
   answerOf,
   attemptsOf,
   describeError,
+  FatalAwsError,
   guidance,
   httpStatusOf,
   isAccessDenied,
@@ -53,8 +54,9 @@ export async function create(
     record.settle(w.item.index, { result: "done", action: "created", targetId: id });
     return undefined;
   } catch (err) {
-    // Interrupted: the journal says whether it was sent (uncertain) or not.
-    if (isInterrupted(err)) throw err;
+    // Interrupted: the journal says whether it was sent (uncertain) or not. The journal
+    // cannot be written: the run stops there.
+    if (isInterrupted(err) || err instanceof FatalAwsError) throw err;
     const window = { ...windowOf(err), to: Date.now() };
     if (isDuplicate(err) || (answerOf(err) === "unknown" && !isFatalForRun(err))) {
       await settle(ctx, w, err, { opts, record, window, landed: answerOf(err) === "unknown" });
@@ -246,7 +248,7 @@ async function resend(
     return "settled";
   } catch (again) {
     s.window.to = Date.now();
-    if (isInterrupted(again)) throw again;
+    if (isInterrupted(again) || again instanceof FatalAwsError) throw again;
     const answer = answerOf(again);
     if (isDuplicate(again)) return { landed: answer === "unknown", last: sentTimesOf(again).last };
     // Answered (a 4xx or 5xx) and not taken: the name is free, so the first call did not

@@ -123,6 +123,8 @@ export class Journal {
   readonly #answers = new Map<number, Answer>();
   readonly #byItem = new Map<number, Intent[]>();
   #seq = 0;
+  /** Why an answer or outcome line could not be written: the next intent fails with it. */
+  #broken: unknown;
 
   constructor(
     readonly header: Omit<Header, "kind" | "seq" | "at" | "journal">,
@@ -140,6 +142,7 @@ export class Journal {
 
   /** Records what is about to be sent; resolves once it is durable. Throws if it cannot be. */
   intend(draft: Draft<Intent>): number {
+    if (this.#broken !== undefined) throw this.#broken;
     const e: Intent = { kind: "intent", seq: ++this.#seq, at: new Date().toISOString(), ...draft };
     this.#write(e, true);
     return e.seq;
@@ -186,7 +189,14 @@ export class Journal {
       const head = this.intents.length === 0
         ? JSON.stringify({ kind: "run", seq: 0, at: e.at, journal: 1, ...this.header }) + "\n"
         : "";
-      this.sink.append(head + JSON.stringify(e) + "\n", durable);
+      try {
+        this.sink.append(head + JSON.stringify(e) + "\n", durable);
+      } catch (err) {
+        // An intent not on disk is not sent. An answer lost leaves its intent open
+        // (uncertain), the safe side: the run stops at its next intent.
+        if (durable) throw err;
+        this.#broken = err;
+      }
     }
     this.#add(e);
   }

@@ -15,6 +15,7 @@ const encoder = new TextEncoder();
 
 export class RecordFile implements JournalSink {
   #file: Deno.FsFile | undefined;
+  #started = false;
   #at: Path;
 
   /** `taken`: told when the name was taken meanwhile and another one is used. */
@@ -29,7 +30,7 @@ export class RecordFile implements JournalSink {
 
   /** Whether the journal was started: the run sent (or was about to send) a change. */
   get started(): boolean {
-    return this.#file !== undefined;
+    return this.#started;
   }
 
   /** Before the first call: the folder must take a file, or nothing is attempted. */
@@ -83,6 +84,7 @@ export class RecordFile implements JournalSink {
         throw err;
       }
       this.#at = at;
+      this.#started = true;
       // This run's own file from now on: the report replaces it at the end.
       allowReplacing(at.path);
       if (n > 1) this.taken(first, at);
