@@ -25,6 +25,15 @@ export interface ExportedQuickConnect {
   LastModifiedRegion?: string;
 }
 
+/** A routing profile whose agents see the quick connect (lib/visibility.ts), in the source. */
+export interface SeenBy {
+  Name: string;
+  /** Its NumberOfAssociatedUsers. */
+  Agents: number;
+  /** The quick connect's queues it holds, by name (ID where the name is unknown). */
+  Queues: string[];
+}
+
 export interface ExportedItem {
   QuickConnect: ExportedQuickConnect;
   Tags: Record<string, string>;
@@ -32,6 +41,8 @@ export interface ExportedItem {
   References?: ExportedReferences;
   /** Standard queues of the source instance this quick connect is associated with. */
   Queues?: { Id: string; Name?: string }[];
+  /** Who sees it in the source, by name; absent when routing profiles or links were not read. */
+  RoutingProfiles?: SeenBy[];
 }
 
 export interface FailedExport {

@@ -107,6 +107,7 @@ Deno.test("runExport() of 250 quick connects makes one pass per list and ⌈250/
     ListQueues: 1,
     ListContactFlows: 1,
     ListQueueQuickConnects: 12,
+    SearchRoutingProfiles: 1,
   });
   assert.deepEqual(emu.throttled(), {});
   const pages = run.lines.filter((l) =>

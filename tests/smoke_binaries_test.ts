@@ -225,7 +225,7 @@ Deno.test({
       assert.doesNotMatch(out.stdout, /exited/, "no exit code differs");
       assert.match(
         out.stdout,
-        /FAIL export:\n(?: {2}- .*\n)* {2}- API calls differ: reference .*SearchQuickConnects 1; binary .*DescribeQuickConnect 8/,
+        /FAIL export:\n(?: {2}- .*\n)* {2}- API calls differ: reference .*SearchQuickConnects 1, SearchRoutingProfiles 1; binary .*DescribeQuickConnect 8/,
       );
     } finally {
       await Deno.remove(cwd, { recursive: true });

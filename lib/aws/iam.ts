@@ -12,6 +12,7 @@ export const EXPORT_ACTIONS: readonly string[] = [
   "connect:ListQueues",
   "connect:ListContactFlows",
   "connect:ListQueueQuickConnects",
+  "connect:SearchRoutingProfiles",
 ];
 
 /** Import reads the target like export does, then writes. */

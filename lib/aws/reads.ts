@@ -13,6 +13,7 @@ import {
   paginateListQuickConnects,
   paginateListUsers,
   paginateSearchQuickConnects,
+  paginateSearchRoutingProfiles,
   type QueueSummary,
   type QueueType,
   type QuickConnect,
@@ -27,6 +28,7 @@ import { describeError, errorName, isSearchUnavailable } from "../errors.ts";
 import { esc, type Logger, plural } from "../log.ts";
 import { isKnownType } from "../quick_connect.ts";
 import { mapPool } from "../pool.ts";
+import type { RoutingProfileView } from "../visibility.ts";
 import { rawJson } from "./raw_response.ts";
 
 export async function readUsers(client: ConnectClient, instanceId: string): Promise<UserSummary[]> {
@@ -61,6 +63,36 @@ export async function readFlows(
   for await (
     const page of paginateListContactFlows({ client, pageSize: 1000 }, { InstanceId: instanceId })
   ) out.push(...(page.ContactFlowSummaryList ?? []));
+  return out;
+}
+
+/**
+ * Every routing profile, 500 a call, with the queues whose quick connects its agents see: its
+ * own and its default outbound queue (docs/connect-api.md §12). Callers tell a denial
+ * (isAccessDenied) from other failures, to go on without the check.
+ */
+export async function readRoutingProfiles(
+  client: ConnectClient,
+  instanceId: string,
+): Promise<RoutingProfileView[]> {
+  const out: RoutingProfileView[] = [];
+  for await (
+    const page of paginateSearchRoutingProfiles({ client, pageSize: 500 }, {
+      InstanceId: instanceId,
+    })
+  ) {
+    for (const p of page.RoutingProfiles ?? []) {
+      if (!p.RoutingProfileId || p.Name === undefined) continue;
+      const queues = new Set(p.AssociatedQueueIds);
+      if (p.DefaultOutboundQueueId) queues.add(p.DefaultOutboundQueueId);
+      out.push({
+        id: p.RoutingProfileId,
+        name: p.Name,
+        queueIds: [...queues],
+        agents: p.NumberOfAssociatedUsers ?? 0,
+      });
+    }
+  }
   return out;
 }
 

@@ -1,0 +1,95 @@
+/**
+ * Which routing profiles, so which agents, see a quick connect when they transfer: those that
+ * hold a queue it is linked to, the default outbound queue counting as one of theirs
+ * (docs/connect-api.md §12). Pure: export says who sees it in the source, import who will in
+ * the target, and where the target loses visibility the source had.
+ */
+import type { SeenBy } from "./export_file.ts";
+
+/** A routing profile as visibility needs it (lib/aws/reads.ts readRoutingProfiles). */
+export interface RoutingProfileView {
+  id: string;
+  name: string;
+  /** Its queues and its default outbound queue. */
+  queueIds: readonly string[];
+  /** Its NumberOfAssociatedUsers. */
+  agents: number;
+}
+
+function add<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Per quick connect, keyed as in `links` (ID or name), the routing profiles that see it in
+ * name order, with the queues it is seen through (keyed as in `links`). `links`: queue ID →
+ * the quick connects linked to it. A quick connect that no routing profile sees is absent.
+ */
+export function whoSees(
+  profiles: readonly RoutingProfileView[],
+  links: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, SeenBy[]> {
+  const seen = new Map<string, SeenBy[]>();
+  for (const p of [...profiles].sort((a, b) => a.name.localeCompare(b.name))) {
+    const through = new Map<string, string[]>();
+    for (const queue of new Set(p.queueIds)) {
+      for (const qc of links.get(queue) ?? []) add(through, qc, queue);
+    }
+    for (const [qc, queues] of through) {
+      add(seen, qc, { Name: p.name, Agents: p.agents, Queues: queues });
+    }
+  }
+  return seen;
+}
+
+/** A quick connect that routing profiles which saw it in the source will not see in the target. */
+export interface VisibilityLoss {
+  name: string;
+  /** Those routing profiles, by name. */
+  lost: string[];
+  /** `Sales Hotline: seen in the source by 'Sales Agents' (12 agents); in the target by none — …` */
+  message: string;
+}
+
+const who = (seen: readonly SeenBy[]): string =>
+  seen.length === 0
+    ? "none"
+    : seen.map((s) => `'${s.Name}' (${s.Agents} agent${s.Agents === 1 ? "" : "s"})`).join(", ");
+
+/**
+ * Where the target loses visibility the source had. `source`: per quick connect name, who saw
+ * it there (the export file's RoutingProfiles, queues by name); `target`: the target's routing
+ * profiles; `links`: target queue ID → the names of the quick connects linked to it once the
+ * plan is applied. Routing profiles are matched by name.
+ */
+export function visibilityLosses(
+  source: ReadonlyMap<string, readonly SeenBy[]>,
+  target: readonly RoutingProfileView[],
+  links: ReadonlyMap<string, ReadonlySet<string>>,
+): VisibilityLoss[] {
+  const after = whoSees(target, links);
+  const exists = new Set(target.map((p) => p.name));
+  const losses: VisibilityLoss[] = [];
+  for (const [name, before] of source) {
+    const now = after.get(name) ?? [];
+    const lost = before.filter((s) => !now.some((n) => n.Name === s.Name));
+    if (lost.length === 0) continue;
+    const why = lost.map((s) =>
+      !exists.has(s.Name)
+        ? `'${s.Name}' does not exist in the target`
+        : `'${s.Name}' has none of its queues${
+          s.Queues.length ? ` (${s.Queues.map((q) => `'${q}'`).join(", ")})` : ""
+        }`
+    );
+    losses.push({
+      name,
+      lost: lost.map((s) => s.Name),
+      message: `${name}: seen in the source by ${who(before)}; in the target by ${who(now)} — ${
+        why.join("; ")
+      }`,
+    });
+  }
+  return losses;
+}
