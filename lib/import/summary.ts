@@ -160,6 +160,18 @@ function exitCode(stop: Stop | undefined, r: ImportReport, changesPending: boole
 }
 
 /**
+ * Of the links sent, those the run cannot call its own (the queue's list may have lagged
+ * behind another writer's link) and those never answered: undo leaves both without --force.
+ */
+function linkDoubts(a: ImportReport["Associations"]): string {
+  const doubts = [
+    a.Unconfirmed ? `${a.Unconfirmed} of the added may have been there already` : "",
+    a.Uncertain ? `${a.Uncertain} sent and not answered` : "",
+  ].filter(Boolean);
+  return doubts.length > 0 ? ` (${doubts.join("; ")}: undo leaves them unless --force)` : "";
+}
+
+/**
  * The closing lines: the counts, how the run ended, and the earlier scripts' three
  * numbers. `attempted`: whether apply reached any item (a fatal stop before it changed
  * nothing, and says only that).
@@ -189,7 +201,7 @@ export function logSummary(
   log.info(
     `Queue links: added ${a.Added}, already present ${a.AlreadyPresent}, failed ${a.Failed}${
       dryRun ? " (dry run: would add)" : ""
-    }${a.Pending ? `, not sent ${a.Pending.length}` : ""}`,
+    }${a.Pending ? `, not sent ${a.Pending.length}` : ""}${linkDoubts(a)}`,
   );
   if (report.Removals) {
     const r = report.Removals;
