@@ -242,7 +242,7 @@ export const DEFAULT_QUICK_CONNECTS_PER_INSTANCE = 100;
  * (MODEL doc), so the emulator leaves them out, and MediaConcurrencies too (not modelled).
  * Agents see, when they transfer, the quick connects linked to the queues of their routing
  * profile, the default outbound queue included (Admin Guide "transfers" and
- * "quick-connects" pages; docs/connect-api.md §12); the emulator only serves the data.
+ * "quick-connects" pages; docs/connect-api.md §11); the emulator only serves the data.
  *
  * UNVERIFIED, the emulator's choice: AssociatedQueueIds lists each queue once, whatever
  * channels it serves (the model does not say whether a queue comes once per channel), and

@@ -1,6 +1,6 @@
 /**
  * Search criteria and tag filters of SearchQuickConnects (docs/connect-api.md §5) and
- * SearchRoutingProfiles (docs/connect-api.md §12): one grammar, each with its own fields.
+ * SearchRoutingProfiles (docs/connect-api.md §11): one grammar, each with its own fields.
  *
  * Choices where the service is UNVERIFIED:
  * - Parts of one criteria node (StringCondition, AndConditions, OrConditions)

@@ -1,7 +1,7 @@
 /**
  * Which routing profiles, so which agents, see a quick connect when they transfer: those that
  * hold a queue it is linked to, the default outbound queue counting as one of theirs
- * (docs/connect-api.md §12). Pure: export says who sees it in the source, import who will in
+ * (docs/connect-api.md §11). Pure: export says who sees it in the source, import who will in
  * the target, and where the target loses visibility the source had.
  */
 import type { SeenBy } from "./export_file.ts";

@@ -68,7 +68,7 @@ export async function readFlows(
 
 /**
  * Every routing profile, 500 a call, with the queues whose quick connects its agents see: its
- * own and its default outbound queue (docs/connect-api.md §12). Callers tell a denial
+ * own and its default outbound queue (docs/connect-api.md §11). Callers tell a denial
  * (isAccessDenied) from other failures, to go on without the check.
  */
 export async function readRoutingProfiles(
