@@ -78,17 +78,16 @@ export interface LoadedExport {
 export const isInvalid = (item: ImportItem | InvalidItem): item is InvalidItem => "error" in item;
 
 // ---------------------------------------------------------------------------------------
-// Schemas. Messages are written for someone fixing the file by hand. A saved plan's items
-// are checked with the same ones (plan_schema.ts).
+// Schemas. Messages are written for someone fixing the file by hand.
 
-export const text = (what: string, min: number, max: number) =>
+const text = (what: string, min: number, max: number) =>
   z.string({ error: (iss) => iss.input === undefined ? "missing" : `${what} must be a string` })
     .min(min, { error: min === 1 ? "must not be empty" : `at least ${min} characters` })
     .max(max, {
       error: (iss) => `too long: ${String(iss.input ?? "").length} characters, the limit is ${max}`,
     });
 
-export const id = (what: string) => text(what, 1, LIMITS.idMax);
+const id = (what: string) => text(what, 1, LIMITS.idMax);
 
 const phone = z.string({
   error: (iss) => iss.input === undefined ? "missing" : "must be a string",
@@ -113,13 +112,13 @@ const SubConfigs = Object.fromEntries(
   ]),
 ) as unknown as Record<KnownType, z.ZodType<Record<string, string>>>;
 
-export const ConfigSchema = z.object({
+const ConfigSchema = z.object({
   QuickConnectType: z.string({
     error: (iss) => iss.input === undefined ? "missing" : "must be a string",
   }),
 }, { error: (iss) => iss.input === undefined ? "missing" : "must be an object" }).loose();
 
-export const RefSchema = z.object({
+const RefSchema = z.object({
   User: z.object({ Id: id("Id"), Username: z.string().optional() }).loose().optional(),
   Queue: z.object({ Id: id("Id"), Name: z.string().optional() }).loose().optional(),
   ContactFlow: z.object({ Id: id("Id"), Name: z.string().optional(), Type: z.string().optional() })
@@ -127,7 +126,7 @@ export const RefSchema = z.object({
 }).loose();
 
 /** A source queue the quick connect was linked to. */
-export const QueueRef = z.object({ Id: id("Id"), Name: z.string().optional() }).loose();
+const QueueRef = z.object({ Id: id("Id"), Name: z.string().optional() }).loose();
 
 const ItemSchema = z.object({
   QuickConnect: z.object({
@@ -187,7 +186,7 @@ function describeType(v: unknown): string {
 }
 
 /** The keys a tag map may hold once `aws:` keys are gone; the reasons for the rest. */
-export function checkTags(tags: Record<string, string>): Problem[] {
+function checkTags(tags: Record<string, string>): Problem[] {
   const problems: Problem[] = [];
   const keys = Object.keys(tags);
   if (keys.length > LIMITS.tagsMax) {
@@ -216,7 +215,7 @@ export function checkTags(tags: Record<string, string>): Problem[] {
  * A config's type and that type's member, field by field, against the type table: the
  * config as it is sent (only that member), or the problems, their paths below the config.
  */
-export function checkConfig(
+function checkConfig(
   cfg: { QuickConnectType?: string },
 ): { config: QuickConnectConfig; problems: [] } | { config?: undefined; problems: Problem[] } {
   const type = cfg.QuickConnectType;
