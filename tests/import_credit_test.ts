@@ -59,7 +59,12 @@ Deno.test("two imports of one file at once: each quick connect is credited to on
   const { emu, dir, cli, content } = await setup({ latencyMs: 25 });
   await using _ = emu;
   const a = cli(["--export-file", "export.json", "--report", "a.json"]);
-  await new Promise((r) => setTimeout(r, 300));
+  // B starts once A has created something: a fixed head start is none on a busy machine.
+  let aEnded = false;
+  a.then(() => (aEnded = true), () => (aEnded = true));
+  while (!aEnded && instance(emu.state(), "target").QuickConnects.length === 0) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const b = cli(["--export-file", "export.json", "--report", "b.json"]);
   const [ra, rb] = await Promise.all([a, b]);
   assert.equal(ra.code, 0, ra.stderr);
