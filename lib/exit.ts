@@ -4,7 +4,15 @@
  * ended a run, export and import for a run that finished.
  */
 import { isInterrupted } from "./aws/limiter.ts";
-import { FatalAwsError, UsageError } from "./errors.ts";
+import {
+  describeError,
+  FatalAwsError,
+  isFatalForRun,
+  toFatal,
+  UsageError,
+  type Where,
+} from "./errors.ts";
+import { esc, type Logger } from "./log.ts";
 
 export const EXIT = {
   ok: 0,
@@ -18,16 +26,16 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** How a run ended. */
+/** How a run ended: the one classifier is endOf, the one printer logEnd, the one code exitCode. */
 export type RunEnd =
   /** Refused before any change: bad flags, files or input, a stale plan. */
   | { kind: "refused" }
   /** Ctrl-C or SIGTERM. */
   | { kind: "interrupted" }
   /** An AWS failure that stops the whole run (credentials, instance not found, denied reads). */
-  | { kind: "fatal" }
+  | { kind: "fatal"; error: FatalAwsError }
   /** A failure nobody planned for (a bug): the run's record says what was done. */
-  | { kind: "unexpected" }
+  | { kind: "unexpected"; error: unknown }
   /**
    * The run went through. `failed`: some item, link, removal or check failed, or the
    * record of the run could not be written. `changesPending`: a dry run with
@@ -35,7 +43,12 @@ export type RunEnd =
    */
   | { kind: "finished"; failed: boolean; changesPending?: boolean };
 
-export function exitCode(end: RunEnd): ExitCode {
+/** A run that ended on an error: how it stopped. */
+export type Stop = Extract<RunEnd, { kind: "interrupted" | "fatal" | "unexpected" }>;
+
+export function exitCode(
+  end: Pick<RunEnd, "kind"> & { failed?: boolean; changesPending?: boolean },
+): ExitCode {
   switch (end.kind) {
     case "refused":
       return EXIT.usage;
@@ -45,7 +58,7 @@ export function exitCode(end: RunEnd): ExitCode {
       return EXIT.fatalAws;
     case "unexpected":
       return EXIT.partial;
-    case "finished":
+    default:
       return end.failed ? EXIT.partial : end.changesPending ? EXIT.changes : EXIT.ok;
   }
 }
@@ -53,11 +66,30 @@ export function exitCode(end: RunEnd): ExitCode {
 /**
  * How an error that ended a run ends it. `aborted`: the run's signal was aborted (an
  * interruption stops calls in ways that surface as other errors), unless the error is a
- * fatal AWS one, which is reported as such.
+ * fatal AWS one, which is reported as such. With `where`, an error after which every call
+ * would fail (credentials, a dead endpoint) is fatal, with what to do about it.
  */
-export function endOf(err: unknown, aborted = false): RunEnd {
-  if (err instanceof FatalAwsError) return { kind: "fatal" };
-  if (isInterrupted(err) || aborted) return { kind: "interrupted" };
+export function endOf(err: unknown, opts: { aborted?: boolean; where?: Where } = {}): RunEnd {
+  if (err instanceof FatalAwsError) return { kind: "fatal", error: err };
+  if (isInterrupted(err) || opts.aborted) return { kind: "interrupted" };
   if (err instanceof UsageError) return { kind: "refused" };
-  return { kind: "unexpected" };
+  if (opts.where && isFatalForRun(err)) {
+    return { kind: "fatal", error: toFatal(err, opts.where, "the Amazon Connect API") };
+  }
+  return { kind: "unexpected", error: err };
+}
+
+/**
+ * The log lines of a run that ended on an error: the cause and what to do (an interruption
+ * and a refusal say their own). `unexpected` is how an unexpected error is introduced.
+ */
+export function logEnd(log: Logger, end: RunEnd, unexpected = "Unexpected error"): void {
+  if (end.kind === "fatal") {
+    log.error(esc(end.error.message));
+    log.error(`What to do: ${esc(end.error.hint || "see the log file for details")}`);
+  } else if (end.kind === "unexpected") {
+    const err = end.error;
+    log.error(`${unexpected}: ${esc(describeError(err))}`);
+    if (err instanceof Error && err.stack) log.debug(esc(err.stack));
+  }
 }

@@ -8,8 +8,8 @@
 // deno-lint-ignore-file no-console
 import { InterruptedError } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, FatalAwsError, UsageError } from "../errors.ts";
-import { endOf, exitCode } from "../exit.ts";
+import { describeError, UsageError } from "../errors.ts";
+import { endOf, exitCode, logEnd } from "../exit.ts";
 import { allowReplacing } from "../json_file.ts";
 import { createLogger, esc, type Logger } from "../log.ts";
 import { versionLine } from "../version.ts";
@@ -206,36 +206,17 @@ async function checkFiles(files: FileSet, force: boolean): Promise<void> {
 
 /**
  * Says how an error ended a run: a refusal as `error: …` (refuse), anything else in the
- * log. Its exit code comes from lib/exit.ts.
+ * log (lib/exit.ts logEnd). Its exit code comes from lib/exit.ts.
  */
 export function exitFor(
   err: unknown,
   out: { logger: Logger; refuse(message: string): void },
   interrupted?: string,
 ): number {
-  const end = endOf(err, interrupted !== undefined);
-  const message = err instanceof Error ? err.message : describeError(err);
-  switch (end.kind) {
-    case "interrupted":
-      out.logger.error(interrupted ?? "Interrupted");
-      break;
-    case "refused":
-      out.refuse(message);
-      break;
-    case "fatal":
-      out.logger.error(esc(message));
-      out.logger.error(
-        `What to do: ${
-          esc(err instanceof FatalAwsError && err.hint || "see the log file for details")
-        }`,
-      );
-      break;
-    default:
-      out.logger.error(
-        `Unexpected error: ${
-          esc(err instanceof Error ? err.stack ?? describeError(err) : describeError(err))
-        }`,
-      );
-  }
+  const end = endOf(err, { aborted: interrupted !== undefined });
+  if (end.kind === "interrupted") out.logger.error(interrupted ?? "Interrupted");
+  else if (end.kind === "refused") {
+    out.refuse(err instanceof Error ? err.message : describeError(err));
+  } else logEnd(out.logger, end);
   return exitCode(end);
 }

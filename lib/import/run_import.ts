@@ -7,7 +7,7 @@
  */
 import type { RunContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
-import { exitCode } from "../exit.ts";
+import { endOf, exitCode, logEnd, type Stop } from "../exit.ts";
 import { writeJsonAtomicSync } from "../json_file.ts";
 import { esc, type Logger, logMemory, plural } from "../log.ts";
 import type { Path } from "../path.ts";
@@ -18,13 +18,13 @@ import { writeMappingTemplate } from "./mapping.ts";
 import { Journal } from "./journal.ts";
 import { RecordFile } from "./record_file.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
-import { logPlan, type OnConflict, type Plan, unresolved } from "./plan.ts";
+import { type OnConflict, type Plan, unresolved } from "./plan.ts";
 import { writePlanFile } from "./plan_file.ts";
 import { type ImportReport, itemReports, newReport, type VerifyResult } from "./report.ts";
 import { getInput, type ImportSource, knownPlan, makePlan } from "./sources.ts";
 
 export type { ImportSource };
-import { importReport, logStop, logSummary, type Stop, stopFor } from "./summary.ts";
+import { importReport, logPlan, logSummary } from "./summary.ts";
 import { verifyImport } from "./verify.ts";
 import { CONSISTENCY_WAIT_MS } from "./wait.ts";
 
@@ -131,9 +131,10 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
     logMemory(log, "the plan applied");
     if (opts.verify) meta.Verify = await verify(ctx, opts, input, plan, record);
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    stop = stopFor(err, ctx, opts.session?.signal);
-    logStop(log, stop);
+    const end = endOf(err, { aborted: opts.session?.signal?.aborted, where: ctx });
+    if (end.kind === "refused" || end.kind === "finished") throw err;
+    stop = end;
+    logEnd(log, end, "Unexpected error, the import stopped");
   }
   if (!stop && opts.session?.signal?.aborted) stop = { kind: "interrupted" };
   return await finish(stop);
@@ -232,9 +233,7 @@ function logUndoLine(ctx: RunContext, opts: ImportOptions, at: Path): void {
   ctx.logger.info(
     `Record of this run: ${esc(at.shown)}; to undo it: ${
       opts.session?.program ?? "import"
-    } --undo ${
-      esc(q(at.shown))
-    } --instance-id ${esc(ctx.instanceId)} --region ${esc(ctx.region)}`,
+    } --undo ${esc(q(at.shown))} --instance-id ${esc(ctx.instanceId)} --region ${esc(ctx.region)}`,
   );
 }
 

@@ -1,16 +1,15 @@
 /**
- * How an import ends: why it stopped (if it did), the report built from the plan and what
- * apply did, its exit code, the closing log lines (docs/file-formats.md "Report file"; README "Exit
- * codes"). Every item of the file is accounted for, however far the run got.
+ * What the import says, in one place: the plan's lines (the earlier scripts' wording where
+ * they had one), how an import ends (why it stopped, the report built from the plan and the
+ * journal, its exit code) and the closing lines (docs/file-formats.md "Report file"; README
+ * "Exit codes"). Every item of the file is accounted for, however far the run got.
  */
-import { isInterrupted } from "../aws/limiter.ts";
-import type { RunContext } from "../context.ts";
-import { describeError, FatalAwsError, isFatalForRun, toFatal } from "../errors.ts";
-import { exitCode as exitCodeOf } from "../exit.ts";
+import { describeError } from "../errors.ts";
+import { exitCode as exitCodeOf, type Stop } from "../exit.ts";
 import { esc, type Logger } from "../log.ts";
 import { type ImportInput, isInvalid } from "./input.ts";
 import type { Journal } from "./journal.ts";
-import { hasChanges, type Plan, unresolved } from "./plan.ts";
+import { hasChanges, type Plan, type PlanEntry, unresolved } from "./plan.ts";
 import {
   associations,
   deletedReports,
@@ -22,41 +21,6 @@ import {
   summarize,
   undoRecord,
 } from "./report.ts";
-
-/** How the run ended, when it did not simply complete. */
-export type Stop =
-  | { kind: "interrupted" }
-  | { kind: "fatal"; error: FatalAwsError }
-  | { kind: "unexpected"; error: unknown };
-
-/** What stopped the run, from the error that did. */
-export function stopFor(err: unknown, ctx: RunContext, signal: AbortSignal | undefined): Stop {
-  if (isInterrupted(err) || (signal?.aborted && !(err instanceof FatalAwsError))) {
-    return { kind: "interrupted" };
-  }
-  if (err instanceof FatalAwsError) return { kind: "fatal", error: err };
-  if (isFatalForRun(err)) {
-    return { kind: "fatal", error: toFatal(err, ctx, "the Amazon Connect API") };
-  }
-  return { kind: "unexpected", error: err };
-}
-
-/** The error lines of a run that stopped (an interruption needs none: the summary says it). */
-export function logStop(log: Logger, stop: Stop): void {
-  if (stop.kind === "fatal") {
-    // Two lines, as export: the cause, then what to do about it.
-    log.error(esc(stop.error.message));
-    log.error(`What to do: ${esc(stop.error.hint ?? "see the log file for details")}`);
-  } else if (stop.kind === "unexpected") {
-    const err = stop.error;
-    log.error(
-      `Unexpected error, the import stopped: ${
-        esc(describeError(err))
-      }; the summary and report account for every item`,
-    );
-    if (err instanceof Error && err.stack) log.debug(esc(err.stack));
-  }
-}
 
 const NOT_REACHED =
   "Not attempted: the import was interrupted before this item was reached; run the same import again to finish it";
@@ -231,4 +195,174 @@ export function logSummary(
   log.info(`Successful: ${c.successful}`);
   log.info(`Failed: ${c.failed}`);
   log.info(`Skipped: ${c.skipped}`);
+}
+
+/**
+ * The plan's log lines: the earlier scripts' wording where they had one. Creates and
+ * updates are logged when they happen, or as "[DRY RUN] Would …" lines.
+ */
+export function logPlan(
+  plan: Plan,
+  log: Logger,
+  dryRun: boolean,
+  deletesRefused = false,
+): void {
+  for (const e of plan.entries) {
+    const name = esc(e.item.name ?? "");
+    switch (e.kind) {
+      case "skip":
+        logSkip(e, log);
+        break;
+      case "unchanged":
+        log.info(`Quick connect unchanged: ${name} -> ${esc(e.targetId)}`);
+        break;
+      case "create":
+        if (dryRun) log.info(`[DRY RUN] Would create quick connect: ${name}`);
+        break;
+      case "update":
+        for (const d of e.changes) {
+          log.debug(`${name}: ${esc(d.field)} ${esc(d.actual)} -> ${esc(d.expected)}`);
+        }
+        if (dryRun) {
+          log.info(`[DRY RUN] Would update quick connect: ${name} (${e.parts.join(", ")})`);
+        }
+        break;
+      case "fail":
+        logFailure(e, log);
+    }
+  }
+  logProblems(plan, log);
+  logRemovals(plan, log, dryRun, deletesRefused);
+  if (dryRun) {
+    for (const q of plan.links) {
+      log.info(
+        `[DRY RUN] Would associate ${q.add.length} quick connects with queue '${
+          esc(q.queueName)
+        }': ${listNames(q.add.map((a) => a.name))}`,
+      );
+    }
+  }
+}
+
+/** Links that cannot be made, and the references that did not resolve. */
+function logProblems(plan: Plan, log: Logger): void {
+  for (const p of plan.linkProblems) {
+    if (p.reason === "unresolved") {
+      log.error(`Cannot link quick connect ${esc(p.name)} → ${esc(p.error)}`);
+    }
+  }
+  const unreadable = new Map<string, string>();
+  for (const p of plan.linkProblems) {
+    if (p.reason === "unreadable") unreadable.set(p.queueName ?? "", p.error);
+  }
+  for (const [queue, error] of unreadable) {
+    log.error(
+      `Error associating quick connects with queue '${
+        esc(queue)
+      }': cannot read its quick connects (${esc(error)})`,
+    );
+  }
+  const missing = unresolved(plan);
+  if (missing.length > 0) {
+    log.warning(
+      `Unresolved references: ${missing.length} (map them in --mapping; --dry-run --write-mapping FILE writes a template)`,
+    );
+    for (const m of missing) {
+      const what = m.name
+        ? `${m.kind} '${esc(m.name)}' (source id ${esc(m.id)})`
+        : `${m.kind} with source id ${esc(m.id)}`;
+      const held = [
+        m.quickConnects ? `${m.quickConnects} quick connects` : "",
+        m.links ? `${m.links} queue links` : "",
+      ].filter(Boolean).join(" and ");
+      log.warning(`  ${what}: blocks ${held}`);
+    }
+  }
+}
+
+/** How many names a plan line lists before "and N more". */
+const LISTED_NAMES = 10;
+
+/** `A, B, C` or, past LISTED_NAMES, `A, …, J and 5 more`: a drift line names what it moves. */
+export function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, LISTED_NAMES).map(esc).join(", ");
+  return names.length > LISTED_NAMES ? `${shown} and ${names.length - LISTED_NAMES} more` : shown;
+}
+
+/**
+ * Under `skip` an existing quick connect is left as it is; a drift check also says how it
+ * differs, since the check's exit code counts only what applying would change.
+ */
+function logSkip(e: Extract<PlanEntry, { kind: "skip" }>, log: Logger): void {
+  const name = esc(e.item.name);
+  if (e.uncompared !== undefined) {
+    log.warning(
+      `Quick connect already exists: ${name}; cannot compare it with the file: ${
+        esc(e.uncompared)
+      }`,
+    );
+    return;
+  }
+  if (!e.differs || e.differs.length === 0) {
+    log.warning(`Quick connect already exists: ${name}`);
+    return;
+  }
+  for (const d of e.differs) {
+    log.debug(`${name}: ${esc(d.field)} ${esc(d.actual)} -> ${esc(d.expected)}`);
+  }
+  log.warning(
+    `Quick connect already exists and differs from the file: ${name} (${
+      e.differs.map((d) => esc(d.field)).join(", ")
+    }); skipped: --on-conflict update would change it`,
+  );
+}
+
+/**
+ * Deletes and removed links. A real run announces its deletes; one refused by
+ * --max-deletes lists them as what it would have deleted, since it deletes nothing.
+ */
+function logRemovals(plan: Plan, log: Logger, dryRun: boolean, refused: boolean): void {
+  for (const d of plan.deletes) {
+    const unlink = d.queues.length > 0 ? ` (first unlinked from ${d.queues.length} queues)` : "";
+    const why = d.why === "prune" ? "not in the export" : "created by the run being undone";
+    if (dryRun) log.info(`[DRY RUN] Would delete quick connect: ${esc(d.name)}${unlink}`);
+    else if (refused) {
+      log.info(`Would delete quick connect ${why}: ${esc(d.name)} -> ${esc(d.targetId)}`);
+    } else log.info(`Deleting quick connect ${why}: ${esc(d.name)} -> ${esc(d.targetId)}`);
+  }
+  for (const u of plan.unlinks) {
+    if (!dryRun) continue;
+    log.info(
+      `[DRY RUN] Would remove ${u.remove.length} links from queue '${esc(u.queueName)}': ${
+        listNames(u.remove.map((r) => r.name))
+      }`,
+    );
+  }
+}
+
+function logFailure(e: Extract<PlanEntry, { kind: "fail" }>, log: Logger): void {
+  const it = e.item;
+  const name = esc(it.name ?? "");
+  if (e.cause === "invalid" && isInvalid(it)) {
+    if (it.missingName) {
+      // The earlier scripts' wording, the item shown as compact, escaped, bounded JSON.
+      let data = JSON.stringify(it.raw) ?? String(it.raw);
+      if (data.length > 300) data = data.slice(0, 300) + "…";
+      log.error(`Quick connect missing 'Name' field in data: ${esc(data)} (${esc(it.error)})`);
+    } else {
+      log.error(
+        `Invalid quick connect ${esc(it.name ?? `at QuickConnects[${it.index}]`)}: ${
+          esc(it.error)
+        }`,
+      );
+    }
+  } else if (e.cause === "exists") {
+    log.error(`Quick connect already exists: ${name} (--on-conflict fail)`);
+  } else if (e.cause === "unreadable") {
+    log.error(`Error updating quick connect ${name}: ${esc(e.reason)}`);
+  } else if (e.cause === "changed") {
+    log.error(`Undo: leaving quick connect ${name}: ${esc(e.reason)}`);
+  } else {
+    log.error(`Cannot import quick connect ${name}: ${esc(e.reason)}`);
+  }
 }
