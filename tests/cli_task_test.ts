@@ -6,37 +6,32 @@
 import assert from "node:assert/strict";
 import { linesExport, linesTarget } from "./support/lines.ts";
 import { cliEnv, output, ROOT, taskCommand } from "./support/cli.ts";
+import { emulatorProcess } from "./support/emulator_process.ts";
 
 const TARGET = "00000000-0000-4000-8000-0000000000f7";
 
 /** `deno task --config ROOT/deno.json emulator …` in `cwd`, in a process group of its own. */
-async function taskEmulator(args: string[], cwd: string) {
-  const child = new Deno.Command("setsid", {
-    args: [Deno.execPath(), "task", "--quiet", "--config", `${ROOT}deno.json`, "emulator", ...args],
-    cwd,
-    env: cliEnv(cwd),
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  return {
-    first: text.split("\n")[0] ?? "",
-    async [Symbol.asyncDispose]() {
-      // The group: deno task and the emulator it started.
-      Deno.kill(-child.pid, "SIGTERM");
-      await child.status;
-      await reader.cancel();
-      await child.stderr.cancel();
-    },
-  };
-}
+const taskEmulator = (args: string[], cwd: string) =>
+  emulatorProcess(
+    new Deno.Command("setsid", {
+      args: [
+        Deno.execPath(),
+        "task",
+        "--quiet",
+        "--config",
+        `${ROOT}deno.json`,
+        "emulator",
+        ...args,
+      ],
+      cwd,
+      env: cliEnv(cwd),
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }),
+    // The group: deno task and the emulator it started.
+    { group: true },
+  );
 
 Deno.test("from another folder: deno task --config …/deno.json emulator --seed FILE reads FILE there, and import runs there", async () => {
   const home = await Deno.makeTempDir({ prefix: "qc_elsewhere_" });

@@ -3,16 +3,17 @@
  * a second, independent client implementation of the wire format.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import {
   CreateQuickConnectCommand,
   DescribeQuickConnectCommand,
   SearchQuickConnectsCommand,
 } from "@aws-sdk/client-connect";
 import { awsFailure, type Fixture, SAMPLE_SEED_PATH, testClient } from "../emulator/testing.ts";
-
-const SCRIPT = fileURLToPath(new URL("../scripts/emulator.ts", import.meta.url));
-const PERMS = ["--allow-env", "--allow-net", "--allow-read", "--allow-sys"];
+import {
+  type EmulatorProcess,
+  emulatorProcess,
+  emulatorScript,
+} from "./support/emulator_process.ts";
 
 function awsAvailable(): boolean {
   try {
@@ -23,49 +24,15 @@ function awsAvailable(): boolean {
   }
 }
 
-interface Running {
-  url: string;
-  child: Deno.ChildProcess;
-  stop(): Promise<Deno.CommandStatus>;
-}
-
 /** Spawns the emulator script and waits for its first stdout line. */
-async function spawnEmulator(args: string[]): Promise<Running> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, SCRIPT, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  while (!buffered.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffered += value;
-  }
-  const first = buffered.split("\n")[0] ?? "";
-  const m = /^listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(first);
-  assert.ok(m, `first stdout line was ${JSON.stringify(first)}`);
-  return {
-    url: m[1] ?? "",
-    child,
-    async stop() {
-      child.kill("SIGTERM");
-      const status = await child.status;
-      await reader.cancel();
-      await child.stderr.cancel();
-      return status;
-    },
-  };
+async function spawnEmulator(args: string[]): Promise<EmulatorProcess & { url: string }> {
+  const emu = await emulatorProcess(emulatorScript(args));
+  assert.ok(emu.url, `first stdout line was ${JSON.stringify(emu.first)}`);
+  return { ...emu, url: emu.url };
 }
 
 Deno.test("emulator script: --help, bad seed exits 2, first line, SIGTERM exits 0", async () => {
-  const run = (args: string[]) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", ...PERMS, SCRIPT, ...args],
-      env: { NO_COLOR: "1" },
-    }).output();
+  const run = (args: string[]) => emulatorScript(args, { NO_COLOR: "1" }).output();
   const help = await run(["--help"]);
   assert.equal(help.code, 0);
   assert.match(new TextDecoder().decode(help.stdout), /^Usage: deno task emulator --seed FILE/);
@@ -98,10 +65,7 @@ Deno.test("emulator script: --help, bad seed exits 2, first line, SIGTERM exits 
 
 Deno.test("emulator script: --quota, --consistency-lag-ms, --search-omits-tags; a bad --quota exits 2", async () => {
   const run = (args: string[]) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", ...PERMS, SCRIPT, "--seed", SAMPLE_SEED_PATH, ...args],
-      env: { NO_COLOR: "1" },
-    }).output();
+    emulatorScript(["--seed", SAMPLE_SEED_PATH, ...args], { NO_COLOR: "1" }).output();
   for (
     const [args, message] of [
       [["--quota", "Foo"], /--quota expected Operation=RATE\[\/BURST\]/],

@@ -46,6 +46,7 @@ import {
   startEmulator,
   testClient,
 } from "../emulator/testing.ts";
+import { emulatorProcess, emulatorScript } from "./support/emulator_process.ts";
 
 /**
  * The facts on which the tool and the emulator may differ on purpose, because no public
@@ -252,17 +253,10 @@ Deno.test("either way: ARCHIVED flows are accepted by default, refused by mode",
 });
 
 Deno.test("either way from the command line: deno task emulator --flow-quick-connect-flow-type, --refuse-archived-flows", async () => {
-  const script = new URL("../scripts/emulator.ts", import.meta.url).pathname;
   const dir = await Deno.makeTempDir({ prefix: "emulator_model_" });
   const seed = `${dir}/seed.json`;
   await Deno.writeTextFile(seed, JSON.stringify(SEED));
-  const command = (...args: string[]) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-env", "--allow-net", "--allow-read", "--allow-sys", script, ...args],
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-    });
+  const command = (...args: string[]) => emulatorScript(args);
   try {
     const bad = await command("--seed", seed, "--flow-quick-connect-flow-type", "INBOUND").output();
     assert.equal(bad.code, 2);
@@ -270,24 +264,17 @@ Deno.test("either way from the command line: deno task emulator --flow-quick-con
       new TextDecoder().decode(bad.stderr),
       /^error: --flow-quick-connect-flow-type must be one of CONTACT_FLOW, .*, ANY, got INBOUND\n/,
     );
-    const child = command(
+    const emu = await emulatorProcess(command(
       "--seed",
       seed,
       "--no-quotas",
       "--flow-quick-connect-flow-type",
       "ANY",
       "--refuse-archived-flows",
-    ).spawn();
-    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let first = "";
-    while (!first.includes("\n")) {
-      const { value, done } = await lines.read();
-      if (done) break;
-      first += value;
-    }
-    const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(first)?.[1];
+    ));
+    const url = emu.url;
     try {
-      assert.ok(url, first);
+      assert.ok(url, emu.first);
       const c = testClient({ url }, { maxAttempts: 1 });
       const create = (name: string, config: QuickConnectConfig) =>
         c.send(
@@ -303,10 +290,7 @@ Deno.test("either way from the command line: deno task emulator --flow-quick-con
       assert.match(archived.message, /flow-old is ARCHIVED/);
       c.destroy();
     } finally {
-      child.kill("SIGTERM");
-      await child.status;
-      await lines.cancel();
-      await child.stderr.cancel();
+      await emu.stop();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
