@@ -38,7 +38,7 @@ export const FaultSchema = z.object({
     .default(1),
   ResourceId: z.string().min(1).optional(),
   /** SlowAnswer: how long the answer is held. */
-  DelayMs: z.number().int().min(0).default(40_000),
+  DelayMs: z.number().int().min(0).optional(),
 });
 
 export type Fault = z.output<typeof FaultSchema>;
@@ -91,7 +91,7 @@ export class FaultRegistry {
       case "ConnectionReset":
         return { kind: "reset" };
       case "SlowAnswer":
-        return { kind: "slow", ms: fault.DelayMs };
+        return { kind: "slow", ms: fault.DelayMs ?? 40_000 };
     }
   }
 }

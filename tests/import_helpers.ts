@@ -14,6 +14,7 @@ import {
   runImport,
 } from "../lib/import/run_import.ts";
 import type { Filters } from "../lib/filters.ts";
+import { IMPORT_COMMAND } from "../lib/cli/import_command.ts";
 import { loadImportInput } from "../lib/import/input.ts";
 import type { OnConflict } from "../lib/import/plan.ts";
 import type { UndoSource } from "../lib/import/undo.ts";
@@ -88,7 +89,9 @@ export async function importOptions(t: TestImport): Promise<ImportOptions> {
     detailedExitcode: t.detailedExitcode,
     report: t.reportFile ? at(t.reportFile) : undefined,
     maxDeletes: t.maxDeletes,
-    consistencyWaitMs: t.consistencyWaitMs,
+    // The flag's own default, as a user gets it (lib/cli/import_command.ts).
+    consistencyWaitMs: t.consistencyWaitMs ??
+      Number(IMPORT_COMMAND.flags["consistency-wait"]?.default) * 1000,
     session: { signal: t.signal, onProgress: t.onProgress },
   };
 }

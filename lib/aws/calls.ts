@@ -103,28 +103,34 @@ export function installCallMiddleware(client: ConnectClient, opts: CallOptions):
   // Innermost: what gets here is handed to the HTTP handler (signed, past the limiter).
   client.middlewareStack.add(
     <O extends MetadataBearer>(next: DeserializeHandler<object, O>, context: Ctx) =>
-    async (args: DeserializeHandlerArguments<object>) => {
-      const call = calls.get(context);
-      if (!call) return await next(args);
-      call.sent = true;
-      call.lastSentAt = Date.now();
-      call.firstSentAt ??= call.lastSentAt;
-      call.inFlight++;
-      try {
-        // The raw response: the service's errors are deserialized further out.
-        const out = await next(args);
-        const status = (out.response as { statusCode?: number } | undefined)?.statusCode;
-        if (status === undefined || status >= 500) call.landed = true;
-        return out;
-      } catch (err) {
-        call.landed = true;
-        throw err;
-      } finally {
-        call.inFlight--;
-      }
-    },
+    (args: DeserializeHandlerArguments<object>) => sending(next, args, calls.get(context)),
     { step: "deserialize", priority: "low", name: "connectCallSent" },
   );
+}
+
+/** An attempt handed to the HTTP layer: what its answer (or none) tells of the call. */
+async function sending<O extends MetadataBearer>(
+  next: DeserializeHandler<object, O>,
+  args: DeserializeHandlerArguments<object>,
+  call: Call | undefined,
+) {
+  if (!call) return await next(args);
+  call.sent = true;
+  call.lastSentAt = Date.now();
+  call.firstSentAt ??= call.lastSentAt;
+  call.inFlight++;
+  try {
+    // The raw response: the service's errors are deserialized further out.
+    const out = await next(args);
+    const status = (out.response as { statusCode?: number } | undefined)?.statusCode;
+    if (status === undefined || status >= 500) call.landed = true;
+    return out;
+  } catch (err) {
+    call.landed = true;
+    throw err;
+  } finally {
+    call.inFlight--;
+  }
 }
 
 /** One attempt: a token first, then the limiter hears how it went. */

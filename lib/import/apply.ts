@@ -6,70 +6,49 @@
  * that record, even when a second Ctrl-C stops the process midway.
  */
 import { isInterrupted } from "../aws/limiter.ts";
-import type { SearchAvailability } from "../aws/find.ts";
-import type { RunContext } from "../context.ts";
 import { esc } from "../log.ts";
+import type { ApplyContext } from "./apply_context.ts";
 import { create, type CreateEntry } from "./create.ts";
 import { LinkLane } from "./links.ts";
-import type { Journal } from "./journal.ts";
-import type { OnConflict, Plan } from "./plan.ts";
+import type { Plan } from "./plan.ts";
 import { applyRemovals } from "./removals.ts";
 import { update, type UpdateEntry } from "./update.ts";
-import { checkpoint, CONSISTENCY_WAIT_MS } from "./wait.ts";
-
-export interface ApplyOptions {
-  onConflict: OnConflict;
-  /** Whether SearchQuickConnects may be used to look names up. */
-  search: SearchAvailability;
-  signal?: AbortSignal;
-  onProgress?: (done: number, total: number) => void;
-  /**
-   * How long to keep looking for a quick connect the service says exists but does not
-   * list yet (eventual consistency: "usually less than a few seconds").
-   */
-  consistencyWaitMs?: number;
-}
+import { checkpoint } from "./wait.ts";
 
 /** The first failure that stops the run (Ctrl-C, credentials) stops the other lanes too. */
-export async function applyPlan(
-  ctx: RunContext,
-  plan: Plan,
-  opts: ApplyOptions,
-  record: Journal,
-): Promise<void> {
+export async function applyPlan(ac: ApplyContext, plan: Plan): Promise<void> {
   const creates = orderCreates(
     plan.entries.filter((e): e is CreateEntry => e.kind === "create"),
     plan,
   );
   const updates = plan.entries.filter((e): e is UpdateEntry => e.kind === "update");
   const stop = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  const waitMs = opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS;
+  const ctx = {
+    ...ac,
+    signal: ac.signal ? AbortSignal.any([ac.signal, stop.signal]) : stop.signal,
+  };
   const links = new LinkLane(plan, new Set(creates.map((c) => c.item.index)));
   const total = creates.length + updates.length;
   let done = 0;
-  const progress = () => opts.onProgress?.(done++, total);
+  const progress = () => ac.onProgress?.(done++, total);
   progress();
   const lanes = [
     async () => {
       try {
-        await createLane(ctx, creates, { ...opts, signal, consistencyWaitMs: waitMs }, record, {
-          settled: (i) => links.settled(i),
-          progress,
-        });
+        await createLane(ctx, creates, { settled: (i) => links.settled(i), progress });
       } finally {
         links.close();
       }
     },
     async () => {
       for (const w of updates) {
-        checkpoint(signal);
-        await update(ctx, w, { signal }, record);
+        checkpoint(ctx.signal);
+        await update(ctx, w);
         progress();
       }
     },
-    () => applyRemovals(ctx, plan, record, signal),
-    () => links.run(ctx, record, signal, waitMs),
+    () => applyRemovals(ctx, plan),
+    () => links.run(ctx),
   ];
   const results = await Promise.allSettled(lanes.map(async (run) => {
     try {
@@ -90,21 +69,19 @@ export async function applyPlan(
  * quota: those items fail without a call (not attempted), updates still go ahead.
  */
 async function createLane(
-  ctx: RunContext,
+  ctx: ApplyContext,
   creates: readonly CreateEntry[],
-  opts: Required<Pick<ApplyOptions, "consistencyWaitMs">> & ApplyOptions,
-  record: Journal,
   on: { settled: (index: number) => void; progress: () => void },
 ): Promise<void> {
   let quotaError: string | undefined;
   for (const w of creates) {
-    checkpoint(opts.signal);
+    checkpoint(ctx.signal);
     if (quotaError) {
       const reason = `Not attempted: ${quotaError}`;
       ctx.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
-      record.settle(w.item.index, { result: "not-attempted", reason });
+      ctx.record.settle(w.item.index, { result: "not-attempted", reason });
     } else {
-      quotaError = await create(ctx, w, opts, record);
+      quotaError = await create(ctx, w);
     }
     on.settled(w.item.index);
     on.progress();

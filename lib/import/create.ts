@@ -6,7 +6,6 @@
 import { CreateQuickConnectCommand, type QuickConnect } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
 import { findQuickConnect } from "../aws/find.ts";
-import type { RunContext } from "../context.ts";
 import {
   answerOf,
   attemptsOf,
@@ -23,35 +22,22 @@ import {
 } from "../errors.ts";
 import { esc } from "../log.ts";
 import { diffQuickConnect } from "./diff.ts";
-import type { Journal, Outcome } from "./journal.ts";
-import { afterOf, compareEntry, type OnConflict, type PlanEntry } from "./plan.ts";
+import type { ApplyContext } from "./apply_context.ts";
+import type { Outcome } from "./journal.ts";
+import { afterOf, compareEntry, type PlanEntry } from "./plan.ts";
 import { decide, type SettleFacts, type Step } from "./settle.ts";
 import { update, type UpdateEntry } from "./update.ts";
 import { checkpoint, untilVisible } from "./wait.ts";
 
 export type CreateEntry = Extract<PlanEntry, { kind: "create" }>;
 
-export interface CreateOptions {
-  onConflict: OnConflict;
-  signal?: AbortSignal;
-  /** How long to look for a quick connect the service says exists but does not list yet. */
-  consistencyWaitMs: number;
-  /** Whether SearchQuickConnects may be used to look names up. */
-  search: { available: boolean };
-}
-
 /** One create; returns the quota message when the instance's quick connect quota is reached. */
-export async function create(
-  ctx: RunContext,
-  w: CreateEntry,
-  opts: CreateOptions,
-  record: Journal,
-): Promise<string | undefined> {
+export async function create(ac: ApplyContext, w: CreateEntry): Promise<string | undefined> {
   const name = esc(w.item.name);
   try {
-    const id = await sendCreate(ctx, w, record);
-    ctx.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
-    record.settle(w.item.index, { result: "done", action: "created", targetId: id });
+    const id = await sendCreate(ac, w);
+    ac.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
+    ac.record.settle(w.item.index, { result: "done", action: "created", targetId: id });
     return undefined;
   } catch (err) {
     // Interrupted: the journal says whether it was sent (uncertain) or not. The journal
@@ -59,10 +45,10 @@ export async function create(
     if (isInterrupted(err) || err instanceof FatalAwsError) throw err;
     const window = { ...windowOf(err), to: Date.now() };
     if (isDuplicate(err) || (answerOf(err) === "unknown" && !isFatalForRun(err))) {
-      await settle(ctx, w, err, { opts, record, window, landed: answerOf(err) === "unknown" });
+      await settle(ac, w, err, { window, landed: answerOf(err) === "unknown" });
       return undefined;
     }
-    return failed(ctx, w, err, record);
+    return failed(ac, w, err);
   }
 }
 
@@ -71,45 +57,43 @@ const windowOf = (err: unknown) => {
   return { from: t.first, last: t.last };
 };
 
-function failed(ctx: RunContext, w: CreateEntry, err: unknown, record: Journal) {
+function failed(ac: ApplyContext, w: CreateEntry, err: unknown) {
   const reason = describeError(err);
   if (answerOf(err) === "unknown") {
     // No answer however often it was tried: it may have landed, and the endpoint is dead.
     notCreated(
-      ctx,
+      ac,
       w,
-      record,
       "uncertain",
       `${reason}; it may or may not have been created: run the same import again to settle it`,
     );
-    throw toFatal(err, ctx, "connect:CreateQuickConnect");
+    throw toFatal(err, ac, "connect:CreateQuickConnect");
   }
   if (isLimitExceeded(err)) {
     const quota =
       `the target instance's quota of quick connects is reached (${reason}); ask for a higher "Quick connects per instance" quota (L-68BBE2E8) in Service Quotas, then run again`;
-    notCreated(ctx, w, record, "failed", quota);
+    notCreated(ac, w, "failed", quota);
     return quota;
   }
   const hint = isAccessDenied(err)
-    ? `; ${guidance(err, { ...ctx, action: "connect:CreateQuickConnect" }).hint}`
+    ? `; ${guidance(err, { ...ac, action: "connect:CreateQuickConnect" }).hint}`
     : "";
-  notCreated(ctx, w, record, "failed", reason + hint);
-  if (isFatalForRun(err)) throw toFatal(err, ctx, "connect:CreateQuickConnect");
+  notCreated(ac, w, "failed", reason + hint);
+  if (isFatalForRun(err)) throw toFatal(err, ac, "connect:CreateQuickConnect");
   return undefined;
 }
 
 /** A create that did not end created: its log line (the earlier scripts' wording) and outcome. */
 function notCreated(
-  ctx: RunContext,
+  ac: ApplyContext,
   w: CreateEntry,
-  record: Journal,
   result: "failed" | "uncertain",
   reason: string,
   targetId?: string,
   taken?: boolean,
 ): void {
-  ctx.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
-  record.settle(w.item.index, {
+  ac.logger.error(`Error creating quick connect ${esc(w.item.name)}: ${esc(reason)}`);
+  ac.record.settle(w.item.index, {
     result,
     reason,
     done: [],
@@ -119,41 +103,44 @@ function notCreated(
 }
 
 /** Sends the create, its intent in the journal first and its answer after. */
-async function sendCreate(ctx: RunContext, w: CreateEntry, record: Journal): Promise<string> {
+async function sendCreate(ac: ApplyContext, w: CreateEntry): Promise<string> {
   const { item } = w;
   const cmd = new CreateQuickConnectCommand({
-    InstanceId: ctx.instanceId,
+    InstanceId: ac.instanceId,
     Name: item.name,
     // Description and Tags have a minimum length of 1: an empty value is left out.
     Description: item.description === "" ? undefined : item.description,
     QuickConnectConfig: w.config,
     Tags: Object.keys(item.tags).length > 0 ? item.tags : undefined,
   });
-  const seq = record.intend({ op: "create", item: item.index, name: item.name, after: afterOf(w) });
+  const seq = ac.record.intend({
+    op: "create",
+    item: item.index,
+    name: item.name,
+    after: afterOf(w),
+  });
   try {
-    const out = await ctx.client.send(cmd);
-    record.answer(seq, { result: "done", targetId: out.QuickConnectId ?? "" });
+    const out = await ac.client.send(cmd);
+    ac.record.answer(seq, { result: "done", targetId: out.QuickConnectId ?? "" });
     return out.QuickConnectId ?? "";
   } catch (err) {
     // A taken name does not say whose it is (an HTTP-layer resend of this very request can
     // make it): unknown until settled.
     const result = isDuplicate(err) ? "unknown" : answerOf(err);
-    record.answer(seq, { result, reason: describeError(err) });
+    ac.record.answer(seq, { result, reason: describeError(err) });
     throw err;
   }
 }
 
 interface Settling {
-  opts: CreateOptions;
-  record: Journal;
   window: { from: number; last: number; to: number };
   /** An attempt may have been applied (see settle.ts). */
   landed: boolean;
 }
 
-async function settle(ctx: RunContext, w: CreateEntry, err: unknown, s: Settling): Promise<void> {
+async function settle(ac: ApplyContext, w: CreateEntry, err: unknown, s: Settling): Promise<void> {
   const name = esc(w.item.name);
-  ctx.logger.debug(
+  ac.logger.debug(
     `${name}: the create was answered ${esc(describeError(err))} after ${
       attemptsOf(err)
     } attempts; settling it`,
@@ -165,7 +152,7 @@ async function settle(ctx: RunContext, w: CreateEntry, err: unknown, s: Settling
     looked: false,
     resent: false,
     waited: false,
-    onConflict: s.opts.onConflict,
+    onConflict: ac.onConflict,
   };
   let found: QuickConnect | undefined;
   const see = (qc: QuickConnect | undefined) => {
@@ -175,17 +162,17 @@ async function settle(ctx: RunContext, w: CreateEntry, err: unknown, s: Settling
   for (;;) {
     const step = decide(facts);
     if (step.next === "look" || step.next === "wait") {
-      const got = await lookingUp(ctx, w, err, s, step.next === "wait");
+      const got = await lookingUp(ac, w, err, step.next === "wait");
       if (got === "failed") return;
       facts[step.next === "look" ? "looked" : "waited"] = true;
       see(got.found);
     } else if (step.next === "resend") {
-      const again = await resend(ctx, w, err, s);
+      const again = await resend(ac, w, err, s);
       if (again === "settled") return;
       facts.resent = true;
       facts.landed ||= again.landed;
       facts.window.last = again.last;
-    } else return await conclude(ctx, w, step, found, { err, ...s });
+    } else return await conclude(ac, w, step, found, { err, ...s });
   }
 }
 
@@ -203,21 +190,18 @@ function factsOf(w: CreateEntry, qc: QuickConnect): SettleFacts["found"] {
 
 /** The name looked up once, or until listed; "failed" once a failed lookup failed the create. */
 async function lookingUp(
-  ctx: RunContext,
+  ac: ApplyContext,
   w: CreateEntry,
   err: unknown,
-  s: Settling,
   untilListed: boolean,
 ): Promise<{ found: QuickConnect | undefined } | "failed"> {
   const look = () => {
-    checkpoint(s.opts.signal);
-    return findQuickConnect(ctx, w.item.name, s.opts.search, Object.keys(w.item.tags).length > 0);
+    checkpoint(ac.signal);
+    return findQuickConnect(ac, w.item.name, ac.search, Object.keys(w.item.tags).length > 0);
   };
   try {
     return {
-      found: untilListed
-        ? await untilVisible(look, s.opts.consistencyWaitMs, s.opts.signal)
-        : await look(),
+      found: untilListed ? await untilVisible(look, ac.waitMs, ac.signal) : await look(),
     };
   } catch (lookupErr) {
     if (isInterrupted(lookupErr)) throw lookupErr;
@@ -226,25 +210,25 @@ async function lookingUp(
     } (and looking its name up to see whether it was created failed: ${
       describeError(lookupErr)
     }); run the same import again to settle it, it will not create a duplicate`;
-    notCreated(ctx, w, s.record, "uncertain", reason);
-    if (isFatalForRun(lookupErr)) throw toFatal(lookupErr, ctx, "connect:SearchQuickConnects");
+    notCreated(ac, w, "uncertain", reason);
+    if (isFatalForRun(lookupErr)) throw toFatal(lookupErr, ac, "connect:SearchQuickConnects");
     return "failed";
   }
 }
 
 /** Not listed after no answer: the create once more decides (see settle.ts). */
 async function resend(
-  ctx: RunContext,
+  ac: ApplyContext,
   w: CreateEntry,
   err: unknown,
   s: Settling,
 ): Promise<"settled" | { landed: boolean; last: number }> {
   const name = esc(w.item.name);
-  ctx.logger.debug(`${name}: not listed after ${esc(describeError(err))}; sending it once more`);
+  ac.logger.debug(`${name}: not listed after ${esc(describeError(err))}; sending it once more`);
   try {
-    const id = await sendCreate(ctx, w, s.record);
-    ctx.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
-    s.record.settle(w.item.index, { result: "done", action: "created", targetId: id });
+    const id = await sendCreate(ac, w);
+    ac.logger.info(`Created quick connect: ${name} -> ${esc(id)}`);
+    ac.record.settle(w.item.index, { result: "done", action: "created", targetId: id });
     return "settled";
   } catch (again) {
     s.window.to = Date.now();
@@ -257,33 +241,33 @@ async function resend(
     const reason = `${describeError(err)}, and again ${describeError(again)} when sent once more; ${
       uncertain ? "it may or may not have been created" : "it was not created"
     }: run the same import again`;
-    notCreated(ctx, w, s.record, uncertain ? "uncertain" : "failed", reason);
-    if (isFatalForRun(again)) throw toFatal(again, ctx, "connect:CreateQuickConnect");
+    notCreated(ac, w, uncertain ? "uncertain" : "failed", reason);
+    if (isFatalForRun(again)) throw toFatal(again, ac, "connect:CreateQuickConnect");
     return "settled";
   }
 }
 
 /** Records what the decision says, or carries out the update it calls for. */
 async function conclude(
-  ctx: RunContext,
+  ac: ApplyContext,
   w: CreateEntry,
   step: Step,
   found: QuickConnect | undefined,
   s: Settling & { err: unknown },
 ): Promise<void> {
   const name = esc(w.item.name);
-  const put = (o: Outcome) => s.record.settle(w.item.index, o);
+  const put = (o: Outcome) => ac.record.settle(w.item.index, o);
   const cause = esc(describeError(s.err));
   switch (step.next) {
     case "created":
-      ctx.logger.info(`Created quick connect: ${name} -> ${esc(step.id)}`);
-      ctx.logger.debug(
+      ac.logger.info(`Created quick connect: ${name} -> ${esc(step.id)}`);
+      ac.logger.debug(
         `${name}: the create was answered ${cause}; the identical quick connect under its name appeared within the call's own attempts: an earlier attempt whose response was lost created it`,
       );
       return put({ result: "done", action: "created", targetId: step.id });
     case "uncertain": {
       if (step.taken) {
-        ctx.logger.warning(
+        ac.logger.warning(
           `${name}: ${step.why}: reported created, but its undo leaves it unless --force`,
         );
         return put({
@@ -296,30 +280,30 @@ async function conclude(
       }
       const reason =
         `May have been created by this run: ${step.why} (the create was answered ${cause}); run the same import again to settle it`;
-      return notCreated(ctx, w, s.record, "uncertain", reason, step.id);
+      return notCreated(ac, w, "uncertain", reason, step.id);
     }
     case "skipped":
-      ctx.logger.warning(`Quick connect already exists: ${name}`);
+      ac.logger.warning(`Quick connect already exists: ${name}`);
       return put({ result: "done", action: "skipped", targetId: step.id });
     case "unchanged":
-      ctx.logger.info(`Quick connect unchanged: ${name} -> ${esc(step.id)}`);
+      ac.logger.info(`Quick connect unchanged: ${name} -> ${esc(step.id)}`);
       return put({ result: "done", action: "unchanged", targetId: step.id });
     case "update": {
       const u = found ? updateOf(w, found, step.id) : undefined;
-      if (u) await update(ctx, u, s.opts, s.record);
+      if (u) await update(ac, u);
       return;
     }
     case "exists": {
       const reason =
         "A quick connect with this name already exists in the target (--on-conflict fail); use --on-conflict skip or update";
-      return notCreated(ctx, w, s.record, "failed", reason, step.id);
+      return notCreated(ac, w, "failed", reason, step.id);
     }
     default: {
       const reason =
         `${cause} (the name is taken, but no quick connect of that exact name was listed within ${
-          Math.round(s.opts.consistencyWaitMs / 1000)
+          Math.round(ac.waitMs / 1000)
         } s; the service may still be catching up: run the same import again later)`;
-      return notCreated(ctx, w, s.record, "failed", reason);
+      return notCreated(ac, w, "failed", reason);
     }
   }
 }

@@ -7,10 +7,10 @@
  */
 import { AssociateQueueQuickConnectsCommand } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import type { RunContext } from "../context.ts";
 import { answerOf, describeError, isFatalForRun, isNotFound, toFatal } from "../errors.ts";
 import { esc, plural } from "../log.ts";
 import { LIMITS } from "../quick_connect.ts";
+import type { ApplyContext } from "./apply_context.ts";
 import type { Journal, Link } from "./journal.ts";
 import type { LinkAdd, Plan, QueueLinks } from "./plan.ts";
 import { checkpoint, untilVisible } from "./wait.ts";
@@ -90,16 +90,12 @@ export class LinkLane {
   }
 
   /** Sends ready queues until closed and drained; stops at the first Ctrl-C. */
-  async run(
-    ctx: RunContext,
-    record: Journal,
-    signal: AbortSignal | undefined,
-    waitMs: number,
-  ): Promise<void> {
+  async run(ctx: ApplyContext): Promise<void> {
+    const signal = ctx.signal;
     while (true) {
       const q = this.#ready.shift();
       if (q) {
-        await sendQueue(ctx, q, record, signal, waitMs);
+        await sendQueue(ctx, q);
         continue;
       }
       if (this.#closed) return;
@@ -112,13 +108,8 @@ export class LinkLane {
   }
 }
 
-async function sendQueue(
-  ctx: RunContext,
-  q: QueueLinks,
-  record: Journal,
-  signal: AbortSignal | undefined,
-  waitMs: number,
-): Promise<void> {
+async function sendQueue(ctx: ApplyContext, q: QueueLinks): Promise<void> {
+  const { record, waitMs } = ctx;
   const byId = new Map<string, Link>();
   for (const l of q.add) {
     const id = linkedId(l, record);
@@ -135,8 +126,8 @@ async function sendQueue(
   }
   const links = [...byId.values()];
   for (let i = 0; i < links.length; i += LIMITS.linksPerCall) {
-    checkpoint(signal);
-    await sendBatch(ctx, q, links.slice(i, i + LIMITS.linksPerCall), record, signal, waitMs);
+    checkpoint(ctx.signal);
+    await sendBatch(ctx, q, links.slice(i, i + LIMITS.linksPerCall));
   }
 }
 
@@ -144,14 +135,8 @@ async function sendQueue(
  * One batch: its intent in the journal, then the call. An endpoint that stops answering
  * ends the run here (uncertain, exit 3) rather than costing every further queue the timeouts.
  */
-async function sendBatch(
-  ctx: RunContext,
-  q: QueueLinks,
-  batch: Link[],
-  record: Journal,
-  signal: AbortSignal | undefined,
-  waitMs: number,
-): Promise<void> {
+async function sendBatch(ctx: ApplyContext, q: QueueLinks, batch: Link[]): Promise<void> {
+  const { record, waitMs, signal } = ctx;
   const seq = record.intend({ op: "link", name: q.queueName, links: batch });
   const send = () =>
     ctx.client.send(

@@ -14,6 +14,7 @@ import { lookAlikeWarnings } from "./look_alikes.ts";
 import type { Mapping, Unresolved } from "./mapping.ts";
 import { type MissingRef, resolveConfig, resolveQueue, unusedMappingEntries } from "./resolve.ts";
 import type { TargetState } from "./target.ts";
+import { type ItemVisibility, visibility } from "../visibility.ts";
 
 export type OnConflict = "skip" | "update" | "fail";
 export const ON_CONFLICT = ["skip", "update", "fail"] as const;
@@ -92,11 +93,6 @@ export interface LinkAdd {
   targetId?: string;
   /** The source queue, as the file names it. */
   source: string;
-  /**
-   * Its quick connect existed and changed shortly before the target was read: the queue's
-   * list may lag behind a link added with that change, so the link may be there already.
-   */
-  recent?: boolean;
 }
 
 export interface QueueLinks {
@@ -148,6 +144,8 @@ export interface Plan {
   linksPresent: number;
   /** Dropped aws: tags, mapping entries that match nothing. */
   warnings: string[];
+  /** Who will see each quick connect, where the file says who saw it in the source. */
+  visibility?: ItemVisibility[] | { denied: string };
 }
 
 export interface PlanInput {
@@ -263,15 +261,6 @@ function linkable(e: PlanEntry): { targetId?: string } | undefined {
   return { targetId: e.kind === "update" ? e.target.id : e.targetId };
 }
 
-/**
- * Whether the existing quick connect `name` changed within `horizonMs` before the target
- * was read: a link added with that change may not be listed yet.
- */
-function changedRecently(target: TargetState, name: string, horizonMs: number): boolean {
-  const modified = target.quickConnects.get(name)?.modified?.getTime();
-  return modified !== undefined && target.readAt - modified < horizonMs;
-}
-
 /** Where one of an item's source queues is in the target, or why it cannot be linked. */
 function linkTarget(
   item: ImportItem,
@@ -299,7 +288,6 @@ function planLinks(
   entries: readonly PlanEntry[],
   target: TargetState,
   mapping: Mapping,
-  horizonMs: number,
 ) {
   const byQueue = new Map<string, QueueLinks>();
   const problems: LinkProblem[] = [];
@@ -325,13 +313,11 @@ function planLinks(
       }
       let q = byQueue.get(queueId);
       if (!q) byQueue.set(queueId, q = { queueId, queueName, add: [] });
-      const recent = at.targetId !== undefined && changedRecently(target, item.name, horizonMs);
       q.add.push({
         index: item.index,
         name: item.name,
         targetId: at.targetId,
         source: src.Name ?? src.Id,
-        ...(recent ? { recent } : {}),
       });
     }
   }
@@ -348,11 +334,6 @@ export interface PlanOptions {
   inScope?: (qc: ListedQuickConnect) => boolean;
   /** A drift check: compare what `skip` leaves (the target must be read whole and resolved). */
   compareSkipped?: boolean;
-  /**
-   * How long after a change the target's lists may not show it (--consistency-wait): a link
-   * to a quick connect changed within it may be present but not listed yet. Default 0.
-   */
-  consistencyWaitMs?: number;
 }
 
 export function planImport(input: PlanInput, target: TargetState, opts: PlanOptions): Plan {
@@ -375,12 +356,7 @@ export function planImport(input: PlanInput, target: TargetState, opts: PlanOpti
   for (const entry of unusedMappingEntries(input.mapping, valid)) {
     warnings.push(`Mapping entry ${esc(entry)} matches nothing in the export file`);
   }
-  const { links, problems, present } = planLinks(
-    entries,
-    target,
-    input.mapping,
-    opts.consistencyWaitMs ?? 0,
-  );
+  const { links, problems, present } = planLinks(entries, target, input.mapping);
   const deletes = opts.prune ? planDeletes(input, target, opts, warnings) : [];
   const unlinks = opts.pruneLinks ? planUnlinks(entries, target, input.mapping, opts, deletes) : [];
   return {
@@ -391,7 +367,41 @@ export function planImport(input: PlanInput, target: TargetState, opts: PlanOpti
     linkProblems: problems,
     linksPresent: present,
     warnings,
+    ...(target.routingProfiles && { visibility: planVisibility(entries, target, links, unlinks) }),
   };
+}
+
+/**
+ * Once the links are added and removed, who sees each quick connect the file says who saw it
+ * in the source, and is in the target. The links it has already count on the queues read
+ * (those the file names), not on others (docs/file-formats.md "Report file").
+ */
+export function planVisibility(
+  entries: readonly PlanEntry[],
+  target: TargetState,
+  adds: readonly QueueLinks[] = [],
+  removes: readonly QueueUnlinks[] = [],
+): Plan["visibility"] {
+  const profiles = target.routingProfiles;
+  if (!Array.isArray(profiles)) return profiles;
+  const source = new Map<string, NonNullable<ImportItem["seenBy"]>>();
+  const nameOf = new Map<string, string>();
+  for (const e of entries) {
+    const id = e.kind === "update" ? e.target.id : e.kind === "create" ? "" : e.targetId;
+    if (isInvalid(e.item) || !e.item.seenBy || id === undefined) continue;
+    source.set(e.item.name, e.item.seenBy);
+    if (id) nameOf.set(id, e.item.name);
+  }
+  const linked = new Map<string, Set<string>>();
+  const link = (queueId: string, name = "") => {
+    if (name) linked.set(queueId, (linked.get(queueId) ?? new Set()).add(name));
+  };
+  for (const [queueId, ids] of target.links) for (const id of ids) link(queueId, nameOf.get(id));
+  for (const q of adds) for (const a of q.add) link(q.queueId, a.name);
+  for (const u of removes) {
+    for (const r of u.remove) linked.get(u.queueId)?.delete(nameOf.get(r.targetId) ?? "");
+  }
+  return visibility(source, profiles, linked);
 }
 
 function queueNames(target: TargetState): Map<string, string> {

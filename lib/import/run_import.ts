@@ -11,8 +11,7 @@ import { endOf, exitCode, logEnd, type Stop } from "../exit.ts";
 import { writeJsonAtomicSync } from "../json_file.ts";
 import { esc, type Logger, logMemory, plural } from "../log.ts";
 import type { Path } from "../path.ts";
-import type { SearchAvailability } from "../aws/find.ts";
-import { type ApplyOptions, applyPlan } from "./apply.ts";
+import { applyPlan } from "./apply.ts";
 import { type ImportInput, type ImportItem, isInvalid } from "./input.ts";
 import { writeMappingTemplate } from "./mapping.ts";
 import { Journal } from "./journal.ts";
@@ -26,7 +25,6 @@ import { getInput, type ImportSource, knownPlan, makePlan } from "./sources.ts";
 export type { ImportSource };
 import { importReport, logPlan, logSummary } from "./summary.ts";
 import { verifyImport } from "./verify.ts";
-import { CONSISTENCY_WAIT_MS } from "./wait.ts";
 
 /** What the runner hands the use case for the process: Ctrl-C, progress, a forced stop. */
 export interface ImportSession {
@@ -55,8 +53,8 @@ export interface ImportOptions {
   record?: Path;
   /** The most quick connects --prune may delete (default 10). */
   maxDeletes?: number;
-  /** How long to wait for changes to be listed (eventual consistency); default 30 s. */
-  consistencyWaitMs?: number;
+  /** --consistency-wait: how long lists may lag behind a change (eventual consistency). */
+  consistencyWaitMs: number;
   session?: ImportSession;
 }
 
@@ -117,19 +115,8 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
   const finish = reportOnce(ctx, opts, file, conclude);
   let stop: Stop | undefined;
   try {
-    const made = await makePlan(ctx, opts.source, input, {
-      consistencyWaitMs: opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
-      driftCheck: dryRun && (opts.detailedExitcode ?? false),
-    });
-    plan = made.plan;
-    logMemory(log, "the plan made");
-    for (const w of plan.warnings) log.warning(w);
-    logPlan(plan, log, dryRun, !dryRun && pruneCount(plan) > maxDeletesOf(opts));
-    guardDeletes(log, plan, maxDeletesOf(opts), dryRun);
-    if (dryRun) await writeDryRunOutputs(ctx, opts.source, plan);
-    else await applyPlan(ctx, plan, applyOptions(opts, onConflict, made.state.search), record);
-    logMemory(log, "the plan applied");
-    if (opts.verify) meta.Verify = await verify(ctx, opts, input, plan, record);
+    const verified = await carryOut(ctx, opts, input, record, (p) => plan = p);
+    if (verified) meta.Verify = verified;
   } catch (err) {
     const end = endOf(err, { aborted: opts.session?.signal?.aborted, where: ctx });
     if (end.kind === "refused" || end.kind === "finished") throw err;
@@ -138,6 +125,41 @@ export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<I
   }
   if (!stop && opts.session?.signal?.aborted) stop = { kind: "interrupted" };
   return await finish(stop);
+}
+
+/** The run's work: the plan, then its changes (unless a dry run), then --verify. */
+async function carryOut(
+  ctx: RunContext,
+  opts: ImportOptions,
+  input: ImportInput,
+  record: Journal,
+  planned: (plan: Plan) => void,
+): Promise<VerifyResult | undefined> {
+  const log = ctx.logger;
+  const dryRun = opts.dryRun ?? false;
+  const made = await makePlan(ctx, opts.source, input, {
+    driftCheck: dryRun && (opts.detailedExitcode ?? false),
+  });
+  const plan = made.plan;
+  planned(plan);
+  logMemory(log, "the plan made");
+  for (const w of plan.warnings) log.warning(w);
+  logPlan(plan, log, dryRun, !dryRun && pruneCount(plan) > maxDeletesOf(opts));
+  guardDeletes(log, plan, maxDeletesOf(opts), dryRun);
+  if (dryRun) await writeDryRunOutputs(ctx, opts.source, plan);
+  else {
+    await applyPlan({
+      ...ctx,
+      record,
+      onConflict: policyOf(opts.source),
+      search: made.state.search,
+      signal: opts.session?.signal,
+      onProgress: opts.session?.onProgress,
+      waitMs: opts.consistencyWaitMs,
+    }, plan);
+  }
+  logMemory(log, "the plan applied");
+  return opts.verify ? await verify(ctx, opts, input, plan, record) : undefined;
 }
 
 function logIntro(ctx: RunContext, dryRun: boolean): void {
@@ -149,20 +171,6 @@ function logIntro(ctx: RunContext, dryRun: boolean): void {
   ctx.logger.info(
     `Starting quick connect import process (dry_run=${dryRun ? "True" : "False"})...`,
   );
-}
-
-function applyOptions(
-  opts: ImportOptions,
-  onConflict: OnConflict,
-  search: SearchAvailability,
-): ApplyOptions {
-  return {
-    onConflict,
-    search,
-    signal: opts.session?.signal,
-    onProgress: opts.session?.onProgress,
-    consistencyWaitMs: opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
-  };
 }
 
 /** The run's record file: --report, else the default name for a run that changes something. */
@@ -315,7 +323,7 @@ function verify(
     valid.filter((it) => !failed.has(it.index)),
     input.mapping,
     opts.session?.signal,
-    opts.consistencyWaitMs ?? CONSISTENCY_WAIT_MS,
+    opts.consistencyWaitMs,
     skipped,
   );
 }

@@ -10,11 +10,11 @@ import {
   UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
 import { isInterrupted } from "../aws/limiter.ts";
-import type { RunContext } from "../context.ts";
 import { answerOf, describeError, isFatalForRun, toFatal } from "../errors.ts";
 import { esc } from "../log.ts";
 import { tagChanges } from "./diff.ts";
-import type { Journal, Op } from "./journal.ts";
+import type { ApplyContext } from "./apply_context.ts";
+import type { Op } from "./journal.ts";
 import { afterOf, type Part, type PlanEntry } from "./plan.ts";
 import { checkpoint } from "./wait.ts";
 
@@ -28,7 +28,7 @@ interface Call {
 }
 
 /** The calls of an update, in order, each with the part it changes. */
-function calls(ctx: RunContext, w: UpdateEntry): Call[] {
+function calls(ctx: ApplyContext, w: UpdateEntry): Call[] {
   const { item, target: ex, parts } = w;
   const at = { InstanceId: ctx.instanceId, QuickConnectId: ex.id };
   const c = ctx.client;
@@ -61,12 +61,7 @@ function calls(ctx: RunContext, w: UpdateEntry): Call[] {
  * Each call's intent, with the before-image undo restores, goes into the journal before it
  * is sent; a run stopped halfway leaves exactly which parts changed, or may have.
  */
-export async function update(
-  ctx: RunContext,
-  w: UpdateEntry,
-  opts: { signal?: AbortSignal },
-  record: Journal,
-): Promise<void> {
+export async function update(ctx: ApplyContext, w: UpdateEntry): Promise<void> {
   const { item, target: ex, parts } = w;
   const name = esc(item.name);
   const done: Part[] = [];
@@ -78,20 +73,20 @@ export async function update(
     after: afterOf(w),
   };
   for (const c of calls(ctx, w)) {
-    checkpoint(opts.signal);
-    const seq = record.intend({ ...base, op: c.op, part: c.part });
+    checkpoint(ctx.signal);
+    const seq = ctx.record.intend({ ...base, op: c.op, part: c.part });
     try {
       await c.send();
-      record.answer(seq, { result: "done" });
+      ctx.record.answer(seq, { result: "done" });
     } catch (err) {
       const answer = answerOf(err);
-      record.answer(seq, { result: answer, reason: describeError(err) });
+      ctx.record.answer(seq, { result: answer, reason: describeError(err) });
       // Interrupted: the journal holds what was done and what may have been.
       if (isInterrupted(err)) throw err;
       const partial = done.length > 0 ? ` (already updated: ${done.join(", ")})` : "";
       const reason = `${describeError(err)}${partial}`;
       ctx.logger.error(`Error updating quick connect ${name}: ${esc(reason)}`);
-      record.settle(
+      ctx.record.settle(
         item.index,
         answer === "unknown"
           ? {
@@ -108,5 +103,5 @@ export async function update(
     if (!done.includes(c.part)) done.push(c.part);
   }
   ctx.logger.info(`Updated quick connect: ${name} -> ${esc(ex.id)} (${parts.join(", ")})`);
-  record.settle(item.index, { result: "done", action: "updated", targetId: ex.id, parts });
+  ctx.record.settle(item.index, { result: "done", action: "updated", targetId: ex.id, parts });
 }

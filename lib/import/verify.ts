@@ -9,12 +9,12 @@
  */
 import type { RunContext } from "../context.ts";
 import { esc, plural } from "../log.ts";
-import { checkpoint, CONSISTENCY_WAIT_MS, pause } from "./wait.ts";
+import { checkpoint, pause } from "./wait.ts";
 import type { ImportItem } from "./input.ts";
 import type { Mapping } from "./mapping.ts";
-import { planImport } from "./plan.ts";
+import { type Plan, type PlanEntry, planImport, planVisibility } from "./plan.ts";
 import type { VerifyResult } from "./report.ts";
-import { readTarget } from "./target.ts";
+import { readTarget, type TargetState } from "./target.ts";
 
 type Difference = VerifyResult["Differences"][number];
 
@@ -26,13 +26,14 @@ export async function verifyImport(
   ctx: RunContext,
   items: readonly ImportItem[],
   mapping: Mapping,
-  signal?: AbortSignal,
-  waitMs = CONSISTENCY_WAIT_MS,
+  signal: AbortSignal | undefined,
+  waitMs: number,
   skipped: ReadonlySet<number> = new Set(),
 ): Promise<VerifyResult> {
   const log = ctx.logger;
   log.info(`Verifying ${plural(items.length, "quick connect")} in the target...`);
-  let found = await differences(ctx, items, mapping, signal);
+  const seen = visibilityNow(items);
+  let found = await differences(ctx, items, mapping, signal, seen);
   // What a run just did may not be listed yet (eventual consistency): the items that differ
   // are read again after a while, and only what still differs is reported.
   const deadline = performance.now() + waitMs;
@@ -46,12 +47,68 @@ export async function verifyImport(
       } s, in case the service is still catching up`,
     );
     await pause(wait, signal);
-    found = await differences(ctx, items.filter((it) => found.has(it.index)), mapping, signal);
+    found = await differences(
+      ctx,
+      items.filter((it) => found.has(it.index)),
+      mapping,
+      signal,
+      seen,
+    );
   }
 
   const result = sortOut(log, items, found, skipped);
   logVerdict(log, result);
-  return result;
+  const parity = seen && logParity(log, seen.now());
+  return parity ? { ...result, Visibility: parity } : result;
+}
+
+/**
+ * Who sees each quick connect now, where the file says who saw it in the source: the routing
+ * profiles read once, with the first read; the links as last read (a re-read is fresher).
+ */
+function visibilityNow(items: readonly ImportItem[]) {
+  if (!items.some((it) => it.seenBy)) return undefined;
+  let first: TargetState | undefined;
+  const entries = new Map<number, PlanEntry>();
+  return {
+    first: () => first === undefined,
+    read(state: TargetState, fresh: Plan) {
+      if (first) { for (const [queue, ids] of state.links) first.links.set(queue, ids); }
+      first ??= state;
+      for (const e of fresh.entries) entries.set(e.item.index, e);
+    },
+    now: () => first && planVisibility([...entries.values()], first),
+  };
+}
+
+/** Visibility parity with the source: the same routing profiles, by name, see each one. */
+function logParity(
+  log: RunContext["logger"],
+  now: Plan["visibility"],
+): VerifyResult["Visibility"] {
+  // Denied: the plan's check has said so once already.
+  if (!Array.isArray(now)) return undefined;
+  const key = (names: string[]) => [...names].sort().join("\u0000");
+  const who = (names: string[]) => names.map((n) => `'${esc(n)}'`).join(", ") || "none";
+  const differ = now.filter((v) => key(v.source) !== key(v.target));
+  for (const v of differ) {
+    log.warning(
+      `Verify: ${esc(v.name)}: seen in the source by ${who(v.source)}; in the target by ${
+        who(v.target)
+      }`,
+    );
+  }
+  if (differ.length === 0) {
+    log.info(
+      `Visibility parity: ${
+        plural(now.length, "quick connect is", "quick connects are")
+      } seen by the same routing profiles as in the source`,
+    );
+  }
+  return {
+    Checked: now.length,
+    Differences: differ.map((v) => ({ Name: v.name, Source: v.source, Target: v.target })),
+  };
 }
 
 /** What still differs, item by item; what skipped items differ in is listed apart. */
@@ -119,11 +176,17 @@ async function differences(
   items: readonly ImportItem[],
   mapping: Mapping,
   signal?: AbortSignal,
+  seen?: ReturnType<typeof visibilityNow>,
 ): Promise<Map<number, Difference[]>> {
   checkpoint(signal);
-  const state = await readTarget(ctx, items, mapping, { details: true, resolvesExisting: true });
+  const state = await readTarget(ctx, items, mapping, {
+    details: true,
+    resolvesExisting: true,
+    routingProfiles: seen?.first(),
+  });
   checkpoint(signal);
   const fresh = planImport({ items, mapping }, state, { onConflict: "update" });
+  seen?.read(state, fresh);
 
   const byItem = new Map<number, Difference[]>();
   const add = (index: number, name: string, field: string, expected: string, actual: string) => {

@@ -4,9 +4,6 @@
  */
 import { InterruptedError } from "../aws/limiter.ts";
 
-/** How long to look for what the service has done but does not list yet. */
-export const CONSISTENCY_WAIT_MS = 30_000;
-
 /** Throws InterruptedError once Ctrl-C was pressed: called before every new call. */
 export function checkpoint(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError("interrupted");
