@@ -112,8 +112,6 @@ export function knownPlan(src: ImportSource): Plan | undefined {
 
 /** How the file source is planned beyond its own members. */
 export interface PlanContext {
-  /** --consistency-wait: how long lists may lag behind a change. */
-  consistencyWaitMs: number;
   /** A dry run with --detailed-exitcode: compares even what `skip` leaves. */
   driftCheck: boolean;
 }
@@ -243,7 +241,6 @@ async function planFromFile(
       pruneLinks: src.pruneLinks,
       inScope: scope,
       compareSkipped: compare && onConflict === "skip",
-      consistencyWaitMs: how.consistencyWaitMs,
     },
   );
   return { plan, state };
