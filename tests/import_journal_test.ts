@@ -134,7 +134,9 @@ Deno.test("a folder the record cannot be written in is refused before any call (
 });
 
 Deno.test("two runs with one --report name: neither record is lost, the second gets a numbered name", async () => {
-  const s = await setup(12, { latencyMs: 20 });
+  // Calls of 200 ms: each run lasts seconds, so both are under way before either ends,
+  // even when one process starts late on a busy machine.
+  const s = await setup(12, { latencyMs: 200 });
   await using _ = s.emu;
   const half = (from: number, to: number) => ({
     ...s.file,
