@@ -119,7 +119,10 @@ Deno.test("a plan made for another instance or Region, or by another version, is
   const source = idOf(emu.state(), "source");
   const other = await importCli(emu, source, dir, ["--plan", "plan.json"]);
   assert.equal(other.code, 2);
-  assert.match(other.stderr, new RegExp(`made for instance ${target}, not ${source}`));
+  assert.match(
+    other.stderr,
+    new RegExp(`made for instance ${target} in us-east-1, not ${source}; drop --instance-id, or`),
+  );
   const region = await runCli(
     "import",
     [
@@ -136,7 +139,10 @@ Deno.test("a plan made for another instance or Region, or by another version, is
     FAST,
   );
   assert.equal(region.code, 2);
-  assert.match(region.stderr, /made for Region us-east-1, not eu-west-2/);
+  assert.match(
+    region.stderr,
+    /in us-east-1, not eu-west-2; drop --region, or make a new plan against eu-west-2 with/,
+  );
   // As another version would have written it: its own content, its own digest.
   const older = { ...plan, ToolVersion: "0.0.1" };
   await Deno.writeTextFile(

@@ -20,7 +20,8 @@ import { UsageError } from "../errors.ts";
 import { esc, type Logger } from "../log.ts";
 
 export interface AwsFlags {
-  "instance-id": string;
+  /** Only an import's --plan or --undo may leave it out: their file names it. */
+  "instance-id"?: string;
   region?: string;
   profile?: string;
   "endpoint-url"?: string;
@@ -88,8 +89,8 @@ const INSTANCE_ARN = new RegExp(
  * A value that is neither would only come back "not found" after calls, or end up in a
  * request path and the default export file name.
  */
-function checkInstanceId(value: string): void {
-  if (INSTANCE_ID.test(value) || INSTANCE_ARN.test(value)) return;
+function checkInstanceId(value: string | undefined): void {
+  if (value === undefined || INSTANCE_ID.test(value) || INSTANCE_ARN.test(value)) return;
   throw new UsageError(
     `Invalid value for --instance-id: "${esc(value)}" (expected an instance ID such as ` +
       "11111111-2222-3333-4444-555555555555, or an instance ARN " +
@@ -107,7 +108,7 @@ export function checkAwsFlags(flags: AwsFlags, env: Env): void {
     );
   }
   quotaScale(env);
-  const arnRegion = regionOfArn(flags["instance-id"]);
+  const arnRegion = regionOfArn(flags["instance-id"] ?? "");
   const explicit = explicitRegion(flags, env);
   if (arnRegion && explicit && explicit.region !== arnRegion) {
     const fix = explicit.source === "--region"
@@ -122,13 +123,14 @@ export function checkAwsFlags(flags: AwsFlags, env: Env): void {
 export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promise<RunContext> {
   checkAwsFlags(flags, opts.env);
   const given = flags["instance-id"];
+  if (given === undefined) throw new UsageError("Missing required option --instance-id");
   const profile = flags.profile;
   if (profile !== undefined && !opts.client && !(await profileExists(profile))) {
     throw new UsageError(
       `Profile "${profile}" was not found in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE): check the name, or run \`aws configure --profile ${profile}\` / \`aws configure sso\``,
     );
   }
-  const region = await regionFor(flags, opts);
+  const region = await regionFor(given, flags, opts);
   const chosen = await resolveEndpoint(
     { endpointUrl: flags["endpoint-url"], profile },
     opts.env,
@@ -165,8 +167,7 @@ export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promi
 }
 
 /** The Region (see resolveRegion), or the instance ARN's, which wins over the defaults. */
-async function regionFor(flags: AwsFlags, opts: ContextOptions): Promise<string> {
-  const given = flags["instance-id"];
+async function regionFor(given: string, flags: AwsFlags, opts: ContextOptions): Promise<string> {
   let { region, source } = await resolveRegion(
     { region: flags.region, profile: flags.profile },
     opts.env,

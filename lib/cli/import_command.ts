@@ -2,7 +2,7 @@
  * The import command: its flags, its help (meant to answer questions without the README),
  * its files, and the call into lib/import.
  */
-import { instanceIdOf } from "../aws/client.ts";
+import { instanceIdOf, regionOfArn } from "../aws/client.ts";
 import { defaultOutputName } from "../export/run_export.ts";
 import { loadImportInput } from "../import/input.ts";
 import { loadPlanFile } from "../import/plan_file.ts";
@@ -11,17 +11,10 @@ import { ON_CONFLICT } from "../import/plan.ts";
 import { type ImportSource, runImport } from "../import/run_import.ts";
 import { checkPruneInput } from "../import/sources.ts";
 import type { Path } from "../path.ts";
-import type { Logger } from "../log.ts";
+import { esc, type Logger } from "../log.ts";
 import { UsageError } from "../errors.ts";
 import { parseFilters } from "../filters.ts";
-import {
-  COMMON_FLAGS,
-  filterFlags,
-  type Flags,
-  type FlagSpecs,
-  parseFlags,
-  TARGET_FLAG,
-} from "./flags.ts";
+import { COMMON_FLAGS, filterFlags, type Flags, type FlagSpecs, parseFlags } from "./flags.ts";
 import type { CliCommand, FileSet, Written } from "./run_cli.ts";
 
 export const DEFAULT_IMPORT_LOG = "connect_quick_connect_import.log";
@@ -30,7 +23,12 @@ export const DEFAULT_IMPORT_LOG = "connect_quick_connect_import.log";
 const PLAN_MADE = "the plan is already made";
 
 const FLAGS = {
-  "instance-id": { ...TARGET_FLAG["instance-id"], help: "target instance ID or instance ARN" },
+  "instance-id": {
+    type: "string",
+    value: "ID",
+    help: "target instance ID or instance ARN (required with --export-file; with --plan or " +
+      "--undo, default: the instance and Region the file names)",
+  },
   "export-file": {
     type: "string",
     value: "FILE",
@@ -96,7 +94,8 @@ const FLAGS = {
     requires: ["dry-run"],
     help: "exit 4 when applying would change the target, 0 when it would not; " +
       "under the default --on-conflict skip, existing quick connects that differ from the file " +
-      "are WARNINGs and exit 0: add --on-conflict update to catch every difference",
+      "are WARNINGs and exit 0: give the apply's own flags (--on-conflict update, --prune) so " +
+      "what it would update or delete counts",
   },
   prune: {
     type: "boolean",
@@ -153,8 +152,11 @@ interface ImportFiles extends FileSet {
   plan?: string;
   undo?: string;
   report?: Written;
-  /** The run's record when --report is not given (a run that changes nothing leaves none). */
-  record: Path;
+  /**
+   * The run's record when --report is not given (a run that changes nothing leaves none),
+   * named after the instance, which a --plan or --undo file may be the first to name.
+   */
+  record(instanceId: string): Path;
   planOut?: Written;
   mappingOut?: Written;
 }
@@ -184,15 +186,17 @@ to ${DEFAULT_IMPORT_LOG} there (--log-file to change it) and shown on stderr.
 The --report JSON lists every item's outcome and target ID; an existing one is replaced only
 with --force, and it may not be the export or mapping file.
 
-Region: --region, else AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1.
+Region: --region, else AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1;
+with --plan or --undo, the file's instance and Region unless --instance-id or --region is given.
 Credentials: --profile, else the AWS SDK default chain (env keys, SSO, instance role).
 
 Review, keep in sync, undo:
   --dry-run --plan-out plan.json   save the plan; --plan plan.json applies exactly it
   --dry-run --detailed-exitcode    4: applying would change the target, 0: it would not
-  --on-conflict update --dry-run --detailed-exitcode
-                                   drift check: 4 also when an existing quick connect differs
-                                   (under skip a differing one is a WARNING only, exit 0)
+  --on-conflict update --prune --dry-run --detailed-exitcode
+                                   drift check with the apply's flags: 4 also when an existing
+                                   quick connect differs, or one only in the target would be
+                                   deleted (without them: a WARNING, or nothing, and exit 0)
   --prune / --prune-links          also delete quick connects / remove links the export
                                    lacks (at most --max-deletes deletes, default 10), within
                                    the export file's own filters and the import's
@@ -220,8 +224,8 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
   help: (program) => ({
     usage: [
       `${program} --instance-id ID --export-file FILE [options]`,
-      `${program} --instance-id ID --plan PLAN [options]`,
-      `${program} --instance-id ID --undo REPORT [options]`,
+      `${program} --plan PLAN [options]`,
+      `${program} --undo REPORT [options]`,
     ],
     description:
       "Import quick connects from an export file into an Amazon Connect instance. Users,\n" +
@@ -237,9 +241,12 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
     const written = (what: string, shown: string | undefined): Written | undefined =>
       shown === undefined ? undefined : { what, path: at(shown), shown, replace: "force" };
     const report = written("report", flags.report);
-    // A run that changes something keeps its record without being asked (docs/file-formats.md).
-    const id = instanceIdOf(flags["instance-id"] ?? "");
-    const recordName = defaultOutputName(id, new Date(), "import");
+    if (flags["instance-id"] === undefined && !flags.plan && !flags.undo) {
+      throw new UsageError(
+        "Missing required option --instance-id (only a --plan or --undo file names its own)",
+      );
+    }
+    const now = new Date();
     const planOut = written("plan file", flags["plan-out"]);
     const mappingOut = written("mapping template", flags["write-mapping"]);
     const read = (p: string | undefined, flag = "") => {
@@ -264,7 +271,11 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
       plan,
       undo,
       report,
-      record: { path: at(recordName), shown: recordName },
+      // A run that changes something keeps its record unasked (docs/file-formats.md).
+      record: (id) => {
+        const shown = defaultOutputName(instanceIdOf(id), now, "import");
+        return { path: at(shown), shown };
+      },
       planOut,
       mappingOut,
       log: { what: "log file", path: at(log), shown: log, replace: "append" },
@@ -288,13 +299,40 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
         detailedExitcode: flags["detailed-exitcode"],
         verify: flags.verify,
         report: files.report,
-        record: files.record,
+        record: files.record(flags["instance-id"] ?? ""),
         maxDeletes: flags["max-deletes"],
         consistencyWaitMs: flags["consistency-wait"] * 1000,
         session,
       })).exitCode;
   },
 };
+
+/**
+ * A saved plan or a run's record is for one instance in one Region: what --instance-id and
+ * --region leave out is taken from it, over AWS_REGION and the profile's, which could only
+ * be refused. One given that differs is refused with the plan (lib/import/sources.ts).
+ */
+function targetFrom<T extends { InstanceId: string; Region: string }>(
+  file: T,
+  at: Path,
+  flags: Flags<typeof FLAGS>,
+  logger: Logger,
+): T {
+  const taken = [];
+  if (flags["instance-id"] === undefined) {
+    flags["instance-id"] = file.InstanceId;
+    taken.push(`instance ${file.InstanceId}`);
+  }
+  // An instance ARN names its Region.
+  if (flags.region === undefined && !regionOfArn(flags["instance-id"])) {
+    flags.region = file.Region;
+    taken.push(`Region ${file.Region}`);
+  }
+  if (taken.length > 0) {
+    logger.info(esc(`Using the ${taken.join(" and ")} that "${at.shown}" names`));
+  }
+  return file;
+}
 
 /** Where the plan comes from, loaded and checked (UsageError on bad input). */
 async function loadSource(
@@ -307,10 +345,13 @@ async function loadSource(
       ? undefined
       : { path, shown: path === "-" ? "standard input" : shown };
   const plan = typed(files.plan, flags.plan);
-  if (plan) return { kind: "plan", file: plan, plan: await loadPlanFile(plan.path, plan.shown) };
+  if (plan) {
+    const saved = await loadPlanFile(plan.path, plan.shown);
+    return { kind: "plan", file: plan, plan: targetFrom(saved, plan, flags, logger) };
+  }
   const undo = typed(files.undo, flags.undo);
   if (undo) {
-    const report = await loadUndoReport(undo.path, undo.shown);
+    const report = targetFrom(await loadUndoReport(undo.path, undo.shown), undo, flags, logger);
     return { kind: "undo", file: undo, report, force: flags.force };
   }
   const file = typed(files.exportFile, flags["export-file"]) ?? { path: "", shown: "" };

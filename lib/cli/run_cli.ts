@@ -78,7 +78,8 @@ export interface CliCommand<V extends RunnerFlags, F extends FileSet> {
   files(flags: V, at: (path: string) => string): F;
   /**
    * Reads what must be read before any call (throws UsageError on bad input) and
-   * returns the use case.
+   * returns the use case; fills in the flags a file it read names (an import's --plan
+   * or --undo file names its instance and Region), before the context is built.
    */
   prepare(
     flags: V,
@@ -177,7 +178,7 @@ async function begin<V extends RunnerFlags, F extends FileSet>(
     }
     checkAwsFlags(parsed.flags, inv.env);
     // Connect's IDs are lower-case (an ARN is all lower-case): capitals would be "not found".
-    parsed.flags["instance-id"] = parsed.flags["instance-id"].toLowerCase();
+    parsed.flags["instance-id"] = parsed.flags["instance-id"]?.toLowerCase();
     const base = baseDir(inv);
     const files = command.files(parsed.flags, (p) => resolveIn(base, p));
     await checkFiles(files, parsed.flags.force);

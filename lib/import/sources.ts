@@ -145,7 +145,7 @@ async function planFromUndo(
   const shown = src.file.shown;
   if (where.InstanceId !== ctx.instanceId || where.Region !== ctx.region) {
     throw new UsageError(
-      `Cannot undo with "${shown}": it describes a run on instance ${where.InstanceId} in ${where.Region}, not ${ctx.instanceId} in ${ctx.region}`,
+      `Cannot undo with "${shown}": it describes a run on instance ${where.InstanceId} in ${where.Region}, not ${ctx.instanceId} in ${ctx.region}; a run is undone where it ran: drop --instance-id and --region (the file names them)`,
     );
   }
   ctx.logger.info("Reading the target as it is now...");
@@ -185,17 +185,19 @@ async function checkSavedPlan(
 }
 
 function checkPlanTarget(saved: PlanFile, shown: string, ctx: RunContext): void {
-  const refuse = (what: string) =>
-    new UsageError(`Refusing plan "${shown}": ${what}; make a new plan with --dry-run --plan-out`);
+  const refuse = (what: string, fix = "make a new plan") =>
+    new UsageError(`Refusing plan "${shown}": ${what}; ${fix} with --dry-run --plan-out`);
+  // The flag that differs was given: without it, the file's instance and Region are used.
+  const given = (flag: string, value: string) =>
+    refuse(
+      `it was made for instance ${saved.InstanceId} in ${saved.Region}, not ${value}`,
+      `drop --${flag}, or make a new plan against ${value}`,
+    );
   if (saved.ToolVersion !== VERSION) {
     throw refuse(`it was made by version ${saved.ToolVersion} of this tool, this is ${VERSION}`);
   }
-  if (saved.InstanceId !== ctx.instanceId) {
-    throw refuse(`it was made for instance ${saved.InstanceId}, not ${ctx.instanceId}`);
-  }
-  if (saved.Region !== ctx.region) {
-    throw refuse(`it was made for Region ${saved.Region}, not ${ctx.region}`);
-  }
+  if (saved.InstanceId !== ctx.instanceId) throw given("instance-id", ctx.instanceId);
+  if (saved.Region !== ctx.region) throw given("region", ctx.region);
 }
 
 /**
