@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { readQuickConnects } from "../lib/aws/reads.ts";
 import type { ExportFile } from "../lib/export_file.ts";
-import { matches, parseFilters, toSearch } from "../lib/filters.ts";
+import { parseFilters, toSearch } from "../lib/filters.ts";
 import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { runCli } from "./support/cli.ts";
 import { testContext } from "./support/context.ts";
@@ -321,8 +321,7 @@ Deno.test("readQuickConnects() searches again without the conditions if the serv
     logger: run.ctx.logger,
     details: true,
     isFatal: () => false,
-    keep: (qc) => matches(f, qc),
-    searchCriteria: n.criteria,
+    filters: f,
   });
   run.ctx.logger.close();
   assert.equal(read.mode, "search");

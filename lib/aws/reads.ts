@@ -1,7 +1,7 @@
 /**
  * Reads an instance: its quick connects (the one reader, for export and import), users,
- * queues, flows and queue links, each listed once through the SDK paginators at the
- * largest page size the API allows.
+ * queues, flows, routing profiles and queue links, each listed once through the SDK
+ * paginators at the largest page size the API allows.
  */
 import {
   type ConnectClient,
@@ -17,54 +17,51 @@ import {
   type QueueSummary,
   type QueueType,
   type QuickConnect,
-  type QuickConnectSearchCriteria,
-  type QuickConnectSearchFilter,
   type QuickConnectSummary,
-  type QuickConnectType,
   type SearchQuickConnectsCommandInput,
   type UserSummary,
 } from "@aws-sdk/client-connect";
-import { describeError, errorName, isSearchUnavailable } from "../errors.ts";
+import { describeError, errorName, isFatalForRun, isSearchUnavailable } from "../errors.ts";
+import { type Filters, matches, toSearch } from "../filters.ts";
 import { esc, type Logger, plural } from "../log.ts";
 import { isKnownType } from "../quick_connect.ts";
 import { mapPool } from "../pool.ts";
 import type { RoutingProfileView } from "../visibility.ts";
+import { isInterrupted } from "./limiter.ts";
 import { rawJson } from "./raw_response.ts";
 
-export async function readUsers(client: ConnectClient, instanceId: string): Promise<UserSummary[]> {
-  const out: UserSummary[] = [];
-  for await (
-    const page of paginateListUsers({ client, pageSize: 1000 }, { InstanceId: instanceId })
-  ) out.push(...(page.UserSummaryList ?? []));
+/** Every item of every page. */
+async function all<P, T>(pages: AsyncIterable<P>, list: (page: P) => T[] | undefined) {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...(list(page) ?? []));
   return out;
 }
 
+export const readUsers = (client: ConnectClient, instanceId: string): Promise<UserSummary[]> =>
+  all(
+    paginateListUsers({ client, pageSize: 1000 }, { InstanceId: instanceId }),
+    (p) => p.UserSummaryList,
+  );
+
 /** STANDARD queues by default: agent queues are not quick connect targets by name. */
-export async function readQueues(
+export const readQueues = (
   client: ConnectClient,
   instanceId: string,
   types: QueueType[] = ["STANDARD"],
-): Promise<QueueSummary[]> {
-  const out: QueueSummary[] = [];
-  for await (
-    const page of paginateListQueues({ client, pageSize: 1000 }, {
-      InstanceId: instanceId,
-      QueueTypes: types,
-    })
-  ) out.push(...(page.QueueSummaryList ?? []));
-  return out;
-}
+): Promise<QueueSummary[]> =>
+  all(
+    paginateListQueues({ client, pageSize: 1000 }, { InstanceId: instanceId, QueueTypes: types }),
+    (p) => p.QueueSummaryList,
+  );
 
-export async function readFlows(
+export const readFlows = (
   client: ConnectClient,
   instanceId: string,
-): Promise<ContactFlowSummary[]> {
-  const out: ContactFlowSummary[] = [];
-  for await (
-    const page of paginateListContactFlows({ client, pageSize: 1000 }, { InstanceId: instanceId })
-  ) out.push(...(page.ContactFlowSummaryList ?? []));
-  return out;
-}
+): Promise<ContactFlowSummary[]> =>
+  all(
+    paginateListContactFlows({ client, pageSize: 1000 }, { InstanceId: instanceId }),
+    (p) => p.ContactFlowSummaryList,
+  );
 
 /**
  * Every routing profile, 500 a call, with the queues whose quick connects its agents see: its
@@ -75,42 +72,21 @@ export async function readRoutingProfiles(
   client: ConnectClient,
   instanceId: string,
 ): Promise<RoutingProfileView[]> {
-  const out: RoutingProfileView[] = [];
-  for await (
-    const page of paginateSearchRoutingProfiles({ client, pageSize: 500 }, {
-      InstanceId: instanceId,
-    })
-  ) {
-    for (const p of page.RoutingProfiles ?? []) {
-      if (!p.RoutingProfileId || p.Name === undefined) continue;
-      const queues = new Set(p.AssociatedQueueIds);
-      if (p.DefaultOutboundQueueId) queues.add(p.DefaultOutboundQueueId);
-      out.push({
-        id: p.RoutingProfileId,
-        name: p.Name,
-        queueIds: [...queues],
-        agents: p.NumberOfAssociatedUsers ?? 0,
-      });
-    }
-  }
-  return out;
+  const profiles = await all(
+    paginateSearchRoutingProfiles({ client, pageSize: 500 }, { InstanceId: instanceId }),
+    (p) => p.RoutingProfiles,
+  );
+  return profiles.flatMap((p) => {
+    if (!p.RoutingProfileId || p.Name === undefined) return [];
+    const queues = new Set(p.AssociatedQueueIds);
+    if (p.DefaultOutboundQueueId) queues.add(p.DefaultOutboundQueueId);
+    const agents = p.NumberOfAssociatedUsers ?? 0;
+    return [{ id: p.RoutingProfileId, name: p.Name, queueIds: [...queues], agents }];
+  });
 }
 
-/** The IDs of the quick connects linked to one queue. */
-export async function readQueueLinks(
-  client: ConnectClient,
-  instanceId: string,
-  queueId: string,
-): Promise<Set<string>> {
-  const out = new Set<string>();
-  for await (
-    const page of paginateListQueueQuickConnects({ client, pageSize: 100 }, {
-      InstanceId: instanceId,
-      QueueId: queueId,
-    })
-  ) for (const s of page.QuickConnectSummaryList ?? []) if (s.Id) out.add(s.Id);
-  return out;
-}
+/** What stops a whole read: credentials, interruption, network down. */
+const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
 
 /**
  * Quick connect IDs linked to each queue; a queue whose links cannot be read is in
@@ -121,16 +97,23 @@ export async function readAssociations(
   client: ConnectClient,
   instanceId: string,
   queueIds: readonly string[],
-  isFatal: (err: unknown) => boolean,
+  isFatal: (err: unknown) => boolean = stops,
 ): Promise<{ links: Map<string, Set<string>>; failed: Map<string, unknown> }> {
   const links = new Map<string, Set<string>>();
   const failed = new Map<string, unknown>();
-  await mapPool(queueIds, 4, async (id) => {
+  await mapPool(queueIds, 4, async (QueueId) => {
     try {
-      links.set(id, await readQueueLinks(client, instanceId, id));
+      const listed = await all(
+        paginateListQueueQuickConnects({ client, pageSize: 100 }, {
+          InstanceId: instanceId,
+          QueueId,
+        }),
+        (p) => p.QuickConnectSummaryList,
+      );
+      links.set(QueueId, new Set(listed.flatMap((s) => (s.Id ? [s.Id] : []))));
     } catch (err) {
       if (isFatal(err)) throw err;
-      failed.set(id, err);
+      failed.set(QueueId, err);
     }
   });
   return { links, failed };
@@ -141,18 +124,7 @@ export interface ListedQuickConnect {
   id: string;
   name: string;
   arn?: string;
-  /** The type as listed, where the listing says it. */
-  type?: string;
-  /** Its LastModifiedTime, as listed. */
-  modified?: Date;
   detail?: QuickConnect;
-}
-
-/** What `keep` judges; a member left undefined is not known yet (see ReadOptions.keep). */
-export interface QuickConnectFacts {
-  name: string;
-  type?: string;
-  tags?: Readonly<Record<string, string>>;
 }
 
 export interface QuickConnectRead {
@@ -164,7 +136,7 @@ export interface QuickConnectRead {
   raw: Map<string, unknown>;
 }
 
-export interface ReadOptions {
+interface ReadOptions {
   client: ConnectClient;
   instanceId: string;
   logger: Logger;
@@ -175,24 +147,18 @@ export interface ReadOptions {
   /** On the List path, which quick connects to Describe (default: all). */
   describe?: (name: string) => boolean;
   /**
-   * Which quick connects the read returns (default: all). It is asked as soon as name and
-   * type are known, with `tags` undefined, so a rejected quick connect costs no Describe;
-   * and again with the tags once they are read. Rejected ones are left out of `items`.
-   * Whatever `search*` and `listTypes` narrow, this has the last word.
+   * Which quick connects the read returns (default: all), judged as soon as name and type
+   * are known, so a rejected one costs no Describe, and again once its tags are read. The
+   * part Search can express is sent (fewer pages); this has the last word.
    */
-  keep?: (qc: QuickConnectFacts) => boolean;
-  /** Sent with SearchQuickConnects to return fewer quick connects (a superset of `keep`). */
-  searchCriteria?: QuickConnectSearchCriteria;
-  searchFilter?: QuickConnectSearchFilter;
-  /** Sent with ListQuickConnects as QuickConnectTypes (a superset of `keep`). */
-  listTypes?: readonly QuickConnectType[];
+  filters?: Filters;
   /** Keep each response's raw config, for types newer than the SDK's model. */
   verbatim?: boolean;
   /** After each page (`more`: another follows), and while Describe calls run. */
   onPage?: (page: number, count: number, more: boolean) => void;
   onDescribed?: (done: number, total: number) => void;
-  /** Whether an error stops the whole read (credentials, interruption, network down). */
-  isFatal: (err: unknown) => boolean;
+  /** Whether an error stops the whole read (default: credentials, interruption, network). */
+  isFatal?: (err: unknown) => boolean;
 }
 
 /**
@@ -230,16 +196,17 @@ export async function readQuickConnects(o: ReadOptions): Promise<QuickConnectRea
   }
   const items: ListedQuickConnect[] = [];
   let page = 0;
+  const types = o.filters?.types ?? [];
   for await (
     const res of paginateListQuickConnects({ client: o.client, pageSize: 1000 }, {
       InstanceId: o.instanceId,
-      ...(o.listTypes?.length ? { QuickConnectTypes: [...o.listTypes] } : {}),
+      ...(types.length ? { QuickConnectTypes: [...types] } : {}),
     })
   ) {
     const list = res.QuickConnectSummaryList ?? [];
     o.onPage?.(++page, list.length, res.NextToken !== undefined);
     // Summaries carry name and type: whatever those rule out is never described.
-    items.push(...list.flatMap(listed).filter((it) => o.keep?.(it) ?? true));
+    items.push(...list.flatMap((s) => listed(o, s)));
   }
   if (!o.details) return { items, failed: [], mode: "list+describe", raw };
   const wanted = o.describe ? items.filter((it) => o.describe?.(it.name)) : items;
@@ -247,31 +214,26 @@ export async function readQuickConnects(o: ReadOptions): Promise<QuickConnectRea
   return { items: keptWhole(o, items), failed, mode: "list+describe", raw };
 }
 
-function listed(s: QuickConnectSummary): ListedQuickConnect[] {
-  return s.Id && s.Name !== undefined
-    ? [{
-      id: s.Id,
-      name: s.Name,
-      arn: s.Arn,
-      type: s.QuickConnectType,
-      modified: s.LastModifiedTime,
-    }]
-    : [];
+function listed(o: ReadOptions, s: QuickConnectSummary): ListedQuickConnect[] {
+  if (!s.Id || s.Name === undefined) return [];
+  if (o.filters && !matches(o.filters, { name: s.Name, type: s.QuickConnectType })) return [];
+  return [{ id: s.Id, name: s.Name, arn: s.Arn }];
 }
 
 /**
- * The items `keep` still selects once read whole (tags known). One without `detail` (not
- * described, or its Describe failed and it is in `failed`) stays: there is nothing more
- * to judge it on.
+ * The items the filters still select once read whole (tags known). One without `detail`
+ * (not described, or its Describe failed and it is in `failed`) stays: there is nothing
+ * more to judge it on.
  */
 function keptWhole(o: ReadOptions, items: ListedQuickConnect[]): ListedQuickConnect[] {
-  const keep = o.keep;
-  if (!keep) return items;
-  return items.filter((it) =>
-    !it.detail || keep({
-      name: it.detail.Name ?? it.name,
-      type: it.detail.QuickConnectConfig?.QuickConnectType,
-      tags: it.detail.Tags ?? {},
+  const f = o.filters;
+  if (!f) return items;
+  return items.filter(({ detail: d, name }) =>
+    !d ||
+    matches(f, {
+      name: d.Name ?? name,
+      type: d.QuickConnectConfig?.QuickConnectType,
+      tags: d.Tags ?? {},
     })
   );
 }
@@ -292,29 +254,22 @@ async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<Qui
         if (!qc.QuickConnectId || qc.Name === undefined) continue;
         // Tags are judged below, once it is known whether Search fills them.
         const type = qc.QuickConnectConfig?.QuickConnectType;
-        if (o.keep && !o.keep({ name: qc.Name, type })) continue;
-        items.push({
-          id: qc.QuickConnectId,
-          name: qc.Name,
-          arn: qc.QuickConnectARN,
-          type,
-          modified: qc.LastModifiedTime,
-          detail: qc,
-        });
+        if (o.filters && !matches(o.filters, { name: qc.Name, type })) continue;
+        items.push({ id: qc.QuickConnectId, name: qc.Name, arn: qc.QuickConnectARN, detail: qc });
       }
     }
   };
-  const narrowed = o.searchCriteria !== undefined || o.searchFilter !== undefined;
+  const { criteria, filter } = o.filters ? toSearch(o.filters) : {};
   try {
     await search({
       InstanceId: o.instanceId,
-      ...(o.searchCriteria ? { SearchCriteria: o.searchCriteria } : {}),
-      ...(o.searchFilter ? { SearchFilter: o.searchFilter } : {}),
+      ...(criteria ? { SearchCriteria: criteria } : {}),
+      ...(filter ? { SearchFilter: filter } : {}),
     });
   } catch (err) {
     // How the service takes our conditions is partly unverified (docs/connect-api.md §5): if it
     // refuses them outright, the same read without them gives the same result, in more pages.
-    if (!narrowed || page > 0 || !isInvalidInput(err)) throw err;
+    if ((!criteria && !filter) || page > 0 || !isInvalidInput(err)) throw err;
     o.logger.warning(
       `SearchQuickConnects refused the request with name/tag conditions (${
         esc(describeError(err))
@@ -347,14 +302,9 @@ async function describeInto(
   let done = 0;
   await mapPool(items, 4, async (it) => {
     try {
-      it.detail = await describeQuickConnect(
-        o.client,
-        o.instanceId,
-        it.id,
-        o.verbatim ? raw : undefined,
-      );
+      it.detail = await describeQuickConnect(o.client, o.instanceId, it.id, o.verbatim && raw);
     } catch (err) {
-      if (o.isFatal(err)) throw err;
+      if ((o.isFatal ?? stops)(err)) throw err;
       failed.push({ id: it.id, name: it.name, error: describeError(err) });
     }
     o.onDescribed?.(++done, items.length);
@@ -367,7 +317,7 @@ export async function describeQuickConnect(
   client: ConnectClient,
   instanceId: string,
   quickConnectId: string,
-  raw?: Map<string, unknown>,
+  raw?: Map<string, unknown> | false,
 ): Promise<QuickConnect> {
   const out = await client.send(
     new DescribeQuickConnectCommand({ InstanceId: instanceId, QuickConnectId: quickConnectId }),

@@ -22,17 +22,9 @@ import {
 } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
 import { exitCode } from "../exit.ts";
-import {
-  describeError,
-  type FatalAwsError,
-  isAccessDenied,
-  isFatalForRun,
-  toFatal,
-  UsageError,
-} from "../errors.ts";
+import { describeError, isAccessDenied, toFatal, UsageError } from "../errors.ts";
 import {
   type ExportedItem,
-  type ExportedQuickConnect,
   type ExportedReferences,
   type ExportFile,
   type FailedExport,
@@ -46,30 +38,25 @@ import {
   describeNarrowing,
   type Filters,
   isFiltering,
-  matches,
   NO_FILTERS,
-  type SearchNarrowing,
   toExportFilters,
   toSearch,
 } from "../filters.ts";
 import { FileExistsError } from "../json_file.ts";
 import { esc, type Logger, logMemory, plural } from "../log.ts";
 import { NameIndex } from "../names.ts";
-import { configRefs, isKnownType, type RefKind } from "../quick_connect.ts";
+import { configRefs, isKnownType } from "../quick_connect.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 import { type RoutingProfileView, whoSees } from "../visibility.ts";
 
-export interface ExportOptions {
+interface ExportOptions {
   /** Output path, or "-" for stdout; default `connect_quick_connects_export_<id>_<time>.json`. */
   output?: string;
   /** The output path as the user typed it, for the log. */
   shownOutput?: string;
   /** Replace an existing output file (atomically). */
   force?: boolean;
-  /**
-   * `output` is the default name, not the user's: when it is taken (another export in the
-   * same second), the file is written as NAME_2.json, NAME_3.json… instead.
-   */
+  /** `output` is the default name: when taken (two exports in one second), NAME_2.json… */
   pickName?: boolean;
   /** Read with ListQuickConnects + DescribeQuickConnect even where Search is allowed. */
   noSearch?: boolean;
@@ -79,14 +66,6 @@ export interface ExportOptions {
   /** Aborted on Ctrl-C: no new calls, no file written. */
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-}
-
-export interface ExportResult {
-  exitCode: number;
-  output: string;
-  file: ExportFile;
-  /** How the quick connects were read. */
-  readMode: "search" | "list+describe";
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -103,35 +82,28 @@ export function defaultOutputName(
   return `connect_quick_connects_${what}_${instanceId}_${stamp}.json`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
+const exists = (path: string) =>
+  Deno.lstat(path).then(() => true, (err) => {
     if (err instanceof Deno.errors.NotFound) return false;
     throw err;
-  }
-}
-
-const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
+  });
 
 /** Turns a failure of a whole-run step into a FatalAwsError with a cause and a next step. */
-function fatal(ctx: RunContext, err: unknown, action: string, what: string): FatalAwsError | Error {
-  if (isInterrupted(err)) return err as Error;
-  return toFatal(err, ctx, action, `AWS API error while ${what}: `);
+function fatal(ctx: RunContext, err: unknown, action: string, what = `calling ${action}`) {
+  return isInterrupted(err) ? err : toFatal(err, ctx, action, `AWS API error while ${what}: `);
 }
 
-/** A lookup list the export can live without: a denied list costs names, not the export. */
-async function optionalList<T>(
+/** A read the export can live without: a denied one costs names, not the export. */
+async function optional<T>(
   ctx: RunContext,
   action: string,
   consequence: string,
-  read: () => Promise<T[]>,
-): Promise<T[] | undefined> {
+  read: () => Promise<T>,
+): Promise<T | undefined> {
   try {
     return await read();
   } catch (err) {
-    if (!isAccessDenied(err)) throw fatal(ctx, err, action, `calling ${action}`);
+    if (!isAccessDenied(err)) throw fatal(ctx, err, action);
     ctx.logger.warning(`Could not call ${action} (${esc(describeError(err))}): ${consequence}`);
     return undefined;
   }
@@ -146,46 +118,31 @@ interface QueueLinks {
 
 /** Standard queues and their quick connect links: the bulk of the export's list calls. */
 async function readLinks(ctx: RunContext): Promise<QueueLinks> {
-  const queues = await optionalList(
+  const { client, instanceId } = ctx;
+  const queues = await optional(
     ctx,
     "connect:ListQueues",
     "queue names and queue links are not exported",
-    () => readQueues(ctx.client, ctx.instanceId),
+    () => readQueues(client, instanceId),
   );
   if (!queues) return {};
-  const queueIds = queues.flatMap((q) => (q.Id ? [q.Id] : []));
-  const [read, profiles] = await Promise.all([
-    optionalList(
+  const ids = queues.flatMap((q) => (q.Id ? [q.Id] : []));
+  const [links, profiles] = await Promise.all([
+    // Any queue's links failing loses the links of the export: all or nothing.
+    optional(
       ctx,
       "connect:ListQueueQuickConnects",
       "queue links are not exported",
-      async () => {
-        // Any queue's links failing loses the links of the export: all or nothing.
-        const r = await readAssociations(ctx.client, ctx.instanceId, queueIds, () => true);
-        return [r.links];
-      },
+      async () => (await readAssociations(client, instanceId, ids, () => true)).links,
     ),
-    optionalList(
+    optional(
       ctx,
       "connect:SearchRoutingProfiles",
       "who sees each quick connect (RoutingProfiles) is not exported",
-      () => readRoutingProfiles(ctx.client, ctx.instanceId),
+      () => readRoutingProfiles(client, instanceId),
     ),
   ]);
-  return { queues, links: read?.[0], profiles };
-}
-
-function toExported(q: QuickConnect, raw: Map<string, unknown>): ExportedQuickConnect {
-  return {
-    QuickConnectId: q.QuickConnectId ?? "",
-    QuickConnectARN: q.QuickConnectARN,
-    Name: q.Name ?? "",
-    Description: q.Description,
-    QuickConnectConfig: (raw.get(q.QuickConnectId ?? "") as QuickConnectConfig | undefined) ??
-      q.QuickConnectConfig ?? { QuickConnectType: undefined },
-    LastModifiedTime: q.LastModifiedTime ? isoTimestamp(q.LastModifiedTime) : undefined,
-    LastModifiedRegion: q.LastModifiedRegion,
-  };
+  return { queues, links, profiles };
 }
 
 interface Lookups {
@@ -200,30 +157,23 @@ function byId<T extends { Id?: string }>(list: T[] | undefined): Map<string, T> 
   return list && new Map(list.flatMap((x) => (x.Id ? [[x.Id, x] as const] : [])));
 }
 
-const REF_LABEL: Record<RefKind, string> = {
-  user: "User",
-  queue: "Queue",
-  flow: "Flow",
-  phone: "",
-};
-
 /** The IDs the config points to, with their names where the instance lists them. */
 function references(q: QuickConnect, l: Lookups, warn: (m: string) => void): ExportedReferences {
   const refs: ExportedReferences = {};
-  const label = `${esc(q.Name)} (${esc(q.QuickConnectId)})`;
-  for (const { kind, value: id } of configRefs(q.QuickConnectConfig)) {
-    if (!id || kind === "phone") continue;
+  for (const { kind, value: Id } of configRefs(q.QuickConnectConfig)) {
+    if (!Id || kind === "phone") continue;
     const list = kind === "user" ? l.users : kind === "queue" ? l.queues : l.flows;
-    const found = list?.get(id);
-    if (list && !found) {
-      warn(`${REF_LABEL[kind]} ${esc(id)} used by quick connect ${label} was not found`);
+    if (list && !list.has(Id)) {
+      warn(
+        `${kind[0]?.toUpperCase()}${kind.slice(1)} ${esc(Id)} used by quick connect ${
+          esc(q.Name)
+        } (${esc(q.QuickConnectId)}) was not found`,
+      );
     }
-    if (kind === "user") refs.User = { Id: id, Username: l.users?.get(id)?.Username };
-    if (kind === "queue") refs.Queue = { Id: id, Name: l.queues?.get(id)?.Name };
-    if (kind === "flow") {
-      const f = l.flows?.get(id);
-      refs.ContactFlow = { Id: id, Name: f?.Name, Type: f?.ContactFlowType };
-    }
+    const flow = l.flows?.get(Id);
+    if (kind === "user") refs.User = { Id, Username: l.users?.get(Id)?.Username };
+    else if (kind === "queue") refs.Queue = { Id, Name: l.queues?.get(Id)?.Name };
+    else refs.ContactFlow = { Id, Name: flow?.Name, Type: flow?.ContactFlowType };
   }
   return refs;
 }
@@ -236,10 +186,9 @@ function incomplete(q: QuickConnect): string | undefined {
   return undefined;
 }
 
-export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Promise<ExportResult> {
+export async function runExport(ctx: RunContext, opts: ExportOptions = {}) {
   const { logger } = ctx;
-  const now = opts.now ?? (() => new Date());
-  const started = now();
+  const started = (opts.now ?? (() => new Date()))();
   const output = opts.output ?? defaultOutputName(ctx.instanceId, started);
   const shown = opts.shownOutput ?? output;
   if (output !== "-" && !opts.force && !opts.pickName && await exists(output)) {
@@ -253,43 +202,48 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}): Prom
     }`,
   );
   const filters = opts.filters ?? NO_FILTERS;
-  const linksRead = new LinksRead(ctx);
-  const read = await readExported(ctx, opts, filters, linksRead);
+  // The queues and their links, read once, beside the rest from the first page that lists
+  // quick connects; a rejection is kept (not left unhandled) and rethrown where awaited.
+  let linksRead: Promise<QueueLinks> | undefined;
+  const links = () => {
+    linksRead ??= readLinks(ctx);
+    linksRead.catch(() => {});
+    return linksRead;
+  };
+  const read = await readExported(ctx, opts, filters, links);
   logMemory(logger, "the quick connects read");
-  const { lookups, links } = await readLookups(ctx, read.whole, linksRead, isFiltering(filters));
+  const lookups = await readLookups(ctx, read.whole, links, linksRead, isFiltering(filters));
   logMemory(logger, "the names and links read");
   const timestamp = isoTimestamp(started);
-  const items = exportItems(ctx, read, lookups, links, timestamp, opts.onProgress);
+  const items = exportItems(ctx, read, lookups, timestamp, opts.onProgress);
   logMemory(logger, "the items made");
-  const file = exportFile(ctx, read, items, filters, timestamp);
+  const arn = /^(arn:[^:]+:connect:[^:]+:\d+:instance\/[^/]+)\//.exec(
+    read.whole[0]?.QuickConnectARN ?? "",
+  );
+  const file: ExportFile = {
+    FormatVersion: FORMAT_VERSION,
+    Tool: TOOL_NAME,
+    ToolVersion: VERSION,
+    InstanceId: ctx.instanceId,
+    InstanceArn: ctx.instanceArn ?? arn?.[1],
+    Region: ctx.region,
+    ExportTimestamp: timestamp,
+    Filters: toExportFilters(filters),
+    TotalQuickConnects: read.whole.length + read.failed.length,
+    SuccessfulExports: items.length,
+    FailedExports: read.failed.length,
+    QuickConnects: items,
+    FailedQuickConnects: read.failed,
+  };
   const written = await writeExport(logger, { output, shown, ...opts }, file);
   logMemory(logger, "the file written");
+  const failed = read.failed.length > 0;
   return {
-    exitCode: exitCode({ kind: "finished", failed: read.failed.length > 0 }),
+    exitCode: exitCode({ kind: "finished", failed }),
     output: written,
     file,
     readMode: read.mode,
   };
-}
-
-/**
- * The queues and their links, read once. Started as soon as the instance is known to hold
- * quick connects (a page lists some), to run beside the rest of the reads; a rejection is
- * kept (not left unhandled) and rethrown where the result is awaited.
- */
-class LinksRead {
-  #read: Promise<QueueLinks> | undefined;
-  constructor(private readonly ctx: RunContext) {}
-
-  start(): void {
-    this.#read ??= readLinks(this.ctx);
-    this.#read.catch(() => {});
-  }
-
-  /** The links, or undefined when they were never started. */
-  result(): Promise<QueueLinks> | undefined {
-    return this.#read;
-  }
 }
 
 /** The quick connects read: the whole ones in name order, and those that could not be exported. */
@@ -298,18 +252,7 @@ interface ReadQuickConnects {
   failed: FailedExport[];
   /** Each quick connect's config as the service returned it (exported verbatim). */
   raw: Map<string, unknown>;
-  mode: ExportResult["readMode"];
-}
-
-/** What the filters select, and which of them the service is asked to apply. */
-function logFilters(logger: Logger, filters: Filters, narrowing: SearchNarrowing): void {
-  const sent = describeNarrowing(narrowing);
-  logger.info(
-    `Filters: ${esc(describeFilters(filters))} (${
-      sent ? `SearchQuickConnects is asked for ${esc(sent)}; ` : ""
-    }every quick connect read is checked against all filters here)`,
-  );
-  for (const note of narrowing.notSent) logger.info(`Filters: ${esc(note)}`);
+  mode: QuickConnectRead["mode"];
 }
 
 /**
@@ -320,13 +263,21 @@ async function readExported(
   ctx: RunContext,
   opts: ExportOptions,
   filters: Filters,
-  linksRead: LinksRead,
+  links: () => unknown,
 ): Promise<ReadQuickConnects> {
   const { logger } = ctx;
   const filtering = isFiltering(filters);
-  // With --no-search nothing is sent to Search, so the log must not say it is.
-  const narrowing = opts.noSearch ? { notSent: [] } : toSearch(filters);
-  if (filtering) logFilters(logger, filters, narrowing);
+  if (filtering) {
+    // With --no-search nothing is sent to Search, so the log must not say it is.
+    const narrowing = opts.noSearch ? { notSent: [] } : toSearch(filters);
+    const sent = describeNarrowing(narrowing);
+    logger.info(
+      `Filters: ${esc(describeFilters(filters))} (${
+        sent ? `SearchQuickConnects is asked for ${esc(sent)}; ` : ""
+      }every quick connect read is checked against all filters here)`,
+    );
+    for (const note of narrowing.notSent) logger.info(`Filters: ${esc(note)}`);
+  }
   logger.info("Fetching quick connects page 1...");
   let nextLog = 0.1;
   let read;
@@ -338,17 +289,9 @@ async function readExported(
       details: true,
       noSearch: opts.noSearch,
       verbatim: true,
-      isFatal: stops,
-      ...(filtering
-        ? {
-          keep: (qc) => matches(filters, qc),
-          searchCriteria: narrowing.criteria,
-          searchFilter: narrowing.filter,
-          listTypes: filters.types,
-        }
-        : {}),
+      filters: filtering ? filters : undefined,
       onPage: (page, count, more) => {
-        if (count > 0) linksRead.start();
+        if (count > 0) links();
         logger.info(`Retrieved ${plural(count, "quick connect")} from page ${page}`);
         if (more) logger.info(`Fetching quick connects page ${page + 1}...`);
       },
@@ -361,12 +304,8 @@ async function readExported(
       },
     });
   } catch (err) {
-    throw fatal(
-      ctx,
-      err,
-      opts.noSearch ? "connect:ListQuickConnects" : "connect:SearchQuickConnects",
-      "fetching quick connects",
-    );
+    const action = opts.noSearch ? "connect:ListQuickConnects" : "connect:SearchQuickConnects";
+    throw fatal(ctx, err, action, "fetching quick connects");
   }
   const { whole, failed } = wholeOrFailed(logger, read);
   logger.info(
@@ -381,10 +320,7 @@ async function readExported(
  * The quick connects read whole and complete, in name order; the others (not read, or
  * missing what an import needs) are the file's failed exports, each with a warning.
  */
-function wholeOrFailed(
-  logger: Logger,
-  read: QuickConnectRead,
-): { whole: QuickConnect[]; failed: FailedExport[] } {
+function wholeOrFailed(logger: Logger, read: QuickConnectRead) {
   const failed: FailedExport[] = [];
   for (const f of read.failed) {
     logger.warning(
@@ -402,15 +338,7 @@ function wholeOrFailed(
     } else whole.push(it.detail);
   }
   whole.sort((a, b) => (a.Name ?? "").localeCompare(b.Name ?? ""));
-  warnLookAlikes(logger, whole);
-  return { whole, failed };
-}
-
-/**
- * Names an agent could mistake for each other (lib/names.ts), in the source: one name in
- * two Unicode spellings (the import refuses such a pair), or names that differ in case.
- */
-function warnLookAlikes(logger: Logger, whole: readonly QuickConnect[]): void {
+  // Names an agent could mistake for each other (lib/names.ts).
   const index = new NameIndex(whole.map((q) => ({ name: q.Name ?? "", id: q.QuickConnectId })));
   const list = (group: { name: string; id?: string }[]) =>
     group.map((g) => `"${esc(g.name)}" (${esc(g.id)})`).join(", ");
@@ -422,65 +350,61 @@ function warnLookAlikes(logger: Logger, whole: readonly QuickConnect[]): void {
     );
   }
   for (const group of index.caseGroups()) {
-    logger.warning(
-      `Quick connects ${list(group)} differ only in case: agents may confuse them`,
-    );
+    logger.warning(`Quick connects ${list(group)} differ only in case: agents may confuse them`);
   }
+  return { whole, failed };
 }
 
 /**
  * The names the quick connects point to (users and flows, each listed only when some quick
- * connect needs it; queues) and the queue links. With no quick connect to export, users and
- * flows are not read, but the links, if already started, are still awaited.
+ * connect needs it; queues), the queue links and who sees each quick connect. With no quick
+ * connect to export, users and flows are not read, but links already started are awaited.
  */
 async function readLookups(
   ctx: RunContext,
   whole: readonly QuickConnect[],
-  linksRead: LinksRead,
+  links: () => Promise<QueueLinks>,
+  started: Promise<QueueLinks> | undefined,
   filtering: boolean,
-): Promise<{ lookups: Lookups; links?: Map<string, Set<string>> }> {
+): Promise<Lookups & { links?: Map<string, Set<string>> }> {
+  const { client, instanceId } = ctx;
   if (whole.length === 0) {
     ctx.logger.warning(
       filtering ? "No quick connects match the filters" : "No quick connects found to export",
     );
-    await linksRead.result();
-    return { lookups: {} };
+    await started;
+    return {};
   }
-  linksRead.start(); // already running unless no page listed any quick connect
+  const queueLinks = links(); // already running unless no page listed any quick connect
   const types = new Set(whole.map((q) => q.QuickConnectConfig?.QuickConnectType));
-  const kinds = new Set(
-    whole.flatMap((q) => configRefs(q.QuickConnectConfig).map((r) => r.kind)),
-  );
+  const kinds = new Set(whole.flatMap((q) => configRefs(q.QuickConnectConfig).map((r) => r.kind)));
   // Users and flows have buckets of their own: read both at once.
   const [users, flows] = await Promise.all([
     kinds.has("user")
-      ? optionalList(
+      ? optional(
         ctx,
         "connect:ListUsers",
         "user names are not exported; the import will need identical user IDs or a mapping file",
-        () => readUsers(ctx.client, ctx.instanceId),
+        () => readUsers(client, instanceId),
       )
       : undefined,
     kinds.has("flow") || [...types].some((t) => !isKnownType(t))
-      ? optionalList(
+      ? optional(
         ctx,
         "connect:ListContactFlows",
         "flow names are not exported; the import will need identical flow IDs or a mapping file",
-        () => readFlows(ctx.client, ctx.instanceId),
+        () => readFlows(client, instanceId),
       )
       : undefined,
   ]);
-  const queueLinks = await linksRead.result();
-  const seen = seenIn(ctx, whole, queueLinks);
-  return {
-    lookups: { users: byId(users), flows: byId(flows), queues: byId(queueLinks?.queues), seen },
-    links: queueLinks?.links,
-  };
+  const q = await queueLinks;
+  const seen = seenIn(ctx, whole, q);
+  return { users: byId(users), flows: byId(flows), queues: byId(q.queues), seen, links: q.links };
 }
 
 /** Who sees each quick connect, queues by name; warns of those that no routing profile sees. */
-function seenIn(ctx: RunContext, whole: readonly QuickConnect[], q?: QueueLinks) {
-  if (!q?.links || !q.profiles) return undefined;
+function seenIn(ctx: RunContext, whole: readonly QuickConnect[], q: QueueLinks) {
+  if (!q.links || !q.profiles) return undefined;
   const names = new Map(q.queues?.map((x) => [x.Id, x.Name]));
   const seen = whoSees(q.profiles, q.links);
   for (const v of [...seen.values()].flat()) v.Queues = v.Queues.map((id) => names.get(id) ?? id);
@@ -502,79 +426,55 @@ function seenIn(ctx: RunContext, whole: readonly QuickConnect[], q?: QueueLinks)
  * and, where the links were read, the standard queues it is linked to.
  */
 function exportItems(
-  ctx: RunContext,
+  { logger }: RunContext,
   read: ReadQuickConnects,
-  lookups: Lookups,
-  links: Map<string, Set<string>> | undefined,
+  lookups: Lookups & { links?: Map<string, Set<string>> },
   timestamp: string,
   onProgress: ExportOptions["onProgress"],
 ): ExportedItem[] {
-  const { logger } = ctx;
-  const { whole } = read;
+  const { whole, raw } = read;
   const queuesOf = new Map<string, { Id: string; Name?: string }[]>();
-  for (const [queueId, qcIds] of links ?? []) {
+  for (const [queueId, qcIds] of lookups.links ?? []) {
     for (const qcId of qcIds) {
       const list = queuesOf.get(qcId) ?? [];
       list.push({ Id: queueId, Name: lookups.queues?.get(queueId)?.Name });
       queuesOf.set(qcId, list);
     }
   }
-  const items: ExportedItem[] = [];
-  whole.forEach((q, i) => {
-    logger.info(
-      `Exporting quick connect ${i + 1}/${whole.length}: ${esc(q.Name)} (${esc(q.QuickConnectId)})`,
-    );
+  return whole.map((q, i) => {
+    const id = q.QuickConnectId ?? "";
+    logger.info(`Exporting quick connect ${i + 1}/${whole.length}: ${esc(q.Name)} (${esc(id)})`);
     const type = q.QuickConnectConfig?.QuickConnectType ?? "";
     if (!isKnownType(type)) {
       logger.warning(
-        `Quick connect ${esc(q.Name)} (${esc(q.QuickConnectId)}) has type ${
+        `Quick connect ${esc(q.Name)} (${esc(id)}) has type ${
           esc(type)
         }, unknown to this version: exported verbatim`,
       );
     }
     const item: ExportedItem = {
-      QuickConnect: toExported(q, read.raw),
+      QuickConnect: {
+        QuickConnectId: id,
+        QuickConnectARN: q.QuickConnectARN,
+        Name: q.Name ?? "",
+        Description: q.Description,
+        QuickConnectConfig: (raw.get(id) as QuickConnectConfig | undefined) ??
+          q.QuickConnectConfig ?? { QuickConnectType: undefined },
+        LastModifiedTime: q.LastModifiedTime ? isoTimestamp(q.LastModifiedTime) : undefined,
+        LastModifiedRegion: q.LastModifiedRegion,
+      },
       Tags: { ...(q.Tags ?? {}) },
       ExportTimestamp: timestamp,
       References: references(q, lookups, (m) => logger.warning(m)),
     };
-    if (links) {
-      item.Queues = (queuesOf.get(q.QuickConnectId ?? "") ?? [])
+    if (lookups.links) {
+      item.Queues = (queuesOf.get(id) ?? [])
         .sort((a, b) => (a.Name ?? a.Id).localeCompare(b.Name ?? b.Id));
     }
-    if (lookups.seen) item.RoutingProfiles = lookups.seen.get(q.QuickConnectId ?? "") ?? [];
-    items.push(item);
+    if (lookups.seen) item.RoutingProfiles = lookups.seen.get(id) ?? [];
     onProgress?.(i + 1, whole.length);
+    return item;
   });
-  return items;
-}
-
-/** The export file: the items, the ones that failed, and where and when they were read. */
-function exportFile(
-  ctx: RunContext,
-  read: ReadQuickConnects,
-  items: ExportedItem[],
-  filters: Filters,
-  timestamp: string,
-): ExportFile {
-  const arnMatch = /^(arn:[^:]+:connect:[^:]+:\d+:instance\/[^/]+)\//.exec(
-    read.whole[0]?.QuickConnectARN ?? "",
-  );
-  return {
-    FormatVersion: FORMAT_VERSION,
-    Tool: TOOL_NAME,
-    ToolVersion: VERSION,
-    InstanceId: ctx.instanceId,
-    InstanceArn: ctx.instanceArn ?? arnMatch?.[1],
-    Region: ctx.region,
-    ExportTimestamp: timestamp,
-    Filters: toExportFilters(filters),
-    TotalQuickConnects: read.whole.length + read.failed.length,
-    SuccessfulExports: items.length,
-    FailedExports: read.failed.length,
-    QuickConnects: items,
-    FailedQuickConnects: read.failed,
-  };
 }
 
 /**
