@@ -49,6 +49,8 @@ export interface VisibilityLoss {
   name: string;
   /** Those routing profiles, by name. */
   lost: string[];
+  /** Why, one per routing profile: `'Sales Agents' does not exist in the target`. */
+  why: string[];
   /** `Sales Hotline: seen in the source by 'Sales Agents' (12 agents); in the target by none — …` */
   message: string;
 }
@@ -86,10 +88,35 @@ export function visibilityLosses(
     losses.push({
       name,
       lost: lost.map((s) => s.Name),
+      why,
       message: `${name}: seen in the source by ${who(before)}; in the target by ${who(now)} — ${
         why.join("; ")
       }`,
     });
   }
   return losses;
+}
+
+/** Who sees one quick connect, by routing profile name: in the source, and in the target. */
+export interface ItemVisibility {
+  name: string;
+  source: string[];
+  target: string[];
+  loss?: VisibilityLoss;
+}
+
+/** visibilityLosses' arguments; per quick connect of `source`, who sees it on each side. */
+export function visibility(
+  source: ReadonlyMap<string, readonly SeenBy[]>,
+  target: readonly RoutingProfileView[],
+  links: ReadonlyMap<string, ReadonlySet<string>>,
+): ItemVisibility[] {
+  const after = whoSees(target, links);
+  const losses = new Map(visibilityLosses(source, target, links).map((l) => [l.name, l]));
+  return [...source].map(([name, before]) => ({
+    name,
+    source: before.map((s) => s.Name),
+    target: (after.get(name) ?? []).map((s) => s.Name),
+    ...(losses.has(name) ? { loss: losses.get(name) } : {}),
+  }));
 }

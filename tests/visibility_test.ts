@@ -60,12 +60,14 @@ Deno.test("visibilityLosses: a routing profile that lacks the queues, or does no
     {
       name: "Sales Hotline",
       lost: ["Sales Agents"],
+      why: ["'Sales Agents' has none of its queues ('Sales', 'Sales Overflow')"],
       message:
         "Sales Hotline: seen in the source by 'Sales Agents' (12 agents); in the target by none — 'Sales Agents' has none of its queues ('Sales', 'Sales Overflow')",
     },
     {
       name: "Support Desk",
       lost: ["Support Agents"],
+      why: ["'Support Agents' does not exist in the target"],
       message:
         "Support Desk: seen in the source by 'Basic' (1 agent), 'Support Agents' (8 agents); in the target by 'Basic' (1 agent) — 'Support Agents' does not exist in the target",
     },

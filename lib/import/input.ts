@@ -7,7 +7,7 @@
 import type { QuickConnectConfig } from "@aws-sdk/client-connect";
 import { z } from "zod";
 import { UsageError } from "../errors.ts";
-import type { ExportedReferences } from "../export_file.ts";
+import type { ExportedReferences, SeenBy } from "../export_file.ts";
 import { type Filters, isFiltering } from "../filters.ts";
 import { parseJson, readJsonText } from "../json_file.ts";
 import { readObjectStream } from "../json_stream.ts";
@@ -45,6 +45,8 @@ export interface ImportItem {
   references: ExportedReferences;
   /** Source standard queues the quick connect was associated with (format 2). */
   queues: { Id: string; Name?: string }[];
+  /** Who saw it in the source (the file's RoutingProfiles); absent: not checked. */
+  seenBy?: SeenBy[];
 }
 
 /** A quick connect of the file that cannot be imported as it stands. */
@@ -145,6 +147,9 @@ const ItemSchema = z.object({
   ),
   References: RefSchema.optional(),
   Queues: z.array(QueueRef).optional(),
+  RoutingProfiles: z.array(
+    z.object({ Name: z.string(), Agents: z.number(), Queues: z.array(z.string()) }).loose(),
+  ).optional(),
 }, { error: "must be an object" }).loose();
 
 /** The export's own filters (lib/export_file.ts ExportFilters); null or absent: none. */
@@ -283,6 +288,7 @@ function validateItem(raw: unknown, index: number): ImportItem | InvalidItem {
     droppedTags,
     references: (parsed.data.References ?? {}) as ExportedReferences,
     queues: parsed.data.Queues ?? [],
+    ...(parsed.data.RoutingProfiles ? { seenBy: parsed.data.RoutingProfiles } : {}),
   };
 }
 

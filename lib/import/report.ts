@@ -33,6 +33,11 @@ export interface ItemReport {
    * result is: it may have been applied), or not attempted (no request left).
    */
   Outcome: "done" | "failed" | "uncertain" | "not-attempted";
+  /**
+   * Which routing profiles saw it in the source and will see it in the target once the plan
+   * is applied, by name, and why the target loses one; absent when not checked.
+   */
+  Visibility?: { Source: string[]; Target: string[]; Lost?: string[] };
 }
 
 export interface AssociationCounts {
@@ -58,6 +63,11 @@ export interface VerifyResult {
   Differences: { Name: string; Field: string; Expected: string; Actual: string }[];
   /** Skipped items (they existed) that differ from the file: listed, not failures. */
   Skipped?: { Name: string; Fields: string[] }[];
+  /** Quick connects the target's routing profiles see otherwise than the source's did. */
+  Visibility?: {
+    Checked: number;
+    Differences: { Name: string; Source: string[]; Target: string[] }[];
+  };
 }
 
 export interface Summary {
@@ -270,7 +280,16 @@ function itemReport(e: PlanEntry, record: Journal, ending: Ending): ItemReport {
 }
 
 export function itemReports(plan: Plan, record: Journal, ending: Ending): ItemReport[] {
-  return plan.entries.map((e) => itemReport(e, record, ending));
+  const seen = new Map(
+    Array.isArray(plan.visibility) ? plan.visibility.map((v) => [v.name, v]) : [],
+  );
+  return plan.entries.map((e) => {
+    const v = seen.get(e.item.name ?? "");
+    const row = itemReport(e, record, ending);
+    if (!v) return row;
+    const lost = v.loss ? { Lost: v.loss.why } : {};
+    return { ...row, Visibility: { Source: v.source, Target: v.target, ...lost } };
+  });
 }
 
 /** What became of a write call: its answer, or none (uncertain). */

@@ -226,6 +226,7 @@ async function planFromFile(
       details: compare || (src.prune ?? false) || (src.pruneLinks ?? false),
       resolvesExisting: compare,
       links: src.prune ? "all" : src.pruneLinks ? "file" : "existing",
+      routingProfiles: valid.some((it) => it.seenBy),
     });
     log.info(`Found ${plural(state.quickConnects.size, "existing quick connect")}`);
     logMemory(log, "the target read");

@@ -242,6 +242,33 @@ export function logPlan(
       );
     }
   }
+  logVisibility(plan, log);
+}
+
+/**
+ * Who will see each quick connect once the plan is applied, where the file says who saw it
+ * in the source: advice, before any change (the tool never changes routing profiles).
+ */
+function logVisibility(plan: Plan, log: Logger): void {
+  const v = plan.visibility;
+  if (!v) return;
+  if (!Array.isArray(v)) {
+    log.warning(
+      `Could not call connect:SearchRoutingProfiles (${
+        esc(v.denied)
+      }): which routing profiles will see each quick connect in the target is not checked; allowing connect:SearchRoutingProfiles enables the check`,
+    );
+    return;
+  }
+  for (const it of v) if (it.loss) log.warning(esc(it.loss.message));
+  const unseen = v.filter((it) => it.target.length === 0).map((it) => `"${it.name}"`);
+  if (unseen.length === 0) return;
+  const one = unseen.length === 1;
+  log.warning(
+    `No routing profile of the target will see ${
+      one ? "quick connect" : `these ${unseen.length} quick connects`
+    } ${listNames(unseen)}: no agent can transfer with ${one ? "it" : "them"}`,
+  );
 }
 
 /** Links that cannot be made, and the references that did not resolve. */

@@ -11,15 +11,17 @@ import {
   readFlows,
   readQueues,
   readQuickConnects,
+  readRoutingProfiles,
   readUsers,
 } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
-import { isFatalForRun, toFatal } from "../errors.ts";
+import { describeError, isAccessDenied, isFatalForRun, toFatal } from "../errors.ts";
 import type { SearchAvailability } from "../aws/find.ts";
 import { NameIndex, nameKey } from "../names.ts";
 import type { ImportItem } from "./input.ts";
 import type { Mapping } from "./mapping.ts";
 import { Directory, needs, resolveQueue } from "./resolve.ts";
+import type { RoutingProfileView } from "../visibility.ts";
 
 export interface TargetState {
   /**
@@ -38,6 +40,8 @@ export interface TargetState {
   search: SearchAvailability;
   /** When it was read, ms since the epoch. */
   readAt: number;
+  /** Read when asked; `denied`: SearchRoutingProfiles was, and the check is skipped. */
+  routingProfiles?: RoutingProfileView[] | { denied: string };
 }
 
 export type { SearchAvailability };
@@ -53,6 +57,8 @@ export interface ReadTargetOptions {
    * queue (--prune: a quick connect is unlinked before it is deleted).
    */
   links?: "existing" | "file" | "all";
+  /** Read the routing profiles, for who will see each quick connect (lib/visibility.ts). */
+  routingProfiles?: boolean;
 }
 
 const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
@@ -91,6 +97,19 @@ function queuesToRead(
   return out;
 }
 
+/** Advice, not the run: a denial costs the check, not the import (docs/live-service.md §16). */
+function readProfiles(ctx: RunContext): Promise<TargetState["routingProfiles"]> {
+  return fatal(
+    ctx,
+    "connect:SearchRoutingProfiles",
+    () =>
+      readRoutingProfiles(ctx.client, ctx.instanceId).catch((err) => {
+        if (isAccessDenied(err)) return { denied: describeError(err) };
+        throw err;
+      }),
+  );
+}
+
 export async function readTarget(
   ctx: RunContext,
   items: readonly ImportItem[],
@@ -101,8 +120,8 @@ export async function readTarget(
   const names = new Set(items.map((it) => nameKey(it.name)));
   const wantsQueues = opts.links === "all" ||
     items.some((it) => it.queues.length > 0 || needs(it).has("queue"));
-  // Quick connects and queues use separate quota buckets: read at once.
-  const [qcs, queues] = await Promise.all([
+  // Quick connects, queues (and routing profiles) use separate quota buckets: read at once.
+  const [qcs, queues, routingProfiles] = await Promise.all([
     fatal(
       ctx,
       opts.details ? "connect:SearchQuickConnects" : "connect:ListQuickConnects",
@@ -120,6 +139,7 @@ export async function readTarget(
     wantsQueues
       ? fatal(ctx, "connect:ListQueues", () => readQueues(ctx.client, ctx.instanceId, ["STANDARD"]))
       : undefined,
+    opts.routingProfiles ? readProfiles(ctx) : undefined,
   ]);
   const quickConnects = new NameIndex(qcs.items);
   const toResolve = items.filter((it) => opts.resolvesExisting || !quickConnects.has(it.name));
@@ -142,5 +162,6 @@ export async function readTarget(
     linkErrors: linked.failed,
     search: { available: !(qcs.mode === "list+describe" && opts.details) },
     readAt,
+    ...(routingProfiles && { routingProfiles }),
   };
 }
