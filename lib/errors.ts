@@ -21,23 +21,30 @@ interface AwsLikeError {
   message?: string;
   code?: string;
   $metadata?: { httpStatusCode?: number; attempts?: number };
+  /** What lib/aws/calls.ts recorded of the call's attempts (markSent). */
+  $sent?: SentMark;
+  /** The credential step the error came from (markCredentialStep). */
+  $credentialStep?: string;
+  /** Which timeout ran out (lib/aws/http.ts TimeoutError). */
+  timeout?: { kind?: unknown; ms?: unknown };
 }
 
-function asAws(err: unknown): AwsLikeError {
-  return typeof err === "object" && err !== null ? err as AwsLikeError : {};
+const asAws = (err: unknown): AwsLikeError =>
+  typeof err === "object" && err !== null ? err as AwsLikeError : {};
+
+/** Sets a member an error carries out of the SDK, hidden from its enumeration. */
+function mark(err: unknown, key: "$sent" | "$credentialStep", value: unknown): void {
+  if (typeof err === "object" && err !== null && Object.isExtensible(err)) {
+    Object.defineProperty(err, key, { value, enumerable: false, configurable: true });
+  }
 }
 
 /** The HTTP status the error came with; undefined when no response arrived at all. */
-export function httpStatusOf(err: unknown): number | undefined {
-  return asAws(err).$metadata?.httpStatusCode;
-}
+export const httpStatusOf = (err: unknown): number | undefined =>
+  asAws(err).$metadata?.httpStatusCode;
 
 /** Attempts the SDK made before it gave up. */
-export function attemptsOf(err: unknown): number {
-  return asAws(err).$metadata?.attempts ?? 1;
-}
-
-const SENT = "$sent";
+export const attemptsOf = (err: unknown): number => asAws(err).$metadata?.attempts ?? 1;
 
 /** What a call's attempts told of it, marked on the error client.send rejects with. */
 interface SentMark {
@@ -55,23 +62,14 @@ interface SentMark {
  * An error object shared by two calls (a cached credential failure) keeps `true` once one
  * of them had sent or may have landed: the safe side.
  */
-export function markSent(err: unknown, mark: SentMark): void {
-  if (typeof err !== "object" || err === null || !Object.isExtensible(err)) return;
-  const before = sentMarkOf(err);
-  const value: SentMark = {
-    sent: mark.sent || (before?.sent ?? false),
-    landed: mark.landed || (before?.landed ?? false),
-    firstSentAt: before?.firstSentAt ?? mark.firstSentAt,
-    lastSentAt: mark.lastSentAt ?? before?.lastSentAt,
-  };
-  Object.defineProperty(err, SENT, { value, enumerable: false, configurable: true });
-}
-
-function sentMarkOf(err: unknown): SentMark | undefined {
-  const mark = typeof err === "object" && err !== null
-    ? (err as Record<string, unknown>)[SENT]
-    : undefined;
-  return typeof mark === "object" && mark !== null ? mark as SentMark : undefined;
+export function markSent(err: unknown, m: SentMark): void {
+  const before = asAws(err).$sent;
+  mark(err, "$sent", {
+    sent: m.sent || (before?.sent ?? false),
+    landed: m.landed || (before?.landed ?? false),
+    firstSentAt: before?.firstSentAt ?? m.firstSentAt,
+    lastSentAt: m.lastSentAt ?? before?.lastSentAt,
+  });
 }
 
 /**
@@ -82,17 +80,25 @@ function sentMarkOf(err: unknown): SentMark | undefined {
  *   been applied. An error that did not come from client.send counts as unknown: the safe side.
  */
 export function answerOf(err: unknown): "unsent" | "refused" | "unknown" {
-  const mark = sentMarkOf(err);
-  if (!mark) return "unknown";
-  if (!mark.sent) return "unsent";
-  return mark.landed ? "unknown" : "refused";
+  const m = asAws(err).$sent;
+  return !m ? "unknown" : !m.sent ? "unsent" : m.landed ? "unknown" : "refused";
 }
 
 /** When the failed call's first and last attempts left; NaN when none did or it is not known. */
 export function sentTimesOf(err: unknown): { first: number; last: number } {
-  const m = sentMarkOf(err);
+  const m = asAws(err).$sent;
   return { first: m?.firstSentAt ?? Number.NaN, last: m?.lastSentAt ?? Number.NaN };
 }
+
+/**
+ * Tags an error raised while getting credentials with the step that failed ("STS
+ * AssumeRole for profile \"target\" …"), so that a network error or a refusal there is not
+ * mistaken for one of Amazon Connect's.
+ */
+export const markCredentialStep = (err: unknown, step: string): void =>
+  mark(err, "$credentialStep", step);
+
+const credentialStepOf = (err: unknown) => asAws(err).$credentialStep;
 
 export function errorName(err: unknown): string {
   const e = asAws(err);
@@ -101,67 +107,41 @@ export function errorName(err: unknown): string {
 
 /** `Name: message` for logs and reports; the message alone when it already names the error. */
 export function describeError(err: unknown): string {
-  const e = asAws(err);
   const name = errorName(err);
-  const message = e.message ?? String(err);
+  const message = asAws(err).message ?? String(err);
   return message && message !== name ? `${name}: ${message}` : name;
-}
-
-const THROTTLING = new Set(["ThrottlingException", "TooManyRequestsException"]);
-
-export function isThrottling(err: unknown): boolean {
-  return THROTTLING.has(errorName(err));
 }
 
 /** Connect refused the action (IAM); a refusal while getting credentials is not one. */
 export function isAccessDenied(err: unknown): boolean {
-  const name = errorName(err);
-  return (name === "AccessDeniedException" || name === "AccessDenied" ||
-    name === "UnauthorizedException") && credentialStepOf(err) === undefined;
+  return ["AccessDeniedException", "AccessDenied", "UnauthorizedException"].includes(
+    errorName(err),
+  ) && credentialStepOf(err) === undefined;
 }
 
-export function isNotFound(err: unknown): boolean {
-  return errorName(err) === "ResourceNotFoundException";
-}
+export const isNotFound = (err: unknown) => errorName(err) === "ResourceNotFoundException";
 
 /** A create whose first response was lost comes back like this on retry. */
-export function isDuplicate(err: unknown): boolean {
-  return errorName(err) === "DuplicateResourceException";
-}
+export const isDuplicate = (err: unknown) => errorName(err) === "DuplicateResourceException";
 
-export function isLimitExceeded(err: unknown): boolean {
-  return errorName(err) === "LimitExceededException";
-}
+export const isLimitExceeded = (err: unknown) => errorName(err) === "LimitExceededException";
 
-const NETWORK_CODES = [
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-];
+const text = (err: unknown, ...keys: ("name" | "code" | "message")[]) =>
+  keys.map((k) => asAws(err)[k] ?? "").join(" ");
 
 /** The endpoint cannot be reached at all (not one lost response). */
-function isNetworkDown(err: unknown): boolean {
-  const e = asAws(err);
-  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|connection refused|failed to lookup|dns error/i.test(
-    `${e.code ?? ""} ${e.message ?? ""}`,
+const isNetworkDown = (err: unknown) =>
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|connection refused|failed to lookup|dns error/i.test(
+    text(err, "code", "message"),
   );
-}
 
 function isNetwork(err: unknown): boolean {
-  const e = asAws(err);
-  const text = `${e.name ?? ""} ${e.code ?? ""} ${e.message ?? ""}`;
-  return NETWORK_CODES.some((c) => text.includes(c)) ||
-    /connection refused|failed to lookup|dns error|tcp connect error|network error/i.test(text);
+  const t = text(err, "name", "code", "message");
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/.test(t) ||
+    /connection refused|failed to lookup|dns error|tcp connect error|network error/i.test(t);
 }
 
-export interface Guidance {
-  cause: string;
-  hint: string;
-}
+type Guidance = { cause: string; hint: string };
 
 /** The instance a run talks to, for messages. */
 export interface Where {
@@ -181,35 +161,12 @@ const CREDENTIAL_ERRORS = new Set([
   "SignatureDoesNotMatch",
 ]);
 
-const CREDENTIAL_STEP = "$credentialStep";
-
-/**
- * Tags an error raised while getting credentials with the step that failed ("STS
- * AssumeRole for profile \"target\" …"), so that a network error or a refusal there is not
- * mistaken for one of Amazon Connect's.
- */
-export function markCredentialStep(err: unknown, step: string): void {
-  if (typeof err === "object" && err !== null && Object.isExtensible(err)) {
-    Object.defineProperty(err, CREDENTIAL_STEP, { value: step, enumerable: false });
-  }
-}
-
-/** The credential step an error came from (see markCredentialStep), if any. */
-export function credentialStepOf(err: unknown): string | undefined {
-  const step = typeof err === "object" && err !== null
-    ? (err as Record<string, unknown>)[CREDENTIAL_STEP]
-    : undefined;
-  return typeof step === "string" ? step : undefined;
-}
-
 /** Which timeout ran out (lib/aws/http.ts TimeoutError), after the SDK's retries. */
-function timeoutOf(err: unknown): { kind: "connect" | "read"; ms: number } | undefined {
-  const t = typeof err === "object" && err !== null
-    ? (err as { timeout?: { kind?: unknown; ms?: unknown } }).timeout
-    : undefined;
+function timeoutOf(err: unknown): "connect" | "read" | undefined {
+  const t = asAws(err).timeout;
   return errorName(err) === "TimeoutError" && (t?.kind === "connect" || t?.kind === "read") &&
       typeof t.ms === "number"
-    ? { kind: t.kind, ms: t.ms }
+    ? t.kind
     : undefined;
 }
 
@@ -218,24 +175,19 @@ function timeoutOf(err: unknown): { kind: "connect" | "read"; ms: number } | und
  * A timeout counts: the call was already tried 4 times, each for the whole timeout.
  */
 export function isFatalForRun(err: unknown): boolean {
-  const message = asAws(err).message ?? "";
   return CREDENTIAL_ERRORS.has(errorName(err)) || isNetworkDown(err) ||
-    timeoutOf(err) !== undefined ||
-    credentialStepOf(err) !== undefined || isWrongRegionSignature(err) ||
-    /Could not load credentials|token.*expired/i.test(message);
+    timeoutOf(err) !== undefined || credentialStepOf(err) !== undefined ||
+    isWrongRegionSignature(err) ||
+    /Could not load credentials|token.*expired/i.test(asAws(err).message ?? "");
 }
 
 /** AWS's answer to a request signed for another Region than the endpoint's. */
-function isWrongRegionSignature(err: unknown): boolean {
-  return /credential should be scoped to (a valid|the correct) region/i.test(
-    asAws(err).message ?? "",
-  );
-}
+const isWrongRegionSignature = (err: unknown) =>
+  /credential should be scoped to (a valid|the correct) region/i.test(asAws(err).message ?? "");
 
 /** SearchQuickConnects refused (IAM) or not served (an endpoint without it): use List. */
-export function isSearchUnavailable(err: unknown): boolean {
-  return isAccessDenied(err) || errorName(err) === "UnknownOperationException";
-}
+export const isSearchUnavailable = (err: unknown) =>
+  isAccessDenied(err) || errorName(err) === "UnknownOperationException";
 
 /** A whole-run failure with its cause and what to do, `prefix` first in the message. */
 export function toFatal(err: unknown, where: Where, action: string, prefix = ""): FatalAwsError {
@@ -252,115 +204,107 @@ interface Facts extends Where {
   action: string;
 }
 
-interface Rule {
-  when(f: Facts): boolean;
-  say(f: Facts): Guidance;
-}
-
 const CREDENTIALS_NOT_FOUND = /Could not load credentials/i;
 
 /** First match wins: credential problems before the Region, the Region before the rest. */
-const RULES: readonly Rule[] = [
-  {
-    when: (f) =>
+const RULES: readonly [(f: Facts) => boolean, (f: Facts) => Guidance][] = [
+  [
+    (f) =>
       /aws sso login|sso (session|token)|token.*(expired|is invalid)|refresh.*token/i.test(
         f.message,
       ) || f.name === "ExpiredTokenException" || f.name === "ExpiredToken",
-    say: (f) => ({
+    (f) => ({
       cause: `The AWS session or SSO token has expired or cannot be refreshed (${f.message})`,
       hint: "run `aws sso login` (with --profile NAME if you use one) and try again",
     }),
-  },
-  {
-    when: (f) => credentialStepOf(f.err) !== undefined,
-    say: (f) => credentialStepGuidance(f.err, credentialStepOf(f.err) ?? ""),
-  },
-  {
-    when: (f) => f.name === "CredentialsProviderError" && !CREDENTIALS_NOT_FOUND.test(f.message),
-    say: (f) => ({
+  ],
+  [
+    (f) => credentialStepOf(f.err) !== undefined,
+    (f) => credentialStepGuidance(f.err, credentialStepOf(f.err) ?? ""),
+  ],
+  [
+    (f) => f.name === "CredentialsProviderError" && !CREDENTIALS_NOT_FOUND.test(f.message),
+    (f) => ({
       cause: `AWS credentials could not be loaded (${f.message})`,
       hint:
         "check the profile's settings in ~/.aws/config (source_profile, role_arn, credential_process, sso_*) or the AWS_* variables",
     }),
-  },
-  {
-    when: (f) => f.name === "CredentialsProviderError" || CREDENTIALS_NOT_FOUND.test(f.message),
-    say: () => ({
+  ],
+  [
+    (f) => f.name === "CredentialsProviderError" || CREDENTIALS_NOT_FOUND.test(f.message),
+    () => ({
       cause: "No AWS credentials were found",
       hint:
         "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an EC2 instance with an instance role",
     }),
-  },
-  {
-    when: (f) => isWrongRegionSignature(f.err),
-    say: (f) => ({
+  ],
+  [
+    (f) => isWrongRegionSignature(f.err),
+    (f) => ({
       cause: `The request was signed for ${f.region}, but ${
         f.endpoint ? `the endpoint ${f.endpoint}` : "the endpoint"
       } is in another Region (${f.name}: ${f.message})`,
       hint: `the keys are fine: ${wrongRegionHint(f)}`,
     }),
-  },
-  {
-    when: (f) => f.name === "InvalidSignatureException",
-    say: (f) => ({
+  ],
+  [
+    (f) => f.name === "InvalidSignatureException",
+    (f) => ({
       cause:
         `AWS rejected the request signature for ${f.region} (${f.name}: ${f.message}); the Region is probably wrong`,
       hint: `check that ${f.region} is the instance's Region${
         f.endpoint ? ` and the Region of --endpoint-url ${f.endpoint}` : ""
       } (--region, AWS_REGION or the profile's region); if it is, check the secret access key and the system clock`,
     }),
-  },
-  {
-    when: (f) => CREDENTIAL_ERRORS.has(f.name),
-    say: (f) => ({
+  ],
+  [
+    (f) => CREDENTIAL_ERRORS.has(f.name),
+    (f) => ({
       cause: `AWS rejected the credentials (${f.name}: ${f.message})`,
       hint:
         "check the access key, the profile and the system clock; a key from another partition or a deleted user is rejected",
     }),
-  },
-  {
-    when: (f) => isAccessDenied(f.err),
-    say: (f) => ({
+  ],
+  [
+    (f) => isAccessDenied(f.err),
+    (f) => ({
       cause: `Access denied for ${f.action}`,
       hint: `allow the IAM action ${f.action} on instance ${f.instanceId} for these credentials`,
     }),
-  },
-  {
-    when: (f) => isNotFound(f.err),
-    say: (f) => ({
+  ],
+  [
+    (f) => isNotFound(f.err),
+    (f) => ({
       cause: `Amazon Connect instance ${f.instanceId} was not found in ${f.region}`,
       hint:
         "check --instance-id (an instance ID or ARN) and --region; instances are regional and belong to one account",
     }),
-  },
-  {
-    when: (f) => /Region is missing/i.test(f.message),
-    say: () => ({
+  ],
+  [
+    (f) => /Region is missing/i.test(f.message),
+    () => ({
       cause: "No AWS region is configured",
       hint:
         "pass --region or set AWS_REGION (under `deno run`, also --allow-read so ~/.aws/config can be read)",
     }),
-  },
-  {
-    when: (f) => timeoutOf(f.err) !== undefined,
-    say: (f) => timeoutGuidance(f.err, timeoutOf(f.err)?.kind ?? "read", f.action),
-  },
-  {
-    when: (f) => isNetwork(f.err),
-    say: (f) => ({
+  ],
+  [(f) => timeoutOf(f.err) !== undefined, (f) => timeoutGuidance(f)],
+  [
+    (f) => isNetwork(f.err),
+    (f) => ({
       cause: `Cannot reach the Amazon Connect endpoint${
         f.endpoint ? ` ${f.endpoint}` : ` in ${f.region}`
       } (${f.message})`,
       hint: "check --endpoint-url, --region, proxy settings and network access to AWS",
     }),
-  },
-  {
-    when: (f) => isLimitExceeded(f.err),
-    say: (f) => ({
+  ],
+  [
+    (f) => isLimitExceeded(f.err),
+    (f) => ({
       cause: `A service quota was reached (${f.message})`,
       hint: "ask for a quota increase in the Service Quotas console, then run again",
     }),
-  },
+  ],
 ];
 
 /**
@@ -369,21 +313,17 @@ const RULES: readonly Rule[] = [
  */
 export function guidance(err: unknown, ctx: Where & { action: string }): Guidance {
   const facts = { ...ctx, err, name: errorName(err), message: asAws(err).message ?? String(err) };
-  const rule = RULES.find((r) => r.when(facts));
-  return rule?.say(facts) ?? { cause: describeError(err), hint: "see the log file for details" };
-}
-
-/** The Region in a Connect endpoint's host name (regional, FIPS, dual-stack or VPC). */
-function regionOfEndpoint(endpoint: string | undefined): string | undefined {
-  return endpoint === undefined
-    ? undefined
-    : /^https?:\/\/(?:[^/:]*\.)?connect(?:-fips)?\.([a-z]{2}(?:-[a-z]+){1,2}-\d)\.(?:vpce\.)?(?:amazonaws\.com|api\.aws)(?:[:/]|$)/
-      .exec(endpoint)?.[1];
+  const rule = RULES.find(([when]) => when(facts));
+  return rule?.[1](facts) ?? { cause: describeError(err), hint: "see the log file for details" };
 }
 
 /** Which Region to pass after a wrong-Region signature: never the one that just failed. */
 function wrongRegionHint(f: Facts): string {
-  const endpointRegion = regionOfEndpoint(f.endpoint);
+  // The Region in a Connect endpoint's host name (regional, FIPS, dual-stack or VPC).
+  const endpointRegion = f.endpoint === undefined
+    ? undefined
+    : /^https?:\/\/(?:[^/:]*\.)?connect(?:-fips)?\.([a-z]{2}(?:-[a-z]+){1,2}-\d)\.(?:vpce\.)?(?:amazonaws\.com|api\.aws)(?:[:/]|$)/
+      .exec(f.endpoint)?.[1];
   if (endpointRegion !== undefined && endpointRegion !== f.region) {
     return `pass --region ${endpointRegion} (the endpoint's Region)`;
   }
@@ -400,15 +340,15 @@ function wrongRegionHint(f: Facts): string {
 }
 
 /** A call that timed out on every attempt: which endpoint, which timeout, what to change. */
-function timeoutGuidance(err: unknown, kind: "connect" | "read", action: string): Guidance {
-  const attempts = attemptsOf(err);
+function timeoutGuidance(f: Facts): Guidance {
+  const attempts = attemptsOf(f.err);
   const where =
     "check the endpoint (--endpoint-url, AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL or the profile's endpoint_url; the run's first lines say which is used), proxy settings and network access";
   return {
-    cause: `Amazon Connect did not answer ${action}: ${asAws(err).message ?? "timeout"}, ${
+    cause: `Amazon Connect did not answer ${f.action}: ${asAws(f.err).message ?? "timeout"}, ${
       attempts === 1 ? "1 attempt" : `${attempts} attempts`
     }`,
-    hint: kind === "connect"
+    hint: timeoutOf(f.err) === "connect"
       ? `${where}; on a slow link, raise --connect-timeout (seconds, 0: no limit)`
       : `${where}; if the endpoint is only slow, raise --read-timeout (seconds, 0: no limit)`,
   };

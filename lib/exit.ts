@@ -14,18 +14,6 @@ import {
 } from "./errors.ts";
 import { esc, type Logger } from "./log.ts";
 
-export const EXIT = {
-  ok: 0,
-  partial: 1,
-  usage: 2,
-  fatalAws: 3,
-  /** Only with --dry-run --detailed-exitcode: the plan would change the target. */
-  changes: 4,
-  interrupted: 130,
-} as const;
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
 /** How a run ended: the one classifier is endOf, the one printer logEnd, the one code exitCode. */
 export type RunEnd =
   /** Refused before any change: bad flags, files or input, a stale plan. */
@@ -46,21 +34,14 @@ export type RunEnd =
 /** A run that ended on an error: how it stopped. */
 export type Stop = Extract<RunEnd, { kind: "interrupted" | "fatal" | "unexpected" }>;
 
+/** The exit codes of the README's "Exit codes" (4: a dry run with --detailed-exitcode). */
+const CODES = { refused: 2, interrupted: 130, fatal: 3, unexpected: 1 } as const;
+
 export function exitCode(
   end: Pick<RunEnd, "kind"> & { failed?: boolean; changesPending?: boolean },
-): ExitCode {
-  switch (end.kind) {
-    case "refused":
-      return EXIT.usage;
-    case "interrupted":
-      return EXIT.interrupted;
-    case "fatal":
-      return EXIT.fatalAws;
-    case "unexpected":
-      return EXIT.partial;
-    default:
-      return end.failed ? EXIT.partial : end.changesPending ? EXIT.changes : EXIT.ok;
-  }
+): number {
+  if (end.kind !== "finished") return CODES[end.kind];
+  return end.failed ? 1 : end.changesPending ? 4 : 0;
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * What every Connect call passes through in the client's middleware stack: one gate around
  * the whole call (retries and backoffs included) that records what its attempts told: sent,
- * may have landed, when the last one left (lib/errors.ts answerOf); gives the call up when the limiter is abandoned
- * (an interrupt's grace ran out) and tells the stall watch about it; the shared rate limiter
- * in front of every attempt; and the retry lines of the log.
+ * may have landed, when the last one left (lib/errors.ts answerOf); gives the call up when
+ * the limiter is abandoned (an interrupt's grace ran out) and tells the stall watch about
+ * it; the shared rate limiter in front of every attempt; and, for export, the raw body of
+ * SearchQuickConnects and DescribeQuickConnect answers (rawJson).
  */
 import type { ConnectClient, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-connect";
 import type {
@@ -31,7 +32,7 @@ type Args = FinalizeHandlerArguments<ServiceInputTypes>;
 type Ctx = HandlerExecutionContext;
 
 /** `ListUsersCommand` → `ListUsers`. */
-export const operationOf = (context: HandlerExecutionContext): string =>
+const operationOf = (context: Ctx): string =>
   context.commandName?.replace(/Command$/, "") ?? "unknown";
 
 /** Throttled by Connect: either name (docs/live-service.md §7), or any 429 that is not a quota. */
@@ -52,22 +53,42 @@ interface Call {
   firstSentAt?: number;
   lastSentAt?: number;
   watched?: PendingCall;
+  /** The raw body of a successful answer, where it is kept. */
+  raw?: Uint8Array;
 }
 
-export interface CallOptions {
+interface CallOptions {
   limiter?: RateLimiter;
   log?: AwsLog;
   stallWarningMs?: number;
   /** Told the operation of each failed attempt (for the retry lines). */
   failedIn: WeakMap<object, string>;
+  /** Keep raw Search/Describe bodies: the SDK drops every member its model does not know. */
+  captureRaw?: boolean;
+}
+
+/** The answers whose raw bytes are kept, and the bytes, per response object. */
+const CAPTURED = new Set(["SearchQuickConnectsCommand", "DescribeQuickConnectCommand"]);
+const raws = new WeakMap<object, Uint8Array>();
+
+/**
+ * The response's JSON as the service sent it, or undefined if it was not captured: a quick
+ * connect of a type newer than the pinned SDK keeps its configuration, verbatim.
+ */
+export function rawJson(output: object): unknown {
+  const bytes = raws.get(output);
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Installs the gate, the per-attempt limiter and the "sent" mark on `client`. */
 export function installCallMiddleware(client: ConnectClient, opts: CallOptions): void {
-  const calls = new WeakMap<HandlerExecutionContext, Call>();
-  const watch = opts.log
-    ? new CallWatch({ log: opts.log, stallWarningMs: opts.stallWarningMs })
-    : undefined;
+  const calls = new WeakMap<Ctx, Call>();
+  const watch = opts.log ? new CallWatch(opts.log, opts.stallWarningMs) : undefined;
   const abandoned = opts.limiter?.abandoned;
   client.middlewareStack.add(
     <O extends MetadataBearer>(next: InitializeHandler<object, O>, context: Ctx) =>
@@ -81,7 +102,11 @@ export function installCallMiddleware(client: ConnectClient, opts: CallOptions):
       calls.set(context, call);
       try {
         if (abandoned?.aborted) throw new InterruptedError("interrupted");
-        return await untilAbandoned(next(args), abandoned);
+        const result = await untilAbandoned(next(args), abandoned);
+        if (call.raw && typeof result.output === "object" && result.output !== null) {
+          raws.set(result.output, call.raw);
+        }
+        return result;
       } catch (err) {
         // Abandoned with an attempt in flight: it may have been applied.
         markSent(err, { ...call, landed: call.landed || call.inFlight > 0 });
@@ -96,23 +121,34 @@ export function installCallMiddleware(client: ConnectClient, opts: CallOptions):
   // After the retry middleware, so every attempt (retries included) takes a token, and
   // the limiter learns of every throttled attempt.
   client.middlewareStack.addRelativeTo(
-    (next: Handler, context: HandlerExecutionContext) => (args: Args) =>
+    (next: Handler, context: Ctx) => (args: Args) =>
       attempt(next, args, operationOf(context), calls.get(context), opts),
     { relation: "after", toMiddleware: "retryMiddleware", name: "connectRateLimiter" },
   );
   // Innermost: what gets here is handed to the HTTP handler (signed, past the limiter).
   client.middlewareStack.add(
     <O extends MetadataBearer>(next: DeserializeHandler<object, O>, context: Ctx) =>
-    (args: DeserializeHandlerArguments<object>) => sending(next, args, calls.get(context)),
+    (args: DeserializeHandlerArguments<object>) =>
+      sending(
+        next,
+        args,
+        calls.get(context),
+        opts.captureRaw && CAPTURED.has(context.commandName ?? ""),
+      ),
     { step: "deserialize", priority: "low", name: "connectCallSent" },
   );
 }
 
-/** An attempt handed to the HTTP layer: what its answer (or none) tells of the call. */
+/**
+ * An attempt handed to the HTTP layer: what its answer (or none) tells of the call. With
+ * `capture`, a successful answer's body is read whole, kept, and handed on as those bytes
+ * (the deserializer accepts a Uint8Array body).
+ */
 async function sending<O extends MetadataBearer>(
   next: DeserializeHandler<object, O>,
   args: DeserializeHandlerArguments<object>,
   call: Call | undefined,
+  capture: boolean | undefined,
 ) {
   if (!call) return await next(args);
   call.sent = true;
@@ -122,8 +158,13 @@ async function sending<O extends MetadataBearer>(
   try {
     // The raw response: the service's errors are deserialized further out.
     const out = await next(args);
-    const status = (out.response as { statusCode?: number } | undefined)?.statusCode;
+    const res = out.response as { statusCode?: number; body?: unknown } | undefined;
+    const status = res?.statusCode;
     if (status === undefined || status >= 500) call.landed = true;
+    if (capture && res && (status ?? 0) < 300 && res.body) {
+      const bytes = await collect(res.body);
+      if (bytes) call.raw = res.body = bytes;
+    }
     return out;
   } catch (err) {
     call.landed = true;
@@ -131,6 +172,18 @@ async function sending<O extends MetadataBearer>(
   } finally {
     call.inFlight--;
   }
+}
+
+async function collect(body: unknown): Promise<Uint8Array | undefined> {
+  if (body instanceof Uint8Array) return body;
+  if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== "function") {
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  for await (const c of body as AsyncIterable<Uint8Array | string>) {
+    chunks.push(typeof c === "string" ? new TextEncoder().encode(c) : c);
+  }
+  return await new Blob(chunks as BlobPart[]).bytes();
 }
 
 /** One attempt: a token first, then the limiter hears how it went. */

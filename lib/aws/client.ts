@@ -1,8 +1,8 @@
 /**
  * The one place a ConnectClient is built: region and credentials resolved as the AWS CLI
  * does, our HTTP handler (timeouts, abandonment), the middleware every call passes
- * (lib/aws/calls.ts: rate limiter, "sent" mark, stall watch), our retry policy, and what
- * the run's log hears about retries.
+ * (lib/aws/calls.ts: rate limiter, "sent" mark, stall watch, raw bodies), our retry policy,
+ * and what the run's log hears about retries.
  */
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
@@ -12,15 +12,25 @@ import { httpStatusOf, markCredentialStep } from "../errors.ts";
 import { installCallMiddleware } from "./calls.ts";
 import { ConnectHttpHandler, DEFAULT_TIMEOUTS, type Timeouts } from "./http.ts";
 import type { AwsLog, RateLimiter } from "./limiter.ts";
-import { installRawCapture } from "./raw_response.ts";
-import { MigrationRetryStrategy, observeRetries } from "./retry.ts";
+import { MigrationRetryStrategy } from "./retry.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 
 export type Env = Record<string, string | undefined>;
+type Section = Record<string, string | undefined>;
 
-export interface RegionChoice {
-  region: string;
-  source: string;
+/**
+ * The shared config and credentials files: a profile's settings (the config file's over the
+ * credentials file's) and the config file's sections (`services NAME` is `services.NAME`).
+ * Nothing is configured where no file can be read.
+ */
+export async function sharedConfig(name: string) {
+  const files = await loadSharedConfigFiles().catch(() => ({
+    configFile: {},
+    credentialsFile: {},
+  }));
+  const sections: Record<string, Section | undefined> = files.configFile;
+  const credentials: Record<string, Section | undefined> = files.credentialsFile;
+  return { sections, credentials, profile: { ...credentials[name], ...sections[name] } };
 }
 
 /**
@@ -30,20 +40,15 @@ export interface RegionChoice {
 export async function resolveRegion(
   opts: { region?: string; profile?: string },
   env: Env,
-): Promise<RegionChoice> {
+): Promise<{ region: string; source: string }> {
   if (opts.region) return { region: opts.region, source: "--region" };
   if (env.AWS_REGION) return { region: env.AWS_REGION, source: "AWS_REGION" };
   if (env.AWS_DEFAULT_REGION) {
     return { region: env.AWS_DEFAULT_REGION, source: "AWS_DEFAULT_REGION" };
   }
   const profile = opts.profile ?? env.AWS_PROFILE ?? "default";
-  try {
-    const files = await loadSharedConfigFiles();
-    const region = files.configFile?.[profile]?.region;
-    if (region) return { region, source: `profile ${profile}` };
-  } catch {
-    // No readable ~/.aws/config: fall through to the default.
-  }
+  const region = (await sharedConfig(profile)).sections[profile]?.region;
+  if (region) return { region, source: `profile ${profile}` };
   return { region: "us-east-1", source: "default" };
 }
 
@@ -52,22 +57,18 @@ export async function resolveRegion(
  * reports a missing profile only as "Could not load credentials from any providers".
  */
 export async function profileExists(profile: string): Promise<boolean> {
-  try {
-    const files = await loadSharedConfigFiles();
-    return profile in (files.configFile ?? {}) || profile in (files.credentialsFile ?? {});
-  } catch {
-    return false;
-  }
+  const { sections, credentials } = await sharedConfig(profile);
+  return profile in sections || profile in credentials;
 }
 
-export interface ClientOptions {
+interface ClientOptions {
   region: string;
   profile?: string;
   endpoint?: string;
   limiter?: RateLimiter;
-  retryStrategy?: RetryStrategyV2;
+  retryStrategy?: MigrationRetryStrategy;
   credentials?: AwsCredentialIdentityProvider;
-  /** Keep raw Search/Describe bodies (lib/raw_response.ts); only export needs them. */
+  /** Keep raw Search/Describe bodies (lib/aws/calls.ts rawJson); only export needs them. */
   captureRawResponses?: boolean;
   /**
    * The run's logger: DEBUG lines for each retry, and a WARNING when a call has been
@@ -79,15 +80,6 @@ export interface ClientOptions {
   env?: Env;
   /** Connect and read timeouts of every attempt (default DEFAULT_TIMEOUTS). */
   timeouts?: Timeouts;
-}
-
-/** How an error reads in a retry line: its name and status, or its code without a response. */
-function errorLabel(err: unknown): string {
-  const e = (err ?? {}) as { name?: string; code?: string };
-  const status = httpStatusOf(err);
-  return status === undefined
-    ? `${e.code ?? e.name ?? "Error"} (no response)`
-    : `${e.name ?? "Error"} (HTTP ${status})`;
 }
 
 export function createConnectClient(opts: ClientOptions): ConnectClient {
@@ -109,29 +101,41 @@ export function createConnectClient(opts: ClientOptions): ConnectClient {
     ),
     customUserAgent: `${TOOL_NAME}/${VERSION}`,
   });
-  if (opts.captureRawResponses) installRawCapture(client);
   installCallMiddleware(client, {
     limiter: opts.limiter,
     log: opts.log,
     stallWarningMs: opts.stallWarningMs,
     failedIn,
+    captureRaw: opts.captureRawResponses,
   });
   return client;
 }
 
-/** Our retry policy (or the caller's), telling the log about each retry. */
+/** Our retry policy (or the caller's), telling the log about each retry it grants. */
 function retryStrategyOf(opts: ClientOptions, failedIn: WeakMap<object, string>) {
-  const strategy = opts.retryStrategy ?? new MigrationRetryStrategy();
+  const inner = opts.retryStrategy ?? new MigrationRetryStrategy();
   const log = opts.log;
-  if (!log) return strategy;
-  return observeRetries(strategy, (r) => {
-    const op = (r.info.error && failedIn.get(r.info.error)) ?? "a call";
-    log.debug(
-      `Retrying ${op} after ${errorLabel(r.info.error)}: attempt ${r.attempt}/${
-        r.maxAttempts ?? "?"
-      } in ${(r.delay / 1000).toFixed(1)} s`,
-    );
-  });
+  if (!log) return inner;
+  const strategy: RetryStrategyV2 = {
+    acquireInitialRetryToken: (scope) => inner.acquireInitialRetryToken(scope),
+    async refreshRetryTokenForRetry(token, info) {
+      const next = await inner.refreshRetryTokenForRetry(token, info);
+      const err = info.error as { name?: string; code?: string } | undefined;
+      const status = httpStatusOf(err);
+      // Its name and status, or its code without a response.
+      const label = status === undefined
+        ? `${err?.code ?? err?.name ?? "Error"} (no response)`
+        : `${err?.name ?? "Error"} (HTTP ${status})`;
+      log.debug(
+        `Retrying ${(err && failedIn.get(err)) ?? "a call"} after ${label}: attempt ${
+          next.getRetryCount() + 1
+        }/${inner.maxAttemptsFor(info)} in ${(next.getRetryDelay() / 1000).toFixed(1)} s`,
+      );
+      return next;
+    },
+    recordSuccess: () => inner.recordSuccess(),
+  };
+  return strategy;
 }
 
 /**
@@ -160,18 +164,12 @@ function namingFailures(
  * Which step of the default chain gets credentials for this profile or environment
  * (without --profile, keys in the environment come first).
  */
-export async function credentialStep(profile: string | undefined, env: Env): Promise<string> {
+async function credentialStep(profile: string | undefined, env: Env): Promise<string> {
   if (profile === undefined && env.AWS_ACCESS_KEY_ID) {
     return "the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables";
   }
   const name = profile ?? env.AWS_PROFILE ?? "default";
-  let section: Record<string, string | undefined> = {};
-  try {
-    const files = await loadSharedConfigFiles();
-    section = { ...files.credentialsFile?.[name], ...files.configFile?.[name] };
-  } catch {
-    // No readable shared files: the environment decides.
-  }
+  const section = (await sharedConfig(name)).profile;
   const p = `profile "${name}"`;
   if (section.sso_session || section.sso_start_url) {
     return `the SSO token provider for ${p} (IAM Identity Center${

@@ -14,38 +14,14 @@
  * further.)
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
-import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import { UsageError } from "../errors.ts";
+import { type Env, sharedConfig } from "./client.ts";
 
-type Env = Record<string, string | undefined>;
-
-export interface EndpointChoice {
+interface EndpointChoice {
   /** undefined: the Region's default endpoint. */
   url: string | undefined;
   /** Where it came from, for the log: "--endpoint-url", "AWS_ENDPOINT_URL", … */
   source: string;
-}
-
-type Section = Record<string, string | undefined>;
-
-interface SharedConfig {
-  profile: Section;
-  /** Named sections of the config file (`services NAME` is `services.NAME`). */
-  sections: Record<string, Section | undefined>;
-}
-
-async function sharedConfig(name: string): Promise<SharedConfig> {
-  try {
-    const files = await loadSharedConfigFiles();
-    const config = files.configFile ?? {};
-    return {
-      profile: { ...files.credentialsFile?.[name], ...config[name] },
-      sections: config,
-    };
-  } catch {
-    // No readable shared files: nothing is configured there.
-    return { profile: {}, sections: {} };
-  }
 }
 
 /** "true" / "false" (any case), as the SDKs read these settings; anything else is refused. */

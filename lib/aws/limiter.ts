@@ -10,7 +10,7 @@
  * configured rate. Only that operation slows down.
  */
 
-export interface Quota {
+interface Quota {
   rate: number;
   burst: number;
 }
@@ -19,7 +19,7 @@ export interface Quota {
  * Service Quotas defaults (requests/second). The rate-10 operations publish no burst;
  * 10 is our assumption. Every other operation gets the documented generic 2 req/s, burst 5.
  */
-export const DEFAULT_QUOTAS: Readonly<Record<string, Quota>> = {
+const DEFAULT_QUOTAS: Readonly<Record<string, Quota>> = {
   ListQuickConnects: { rate: 10, burst: 10 },
   DescribeQuickConnect: { rate: 10, burst: 10 },
   ListUsers: { rate: 10, burst: 10 },
@@ -27,10 +27,8 @@ export const DEFAULT_QUOTAS: Readonly<Record<string, Quota>> = {
   ListQueues: { rate: 10, burst: 10 },
   ListQueueQuickConnects: { rate: 10, burst: 10 },
 };
-export const GENERIC_QUOTA: Quota = { rate: 2, burst: 5 };
-
 export function quotaFor(operation: string, scale = 1): Quota {
-  const q = DEFAULT_QUOTAS[operation] ?? GENERIC_QUOTA;
+  const q = DEFAULT_QUOTAS[operation] ?? { rate: 2, burst: 5 };
   return { rate: q.rate * scale, burst: Math.max(1, Math.round(q.burst * scale)) };
 }
 
@@ -62,8 +60,8 @@ export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
   "TooManyRequestsException",
 ]);
 
-/** The adaptation's constants (exported for tests and the numbers of docs/reference.md). */
-export const AIMD = {
+/** The adaptation's constants (the numbers of docs/reference.md). */
+const AIMD = {
   /** A throttled attempt multiplies the operation's rate by this. */
   decrease: 0.5,
   /** Never below this many calls per second (or the configured rate, if lower). */
@@ -94,17 +92,15 @@ interface Bucket {
   ceiling: number;
 }
 
-export interface RateLimiterOptions {
+interface RateLimiterOptions {
   /** Multiplies every rate and burst (accounts with raised quotas). */
   scale?: number;
   /** No limiting at all (tests against an emulator without quotas). */
   disabled?: boolean;
-  /** Keep every operation at its configured rate, throttled or not (measurements). */
+  /** false: keep every operation at its configured rate, throttled or not (measurements). */
   adaptive?: boolean;
-  /** DEBUG lines for long waits and rate changes, an INFO line the first time. */
+  /** DEBUG lines for waits over a second and rate changes, an INFO line the first time. */
   log?: AwsLog;
-  /** A wait for a token longer than this is logged (DEBUG). Default 1000 ms. */
-  logWaitsOverMs?: number;
   now?: () => number;
 }
 
@@ -117,11 +113,8 @@ export class RateLimiter {
     { timer: ReturnType<typeof setTimeout>; reject: (e: Error) => void }
   >();
   readonly #now: () => number;
-  readonly #scale: number;
   readonly #disabled: boolean;
   readonly #adaptive: boolean;
-  readonly #log?: AwsLog;
-  readonly #logWaitsOverMs: number;
   #closed = false;
   readonly #abandon = new AbortController();
   /** Milliseconds spent waiting for tokens, per operation. */
@@ -129,13 +122,10 @@ export class RateLimiter {
   /** Throttled attempts seen, per operation. */
   readonly throttles = new Map<string, number>();
 
-  constructor(options: RateLimiterOptions = {}) {
+  constructor(private readonly options: RateLimiterOptions = {}) {
     this.#now = options.now ?? (() => performance.now());
-    this.#scale = options.scale ?? 1;
     this.#disabled = options.disabled ?? false;
     this.#adaptive = options.adaptive ?? true;
-    this.#log = options.log;
-    this.#logWaitsOverMs = options.logWaitsOverMs ?? 1000;
   }
 
   /** The limiter's clock: stamp an attempt with it when it is sent (see `throttled`). */
@@ -146,7 +136,7 @@ export class RateLimiter {
   #bucket(operation: string): Bucket {
     let b = this.#buckets.get(operation);
     if (!b) {
-      const q = quotaFor(operation, this.#scale);
+      const q = quotaFor(operation, this.options.scale);
       // A little under the server's rate and burst: both clocks tick independently and
       // arriving a hair early would cost a 429 and a retry.
       const quota = { rate: q.rate * 0.97, burst: Math.max(1, q.burst - 1) };
@@ -186,8 +176,8 @@ export class RateLimiter {
     if (b.tokens >= 0) return Promise.resolve();
     const wait = -b.tokens / b.rate * 1000;
     this.waited.set(operation, (this.waited.get(operation) ?? 0) + wait);
-    if (wait > this.#logWaitsOverMs) {
-      this.#log?.debug(
+    if (wait > 1000) {
+      this.options.log?.debug(
         `Waiting ${fmtSeconds(wait)} for the ${operation} quota (${fmtRate(b.rate)} calls/s)`,
       );
     }
@@ -227,8 +217,8 @@ export class RateLimiter {
     const text = `Connect throttled ${operation} (${error}): pacing it at ${
       fmtRate(b.rate)
     } calls/s, down from ${fmtRate(before)}`;
-    if (b.lowered === 1) this.#log?.info(text);
-    else this.#log?.debug(text);
+    if (b.lowered === 1) this.options.log?.info(text);
+    else this.options.log?.debug(text);
   }
 
   /** An attempt of `operation` succeeded: a run of them raises a lowered rate a little. */
@@ -245,7 +235,7 @@ export class RateLimiter {
       ? Math.min(near, b.rate + b.quota.rate * AIMD.increase)
       : b.rate + b.quota.rate * AIMD.probe;
     this.#setRate(b, Math.min(b.quota.rate, next));
-    this.#log?.debug(`${operation}: pacing raised to ${fmtRate(b.rate)} calls/s`);
+    this.options.log?.debug(`${operation}: pacing raised to ${fmtRate(b.rate)} calls/s`);
   }
 
   /** The burst shrinks with the rate, so an idle bucket cannot fire a full burst. */
@@ -289,35 +279,24 @@ export interface PendingCall {
   lastError?: string;
 }
 
-export interface CallWatchOptions {
-  log: AwsLog;
-  /** A call pending this long while nothing was logged gets a WARNING. Default 10 s. */
-  stallWarningMs?: number;
-}
-
 /**
- * Watches the calls in flight: when one has been pending longer than `stallWarningMs` and
+ * Watches the calls in flight: when one has been pending longer than `threshold` (ms) and
  * nothing was logged for as long, it says what the run is waiting on (the quota, a retry,
  * the service's answer), so a quiet terminal is never mistaken for a hang. Its timer runs
  * only while calls are pending and never keeps the process alive.
  */
 export class CallWatch {
   readonly #pending = new Set<PendingCall>();
-  readonly #log: AwsLog;
-  readonly #threshold: number;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastWarning = -Infinity;
 
-  constructor(options: CallWatchOptions) {
-    this.#log = options.log;
-    this.#threshold = options.stallWarningMs ?? 10_000;
-  }
+  constructor(private readonly log: AwsLog, private readonly threshold = 10_000) {}
 
   start(operation: string): PendingCall {
     const call: PendingCall = { operation, started: performance.now(), phase: "quota" };
     this.#pending.add(call);
     if (this.#timer === undefined) {
-      this.#timer = setInterval(() => this.#tick(), Math.min(1000, this.#threshold / 4));
+      this.#timer = setInterval(() => this.#tick(), Math.min(1000, this.threshold / 4));
       Deno.unrefTimer(this.#timer);
     }
     return call;
@@ -333,15 +312,15 @@ export class CallWatch {
 
   #tick(): void {
     const now = performance.now();
-    const quietSince = Math.max(this.#log.lastWrite?.() ?? -Infinity, this.#lastWarning);
-    if (now - quietSince < this.#threshold) return;
+    const quietSince = Math.max(this.log.lastWrite?.() ?? -Infinity, this.#lastWarning);
+    if (now - quietSince < this.threshold) return;
     let oldest: PendingCall | undefined;
     for (const c of this.#pending) if (!oldest || c.started < oldest.started) oldest = c;
-    if (!oldest || now - oldest.started < this.#threshold) return;
+    if (!oldest || now - oldest.started < this.threshold) return;
     const so = `(${Math.round((now - oldest.started) / 1000)} s so far)`;
     const op = oldest.operation;
     const throttled = oldest.lastError !== undefined && THROTTLING_ERRORS.has(oldest.lastError);
-    this.#log.warning(
+    this.log.warning(
       oldest.phase === "quota" || (oldest.phase === "backoff" && throttled)
         ? `Still waiting on the ${op} quota ${so}`
         : oldest.phase === "backoff"

@@ -28,7 +28,7 @@ import { isKnownType } from "../quick_connect.ts";
 import { mapPool } from "../pool.ts";
 import type { RoutingProfileView } from "../visibility.ts";
 import { isInterrupted } from "./limiter.ts";
-import { rawJson } from "./raw_response.ts";
+import { rawJson } from "./calls.ts";
 
 /** Every item of every page. */
 async function all<P, T>(pages: AsyncIterable<P>, list: (page: P) => T[] | undefined) {

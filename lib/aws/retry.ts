@@ -15,29 +15,14 @@
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import { httpStatusOf } from "../errors.ts";
 
-export interface RetryOptions {
-  maxAttempts?: number;
-  /** Delay before retry `attempt` (1-based), in ms. Tests pass `() => 0`. */
-  delay?: (attempt: number) => number;
-}
-
-const NEVER_RETRY = new Set(["LimitExceededException"]);
 /** Attempts for a call that failed without an HTTP response. */
 export const TRANSIENT_ATTEMPTS = 4;
 export const MAX_ATTEMPTS = 10;
 
-export const defaultDelay = (attempt: number): number =>
-  Math.random() * Math.min(20_000, 250 * 2 ** attempt);
-
-class Token implements RetryToken {
-  constructor(readonly count: number, readonly delay: number) {}
-  getRetryCount(): number {
-    return this.count;
-  }
-  getRetryDelay(): number {
-    return this.delay;
-  }
-}
+const token = (count: number, delay: number): RetryToken => ({
+  getRetryCount: () => count,
+  getRetryDelay: () => delay,
+});
 
 export class MigrationRetryStrategy implements RetryStrategyV2 {
   readonly mode = "standard";
@@ -46,15 +31,17 @@ export class MigrationRetryStrategy implements RetryStrategyV2 {
   /** Retries made, per error name (for tests and debugging). */
   readonly retries = new Map<string, number>();
 
-  constructor(options: RetryOptions = {}) {
+  /** `delay`: before retry `attempt` (1-based), in ms; tests pass `() => 0`. */
+  constructor(options: { maxAttempts?: number; delay?: (attempt: number) => number } = {}) {
     this.#maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
-    this.#delay = options.delay ?? defaultDelay;
+    this.#delay = options.delay ??
+      ((attempt) => Math.random() * Math.min(20_000, 250 * 2 ** attempt));
   }
 
   /** Total attempts a call failing like this gets, the first included (1: no retry). */
   maxAttemptsFor(info: RetryErrorInfo): number {
     const name = info.error?.name ?? "";
-    if (info.errorType === "CLIENT_ERROR" || NEVER_RETRY.has(name)) return 1;
+    if (info.errorType === "CLIENT_ERROR" || name === "LimitExceededException") return 1;
     if (info.errorType === "TRANSIENT" && httpStatusOf(info.error) === undefined) {
       return Math.min(TRANSIENT_ATTEMPTS, this.#maxAttempts);
     }
@@ -62,50 +49,16 @@ export class MigrationRetryStrategy implements RetryStrategyV2 {
   }
 
   acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
-    return Promise.resolve(new Token(0, 0));
+    return Promise.resolve(token(0, 0));
   }
 
-  refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
-    const name = info.error?.name ?? "";
-    const attempt = token.getRetryCount() + 1;
+  refreshRetryTokenForRetry(last: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+    const name = info.error?.name || info.errorType;
+    const attempt = last.getRetryCount() + 1;
     if (attempt >= this.maxAttemptsFor(info)) return Promise.reject(new Error("no retry"));
-    this.retries.set(name || info.errorType, (this.retries.get(name || info.errorType) ?? 0) + 1);
-    return Promise.resolve(new Token(attempt, this.#delay(attempt)));
+    this.retries.set(name, (this.retries.get(name) ?? 0) + 1);
+    return Promise.resolve(token(attempt, this.#delay(attempt)));
   }
 
-  recordSuccess(_token: RetryToken): void {}
-}
-
-/** One retry about to happen. */
-export interface RetryEvent {
-  info: RetryErrorInfo;
-  /** The attempt about to be made (2 for the first retry). */
-  attempt: number;
-  /** Total attempts this kind of failure gets, when the strategy says. */
-  maxAttempts?: number;
-  /** Milliseconds before it. */
-  delay: number;
-}
-
-/** `inner`, telling `onRetry` about each retry it grants. */
-export function observeRetries(
-  inner: RetryStrategyV2,
-  onRetry: (event: RetryEvent) => void,
-): RetryStrategyV2 {
-  return {
-    acquireInitialRetryToken: (scope) => inner.acquireInitialRetryToken(scope),
-    async refreshRetryTokenForRetry(token, info) {
-      const next = await inner.refreshRetryTokenForRetry(token, info);
-      onRetry({
-        info,
-        attempt: next.getRetryCount() + 1,
-        maxAttempts: inner instanceof MigrationRetryStrategy
-          ? inner.maxAttemptsFor(info)
-          : undefined,
-        delay: next.getRetryDelay(),
-      });
-      return next;
-    },
-    recordSuccess: (token) => inner.recordSuccess(token),
-  };
+  recordSuccess(): void {}
 }
