@@ -148,7 +148,11 @@ async function main(): Promise<number> {
 
   // 2. Dry run: the plan, and not one change.
   const before = JSON.stringify(emu.state());
-  const dry = await run(emu, "import", importArgs("dry-run-report.json", "--dry-run"));
+  const dry = await run(
+    emu,
+    "import",
+    importArgs("dry-run-report.json", "--dry-run", "--review", `${OUT}/review.md`),
+  );
   const dr = dry.code === 0 ? await readReport(`${OUT}/dry-run-report.json`) : undefined;
   show(
     "2/4",
@@ -224,6 +228,7 @@ async function main(): Promise<number> {
         "the export of source-demo (config, tags, names, queue links, who sees each)",
       ],
       ["dry-run-report.json", "what the import would do"],
+      ["review.md", "the dry run as Markdown, for a change ticket (docs/review-example.md)"],
       ["import-report.json", "every quick connect's outcome and target ID"],
       ["verify-report.json", "the re-run with --verify"],
       ["export.log", "export log"],

@@ -55,6 +55,12 @@ Deno.test("deno task demo: export → dry run → import → verify succeeds and
   ) {
     assert.ok((await Deno.stat(`${dir}/demo-output/${f}`)).isFile, f);
   }
+  // docs/review-example.md is the demo's dry run as --review writes it, kept true here.
+  assert.equal(
+    await Deno.readTextFile(`${dir}/demo-output/review.md`),
+    await Deno.readTextFile(new URL("../docs/review-example.md", import.meta.url)),
+    "docs/review-example.md is what the tool writes for the demo's dry run: copy demo-output/review.md there",
+  );
 });
 
 Deno.test("deno task demo runs again in the same folder (its own files are replaced)", async () => {

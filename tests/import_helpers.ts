@@ -7,12 +7,7 @@
 import assert from "node:assert/strict";
 import { runExport } from "../lib/export/run_export.ts";
 import type { ExportFile } from "../lib/export_file.ts";
-import {
-  type ImportOptions,
-  type ImportResult,
-  type ImportSource,
-  runImport,
-} from "../lib/import/run_import.ts";
+import { type ImportOptions, type ImportSource, runImport } from "../lib/import/run_import.ts";
 import type { Filters } from "../lib/filters.ts";
 import { IMPORT_COMMAND } from "../lib/cli/import_command.ts";
 import { loadImportInput } from "../lib/import/input.ts";
@@ -103,7 +98,10 @@ export async function importInto(
   opts: TestImport,
   ctxOpts: Parameters<typeof context>[2] = {},
 ): Promise<
-  (ImportResult | { exitCode: number; report: undefined }) & { lines: string[]; dir: string }
+  (Awaited<ReturnType<typeof runImport>> | { exitCode: number; report: undefined }) & {
+    lines: string[];
+    dir: string;
+  }
 > {
   const run = await context(emu, idOf(emu.state(), alias), ctxOpts);
   try {

@@ -180,7 +180,7 @@ Deno.test("--dry-run --detailed-exitcode: 4 while changes are pending, 0 once th
   }).then((r) => r.body?.cancel());
   const drift = await importCli(emu, target, dir, args);
   assert.equal(drift.code, 4, drift.stderr);
-  assert.match(drift.stderr, /\[DRY RUN\] Would associate 1 quick connects/);
+  assert.match(drift.stderr, /\[DRY RUN\] Would associate 1 quick connect with/);
   assert.equal(
     (await importCli(emu, target, dir, ["--plan-out", "p.json", "--export-file", "export.json"]))
       .code,

@@ -83,7 +83,7 @@ Deno.test("--prune deletes what the export lacks, unlinking it first; a dry run 
   assert.equal(dry.code, 4, dry.stderr);
   assert.match(
     dry.stderr,
-    /\[DRY RUN\] Would delete quick connect: Extra 0 \(first unlinked from 1 queues\)/,
+    /\[DRY RUN\] Would delete quick connect: Extra 0 \(first unlinked from 1 queue\)/,
   );
   assert.deepEqual(mutatingCalls(emu.calls()), {});
   // Without the flag, nothing is deleted.

@@ -46,7 +46,7 @@ Deno.test("--dry-run --write-mapping lists what does not resolve; filled in, the
   assert.match(dry.stderr, /WARNING - Unresolved references: 4 \(map them in --mapping/);
   assert.match(
     dry.stderr,
-    /WARNING - {3}user with source id user-87654321-4321-4321-4321-210987654321: blocks 1 quick connects/,
+    /WARNING - {3}user with source id user-87654321-4321-4321-4321-210987654321: blocks 1 quick connect$/m,
   );
   assert.match(dry.stderr, /Mapping template written to mapping\.json: 4 entries to fill in/);
   const template = JSON.parse(await Deno.readTextFile(`${dir}/mapping.json`));

@@ -145,7 +145,10 @@ Deno.test("a --report created while the import runs is not replaced: the report 
     } else {
       // The record is not lost: it goes under the next free name, and the log says so.
       assert.equal(status.code, 0, text);
-      assert.match(text, /WARNING - "r\.json" was taken by another run meanwhile: this run's record is "r_2\.json"/);
+      assert.match(
+        text,
+        /WARNING - "r\.json" was taken by another run meanwhile: this run's record is "r_2\.json"/,
+      );
       assert.equal(content, "someone else's\n");
       assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/r_2.json`)).DryRun, true);
       await Deno.remove(`${dir}/r_2.json`);

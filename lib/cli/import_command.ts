@@ -73,6 +73,24 @@ const FLAGS = {
     modes: ["export-file"],
     help: "save the plan, to review it and apply exactly it with --plan",
   },
+  "quick-connect-quota": {
+    type: "number",
+    min: 1,
+    expected: "a whole number of quick connects, e.g. 100",
+    value: "N",
+    default: 100,
+    modes: ["export-file"],
+    help: "the target instance's quota of quick connects (Service Quotas L-68BBE2E8, " +
+      "default 100): a plan that would pass it is warned of before anything is created",
+  },
+  review: {
+    type: "string",
+    value: "FILE",
+    requires: ["dry-run"],
+    help: "write the plan as Markdown for a change ticket or pull request: totals, each " +
+      "update's fields old → new, creates, deletes, link changes, warnings (also appended " +
+      "to $GITHUB_STEP_SUMMARY when it is set)",
+  },
   plan: {
     type: "string",
     value: "FILE",
@@ -158,6 +176,7 @@ interface ImportFiles extends FileSet {
    */
   record(instanceId: string): Path;
   planOut?: Written;
+  review?: Written;
   mappingOut?: Written;
 }
 
@@ -248,6 +267,7 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
     }
     const now = new Date();
     const planOut = written("plan file", flags["plan-out"]);
+    const review = written("review file", flags.review);
     const mappingOut = written("mapping template", flags["write-mapping"]);
     const read = (p: string | undefined, flag = "") => {
       // One reader of standard input: a second would find it already consumed.
@@ -277,9 +297,10 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
         return { path: at(shown), shown };
       },
       planOut,
+      review,
       mappingOut,
       log: { what: "log file", path: at(log), shown: log, replace: "append" },
-      writes: [report, planOut, mappingOut].filter((w): w is Written => w !== undefined),
+      writes: [report, planOut, mappingOut, review].filter((w): w is Written => w !== undefined),
       reads: [
         { flag: "--export-file", path: exportFile },
         { flag: "--mapping", path: mapping },
@@ -300,7 +321,10 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
         verify: flags.verify,
         report: files.report,
         record: files.record(flags["instance-id"] ?? ""),
+        // A GitHub Actions job shows the review on its summary page.
+        review: { file: files.review, stepSummary: Deno.env.get("GITHUB_STEP_SUMMARY") },
         maxDeletes: flags["max-deletes"],
+        quickConnectQuota: flags["quick-connect-quota"],
         consistencyWaitMs: flags["consistency-wait"] * 1000,
         session,
       })).exitCode;

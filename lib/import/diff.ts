@@ -41,7 +41,33 @@ export function userTags(tags: Record<string, string> | undefined): Record<strin
 
 const show = (v: string | undefined) => v === undefined ? "(absent)" : JSON.stringify(v);
 
-export function diffQuickConnect(want: Desired, have: QuickConnect): Difference[] {
+/** A config field's value as people read it: a user, queue or flow by its name in the target. */
+function shown(field: string, v: string | undefined, nameOf?: (id: string) => string | undefined) {
+  const name = v !== undefined && field.endsWith("Id") ? nameOf?.(v) : undefined;
+  return name === undefined ? show(v) : `'${name}'`;
+}
+
+/**
+ * The field's name as a reviewer reads it: `Description`, `Type`, `User`, `Queue`, `Flow`,
+ * `PhoneNumber`, `Tags["Owner"]`.
+ */
+export function fieldLabel(field: string): string {
+  const leaf = field.slice(field.lastIndexOf(".") + 1);
+  const labels: Record<string, string> = {
+    QuickConnectType: "Type",
+    UserId: "User",
+    QueueId: "Queue",
+    ContactFlowId: "Flow",
+  };
+  return field.startsWith("Tags[") ? field : labels[leaf] ?? leaf;
+}
+
+/** `nameOf`: the target's name for a user, queue or flow ID, so a change reads by name. */
+export function diffQuickConnect(
+  want: Desired,
+  have: QuickConnect,
+  nameOf?: (id: string) => string | undefined,
+): Difference[] {
   const out: Difference[] = [];
   const haveDesc = have.Description ?? "";
   if (want.description !== haveDesc) {
@@ -51,7 +77,11 @@ export function diffQuickConnect(want: Desired, have: QuickConnect): Difference[
   const b = configFields(have.QuickConnectConfig);
   for (const k of new Set([...a.keys(), ...b.keys()])) {
     if (a.get(k) !== b.get(k)) {
-      out.push({ field: k, expected: show(a.get(k)), actual: show(b.get(k)) });
+      out.push({
+        field: k,
+        expected: shown(k, a.get(k), nameOf),
+        actual: shown(k, b.get(k), nameOf),
+      });
     }
   }
   const ht = userTags(have.Tags);

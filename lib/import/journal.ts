@@ -12,9 +12,6 @@
 import { UsageError } from "../errors.ts";
 import type { Part, Snapshot } from "./plan.ts";
 
-/** The write calls: Create, Update* (description, config), Tag, Untag, Associate, Disassociate, Delete. */
-export type Op = "create" | "update" | "tag" | "untag" | "link" | "unlink" | "delete";
-
 /** One link an Associate or Disassociate call carries. */
 export interface Link {
   queueId: string;
@@ -34,7 +31,8 @@ export interface Intent {
   kind: "intent";
   seq: number;
   at: string;
-  op: Op;
+  /** The write call: Create, Update* (description, config), Tag, Untag, Associate, Disassociate, Delete. */
+  op: "create" | "update" | "tag" | "untag" | "link" | "unlink" | "delete";
   /** The quick connect's name (for a link call, the queue's). */
   name: string;
   /** The plan item (creates and updates). */
@@ -50,21 +48,6 @@ export interface Intent {
   links?: Link[];
   /** A delete: the queues it was linked to (undo links it again). */
   queues?: { queueId: string; queueName: string }[];
-}
-
-/**
- * The service's answer to an intent: done; refused (answered with an error that applies
- * nothing); unsent (it never reached the service); unknown (no answer that says, so it may
- * have been applied — as is an intent with no answer line at all).
- */
-export interface Answer {
-  kind: "answer";
-  seq: number;
-  at: string;
-  of: number;
-  result: "done" | "refused" | "unsent" | "unknown";
-  targetId?: string;
-  reason?: string;
 }
 
 /** What became of a create or an update entry, once settled. */
@@ -85,50 +68,50 @@ export type Outcome =
   | { result: "uncertain"; reason: string; targetId?: string; done: Part[]; taken?: boolean }
   | { result: "not-attempted"; reason: string };
 
-export interface Settled {
-  kind: "outcome";
-  seq: number;
-  at: string;
-  item: number;
-  outcome: Outcome;
-}
-
-/** The first line: what was run, where. */
-export interface Header {
-  kind: "run";
-  seq: 0;
-  at: string;
-  journal: 1;
-  tool: string;
-  version: string;
-  instanceId: string;
-  region: string;
-  source: string;
-}
-
-export type Entry = Header | Intent | Answer | Settled;
-
-/** Where the journal's lines go: a file made durable line by line (journal_file.ts). */
-export interface JournalSink {
-  /** Appends `lines`; `durable`: returns only once they are on disk. Throws when it cannot. */
-  append(lines: string, durable: boolean): void;
-}
-
-type Draft<T> = Omit<T, "kind" | "seq" | "at">;
+/**
+ * A line of the journal: the run header first; then intents, the service's answers (done;
+ * refused: answered with an error that applies nothing; unsent: it never reached the
+ * service; unknown: no answer that says, so it may have been applied — as is an intent with
+ * no answer line at all) and the items' outcomes once settled.
+ */
+export type Entry =
+  | {
+    kind: "run";
+    seq: 0;
+    at: string;
+    journal: 1;
+    tool: string;
+    version: string;
+    instanceId: string;
+    region: string;
+    source: string;
+  }
+  | Intent
+  | {
+    kind: "answer";
+    seq: number;
+    at: string;
+    of: number;
+    result: "done" | "refused" | "unsent" | "unknown";
+    targetId?: string;
+    reason?: string;
+  }
+  | { kind: "outcome"; seq: number; at: string; item: number; outcome: Outcome };
 
 export class Journal {
   readonly intents: Intent[] = [];
   /** Settled outcomes, by plan item. */
   readonly items = new Map<number, Outcome>();
-  readonly #answers = new Map<number, Answer>();
+  readonly #answers = new Map<number, Extract<Entry, { kind: "answer" }>>();
   readonly #byItem = new Map<number, Intent[]>();
   #seq = 0;
   /** Why an answer or outcome line could not be written: the next intent fails with it. */
   #broken: unknown;
 
   constructor(
-    readonly header: Omit<Header, "kind" | "seq" | "at" | "journal">,
-    readonly sink?: JournalSink,
+    readonly header: Omit<Extract<Entry, { kind: "run" }>, "kind" | "seq" | "at" | "journal">,
+    /** Where the lines go (record_file.ts): `durable`, only once on disk. Throws if it cannot. */
+    readonly sink?: { append(lines: string, durable: boolean): void },
   ) {}
 
   /** Reads a journal back (undo of a run that never finished). */
@@ -141,14 +124,17 @@ export class Journal {
   }
 
   /** Records what is about to be sent; resolves once it is durable. Throws if it cannot be. */
-  intend(draft: Draft<Intent>): number {
+  intend(draft: Omit<Intent, "kind" | "seq" | "at">): number {
     if (this.#broken !== undefined) throw this.#broken;
     const e: Intent = { kind: "intent", seq: ++this.#seq, at: new Date().toISOString(), ...draft };
     this.#write(e, true);
     return e.seq;
   }
 
-  answer(of: number, a: Omit<Draft<Answer>, "of">): void {
+  answer(
+    of: number,
+    a: Omit<Extract<Entry, { kind: "answer" }>, "kind" | "seq" | "at" | "of">,
+  ): void {
     this.#write(
       { kind: "answer", seq: ++this.#seq, at: new Date().toISOString(), of, ...a },
       false,
@@ -156,7 +142,7 @@ export class Journal {
   }
 
   settle(item: number, outcome: Outcome): void {
-    const e: Settled = {
+    const e: Entry = {
       kind: "outcome",
       seq: ++this.#seq,
       at: new Date().toISOString(),
@@ -167,7 +153,7 @@ export class Journal {
   }
 
   /** The answer to intent `seq`; undefined while (or because) none came. */
-  answerTo(seq: number): Answer | undefined {
+  answerTo(seq: number): Extract<Entry, { kind: "answer" }> | undefined {
     return this.#answers.get(seq);
   }
 
@@ -184,7 +170,7 @@ export class Journal {
   }
 
   /** The file starts with the first intent: a run that sent nothing leaves none. */
-  #write(e: Intent | Answer | Settled, durable: boolean): void {
+  #write(e: Exclude<Entry, { kind: "run" }>, durable: boolean): void {
     if (this.sink && (this.intents.length > 0 || e.kind === "intent")) {
       const head = this.intents.length === 0
         ? JSON.stringify({ kind: "run", seq: 0, at: e.at, journal: 1, ...this.header }) + "\n"

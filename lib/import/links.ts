@@ -12,7 +12,7 @@ import { esc, plural } from "../log.ts";
 import { LIMITS } from "../quick_connect.ts";
 import type { ApplyContext } from "./apply_context.ts";
 import type { Journal, Link } from "./journal.ts";
-import type { LinkAdd, Plan, QueueLinks } from "./plan.ts";
+import type { Plan } from "./plan.ts";
 import { checkpoint, untilVisible } from "./wait.ts";
 
 /**
@@ -20,7 +20,10 @@ import { checkpoint, untilVisible } from "./wait.ts";
  * (it existed) or the one the run created (or that took its name); none when its create or
  * update failed.
  */
-export function linkedId(link: LinkAdd, record: Journal): string | undefined {
+export function linkedId(
+  link: Plan["links"][number]["add"][number],
+  record: Journal,
+): string | undefined {
   const o = record.items.get(link.index);
   if (!o) return link.targetId;
   if (o.result === "done" || (o.result === "uncertain" && o.taken)) return o.targetId;
@@ -32,7 +35,11 @@ export function linkedId(link: LinkAdd, record: Journal): string | undefined {
  * (no link to it can predate it), or the queue's list was read with lists trusted as current
  * (--consistency-wait 0). Otherwise the list may have lagged behind another writer's link.
  */
-function ownLink(link: LinkAdd, record: Journal, waitMs: number): boolean {
+function ownLink(
+  link: Plan["links"][number]["add"][number],
+  record: Journal,
+  waitMs: number,
+): boolean {
   const o = record.items.get(link.index);
   if (o?.result === "done" && o.action === "created") return true;
   return waitMs === 0 && link.targetId !== undefined && (o === undefined || o.result === "done");
@@ -44,10 +51,10 @@ function ownLink(link: LinkAdd, record: Journal, waitMs: number): boolean {
  */
 export class LinkLane {
   /** Queue → indices of the creates it still waits for. */
-  readonly #waiting = new Map<QueueLinks, Set<number>>();
+  readonly #waiting = new Map<Plan["links"][number], Set<number>>();
   /** Create index → queues waiting for it. */
-  readonly #waiters = new Map<number, QueueLinks[]>();
-  readonly #ready: QueueLinks[] = [];
+  readonly #waiters = new Map<number, Plan["links"][number][]>();
+  readonly #ready: Plan["links"][number][] = [];
   #closed = false;
   #wake: () => void = () => {};
 
@@ -108,7 +115,7 @@ export class LinkLane {
   }
 }
 
-async function sendQueue(ctx: ApplyContext, q: QueueLinks): Promise<void> {
+async function sendQueue(ctx: ApplyContext, q: Plan["links"][number]): Promise<void> {
   const { record, waitMs } = ctx;
   const byId = new Map<string, Link>();
   for (const l of q.add) {
@@ -135,7 +142,11 @@ async function sendQueue(ctx: ApplyContext, q: QueueLinks): Promise<void> {
  * One batch: its intent in the journal, then the call. An endpoint that stops answering
  * ends the run here (uncertain, exit 3) rather than costing every further queue the timeouts.
  */
-async function sendBatch(ctx: ApplyContext, q: QueueLinks, batch: Link[]): Promise<void> {
+async function sendBatch(
+  ctx: ApplyContext,
+  q: Plan["links"][number],
+  batch: Link[],
+): Promise<void> {
   const { record, waitMs, signal } = ctx;
   const seq = record.intend({ op: "link", name: q.queueName, links: batch });
   const send = () =>

@@ -12,7 +12,13 @@ import { changedParts, type Difference, diffQuickConnect, userTags } from "./dif
 import { type ImportItem, type InvalidItem, isInvalid } from "./input.ts";
 import { lookAlikeWarnings } from "./look_alikes.ts";
 import type { Mapping, Unresolved } from "./mapping.ts";
-import { type MissingRef, resolveConfig, resolveQueue, unusedMappingEntries } from "./resolve.ts";
+import {
+  type Directory,
+  type MissingRef,
+  resolveConfig,
+  resolveQueue,
+  unusedMappingEntries,
+} from "./resolve.ts";
 import type { TargetState } from "./target.ts";
 import { type ItemVisibility, visibility } from "../visibility.ts";
 
@@ -44,21 +50,14 @@ export const afterOf = (e: { item: ImportItem; config: QuickConnectConfig }): Sn
   Tags: e.item.tags,
 });
 
-/** The quick connect an update changes, as it was read. */
-export interface UpdateTarget {
-  id: string;
-  arn?: string;
-  tags: Record<string, string>;
-  before: Snapshot;
-}
-
 export type PlanEntry =
   | { kind: "create"; item: ImportItem; config: QuickConnectConfig }
   | {
     kind: "update";
     item: ImportItem;
     config: QuickConnectConfig;
-    target: UpdateTarget;
+    /** The quick connect it changes, as it was read. */
+    target: { id: string; arn?: string; tags: Record<string, string>; before: Snapshot };
     parts: Part[];
     changes: Difference[];
   }
@@ -86,73 +85,54 @@ export type PlanEntry =
     missing?: MissingRef[];
   };
 
-/** One link to add: quick connect `index` (its target ID, unless it is still to be created). */
-export interface LinkAdd {
-  index: number;
-  name: string;
-  targetId?: string;
-  /** The source queue, as the file names it. */
-  source: string;
-}
-
-export interface QueueLinks {
-  queueId: string;
-  queueName: string;
-  add: LinkAdd[];
-}
-
-/** A link that cannot be planned: its queue is not in the target, or its links are unreadable. */
-export interface LinkProblem {
-  index: number;
-  name: string;
-  /** The source queue, as the file names it, and its source ID. */
-  source: string;
-  sourceId?: string;
-  queueId?: string;
-  queueName?: string;
-  reason: "unresolved" | "unreadable";
-  error: string;
-}
-
-/** A quick connect of the target that is not in the export (--prune): unlinked, then deleted. */
-export interface DeleteEntry {
-  /** Not in the export (--prune), or created by the run being undone. */
-  why: "prune" | "undo";
-  targetId: string;
-  name: string;
-  before: Snapshot;
-  /** The queues it is linked to: the links are removed first, and undo puts them back. */
-  queues: { queueId: string; queueName: string }[];
-}
-
-/** Links to remove from one queue (--prune-links). */
-export interface QueueUnlinks {
-  queueId: string;
-  queueName: string;
-  remove: { targetId: string; name: string }[];
-}
-
 export interface Plan {
   entries: PlanEntry[];
-  /** --prune: quick connects to delete. */
-  deletes: DeleteEntry[];
-  /** --prune-links: links to remove. */
-  unlinks: QueueUnlinks[];
-  links: QueueLinks[];
-  linkProblems: LinkProblem[];
+  /**
+   * --prune (or undo of a create): quick connects to delete, unlinked first from `queues`
+   * (undo puts the links back).
+   */
+  deletes: {
+    why: "prune" | "undo";
+    targetId: string;
+    name: string;
+    before: Snapshot;
+    queues: { queueId: string; queueName: string }[];
+  }[];
+  /** --prune-links: links to remove, by queue. */
+  unlinks: {
+    queueId: string;
+    queueName: string;
+    remove: { targetId: string; name: string }[];
+  }[];
+  /**
+   * Links to add, by queue: quick connect `index` (its target ID, unless it is still to be
+   * created), `source` the queue as the file names it.
+   */
+  links: {
+    queueId: string;
+    queueName: string;
+    add: { index: number; name: string; targetId?: string; source: string }[];
+  }[];
+  /**
+   * Links that cannot be planned: their queue is not in the target ("unresolved"), or its
+   * links are unreadable; `source`/`sourceId` the queue as the file names it.
+   */
+  linkProblems: {
+    index: number;
+    name: string;
+    source: string;
+    sourceId?: string;
+    queueId?: string;
+    queueName?: string;
+    reason: "unresolved" | "unreadable";
+    error: string;
+  }[];
   /** Links the file asks for that the target already has. */
   linksPresent: number;
   /** Dropped aws: tags, mapping entries that match nothing. */
   warnings: string[];
   /** Who will see each quick connect, where the file says who saw it in the source. */
   visibility?: ItemVisibility[] | { denied: string };
-}
-
-export interface PlanInput {
-  items: readonly (ImportItem | InvalidItem)[];
-  mapping: Mapping;
-  /** Names the export could not read (FailedQuickConnects): in the source, so never pruned. */
-  failedNames?: readonly string[];
 }
 
 const EXISTS_FAIL =
@@ -195,7 +175,7 @@ function planItem(
         `Cannot read the existing quick connect ${ex.id} to compare it: ${why}; run the same import again to update it`,
     };
   }
-  return compareEntry(item, r.value, { id: ex.id, arn: ex.arn, have });
+  return compareEntry(item, r.value, { id: ex.id, arn: ex.arn, have }, target.directory);
 }
 
 /**
@@ -206,11 +186,13 @@ export function compareEntry(
   item: ImportItem,
   config: QuickConnectConfig,
   at: { id: string; arn?: string; have: QuickConnect },
+  names?: Directory,
 ): Extract<PlanEntry, { kind: "unchanged" | "update" }> {
   const { have } = at;
   const changes = diffQuickConnect(
     { description: item.description, config, tags: item.tags },
     have,
+    (id) => names?.nameOf(id),
   );
   if (changes.length === 0) return { kind: "unchanged", item, targetId: at.id };
   return {
@@ -250,6 +232,7 @@ function skipEntry(
   const differs = diffQuickConnect(
     { description: item.description, config: r.value, tags: item.tags },
     ex.detail,
+    (id) => target.directory.nameOf(id),
   );
   return { ...entry, differs };
 }
@@ -267,7 +250,7 @@ function linkTarget(
   src: ImportItem["queues"][number],
   target: TargetState,
   mapping: Mapping,
-): { queueId: string; queueName: string } | LinkProblem {
+): { queueId: string; queueName: string } | Plan["linkProblems"][number] {
   const base = { index: item.index, name: item.name, source: src.Name ?? src.Id };
   const r = resolveQueue(target.directory, mapping, src.Id, src.Name);
   if (!r.ok) return { ...base, reason: "unresolved", error: r.error };
@@ -289,8 +272,8 @@ function planLinks(
   target: TargetState,
   mapping: Mapping,
 ) {
-  const byQueue = new Map<string, QueueLinks>();
-  const problems: LinkProblem[] = [];
+  const byQueue = new Map<string, Plan["links"][number]>();
+  const problems: Plan["linkProblems"][number][] = [];
   const seen = new Set<string>();
   let present = 0;
   for (const e of entries) {
@@ -334,9 +317,23 @@ export interface PlanOptions {
   inScope?: (qc: ListedQuickConnect) => boolean;
   /** A drift check: compare what `skip` leaves (the target must be read whole and resolved). */
   compareSkipped?: boolean;
+  /** The instance's quota of quick connects (--quick-connect-quota): a plan past it is warned of. */
+  quota?: number;
 }
 
-export function planImport(input: PlanInput, target: TargetState, opts: PlanOptions): Plan {
+/**
+ * The plan for the file's `items` with `mapping`; `failedNames`, the names the export could
+ * not read (FailedQuickConnects), are in the source, so never pruned.
+ */
+export function planImport(
+  input: {
+    items: readonly (ImportItem | InvalidItem)[];
+    mapping: Mapping;
+    failedNames?: readonly string[];
+  },
+  target: TargetState,
+  opts: PlanOptions,
+): Plan {
   const valid = input.items.filter((it): it is ImportItem => !isInvalid(it));
   const entries = input.items.map((it): PlanEntry =>
     isInvalid(it)
@@ -358,6 +355,15 @@ export function planImport(input: PlanInput, target: TargetState, opts: PlanOpti
   }
   const { links, problems, present } = planLinks(entries, target, input.mapping);
   const deletes = opts.prune ? planDeletes(input, target, opts, warnings) : [];
+  const creates = entries.filter((e) => e.kind === "create").length;
+  const after = target.quickConnects.size + creates - deletes.length;
+  if (opts.quota !== undefined && creates > 0 && after > opts.quota) {
+    warnings.push(
+      `This plan leaves ${after} quick connects in the target (${target.quickConnects.size} there, ${creates} to create${
+        deletes.length > 0 ? `, ${deletes.length} to delete` : ""
+      }), more than its quota of ${opts.quota} ("Quick connects per instance", L-68BBE2E8): the creates past it would fail. Ask for a higher quota in Service Quotas first, or pass --quick-connect-quota N if it is raised already`,
+    );
+  }
   const unlinks = opts.pruneLinks ? planUnlinks(entries, target, input.mapping, opts, deletes) : [];
   return {
     entries,
@@ -379,8 +385,8 @@ export function planImport(input: PlanInput, target: TargetState, opts: PlanOpti
 export function planVisibility(
   entries: readonly PlanEntry[],
   target: TargetState,
-  adds: readonly QueueLinks[] = [],
-  removes: readonly QueueUnlinks[] = [],
+  adds: readonly Plan["links"][number][] = [],
+  removes: readonly Plan["unlinks"][number][] = [],
 ): Plan["visibility"] {
   const profiles = target.routingProfiles;
   if (!Array.isArray(profiles)) return profiles;
@@ -410,18 +416,18 @@ function queueNames(target: TargetState): Map<string, string> {
 
 /** Target quick connects the file does not name (valid or not), within the filters. */
 function planDeletes(
-  input: PlanInput,
+  input: Parameters<typeof planImport>[0],
   target: TargetState,
   opts: PlanOptions,
   warnings: string[],
-): DeleteEntry[] {
+): Plan["deletes"][number][] {
   // One the file names in another Unicode spelling is not missing from it (lib/names.ts).
   const named = new Set(
     input.items.flatMap((it) => it.name !== undefined ? [nameKey(it.name)] : []),
   );
   for (const name of input.failedNames ?? []) named.add(nameKey(name));
   const names = queueNames(target);
-  const out: DeleteEntry[] = [];
+  const out: Plan["deletes"][number][] = [];
   for (const qc of target.quickConnects.values()) {
     if (named.has(nameKey(qc.name)) || !(opts.inScope?.(qc) ?? true)) continue;
     if (!qc.detail) {
@@ -456,8 +462,8 @@ function planUnlinks(
   target: TargetState,
   mapping: Mapping,
   opts: PlanOptions,
-  deletes: readonly DeleteEntry[],
-): QueueUnlinks[] {
+  deletes: readonly Plan["deletes"][number][],
+): Plan["unlinks"][number][] {
   const wanted = new Map<string, Set<string>>();
   const fileNames = new Set<string>();
   for (const e of entries) {
@@ -475,9 +481,9 @@ function planUnlinks(
   const byId = new Map([...target.quickConnects.values()].map((qc) => [qc.id, qc]));
   const deleting = new Set(deletes.map((d) => d.targetId));
   const names = queueNames(target);
-  const out: QueueUnlinks[] = [];
+  const out: Plan["unlinks"][number][] = [];
   for (const [queueId, keep] of wanted) {
-    const remove: QueueUnlinks["remove"] = [];
+    const remove: Plan["unlinks"][number]["remove"] = [];
     for (const id of target.links.get(queueId) ?? []) {
       const qc = byId.get(id);
       // Not listed (yet): nothing is known of it, so it is not touched.

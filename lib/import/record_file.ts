@@ -8,12 +8,11 @@ import { dirname } from "node:path";
 import { FatalAwsError, UsageError } from "../errors.ts";
 import { allowReplacing, atomically, mayReplace, numbered, writeJson } from "../json_file.ts";
 import type { Path } from "../path.ts";
-import type { JournalSink } from "./journal.ts";
 
 const MODE = 0o600;
 const encoder = new TextEncoder();
 
-export class RecordFile implements JournalSink {
+export class RecordFile {
   #file: Deno.FsFile | undefined;
   #started = false;
   #at: Path;

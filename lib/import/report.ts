@@ -3,7 +3,8 @@
  * item of the file, the queue-link counts, the earlier scripts' three summary numbers, the
  * undo record and the `--report FILE` JSON (docs/file-formats.md "Report file").
  */
-import type { Intent, Journal, Link, Outcome } from "./journal.ts";
+import { fieldLabel } from "./diff.ts";
+import type { Entry, Intent, Journal, Link, Outcome } from "./journal.ts";
 import { linkedId } from "./links.ts";
 import type { Part, Plan, PlanEntry, Snapshot } from "./plan.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
@@ -27,6 +28,11 @@ export interface ItemReport {
   Error: string | null;
   /** What an update changed, or would change: description, config, tags. */
   Changes?: string[];
+  /**
+   * Each field an update changes (or, in a drift check, a skipped one differs in), old → new
+   * as JSON text or `(absent)`; users, queues and flows by their target name (`'Sales'`).
+   */
+  Fields?: { Field: string; Old: string; New: string }[];
   /**
    * What the run's record says of it: done (every call answered, or none needed), failed,
    * uncertain (a request was sent and not answered, or the answer does not say whose the
@@ -70,39 +76,6 @@ export interface VerifyResult {
   };
 }
 
-export interface Summary {
-  Created: number;
-  Updated: number;
-  Unchanged: number;
-  Skipped: number;
-  Failed: number;
-}
-
-/** A quick connect the run deleted (--prune), or would delete. */
-export interface DeletedReport {
-  Name: string;
-  TargetId: string;
-  Action: "deleted" | "would-delete" | "failed";
-  Error: string | null;
-}
-
-export interface RemovalCounts {
-  /** Links removed (--prune-links, and before each delete). */
-  LinksRemoved: number;
-  Deleted: number;
-  Failed: number;
-  Errors: string[];
-}
-
-export interface LinkUndo {
-  QueueId: string;
-  Queue: string;
-  QuickConnectId: string;
-  Name: string;
-  /** False: it may not have been this run's doing (absent means true, as in older reports). */
-  Certain?: boolean;
-}
-
 /**
  * What a run changed, with what was there before and what it left: `import --undo REPORT`
  * reverses it where the target still holds what the run left. `Certain: false` marks what
@@ -139,8 +112,15 @@ export interface UndoRecord {
     Queues: { Id: string; Name: string }[];
     Certain?: boolean;
   }[];
-  LinksAdded: LinkUndo[];
-  LinksRemoved: LinkUndo[];
+  /** `Certain: false`: it may not have been this run's doing (absent means true). */
+  LinksAdded: {
+    QueueId: string;
+    Queue: string;
+    QuickConnectId: string;
+    Name: string;
+    Certain?: boolean;
+  }[];
+  LinksRemoved: UndoRecord["LinksAdded"];
 }
 
 export interface ImportReport {
@@ -156,12 +136,19 @@ export interface ImportReport {
   /** True when Ctrl-C/SIGTERM stopped the run; items not reached are failed with a reason. */
   Interrupted: boolean;
   ExitCode: number;
-  Summary: Summary;
+  /** Dry-run actions count where the real ones would: would-create as Created, and so on. */
+  Summary: { Created: number; Updated: number; Unchanged: number; Skipped: number; Failed: number };
   Items: ItemReport[];
   Associations: AssociationCounts;
   /** --prune and --prune-links. */
-  Deleted?: DeletedReport[];
-  Removals?: RemovalCounts;
+  Deleted?: {
+    Name: string;
+    TargetId: string;
+    Action: "deleted" | "would-delete" | "failed";
+    Error: string | null;
+  }[];
+  /** LinksRemoved: by --prune-links, and before each delete. */
+  Removals?: { LinksRemoved: number; Deleted: number; Failed: number; Errors: string[] };
   Verify?: VerifyResult;
   /** Present for runs that changed the target (not dry runs). */
   Undo?: UndoRecord;
@@ -178,8 +165,14 @@ export interface ImportReport {
 }
 
 /** Dry-run actions count where the real ones would: would-create as Created, and so on. */
-export function summarize(items: readonly ItemReport[]): Summary {
-  const s: Summary = { Created: 0, Updated: 0, Unchanged: 0, Skipped: 0, Failed: 0 };
+export function summarize(items: readonly ItemReport[]): ImportReport["Summary"] {
+  const s: ImportReport["Summary"] = {
+    Created: 0,
+    Updated: 0,
+    Unchanged: 0,
+    Skipped: 0,
+    Failed: 0,
+  };
   for (const it of items) {
     switch (it.Action) {
       case "created":
@@ -204,7 +197,9 @@ export function summarize(items: readonly ItemReport[]): Summary {
 }
 
 /** The earlier scripts' `Successful` / `Failed` / `Skipped`. */
-export function seedCounts(s: Summary): { successful: number; failed: number; skipped: number } {
+export function seedCounts(
+  s: ImportReport["Summary"],
+): { successful: number; failed: number; skipped: number } {
   return {
     successful: s.Created + s.Updated,
     failed: s.Failed,
@@ -235,10 +230,16 @@ export function outcomeOf(e: PlanEntry, record: Journal, ending: Ending): Outcom
 }
 
 function itemReport(e: PlanEntry, record: Journal, ending: Ending): ItemReport {
+  const fields = e.kind === "update" ? e.changes : e.kind === "skip" ? e.differs : undefined;
   const base = {
     Index: e.item.index,
     Name: e.item.name ?? null,
     SourceId: e.item.sourceId ?? null,
+    ...(fields?.length
+      ? {
+        Fields: fields.map((d) => ({ Field: fieldLabel(d.field), Old: d.actual, New: d.expected })),
+      }
+      : {}),
   };
   const row = (
     Action: Action,
@@ -293,8 +294,7 @@ export function itemReports(plan: Plan, record: Journal, ending: Ending): ItemRe
 }
 
 /** What became of a write call: its answer, or none (uncertain). */
-type CallResult = "done" | "refused" | "unsent" | "unknown";
-const resultOf = (record: Journal, i: Intent): CallResult =>
+const resultOf = (record: Journal, i: Intent): Extract<Entry, { kind: "answer" }>["result"] =>
   record.answerTo(i.seq)?.result ?? "unknown";
 
 /** The link calls of one kind, with their results. */
@@ -306,10 +306,12 @@ function linkCalls(record: Journal, op: "link" | "unlink") {
   }));
 }
 
-type LinkCall = ReturnType<typeof linkCalls>[number];
-const count = (calls: LinkCall[], result: CallResult, which = (_l: Link) => true) =>
-  calls.filter((c) => c.result === result).reduce((n, c) => n + c.links.filter(which).length, 0);
-const errorsOf = (calls: LinkCall[]) =>
+const count = (
+  calls: ReturnType<typeof linkCalls>,
+  result: Extract<Entry, { kind: "answer" }>["result"],
+  which = (_l: Link) => true,
+) => calls.filter((c) => c.result === result).reduce((n, c) => n + c.links.filter(which).length, 0);
+const errorsOf = (calls: ReturnType<typeof linkCalls>) =>
   calls.flatMap((c) => c.result === "refused" && c.reason ? [c.reason] : []);
 
 /** Link counts: what apply did, what the plan found present, and what could not be planned. */
@@ -386,7 +388,11 @@ export function newReport(
 const deleteCalls = (record: Journal) =>
   new Map(record.intents.filter((i) => i.op === "delete").map((i) => [i.targetId ?? "", i]));
 
-export function deletedReports(plan: Plan, record: Journal, ending: Ending): DeletedReport[] {
+export function deletedReports(
+  plan: Plan,
+  record: Journal,
+  ending: Ending,
+): NonNullable<ImportReport["Deleted"]> {
   const calls = deleteCalls(record);
   return plan.deletes.map((d) => {
     const base = { Name: d.name, TargetId: d.targetId };
@@ -409,7 +415,11 @@ export function deletedReports(plan: Plan, record: Journal, ending: Ending): Del
   });
 }
 
-export function removalCounts(plan: Plan, record: Journal, ending: Ending): RemovalCounts {
+export function removalCounts(
+  plan: Plan,
+  record: Journal,
+  ending: Ending,
+): NonNullable<ImportReport["Removals"]> {
   if (ending.kind === "dry-run") {
     return {
       LinksRemoved: plan.unlinks.reduce((n, u) => n + u.remove.length, 0) +
@@ -437,7 +447,7 @@ export function removalCounts(plan: Plan, record: Journal, ending: Ending): Remo
   };
 }
 
-const linkUndo = (l: Link, certain: boolean): LinkUndo => ({
+const linkUndo = (l: Link, certain: boolean): UndoRecord["LinksAdded"][number] => ({
   QueueId: l.queueId,
   Queue: l.queueName,
   QuickConnectId: l.targetId,

@@ -73,6 +73,12 @@ export class Directory {
     }
   }
 
+  /** A user's, queue's or flow's name by its ID: what a change shows instead of the ID. */
+  nameOf(id: string): string | undefined {
+    return this.#userById.get(id)?.Username ?? this.#queueById.get(id)?.Name ??
+      this.#flowById.get(id)?.Name;
+  }
+
   user(idOrName: string, by: "id" | "name"): UserSummary | undefined {
     return (by === "id" ? this.#userById : this.#userByName).get(idOrName);
   }

@@ -19,24 +19,13 @@ import { RecordFile } from "./record_file.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 import { type OnConflict, type Plan, unresolved } from "./plan.ts";
 import { writePlanFile } from "./plan_file.ts";
+import { reviewMarkdown } from "./review.ts";
 import { type ImportReport, itemReports, newReport, type VerifyResult } from "./report.ts";
 import { getInput, type ImportSource, knownPlan, makePlan } from "./sources.ts";
 
 export type { ImportSource };
 import { importReport, logPlan, logSummary } from "./summary.ts";
 import { verifyImport } from "./verify.ts";
-
-/** What the runner hands the use case for the process: Ctrl-C, progress, a forced stop. */
-export interface ImportSession {
-  /** Aborted on Ctrl-C/SIGTERM: no new calls, in-flight ones finish, exit 130. */
-  signal?: AbortSignal;
-  /** Progress of the creates and updates (done, total). */
-  onProgress?: (done: number, total: number) => void;
-  /** Receives what must run synchronously if the process is stopped at once. */
-  onForcedStop?: (finish: () => void) => void;
-  /** What the user runs the import as (`deno task import`, a binary…), for the undo line. */
-  program?: string;
-}
 
 export interface ImportOptions {
   source: ImportSource;
@@ -51,16 +40,25 @@ export interface ImportOptions {
    * given (a unique default name). A run that changes nothing leaves no file.
    */
   record?: Path;
+  /** --review FILE, and $GITHUB_STEP_SUMMARY (appended to): the dry run's plan as Markdown. */
+  review?: { file?: Path; stepSummary?: string };
+  /** --quick-connect-quota: the instance's quota of quick connects, for the plan's warning. */
+  quickConnectQuota?: number;
   /** The most quick connects --prune may delete (default 10). */
   maxDeletes?: number;
   /** --consistency-wait: how long lists may lag behind a change (eventual consistency). */
   consistencyWaitMs: number;
-  session?: ImportSession;
-}
-
-export interface ImportResult {
-  exitCode: number;
-  report: ImportReport;
+  /** What the runner hands the use case for the process (lib/cli/run_cli.ts Session). */
+  session?: {
+    /** Aborted on Ctrl-C/SIGTERM: no new calls, in-flight ones finish, exit 130. */
+    signal?: AbortSignal;
+    /** Progress of the creates and updates (done, total). */
+    onProgress?: (done: number, total: number) => void;
+    /** Receives what must run synchronously if the process is stopped at once. */
+    onForcedStop?: (finish: () => void) => void;
+    /** What the user runs the import as (`deno task import`, a binary…), for the undo line. */
+    program?: string;
+  };
 }
 
 /** The conflict policy the run applies: the file run's, or the saved plan's own. */
@@ -72,7 +70,10 @@ export function policyOf(source: ImportSource): OnConflict {
     : "skip";
 }
 
-export async function runImport(ctx: RunContext, opts: ImportOptions): Promise<ImportResult> {
+export async function runImport(
+  ctx: RunContext,
+  opts: ImportOptions,
+): Promise<{ exitCode: number; report: ImportReport }> {
   const log = ctx.logger;
   const dryRun = opts.dryRun ?? false;
   const onConflict = policyOf(opts.source);
@@ -139,6 +140,7 @@ async function carryOut(
   const dryRun = opts.dryRun ?? false;
   const made = await makePlan(ctx, opts.source, input, {
     driftCheck: dryRun && (opts.detailedExitcode ?? false),
+    quota: opts.quickConnectQuota,
   });
   const plan = made.plan;
   planned(plan);
@@ -146,7 +148,7 @@ async function carryOut(
   for (const w of plan.warnings) log.warning(w);
   logPlan(plan, log, dryRun, !dryRun && pruneCount(plan) > maxDeletesOf(opts));
   guardDeletes(log, plan, maxDeletesOf(opts), dryRun);
-  if (dryRun) await writeDryRunOutputs(ctx, opts.source, plan);
+  if (dryRun) await writeDryRunOutputs(ctx, opts, plan);
   else {
     await applyPlan({
       ...ctx,
@@ -196,7 +198,7 @@ function reportOnce(
   opts: ImportOptions,
   file: RecordFile | undefined,
   conclude: (stop: Stop | undefined) => ImportReport,
-): (stop: Stop | undefined) => Promise<ImportResult> {
+): (stop: Stop | undefined) => Promise<{ exitCode: number; report: ImportReport }> {
   const log = ctx.logger;
   let concluded: ImportReport | undefined;
   let written = false;
@@ -280,9 +282,11 @@ const maxDeletesOf = (opts: ImportOptions) => opts.maxDeletes ?? DEFAULT_MAX_DEL
 const pruneCount = (plan: Plan) => plan.deletes.filter((d) => d.why === "prune").length;
 
 /** A dry run's files: the mapping template (--write-mapping) and the plan (--plan-out). */
-async function writeDryRunOutputs(ctx: RunContext, source: ImportSource, plan: Plan) {
-  if (source.kind !== "file") return;
+async function writeDryRunOutputs(ctx: RunContext, opts: ImportOptions, plan: Plan) {
+  const source = opts.source;
   const log = ctx.logger;
+  await writeReview(ctx, opts, plan);
+  if (source.kind !== "file") return;
   const { mapping } = source.input;
   if (source.writeMapping) {
     const n = await writeMappingTemplate(source.writeMapping.path, unresolved(plan), mapping);
@@ -300,6 +304,26 @@ async function writeDryRunOutputs(ctx: RunContext, source: ImportSource, plan: P
     });
     log.info(`Plan written to ${esc(source.planOut.shown)}`);
   }
+}
+
+/** --review FILE and $GITHUB_STEP_SUMMARY: the plan as Markdown (lib/import/review.ts). */
+async function writeReview(ctx: RunContext, opts: ImportOptions, plan: Plan): Promise<void> {
+  const { file, stepSummary } = opts.review ?? {};
+  if (!file && !stepSummary) return;
+  const text = reviewMarkdown(plan, {
+    instanceId: ctx.instanceId,
+    region: ctx.region,
+    source: opts.source.file.shown,
+    onConflict: policyOf(opts.source),
+    title: opts.source.kind === "undo"
+      ? `Undo of ${opts.source.file.shown}: review`
+      : "Quick connect import: review",
+  });
+  if (file) {
+    await Deno.writeTextFile(file.path, text, { mode: 0o600 });
+    ctx.logger.info(`Review written to ${esc(file.shown)}`);
+  }
+  if (stepSummary) await Deno.writeTextFile(stepSummary, text, { append: true });
 }
 
 /**

@@ -114,6 +114,8 @@ export function knownPlan(src: ImportSource): Plan | undefined {
 export interface PlanContext {
   /** A dry run with --detailed-exitcode: compares even what `skip` leaves. */
   driftCheck: boolean;
+  /** --quick-connect-quota: the instance's quota of quick connects. */
+  quota?: number;
 }
 
 /**
@@ -244,6 +246,7 @@ async function planFromFile(
       pruneLinks: src.pruneLinks,
       inScope: scope,
       compareSkipped: compare && onConflict === "skip",
+      quota: how.quota,
     },
   );
   return { plan, state };

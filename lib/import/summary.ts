@@ -5,8 +5,9 @@
  * "Exit codes"). Every item of the file is accounted for, however far the run got.
  */
 import { describeError } from "../errors.ts";
+import { type Difference, fieldLabel } from "./diff.ts";
 import { exitCode as exitCodeOf, type Stop } from "../exit.ts";
-import { esc, type Logger } from "../log.ts";
+import { esc, type Logger, plural } from "../log.ts";
 import { type ImportInput, isInvalid } from "./input.ts";
 import type { Journal } from "./journal.ts";
 import { hasChanges, type Plan, type PlanEntry, unresolved } from "./plan.ts";
@@ -170,31 +171,37 @@ export function logSummary(
   if (report.Removals) {
     const r = report.Removals;
     log.info(
-      `Removed: ${r.Deleted} quick connects deleted, ${r.LinksRemoved} links removed, failed ${r.Failed}${
-        dryRun ? " (dry run: would remove)" : ""
-      }`,
+      `Removed: ${plural(r.Deleted, "quick connect")} deleted, ${
+        plural(r.LinksRemoved, "link")
+      } removed, failed ${r.Failed}${dryRun ? " (dry run: would remove)" : ""}`,
     );
   }
   if (uncertain > 0) {
     log.warning(
-      `${uncertain} quick connects may or may not have been changed (a request was sent and not answered, or its result could not be told apart from another run's); the report lists them, and the same command run again settles them`,
+      `${
+        plural(uncertain, "quick connect")
+      } may or may not have been changed (a request was sent and not answered, or its result could not be told apart from another run's); the report lists them, and the same command run again settles them`,
     );
   }
-  if (stop?.kind === "interrupted") {
-    log.warning(
-      `Import process interrupted! ${notTried} quick connects were not attempted; run the same command again to finish`,
-    );
-  } else if (stop) {
-    log.warning(
-      `Import aborted: ${notTried} quick connects were not attempted; fix the cause above and run the same command again`,
-    );
-  } else {
-    log.info("Import process completed!");
-  }
+  logEnding(log, stop, notTried);
   const c = seedCounts(s);
   log.info(`Successful: ${c.successful}`);
   log.info(`Failed: ${c.failed}`);
   log.info(`Skipped: ${c.skipped}`);
+}
+
+/** How the run ended, in the earlier scripts' words where they had them. */
+function logEnding(log: Logger, stop: Stop | undefined, notTried: number): void {
+  const what = `${plural(notTried, "quick connect")} ${notTried === 1 ? "was" : "were"}`;
+  if (stop?.kind === "interrupted") {
+    log.warning(
+      `Import process interrupted! ${what} not attempted; run the same command again to finish`,
+    );
+  } else if (stop) {
+    log.warning(
+      `Import aborted: ${what} not attempted; fix the cause above and run the same command again`,
+    );
+  } else log.info("Import process completed!");
 }
 
 /**
@@ -220,12 +227,10 @@ export function logPlan(
         if (dryRun) log.info(`[DRY RUN] Would create quick connect: ${name}`);
         break;
       case "update":
-        for (const d of e.changes) {
-          log.debug(`${name}: ${esc(d.field)} ${esc(d.actual)} -> ${esc(d.expected)}`);
-        }
         if (dryRun) {
           log.info(`[DRY RUN] Would update quick connect: ${name} (${e.parts.join(", ")})`);
         }
+        logChanges(log, name, e.changes);
         break;
       case "fail":
         logFailure(e, log);
@@ -236,7 +241,7 @@ export function logPlan(
   if (dryRun) {
     for (const q of plan.links) {
       log.info(
-        `[DRY RUN] Would associate ${q.add.length} quick connects with queue '${
+        `[DRY RUN] Would associate ${plural(q.add.length, "quick connect")} with queue '${
           esc(q.queueName)
         }': ${listNames(q.add.map((a) => a.name))}`,
       );
@@ -295,12 +300,15 @@ function logProblems(plan: Plan, log: Logger): void {
       `Unresolved references: ${missing.length} (map them in --mapping; --dry-run --write-mapping FILE writes a template)`,
     );
     for (const m of missing) {
-      const what = m.name
-        ? `${m.kind} '${esc(m.name)}' (source id ${esc(m.id)})`
-        : `${m.kind} with source id ${esc(m.id)}`;
+      // A file that names its queues only (the earlier scripts') has the name as its ID.
+      const what = !m.name
+        ? `${m.kind} with source id ${esc(m.id)}`
+        : m.name === m.id
+        ? `${m.kind} '${esc(m.name)}'`
+        : `${m.kind} '${esc(m.name)}' (source id ${esc(m.id)})`;
       const held = [
-        m.quickConnects ? `${m.quickConnects} quick connects` : "",
-        m.links ? `${m.links} queue links` : "",
+        m.quickConnects ? plural(m.quickConnects, "quick connect") : "",
+        m.links ? plural(m.links, "queue link") : "",
       ].filter(Boolean).join(" and ");
       log.warning(`  ${what}: blocks ${held}`);
     }
@@ -334,14 +342,19 @@ function logSkip(e: Extract<PlanEntry, { kind: "skip" }>, log: Logger): void {
     log.warning(`Quick connect already exists: ${name}`);
     return;
   }
-  for (const d of e.differs) {
-    log.debug(`${name}: ${esc(d.field)} ${esc(d.actual)} -> ${esc(d.expected)}`);
-  }
   log.warning(
     `Quick connect already exists and differs from the file: ${name} (${
       e.differs.map((d) => esc(d.field)).join(", ")
     }); skipped: --on-conflict update would change it`,
   );
+  logChanges(log, name, e.differs);
+}
+
+/** An update's fields, old → new, as a reviewer reads them (users, queues, flows by name). */
+function logChanges(log: Logger, name: string, changes: readonly Difference[]): void {
+  for (const d of changes) {
+    log.info(`  ${name}: ${esc(fieldLabel(d.field))} ${esc(d.actual)} → ${esc(d.expected)}`);
+  }
 }
 
 /**
@@ -350,7 +363,9 @@ function logSkip(e: Extract<PlanEntry, { kind: "skip" }>, log: Logger): void {
  */
 function logRemovals(plan: Plan, log: Logger, dryRun: boolean, refused: boolean): void {
   for (const d of plan.deletes) {
-    const unlink = d.queues.length > 0 ? ` (first unlinked from ${d.queues.length} queues)` : "";
+    const unlink = d.queues.length > 0
+      ? ` (first unlinked from ${plural(d.queues.length, "queue")})`
+      : "";
     const why = d.why === "prune" ? "not in the export" : "created by the run being undone";
     if (dryRun) log.info(`[DRY RUN] Would delete quick connect: ${esc(d.name)}${unlink}`);
     else if (refused) {
@@ -360,9 +375,9 @@ function logRemovals(plan: Plan, log: Logger, dryRun: boolean, refused: boolean)
   for (const u of plan.unlinks) {
     if (!dryRun) continue;
     log.info(
-      `[DRY RUN] Would remove ${u.remove.length} links from queue '${esc(u.queueName)}': ${
-        listNames(u.remove.map((r) => r.name))
-      }`,
+      `[DRY RUN] Would remove ${plural(u.remove.length, "link")} from queue '${
+        esc(u.queueName)
+      }': ${listNames(u.remove.map((r) => r.name))}`,
     );
   }
 }

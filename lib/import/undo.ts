@@ -15,16 +15,7 @@ import { schemaError } from "../schema_error.ts";
 import { changedParts, diffQuickConnect } from "./diff.ts";
 import { kindOf, wrongKind } from "./file_kind.ts";
 import type { ImportItem } from "./input.ts";
-import {
-  compareEntry,
-  type DeleteEntry,
-  type Plan,
-  type PlanEntry,
-  type QueueLinks,
-  type QueueUnlinks,
-  type Snapshot,
-  snapshotOf,
-} from "./plan.ts";
+import { compareEntry, type Plan, type PlanEntry, type Snapshot, snapshotOf } from "./plan.ts";
 import { type Entry, Journal } from "./journal.ts";
 import { type UndoRecord, undoRecord } from "./report.ts";
 import type { TargetState } from "./target.ts";
@@ -229,13 +220,9 @@ interface UndoPlan {
   force: boolean;
   warnings: string[];
   entries: PlanEntry[];
-  deletes: DeleteEntry[];
-  links: Map<string, QueueLinks>;
-  unlinks: Map<string, QueueUnlinks>;
-}
-
-export interface UndoOptions {
-  force: boolean;
+  deletes: Plan["deletes"][number][];
+  links: Map<string, Plan["links"][number]>;
+  unlinks: Map<string, Plan["unlinks"][number]>;
 }
 
 /**
@@ -244,7 +231,11 @@ export interface UndoOptions {
  * unless `force`. What may not have been the run's doing (`Certain: false`) is undone only
  * where it provably matches what the run sent, or with `force`.
  */
-export function planUndo(source: UndoSource, target: TargetState, opts: UndoOptions): Plan {
+export function planUndo(
+  source: UndoSource,
+  target: TargetState,
+  opts: { force: boolean },
+): Plan {
   const u = source.Undo;
   const p: UndoPlan = {
     byId: new Map([...target.quickConnects.values()].map((qc) => [qc.id, qc])),
@@ -336,7 +327,7 @@ function deleteCreated(p: UndoPlan, created: UndoRecord["Created"]): void {
   }
 }
 
-function deleteOf(p: UndoPlan, now: ListedQuickConnect): DeleteEntry {
+function deleteOf(p: UndoPlan, now: ListedQuickConnect): Plan["deletes"][number] {
   const queueName = new Map(p.target.directory.queues.map((q) => [q.Id ?? "", q.Name ?? ""]));
   const queues = [...p.target.links].filter(([, ids]) => ids.has(now.id))
     .map(([queueId]) => ({ queueId, queueName: queueName.get(queueId) ?? queueId }));
@@ -401,7 +392,8 @@ function restoreUpdated(p: UndoPlan, updated: UndoRecord["Updated"]): void {
 
 function restoreEntry(p: UndoPlan, now: ListedQuickConnect, before: Snapshot): PlanEntry {
   const item = itemFor(p.entries.length, now.name, before);
-  return compareEntry(item, item.config, { id: now.id, arn: now.arn, have: now.detail! });
+  const at = { id: now.id, arn: now.arn, have: now.detail! };
+  return compareEntry(item, item.config, at, p.target.directory);
 }
 
 /** Deleted by the run (--prune): created again, with its links, if its name is free. */

@@ -14,7 +14,7 @@ import { answerOf, describeError, isFatalForRun, toFatal } from "../errors.ts";
 import { esc } from "../log.ts";
 import { tagChanges } from "./diff.ts";
 import type { ApplyContext } from "./apply_context.ts";
-import type { Op } from "./journal.ts";
+import type { Intent } from "./journal.ts";
 import { afterOf, type Part, type PlanEntry } from "./plan.ts";
 import { checkpoint } from "./wait.ts";
 
@@ -23,7 +23,7 @@ export type UpdateEntry = Extract<PlanEntry, { kind: "update" }>;
 /** A call of the update: the part it changes, what the journal calls it, and its send. */
 interface Call {
   part: Part;
-  op: Op;
+  op: Intent["op"];
   send: () => Promise<unknown>;
 }
 

@@ -33,9 +33,12 @@ export async function verifyImport(
   const log = ctx.logger;
   log.info(`Verifying ${plural(items.length, "quick connect")} in the target...`);
   const seen = visibilityNow(items);
-  let found = await differences(ctx, items, mapping, signal, seen);
+  const first = await differences(ctx, items, mapping, signal, seen);
   // What a run just did may not be listed yet (eventual consistency): the items that differ
-  // are read again after a while, and only what still differs is reported.
+  // are read again after a while, and only what still differs is reported. A skipped item
+  // was not changed by the run: what it differs in now, it differs in for good.
+  const kept = [...first].filter(([i]) => skipped.has(i));
+  let found = new Map([...first].filter(([i]) => !skipped.has(i)));
   const deadline = performance.now() + waitMs;
   for (let delay = 1000; found.size > 0 && performance.now() < deadline; delay *= 2) {
     const wait = Math.min(delay, Math.max(0, deadline - performance.now()));
@@ -56,7 +59,7 @@ export async function verifyImport(
     );
   }
 
-  const result = sortOut(log, items, found, skipped);
+  const result = sortOut(log, items, new Map([...found, ...kept]), skipped);
   logVerdict(log, result);
   const parity = seen && logParity(log, seen.now());
   return parity ? { ...result, Visibility: parity } : result;

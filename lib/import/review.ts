@@ -1,0 +1,138 @@
+/**
+ * The review file (`--review FILE`, and `$GITHUB_STEP_SUMMARY` when set): a plan as Markdown
+ * for a change ticket or a pull request. Totals, then each update with its fields old → new
+ * (users, queues and flows by name), the creates, the deletes, the link changes by queue,
+ * the warnings. A section lists its items one by one up to a point, then by count, so the
+ * file stays readable at 100 quick connects and short at 10,000.
+ */
+import { fieldLabel } from "./diff.ts";
+import type { Plan, PlanEntry } from "./plan.ts";
+
+/** How many entries a section lists one by one before it only counts the rest. */
+const LISTED = 50;
+
+/** Markdown text of a table cell: no pipe or newline may break the table. */
+const cell = (v: string) => v.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\s+/g, " ");
+const code = (v: string) => "`" + v.replace(/`/g, "'") + "`";
+
+function listed<T>(items: readonly T[], line: (t: T) => string): string[] {
+  const out = items.slice(0, LISTED).map(line);
+  if (items.length > LISTED) {
+    out.push(`- … and ${items.length - LISTED} more (the report lists them all)`);
+  }
+  return out;
+}
+
+function section(title: string, count: number, lines: string[]): string[] {
+  return count === 0 ? [] : ["", `## ${title} (${count})`, "", ...lines];
+}
+
+function updates(entries: readonly Extract<PlanEntry, { kind: "update" }>[]): string[] {
+  return entries.slice(0, LISTED).flatMap((e) => [
+    `### ${e.item.name}`,
+    "",
+    "| Field | Now | After |",
+    "| --- | --- | --- |",
+    ...e.changes.map((d) =>
+      `| ${cell(fieldLabel(d.field))} | ${cell(d.actual)} | ${cell(d.expected)} |`
+    ),
+    "",
+  ]).concat(entries.length > LISTED ? [`… and ${entries.length - LISTED} more updates`] : []);
+}
+
+/** Creates by type, then by name: at 10,000 the counts say what the names cannot. */
+function creates(entries: readonly Extract<PlanEntry, { kind: "create" }>[]): string[] {
+  const byType = new Map<string, number>();
+  for (const e of entries) {
+    const t = String(e.config.QuickConnectType);
+    byType.set(t, (byType.get(t) ?? 0) + 1);
+  }
+  return [
+    [...byType].map(([t, n]) => `${n} ${t}`).join(", "),
+    "",
+    ...listed(entries, (e) => `- ${code(e.item.name)} (${e.config.QuickConnectType})`),
+  ];
+}
+
+function links(plan: Plan): string[] {
+  const rows = [
+    ...plan.links.map((q) => ({ queue: q.queueName, add: q.add.map((l) => l.name), remove: [] })),
+    ...plan.unlinks.map((q) => ({
+      queue: q.queueName,
+      add: [],
+      remove: q.remove.map((r) => r.name),
+    })),
+  ];
+  const names = (list: string[]) =>
+    list.length <= 10
+      ? list.join(", ")
+      : `${list.slice(0, 10).join(", ")} and ${list.length - 10} more`;
+  return [
+    "| Queue | Add | Remove |",
+    "| --- | --- | --- |",
+    ...rows.slice(0, LISTED).map((r) =>
+      `| ${cell(r.queue)} | ${cell(names(r.add))} | ${cell(names(r.remove))} |`
+    ),
+    ...(rows.length > LISTED ? [`… and ${rows.length - LISTED} more queues`] : []),
+  ];
+}
+
+/** Agents who see a quick connect in the source and will not in the target (routing profiles). */
+function visibility(plan: Plan): string[] {
+  const v = plan.visibility;
+  if (!v) return [];
+  if (!Array.isArray(v)) return ["", `Who will see them was not checked: ${v.denied}`];
+  const lost = v.flatMap((i) => i.loss ? [i.loss.message] : []);
+  const unseen = v.filter((i) => i.target.length === 0).map((i) => code(i.name));
+  return [
+    ...section("Agents who lose a quick connect", lost.length, listed(lost, (m) => `- ${m}`)),
+    ...(unseen.length > 0
+      ? [
+        "",
+        `No routing profile of the target will see: ${unseen.slice(0, LISTED).join(", ")}${
+          unseen.length > LISTED ? ` and ${unseen.length - LISTED} more` : ""
+        }.`,
+      ]
+      : []),
+  ];
+}
+
+export function reviewMarkdown(
+  plan: Plan,
+  about: { instanceId: string; region: string; source: string; onConflict: string; title: string },
+): string {
+  const of = <K extends PlanEntry["kind"]>(k: K) =>
+    plan.entries.filter((e): e is Extract<PlanEntry, { kind: K }> => e.kind === k);
+  const [create, update, fail] = [of("create"), of("update"), of("fail")];
+  const linkCount = plan.links.reduce((n, q) => n + q.add.length, 0);
+  const unlinkCount = plan.unlinks.reduce((n, q) => n + q.remove.length, 0);
+  const lines = [
+    `# ${about.title}`,
+    "",
+    `Instance ${code(about.instanceId)} in ${code(about.region)}, from ${code(about.source)}, ` +
+    `--on-conflict ${about.onConflict}.`,
+    "",
+    "| Create | Update | Delete | Unchanged | Skip | Fail | Links to add | Links to remove |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| ${create.length} | ${update.length} | ${plan.deletes.length} | ${
+      of("unchanged").length
+    } | ` +
+    `${of("skip").length} | ${fail.length} | ${linkCount} | ${unlinkCount} |`,
+    ...section("Updates", update.length, updates(update)),
+    ...section("Creates", create.length, creates(create)),
+    ...section(
+      "Deletes",
+      plan.deletes.length,
+      listed(plan.deletes, (d) => `- ${code(d.name)} (${d.targetId})`),
+    ),
+    ...section("Queue links", plan.links.length + plan.unlinks.length, links(plan)),
+    ...section(
+      "Failures",
+      fail.length,
+      listed(fail, (e) => `- ${code(e.item.name ?? `#${e.item.index}`)}: ${e.reason}`),
+    ),
+    ...visibility(plan),
+    ...section("Warnings", plan.warnings.length, listed(plan.warnings, (w) => `- ${w}`)),
+  ];
+  return lines.join("\n") + "\n";
+}
