@@ -4,7 +4,6 @@
  * additions, so both import through the same reader.
  */
 import type { QuickConnectConfig } from "@aws-sdk/client-connect";
-import { atomically, writeJson, type WriteMode } from "./json_file.ts";
 
 export const FORMAT_VERSION = 2;
 
@@ -86,23 +85,4 @@ export interface ExportFile {
 /** ISO-8601 UTC without milliseconds, as the seed wrote it: `2024-01-15T14:30:25Z`. */
 export function isoTimestamp(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/**
- * Writes the export file exactly as `JSON.stringify(file, null, 2)` would, one quick
- * connect at a time (jsonPieces): ten thousand items never exist as one string (peak
- * memory). A file appears only whole (temp file, then a link or a rename), and replaces an
- * existing one only with `mode.replace` (lib/json_file.ts); `-` writes to standard output.
- * Returns the path written (another with `mode.rename`, when the name was taken).
- */
-export async function writeExportFile(
-  path: string,
-  file: ExportFile,
-  mode: WriteMode = {},
-): Promise<string> {
-  if (path === "-") {
-    await writeJson(Deno.stdout, file);
-    return path;
-  }
-  return await atomically(path, (out) => writeJson(out, file), mode);
 }

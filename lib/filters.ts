@@ -43,8 +43,6 @@ export function isFiltering(f: Filters): boolean {
     Object.keys(f.tags).length > 0;
 }
 
-// ---------------------------------------------------------------- parsing the flags
-
 /** The filter flags as parsed: every occurrence of a repeatable flag, in order. */
 export interface FilterFlags {
   include: readonly string[];
@@ -124,8 +122,6 @@ export function parseTags(
   return Object.fromEntries(tags);
 }
 
-// ---------------------------------------------------------------- matching here
-
 const GLOB_CACHE = new Map<string, RegExp>();
 
 /**
@@ -175,8 +171,6 @@ export function matches(f: Filters, qc: Facts): boolean {
   }
   return true;
 }
-
-// ---------------------------------------------------------------- what Search is sent
 
 /**
  * The SearchQuickConnects condition for one name glob: `Foo` → EXACT, `Foo*` → STARTS_WITH,
@@ -257,8 +251,6 @@ export function describeNarrowing(n: SearchNarrowing): string {
   return [names.join(" or "), tags.join(" and ")].filter(Boolean).join("; ");
 }
 
-// ---------------------------------------------------------------- files and logs
-
 /** The filters as flags, for the log: `--include "Sales*" --type USER,QUEUE --tag "A=b"`. */
 export function describeFilters(f: Filters): string {
   return [
@@ -291,7 +283,7 @@ export interface FileItem {
   raw?: unknown;
 }
 
-const asRecord = (v: unknown): Record<string, unknown> | undefined =>
+const asRecord = (v: unknown) =>
   typeof v === "object" && v !== null && !Array.isArray(v)
     ? v as Record<string, unknown>
     : undefined;

@@ -115,14 +115,6 @@ export function numbered(path: string, n: number): string {
   return dot > slash + 1 ? `${path.slice(0, dot)}_${n}${path.slice(dot)}` : `${path}_${n}`;
 }
 
-const MAX_NAMES = 1000;
-
-/** The names to try, in order, for a write of `path` that may not replace a file. */
-function* candidates(path: string, mode: WriteMode): Generator<string> {
-  const last = mode.rename ? MAX_NAMES : 1;
-  for (let n = 1; n <= last; n++) yield numbered(path, n);
-}
-
 /**
  * Puts the finished temp file at `path`: renamed over it when replacing; otherwise
  * hard-linked, which fails if the name exists (with `rename`, the next numbered name is
@@ -134,7 +126,8 @@ function publishSync(tmp: string, path: string, mode: WriteMode): string {
     Deno.renameSync(tmp, path);
     return path;
   }
-  for (const name of candidates(path, mode)) {
+  for (let n = 1; n <= (mode.rename ? 1000 : 1); n++) {
+    const name = numbered(path, n);
     try {
       linkOrCopySync(tmp, name);
     } catch (err) {
@@ -203,7 +196,7 @@ export async function atomically(
  * member and each element of an array is stringified on its own, so a report or an export
  * of ten thousand items never exists as one string (peak memory).
  */
-export function* jsonPieces(value: unknown, indent = "", element = false): Generator<string> {
+function* jsonPieces(value: unknown, indent = "", element = false): Generator<string> {
   const walk = typeof value === "object" && value !== null && !element &&
     typeof (value as { toJSON?: unknown }).toJSON !== "function";
   if (!walk) {

@@ -4,7 +4,7 @@
  * and appended to a log file.
  */
 
-export type Level = "DEBUG" | "INFO" | "WARNING" | "ERROR";
+type Level = "DEBUG" | "INFO" | "WARNING" | "ERROR";
 
 export interface Logger {
   debug(message: string): void;
@@ -16,7 +16,7 @@ export interface Logger {
   lastWrite?(): number;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   /** Path of the log file, appended to; omit for console only. */
   file?: string;
   /** Console sink; defaults to stderr. Pass `null` to silence the console. */
@@ -28,37 +28,25 @@ export interface LoggerOptions {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
-export function formatTimestamp(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${
-      pad(d.getMilliseconds(), 3)
-    }`;
+export function formatLine(level: Level, message: string, d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${
+    pad(d.getMinutes())
+  }:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)} - ${level} - ${message}`;
 }
 
-export function formatLine(level: Level, message: string, d: Date): string {
-  return `${formatTimestamp(d)} - ${level} - ${message}`;
-}
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**
  * Escapes control characters (newline, ESC, DEL, C1 …) so that a name taken from an
  * instance or a file can never forge a log line or drive the terminal.
  */
-export function esc(value: unknown): string {
-  const s = String(value);
-  // deno-lint-ignore no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    switch (c) {
-      case "\n":
-        return "\\n";
-      case "\r":
-        return "\\r";
-      case "\t":
-        return "\\t";
-      default:
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-    }
-  });
-}
+export const esc = (value: unknown): string =>
+  String(value).replace(
+    CONTROL,
+    (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 
 /** `1 quick connect`, `2 quick connects`: a count of one never reads as a plural. */
 export const plural = (n: number, one: string, many = `${one}s`): string =>
@@ -73,13 +61,11 @@ export function logMemory(log: Logger, when: string): void {
 
 const encoder = new TextEncoder();
 
-function stderrSink(line: string): void {
-  Deno.stderr.writeSync(encoder.encode(line + "\n"));
-}
-
 export function createLogger(options: LoggerOptions = {}): Logger {
   const now = options.now ?? (() => new Date());
-  const sink = options.console === undefined ? stderrSink : options.console;
+  const sink = options.console === undefined
+    ? (line: string) => Deno.stderr.writeSync(encoder.encode(line + "\n"))
+    : options.console;
   // 0600: with --verbose the log holds phone numbers.
   const file = options.file
     ? Deno.openSync(options.file, { append: true, create: true, mode: 0o600 })

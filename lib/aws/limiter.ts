@@ -10,6 +10,8 @@
  * configured rate. Only that operation slows down.
  */
 
+import type { Logger } from "../log.ts";
+
 interface Quota {
   rate: number;
   burst: number;
@@ -43,16 +45,8 @@ export function isInterrupted(err: unknown): boolean {
     (typeof err === "object" && err !== null && (err as Error).name === "InterruptedError");
 }
 
-/**
- * Where lib/aws writes what it has to say (the run's logger fits). `lastWrite` is the
- * `performance.now()` of the last line actually written, if the logger can tell.
- */
-export interface AwsLog {
-  debug(message: string): void;
-  info(message: string): void;
-  warning(message: string): void;
-  lastWrite?(): number;
-}
+/** Where lib/aws writes what it has to say: the run's logger. */
+export type AwsLog = Pick<Logger, "debug" | "info" | "warning" | "lastWrite">;
 
 /** The error names Connect throttles with (docs/live-service.md §7). */
 export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([

@@ -31,7 +31,6 @@ import {
   FORMAT_VERSION,
   isoTimestamp,
   type SeenBy,
-  writeExportFile,
 } from "../export_file.ts";
 import {
   describeFilters,
@@ -42,7 +41,7 @@ import {
   toExportFilters,
   toSearch,
 } from "../filters.ts";
-import { FileExistsError } from "../json_file.ts";
+import { atomically, FileExistsError, writeJson } from "../json_file.ts";
 import { esc, type Logger, logMemory, plural } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import { configRefs, isKnownType } from "../quick_connect.ts";
@@ -478,8 +477,10 @@ function exportItems(
 }
 
 /**
- * Writes the file, unless Ctrl-C was pressed (no file then), with the closing lines; never
- * over a file it may not replace (lib/json_file.ts). Returns the path written.
+ * Writes the file as `JSON.stringify(file, null, 2)` would, one quick connect at a time (peak
+ * memory), unless Ctrl-C was pressed (no file then), with the closing lines. A file appears
+ * only whole, and never over one it may not replace (lib/json_file.ts); `-` is stdout.
+ * Returns the path written (another when the default name was taken).
  */
 async function writeExport(
   logger: Logger,
@@ -489,10 +490,12 @@ async function writeExport(
   if (to.signal?.aborted) throw new InterruptedError("interrupted");
   let written: string;
   try {
-    written = await writeExportFile(to.output, file, {
-      replace: to.force === true,
-      rename: to.pickName === true,
-    });
+    written = to.output === "-" ? "-" : await atomically(
+      to.output,
+      (out) => writeJson(out, file),
+      { replace: to.force === true, rename: to.pickName === true },
+    );
+    if (written === "-") await writeJson(Deno.stdout, file);
   } catch (err) {
     throw new UsageError(
       err instanceof FileExistsError
