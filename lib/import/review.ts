@@ -99,18 +99,20 @@ function visibility(plan: Plan): string[] {
 
 export function reviewMarkdown(
   plan: Plan,
-  about: { instanceId: string; region: string; source: string; onConflict: string; title: string },
+  about: { instanceId: string; region: string; source: string; onConflict?: string; title: string },
 ): string {
   const of = <K extends PlanEntry["kind"]>(k: K) =>
     plan.entries.filter((e): e is Extract<PlanEntry, { kind: K }> => e.kind === k);
   const [create, update, fail] = [of("create"), of("update"), of("fail")];
   const linkCount = plan.links.reduce((n, q) => n + q.add.length, 0);
-  const unlinkCount = plan.unlinks.reduce((n, q) => n + q.remove.length, 0);
+  // A quick connect is unlinked before it is deleted: those links go too.
+  const unlinkCount = plan.unlinks.reduce((n, q) => n + q.remove.length, 0) +
+    plan.deletes.reduce((n, d) => n + d.queues.length, 0);
   const lines = [
     `# ${about.title}`,
     "",
-    `Instance ${code(about.instanceId)} in ${code(about.region)}, from ${code(about.source)}, ` +
-    `--on-conflict ${about.onConflict}.`,
+    `Instance ${code(about.instanceId)} in ${code(about.region)}, from ${code(about.source)}` +
+    (about.onConflict ? `, --on-conflict ${about.onConflict}.` : "."),
     "",
     "| Create | Update | Delete | Unchanged | Skip | Fail | Links to add | Links to remove |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -243,7 +243,7 @@ function logUndoLine(ctx: RunContext, opts: ImportOptions, at: Path): void {
   ctx.logger.info(
     `Record of this run: ${esc(at.shown)}; to undo it: ${
       opts.session?.program ?? "import"
-    } --undo ${esc(q(at.shown))} --instance-id ${esc(ctx.instanceId)} --region ${esc(ctx.region)}`,
+    } --undo ${esc(q(at.shown))} (it names the instance and Region)`,
   );
 }
 
@@ -314,7 +314,7 @@ async function writeReview(ctx: RunContext, opts: ImportOptions, plan: Plan): Pr
     instanceId: ctx.instanceId,
     region: ctx.region,
     source: opts.source.file.shown,
-    onConflict: policyOf(opts.source),
+    onConflict: opts.source.kind === "undo" ? undefined : policyOf(opts.source),
     title: opts.source.kind === "undo"
       ? `Undo of ${opts.source.file.shown}: review`
       : "Quick connect import: review",
