@@ -106,9 +106,8 @@ export class RateLimiter {
   readonly #waiters = new Set<
     { timer: ReturnType<typeof setTimeout>; reject: (e: Error) => void }
   >();
-  readonly #now: () => number;
-  readonly #disabled: boolean;
-  readonly #adaptive: boolean;
+  /** The limiter's clock: stamp an attempt with it when it is sent (see `throttled`). */
+  readonly now: () => number;
   #closed = false;
   readonly #abandon = new AbortController();
   /** Milliseconds spent waiting for tokens, per operation. */
@@ -117,14 +116,7 @@ export class RateLimiter {
   readonly throttles = new Map<string, number>();
 
   constructor(private readonly options: RateLimiterOptions = {}) {
-    this.#now = options.now ?? (() => performance.now());
-    this.#disabled = options.disabled ?? false;
-    this.#adaptive = options.adaptive ?? true;
-  }
-
-  /** The limiter's clock: stamp an attempt with it when it is sent (see `throttled`). */
-  now(): number {
-    return this.#now();
+    this.now = options.now ?? (() => performance.now());
   }
 
   #bucket(operation: string): Bucket {
@@ -136,7 +128,7 @@ export class RateLimiter {
       const quota = { rate: q.rate * 0.97, burst: Math.max(1, q.burst - 1) };
       b = {
         tokens: quota.burst,
-        updated: this.#now(),
+        updated: this.now(),
         quota,
         rate: quota.rate,
         burst: quota.burst,
@@ -163,9 +155,9 @@ export class RateLimiter {
   /** Waits until one call of `operation` may start. Reservations are served in order. */
   acquire(operation: string): Promise<void> {
     if (this.#closed) return Promise.reject(new InterruptedError("interrupted"));
-    if (this.#disabled) return Promise.resolve();
+    if (this.options.disabled) return Promise.resolve();
     const b = this.#bucket(operation);
-    this.#refill(b, this.#now());
+    this.#refill(b, this.now());
     b.tokens -= 1;
     if (b.tokens >= 0) return Promise.resolve();
     const wait = -b.tokens / b.rate * 1000;
@@ -193,13 +185,13 @@ export class RateLimiter {
    * after that attempt was sent (concurrent attempts throttled together count once).
    */
   throttled(operation: string, sentAt: number, error: string): void {
-    if (this.#disabled) return;
+    if (this.options.disabled) return;
     this.throttles.set(operation, (this.throttles.get(operation) ?? 0) + 1);
-    if (!this.#adaptive) return;
+    if (this.options.adaptive === false) return;
     const b = this.#bucket(operation);
     b.successes = 0;
     if (sentAt < b.loweredAt) return;
-    const now = this.#now();
+    const now = this.now();
     this.#refill(b, now);
     const floor = Math.min(AIMD.floor, b.quota.rate);
     const before = b.rate;
@@ -217,12 +209,12 @@ export class RateLimiter {
 
   /** An attempt of `operation` succeeded: a run of them raises a lowered rate a little. */
   succeeded(operation: string): void {
-    if (this.#disabled || !this.#adaptive) return;
+    if (this.options.disabled || this.options.adaptive === false) return;
     const b = this.#bucket(operation);
     if (b.rate >= b.quota.rate) return;
     if (++b.successes < AIMD.successRun) return;
     b.successes = 0;
-    this.#refill(b, this.#now());
+    this.#refill(b, this.now());
     // Quickly back to just under the rate that was throttled, slowly past it.
     const near = b.ceiling * AIMD.near;
     const next = b.rate < near

@@ -17,7 +17,6 @@ import {
   type QueueSummary,
   type QueueType,
   type QuickConnect,
-  type QuickConnectSummary,
   type SearchQuickConnectsCommandInput,
   type UserSummary,
 } from "@aws-sdk/client-connect";
@@ -185,15 +184,26 @@ export function searchRefused(logger: Logger, err: unknown): void {
  */
 export async function readQuickConnects(o: ReadOptions): Promise<QuickConnectRead> {
   const raw = new Map<string, unknown>();
+  let read: { items: ListedQuickConnect[]; whole: boolean } | undefined;
   if (o.details && !o.noSearch) {
     try {
-      return await searchAll(o, raw);
+      read = await searchAll(o, raw);
     } catch (err) {
       if (!isSearchUnavailable(err)) throw err;
       searchRefused(o.logger, err);
       raw.clear();
     }
   }
+  const mode = read ? "search" : "list+describe";
+  read ??= { items: await listAll(o), whole: !o.details };
+  const failed = read.whole ? [] : await describeInto(o, toDescribe(o, read.items), raw);
+  return { items: keptWhole(o, read.items), failed, mode, raw };
+}
+
+const toDescribe = (o: ReadOptions, items: ListedQuickConnect[]) =>
+  o.describe ? items.filter((it) => o.describe?.(it.name)) : items;
+
+async function listAll(o: ReadOptions): Promise<ListedQuickConnect[]> {
   const items: ListedQuickConnect[] = [];
   let page = 0;
   const types = o.filters?.types ?? [];
@@ -206,18 +216,13 @@ export async function readQuickConnects(o: ReadOptions): Promise<QuickConnectRea
     const list = res.QuickConnectSummaryList ?? [];
     o.onPage?.(++page, list.length, res.NextToken !== undefined);
     // Summaries carry name and type: whatever those rule out is never described.
-    items.push(...list.flatMap((s) => listed(o, s)));
+    for (const s of list) {
+      if (!s.Id || s.Name === undefined) continue;
+      if (o.filters && !matches(o.filters, { name: s.Name, type: s.QuickConnectType })) continue;
+      items.push({ id: s.Id, name: s.Name, arn: s.Arn });
+    }
   }
-  if (!o.details) return { items, failed: [], mode: "list+describe", raw };
-  const wanted = o.describe ? items.filter((it) => o.describe?.(it.name)) : items;
-  const failed = await describeInto(o, wanted, raw);
-  return { items: keptWhole(o, items), failed, mode: "list+describe", raw };
-}
-
-function listed(o: ReadOptions, s: QuickConnectSummary): ListedQuickConnect[] {
-  if (!s.Id || s.Name === undefined) return [];
-  if (o.filters && !matches(o.filters, { name: s.Name, type: s.QuickConnectType })) return [];
-  return [{ id: s.Id, name: s.Name, arn: s.Arn }];
+  return items;
 }
 
 /**
@@ -238,7 +243,8 @@ function keptWhole(o: ReadOptions, items: ListedQuickConnect[]): ListedQuickConn
   );
 }
 
-async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<QuickConnectRead> {
+/** The quick connects Search returns; `whole`: with their tags, else to be described. */
+async function searchAll(o: ReadOptions, raw: Map<string, unknown>) {
   const items: ListedQuickConnect[] = [];
   let sawTags = false;
   let page = 0;
@@ -248,7 +254,7 @@ async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<Qui
     ) {
       const list = res.QuickConnects ?? [];
       o.onPage?.(++page, list.length, res.NextToken !== undefined);
-      if (o.verbatim) keepRaw(rawJson(res), (r) => asRecord(r)?.QuickConnects, raw);
+      if (o.verbatim) keepRaw(asRecord(rawJson(res))?.QuickConnects, raw);
       for (const qc of list) {
         if (qc.Tags !== undefined) sawTags = true;
         if (!qc.QuickConnectId || qc.Name === undefined) continue;
@@ -269,7 +275,9 @@ async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<Qui
   } catch (err) {
     // How the service takes our conditions is partly unverified (docs/connect-api.md §5): if it
     // refuses them outright, the same read without them gives the same result, in more pages.
-    if ((!criteria && !filter) || page > 0 || !isInvalidInput(err)) throw err;
+    // A request refused as malformed: not a denial, not a missing instance.
+    const invalid = ["InvalidParameterException", "InvalidRequestException"];
+    if ((!criteria && !filter) || page > 0 || !invalid.includes(errorName(err))) throw err;
     o.logger.warning(
       `SearchQuickConnects refused the request with name/tag conditions (${
         esc(describeError(err))
@@ -279,17 +287,15 @@ async function searchAll(o: ReadOptions, raw: Map<string, unknown>): Promise<Qui
   }
   if (sawTags || items.length === 0) {
     for (const it of items) if (it.detail) it.detail = withTags(it.detail);
-    return { items: keptWhole(o, items), failed: [], mode: "search", raw };
+    return { items, whole: true };
   }
-  const wanted = o.describe ? items.filter((it) => o.describe?.(it.name)) : items;
   o.logger.warning(
     `SearchQuickConnects returned no Tags for any quick connect; reading their tags with DescribeQuickConnect (${
-      plural(wanted.length, "call")
+      plural(toDescribe(o, items).length, "call")
     })`,
   );
   for (const it of items) it.detail = undefined;
-  const failed = await describeInto(o, wanted, raw);
-  return { items: keptWhole(o, items), failed, mode: "search", raw };
+  return { items, whole: false };
 }
 
 /** Describes `items` four at a time (the quota is 10 per second), filling `detail`. */
@@ -325,22 +331,14 @@ export async function describeQuickConnect(
   if (!out.QuickConnect) {
     throw new Error(`DescribeQuickConnect returned no quick connect for ${quickConnectId}`);
   }
-  if (raw) keepRaw(rawJson(out), (r) => [asRecord(r)?.QuickConnect], raw);
+  if (raw) keepRaw([asRecord(rawJson(out))?.QuickConnect], raw);
   return withTags(out.QuickConnect);
 }
 
-/** A request the service rejected as malformed (not a denial, not a missing instance). */
-function isInvalidInput(err: unknown): boolean {
-  const name = errorName(err);
-  return name === "InvalidParameterException" || name === "InvalidRequestException";
-}
+const asRecord = (v: unknown) =>
+  typeof v === "object" && v !== null ? v as Record<string, unknown> : undefined;
 
-function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === "object" && v !== null ? v as Record<string, unknown> : undefined;
-}
-
-function keepRaw(body: unknown, pick: (r: unknown) => unknown, into: Map<string, unknown>) {
-  const list = pick(body);
+function keepRaw(list: unknown, into: Map<string, unknown>) {
   if (!Array.isArray(list)) return;
   for (const r of list) {
     const rec = asRecord(r);

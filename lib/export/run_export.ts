@@ -92,18 +92,29 @@ function fatal(ctx: RunContext, err: unknown, action: string, what = `calling ${
   return isInterrupted(err) ? err : toFatal(err, ctx, action, `AWS API error while ${what}: `);
 }
 
-/** A read the export can live without: a denied one costs names, not the export. */
+/** The reads the export can live without, and what a denied one costs. */
+const OPTIONAL = {
+  "connect:ListQueues": "queue names and queue links are not exported",
+  "connect:ListQueueQuickConnects": "queue links are not exported",
+  "connect:SearchRoutingProfiles": "who sees each quick connect (RoutingProfiles) is not exported",
+  "connect:ListUsers":
+    "user names are not exported; the import will need identical user IDs or a mapping file",
+  "connect:ListContactFlows":
+    "flow names are not exported; the import will need identical flow IDs or a mapping file",
+};
+
 async function optional<T>(
   ctx: RunContext,
-  action: string,
-  consequence: string,
+  action: keyof typeof OPTIONAL,
   read: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
     return await read();
   } catch (err) {
     if (!isAccessDenied(err)) throw fatal(ctx, err, action);
-    ctx.logger.warning(`Could not call ${action} (${esc(describeError(err))}): ${consequence}`);
+    ctx.logger.warning(
+      `Could not call ${action} (${esc(describeError(err))}): ${OPTIONAL[action]}`,
+    );
     return undefined;
   }
 }
@@ -118,12 +129,7 @@ interface QueueLinks {
 /** Standard queues and their quick connect links: the bulk of the export's list calls. */
 async function readLinks(ctx: RunContext): Promise<QueueLinks> {
   const { client, instanceId } = ctx;
-  const queues = await optional(
-    ctx,
-    "connect:ListQueues",
-    "queue names and queue links are not exported",
-    () => readQueues(client, instanceId),
-  );
+  const queues = await optional(ctx, "connect:ListQueues", () => readQueues(client, instanceId));
   if (!queues) return {};
   const ids = queues.flatMap((q) => (q.Id ? [q.Id] : []));
   const [links, profiles] = await Promise.all([
@@ -131,15 +137,9 @@ async function readLinks(ctx: RunContext): Promise<QueueLinks> {
     optional(
       ctx,
       "connect:ListQueueQuickConnects",
-      "queue links are not exported",
       async () => (await readAssociations(client, instanceId, ids, () => true)).links,
     ),
-    optional(
-      ctx,
-      "connect:SearchRoutingProfiles",
-      "who sees each quick connect (RoutingProfiles) is not exported",
-      () => readRoutingProfiles(client, instanceId),
-    ),
+    optional(ctx, "connect:SearchRoutingProfiles", () => readRoutingProfiles(client, instanceId)),
   ]);
   return { queues, links, profiles };
 }
@@ -245,15 +245,6 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}) {
   };
 }
 
-/** The quick connects read: the whole ones in name order, and those that could not be exported. */
-interface ReadQuickConnects {
-  whole: QuickConnect[];
-  failed: FailedExport[];
-  /** Each quick connect's config as the service returned it (exported verbatim). */
-  raw: Map<string, unknown>;
-  mode: QuickConnectRead["mode"];
-}
-
 /**
  * Reads the quick connects the filters select, whole, with the seed tool's page and
  * progress lines; the queue links start as soon as a page lists quick connects.
@@ -263,7 +254,7 @@ async function readExported(
   opts: ExportOptions,
   filters: Filters,
   links: () => unknown,
-): Promise<ReadQuickConnects> {
+) {
   const { logger } = ctx;
   const filtering = isFiltering(filters);
   if (filtering) {
@@ -380,20 +371,10 @@ async function readLookups(
   // Users and flows have buckets of their own: read both at once.
   const [users, flows] = await Promise.all([
     kinds.has("user")
-      ? optional(
-        ctx,
-        "connect:ListUsers",
-        "user names are not exported; the import will need identical user IDs or a mapping file",
-        () => readUsers(client, instanceId),
-      )
+      ? optional(ctx, "connect:ListUsers", () => readUsers(client, instanceId))
       : undefined,
     kinds.has("flow") || [...types].some((t) => !isKnownType(t))
-      ? optional(
-        ctx,
-        "connect:ListContactFlows",
-        "flow names are not exported; the import will need identical flow IDs or a mapping file",
-        () => readFlows(client, instanceId),
-      )
+      ? optional(ctx, "connect:ListContactFlows", () => readFlows(client, instanceId))
       : undefined,
   ]);
   const q = await queueLinks;
@@ -426,7 +407,7 @@ function seenIn(ctx: RunContext, whole: readonly QuickConnect[], q: QueueLinks) 
  */
 function exportItems(
   { logger }: RunContext,
-  read: ReadQuickConnects,
+  read: Awaited<ReturnType<typeof readExported>>,
   lookups: Lookups & { links?: Map<string, Set<string>> },
   timestamp: string,
   onProgress: ExportOptions["onProgress"],
