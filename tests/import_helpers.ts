@@ -83,7 +83,7 @@ export async function importOptions(t: TestImport): Promise<ImportOptions> {
     verify: t.verify,
     detailedExitcode: t.detailedExitcode,
     report: t.reportFile ? at(t.reportFile) : undefined,
-    maxDeletes: t.maxDeletes,
+    maxDeletes: t.maxDeletes ?? Number(IMPORT_COMMAND.flags["max-deletes"]?.default),
     // The flag's own default, as a user gets it (lib/cli/import_command.ts).
     consistencyWaitMs: t.consistencyWaitMs ??
       Number(IMPORT_COMMAND.flags["consistency-wait"]?.default) * 1000,

@@ -6,7 +6,7 @@
 import type { QuickConnect, QuickConnectConfig } from "@aws-sdk/client-connect";
 import { isReservedTag, typeInfo } from "../quick_connect.ts";
 
-export interface Desired {
+interface Desired {
   description: string;
   config: QuickConnectConfig;
   tags: Record<string, string>;
@@ -19,7 +19,7 @@ export interface Difference {
 }
 
 /** Leaf fields of a config as `QuickConnectConfig.UserConfig.UserId` → value. */
-export function configFields(c: QuickConnectConfig | undefined): Map<string, string> {
+function configFields(c: QuickConnectConfig | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!c) return out;
   out.set("QuickConnectConfig.QuickConnectType", String(c.QuickConnectType ?? ""));

@@ -307,7 +307,7 @@ function planLinks(
   return { links: [...byQueue.values()], problems, present };
 }
 
-export interface PlanOptions {
+interface PlanOptions {
   onConflict: OnConflict;
   /** Delete the target's quick connects that the export does not have. */
   prune?: boolean;

@@ -18,7 +18,7 @@ export type Action =
   | "would-create"
   | "would-update";
 
-export interface ItemReport {
+interface ItemReport {
   /** Position in the file's QuickConnects array. */
   Index: number;
   Name: string | null;
@@ -46,7 +46,7 @@ export interface ItemReport {
   Visibility?: { Source: string[]; Target: string[]; Lost?: string[] };
 }
 
-export interface AssociationCounts {
+interface AssociationCounts {
   Added: number;
   AlreadyPresent: number;
   Failed: number;
@@ -221,7 +221,7 @@ function stoppedReason(ending: Ending): string {
 }
 
 /** What became of a create or update entry: its journaled outcome, or why there is none. */
-export function outcomeOf(e: PlanEntry, record: Journal, ending: Ending): Outcome {
+function outcomeOf(e: PlanEntry, record: Journal, ending: Ending): Outcome {
   const reason = stoppedReason(ending);
   const unanswered = e.kind === "create"
     ? "Interrupted while creating; it may or may not exist in the target now (its request was sent and not answered): run the same import again to settle it"

@@ -44,8 +44,8 @@ export interface ImportOptions {
   review?: { file?: Path; stepSummary?: string };
   /** --quick-connect-quota: the instance's quota of quick connects, for the plan's warning. */
   quickConnectQuota?: number;
-  /** The most quick connects --prune may delete (default 10). */
-  maxDeletes?: number;
+  /** --max-deletes: the most quick connects --prune may delete. */
+  maxDeletes: number;
   /** --consistency-wait: how long lists may lag behind a change (eventual consistency). */
   consistencyWaitMs: number;
   /** What the runner hands the use case for the process (lib/cli/run_cli.ts Session). */
@@ -62,7 +62,7 @@ export interface ImportOptions {
 }
 
 /** The conflict policy the run applies: the file run's, or the saved plan's own. */
-export function policyOf(source: ImportSource): OnConflict {
+function policyOf(source: ImportSource): OnConflict {
   return source.kind === "file"
     ? source.onConflict
     : source.kind === "plan"
@@ -146,8 +146,8 @@ async function carryOut(
   planned(plan);
   logMemory(log, "the plan made");
   for (const w of plan.warnings) log.warning(w);
-  logPlan(plan, log, dryRun, !dryRun && pruneCount(plan) > maxDeletesOf(opts));
-  guardDeletes(log, plan, maxDeletesOf(opts), dryRun);
+  logPlan(plan, log, dryRun, !dryRun && pruneCount(plan) > opts.maxDeletes);
+  guardDeletes(log, plan, opts.maxDeletes, dryRun);
   if (dryRun) await writeDryRunOutputs(ctx, opts, plan);
   else {
     await applyPlan({
@@ -257,8 +257,6 @@ function collectGarbage(): void {
   if (typeof gc === "function") gc();
 }
 
-export const DEFAULT_MAX_DELETES = 10;
-
 /**
  * --max-deletes bounds what --prune deletes: a run over it changes nothing; a dry run says
  * it would refuse. Undo deletes only what the undone run created and nobody changed since:
@@ -278,7 +276,6 @@ function guardDeletes(log: Logger, plan: Plan, maxDeletes: number, dryRun: boole
   log.warning(`${msg}: the import would refuse to run without a higher --max-deletes`);
 }
 
-const maxDeletesOf = (opts: ImportOptions) => opts.maxDeletes ?? DEFAULT_MAX_DELETES;
 const pruneCount = (plan: Plan) => plan.deletes.filter((d) => d.why === "prune").length;
 
 /** A dry run's files: the mapping template (--write-mapping) and the plan (--plan-out). */

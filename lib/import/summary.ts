@@ -57,7 +57,7 @@ function unplanned(items: ImportInput["data"]["items"], reason: string): Plan {
 }
 
 /** Everything the report is made from. */
-export interface Conclusion {
+interface Conclusion {
   /** The report's header (what was run, where, when), with Verify once verified. */
   meta: ImportReport;
   /** Undefined when the run stopped before it could plan. */
@@ -319,7 +319,7 @@ function logProblems(plan: Plan, log: Logger): void {
 const LISTED_NAMES = 10;
 
 /** `A, B, C` or, past LISTED_NAMES, `A, …, J and 5 more`: a drift line names what it moves. */
-export function listNames(names: readonly string[]): string {
+function listNames(names: readonly string[]): string {
   const shown = names.slice(0, LISTED_NAMES).map(esc).join(", ");
   return names.length > LISTED_NAMES ? `${shown} and ${names.length - LISTED_NAMES} more` : shown;
 }
