@@ -57,9 +57,9 @@ interface AssociationCounts {
   /** Links sent and never answered (the run was stopped): they may have been added. */
   Uncertain?: number;
   /**
-   * Of `Added`, links to quick connects this run did not create that changed shortly before
-   * the target was read: the queue's list may have lagged, so they may have been there
-   * already (undo leaves them without --force).
+   * Of `Added`, links without evidence that they were absent (to quick connects the run did
+   * not create, with --consistency-wait above 0): they may have been there already, and undo
+   * leaves them without --force.
    */
   Unconfirmed?: number;
 }
