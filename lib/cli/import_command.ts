@@ -228,7 +228,8 @@ Exit codes:
   0    every item created, updated, unchanged or skipped; all queue links in place
   1    some items or queue links failed, or --verify found differences
   2    bad flags or files, a stale or foreign plan, too many deletes (nothing was changed)
-  3    fatal AWS error: credentials, instance not found, access denied on a read
+  3    the run stopped: credentials, instance not found, access denied on a read, an
+       endpoint that stopped answering, or a run journal that cannot be written
   4    only with --dry-run --detailed-exitcode: changes are pending
   130  interrupted (Ctrl-C): finished calls are kept; run the same command again
 
