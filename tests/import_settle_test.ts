@@ -58,6 +58,10 @@ Deno.test("a create whose response is lost is counted created, never duplicated"
   // attempt the SDK sees is answered "taken", which another run could have caused too.
   assert.ok(r.lines.some((l) => l.includes("its name was taken while its create was in flight")));
   assert.equal(john?.Outcome, "uncertain");
+  // The row and the undo record agree: not claimed, so undo leaves it unless --force.
+  const undo = r.report?.Undo?.Created.find((c) => c.Name === "Transfer to John Doe");
+  assert.equal(undo?.Certain, false);
+  assert.equal(undo?.Doubt, "taken");
   // Its queue link was still made.
   assert.deepEqual(linksByName(tgt)["Transfer to John Doe"], ["Support"]);
 });
