@@ -71,7 +71,10 @@ export async function importOptions(t: TestImport): Promise<ImportOptions> {
     : {
       kind: "file",
       file: at(t.exportFile ?? ""),
-      input: await loadImportInput({ exportFile: t.exportFile ?? "", mappingFile: t.mappingFile }),
+      input: await loadImportInput(
+        at(t.exportFile ?? ""),
+        t.mappingFile ? at(t.mappingFile) : undefined,
+      ),
       onConflict: t.onConflict ?? "skip",
       filters: t.filters,
       prune: t.prune,

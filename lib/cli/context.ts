@@ -3,7 +3,6 @@
  * (logged with where it came from), timeouts, the rate limiter and the client. Anything
  * wrong here is a UsageError (exit 2), found before the first API call.
  */
-import type { ConnectClient } from "@aws-sdk/client-connect";
 import {
   createConnectClient,
   type Env,
@@ -13,7 +12,7 @@ import {
   resolveRegion,
 } from "../aws/client.ts";
 import { defaultEndpointOf, resolveEndpoint } from "../aws/endpoint.ts";
-import { DEFAULT_TIMEOUTS, type Timeouts } from "../aws/http.ts";
+import { DEFAULT_TIMEOUTS } from "../aws/http.ts";
 import { RateLimiter } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
@@ -30,19 +29,8 @@ export interface AwsFlags {
   "read-timeout"?: number;
 }
 
-export interface ContextOptions {
-  env: Env;
-  logger: Logger;
-  /** Keep raw Search/Describe bodies (only export needs them). */
-  captureRawResponses?: boolean;
-  /** A client of the caller's (tests). */
-  client?: ConnectClient;
-  /** See ClientOptions.stallWarningMs (tests). */
-  stallWarningMs?: number;
-}
-
 /** CONNECT_QUOTA_SCALE: a positive number, for accounts whose quotas were raised. */
-export function quotaScale(env: Env): number {
+function quotaScale(env: Env): number {
   const raw = env.CONNECT_QUOTA_SCALE;
   if (raw === undefined || raw.trim() === "") return 1;
   const n = Number(raw);
@@ -55,52 +43,28 @@ export function quotaScale(env: Env): number {
 }
 
 /** A timeout flag in seconds (fractions allowed, 0: no limit), in milliseconds. */
-function timeoutMs(seconds: number | undefined, fallback: number): number {
-  return seconds === undefined ? fallback : Math.round(seconds * 1000);
-}
-
-/** --connect-timeout and --read-timeout, or the defaults (lib/aws/http.ts). */
-export function timeoutsOf(flags: AwsFlags): Timeouts {
-  return {
-    connectMs: timeoutMs(flags["connect-timeout"], DEFAULT_TIMEOUTS.connectMs),
-    readMs: timeoutMs(flags["read-timeout"], DEFAULT_TIMEOUTS.readMs),
-  };
-}
-
-/** The Region given explicitly, by flag or variable (not a profile's, not the default). */
-function explicitRegion(flags: AwsFlags, env: Env): { region: string; source: string } | undefined {
-  if (flags.region) return { region: flags.region, source: "--region" };
-  if (env.AWS_REGION) return { region: env.AWS_REGION, source: "AWS_REGION" };
-  if (env.AWS_DEFAULT_REGION) {
-    return { region: env.AWS_DEFAULT_REGION, source: "AWS_DEFAULT_REGION" };
-  }
-  return undefined;
-}
+const ms = (seconds: number | undefined, fallback: number) =>
+  seconds === undefined ? fallback : Math.round(seconds * 1000);
 
 // Amazon Connect instance IDs are UUIDs; an instance ARN is
-// arn:PARTITION:connect:REGION:ACCOUNT:instance/ID (the API takes either).
-const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-const INSTANCE_ID = new RegExp(`^${UUID}$`);
-const INSTANCE_ARN = new RegExp(
-  `^arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+){1,2}-\\d:\\d{12}:instance/${UUID}$`,
+// arn:PARTITION:connect:REGION:ACCOUNT:instance/ID (the API takes either). A value that is
+// neither would only come back "not found" after calls, or end up in a request path and the
+// default export file name.
+const INSTANCE = new RegExp(
+  "^(arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+){1,2}-\\d:\\d{12}:instance/)?" +
+    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
 );
-
-/**
- * A value that is neither would only come back "not found" after calls, or end up in a
- * request path and the default export file name.
- */
-function checkInstanceId(value: string | undefined): void {
-  if (value === undefined || INSTANCE_ID.test(value) || INSTANCE_ARN.test(value)) return;
-  throw new UsageError(
-    `Invalid value for --instance-id: "${esc(value)}" (expected an instance ID such as ` +
-      "11111111-2222-3333-4444-555555555555, or an instance ARN " +
-      "arn:aws:connect:REGION:ACCOUNT:instance/ID)",
-  );
-}
 
 /** Checks that need no AWS call; run before any file is written. */
 export function checkAwsFlags(flags: AwsFlags, env: Env): void {
-  checkInstanceId(flags["instance-id"]);
+  const id = flags["instance-id"];
+  if (id !== undefined && !INSTANCE.test(id)) {
+    throw new UsageError(
+      `Invalid value for --instance-id: "${esc(id)}" (expected an instance ID such as ` +
+        "11111111-2222-3333-4444-555555555555, or an instance ARN " +
+        "arn:aws:connect:REGION:ACCOUNT:instance/ID)",
+    );
+  }
   const endpoint = flags["endpoint-url"];
   if (endpoint !== undefined && !URL.canParse(endpoint)) {
     throw new UsageError(
@@ -108,52 +72,57 @@ export function checkAwsFlags(flags: AwsFlags, env: Env): void {
     );
   }
   quotaScale(env);
-  const arnRegion = regionOfArn(flags["instance-id"] ?? "");
-  const explicit = explicitRegion(flags, env);
-  if (arnRegion && explicit && explicit.region !== arnRegion) {
-    const fix = explicit.source === "--region"
+  const arnRegion = regionOfArn(id ?? "");
+  // The Region given explicitly, by flag or variable (not a profile's, not the default).
+  const [source, region] = Object.entries({
+    "--region": flags.region,
+    AWS_REGION: env.AWS_REGION,
+    AWS_DEFAULT_REGION: env.AWS_DEFAULT_REGION,
+  }).find(([, r]) => r) ?? [];
+  if (arnRegion && region && region !== arnRegion) {
+    const fix = source === "--region"
       ? `pass --region ${arnRegion}, or leave --region out to use the ARN's`
-      : `set ${explicit.source}=${arnRegion}, or unset it to use the ARN's`;
+      : `set ${source}=${arnRegion}, or unset it to use the ARN's`;
     throw new UsageError(
-      `The --instance-id ARN is in ${arnRegion}, but ${explicit.source} is ${explicit.region}: an Amazon Connect instance lives in one Region; ${fix}`,
+      `The --instance-id ARN is in ${arnRegion}, but ${source} is ${region}: an Amazon Connect instance lives in one Region; ${fix}`,
     );
   }
 }
 
-export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promise<RunContext> {
+export async function buildContext(
+  flags: AwsFlags,
+  opts: { env: Env; logger: Logger; captureRawResponses?: boolean },
+): Promise<RunContext> {
   checkAwsFlags(flags, opts.env);
   const given = flags["instance-id"];
   if (given === undefined) throw new UsageError("Missing required option --instance-id");
   const profile = flags.profile;
-  if (profile !== undefined && !opts.client && !(await profileExists(profile))) {
+  if (profile !== undefined && !(await profileExists(profile))) {
     throw new UsageError(
       `Profile "${profile}" was not found in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE): check the name, or run \`aws configure --profile ${profile}\` / \`aws configure sso\``,
     );
   }
   const region = await regionFor(given, flags, opts);
-  const chosen = await resolveEndpoint(
-    { endpointUrl: flags["endpoint-url"], profile },
-    opts.env,
-  );
+  const chosen = await resolveEndpoint({ endpointUrl: flags["endpoint-url"], profile }, opts.env);
   const limiter = new RateLimiter({ scale: quotaScale(opts.env), log: opts.logger });
   const endpoint = chosen.url;
-  const client = opts.client ?? createConnectClient({
+  const client = createConnectClient({
     region,
     profile,
     endpoint,
     limiter,
     captureRawResponses: opts.captureRawResponses,
     log: opts.logger,
-    stallWarningMs: opts.stallWarningMs,
     env: opts.env,
-    timeouts: timeoutsOf(flags),
+    timeouts: {
+      connectMs: ms(flags["connect-timeout"], DEFAULT_TIMEOUTS.connectMs),
+      readMs: ms(flags["read-timeout"], DEFAULT_TIMEOUTS.readMs),
+    },
   });
-  if (!opts.client) {
-    // Where the calls go, and why: a rehearsal profile must visibly not be production.
-    const url = endpoint ?? await defaultEndpointOf(client);
-    const from = endpoint === undefined ? chosen.source : `from ${chosen.source}`;
-    opts.logger.info(`Endpoint: ${esc(url)} (${esc(from)})`);
-  }
+  // Where the calls go, and why: a rehearsal profile must visibly not be production.
+  const url = endpoint ?? await defaultEndpointOf(client);
+  const from = endpoint === undefined ? chosen.source : `from ${chosen.source}`;
+  opts.logger.info(`Endpoint: ${esc(url)} (${esc(from)})`);
   const instanceId = instanceIdOf(given);
   return {
     client,
@@ -167,7 +136,11 @@ export async function buildContext(flags: AwsFlags, opts: ContextOptions): Promi
 }
 
 /** The Region (see resolveRegion), or the instance ARN's, which wins over the defaults. */
-async function regionFor(given: string, flags: AwsFlags, opts: ContextOptions): Promise<string> {
+async function regionFor(
+  given: string,
+  flags: AwsFlags,
+  opts: { env: Env; logger: Logger },
+): Promise<string> {
   let { region, source } = await resolveRegion(
     { region: flags.region, profile: flags.profile },
     opts.env,

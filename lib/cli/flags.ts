@@ -21,36 +21,23 @@ export interface FlagSpec {
   /** A number for a `number` flag, a string (one of `choices`, if any) otherwise. */
   default?: string | number;
   short?: string;
-  /**
-   * A string flag that may be given more than once: its value is every occurrence, in
-   * order (`string[]`, [] when absent). Help shows it as `--name VALUE (repeatable)`.
-   */
+  /** A string flag given any number of times: every occurrence, in order ([] when absent). */
   multiple?: boolean;
-  /**
-   * Checks the flag's values (each occurrence, or the one value) once parsing succeeded,
-   * throwing UsageError: a bad value is then refused like an unknown flag, before any
-   * file or call.
-   */
+  /** Checks the flag's values once parsed (UsageError), like an unknown flag is refused. */
   check?: (values: readonly string[]) => void;
-  /** A `number` flag: only whole numbers. */
+  /** A `number` flag: whole numbers only, the smallest value, what a valid one looks like. */
   integer?: boolean;
-  /** A `number` flag: the smallest value accepted. */
   min?: number;
-  /** A `number` flag: what a valid value looks like, for the error ("seconds, e.g. 30"). */
   expected?: string;
-  /** Flags this one needs when given: `--plan-out goes with --dry-run`. */
+  /** Flags this one needs when given (`--plan-out goes with --dry-run`), or cannot go with. */
   requires?: readonly string[];
-  /** Flags this one cannot be given with: `--a does not go with --b`. */
   conflicts?: readonly string[];
   /**
-   * This flag is one of the command's sources, what the run works from: exactly one
-   * source must be given. `why` says why a flag that does not go with it is refused.
+   * One of the command's sources, what the run works from: exactly one must be given. `why`
+   * says why a flag that does not go with it is refused.
    */
   source?: { why?: string };
-  /**
-   * The sources this flag goes with when given (default: all of them). Given explicitly
-   * with another source, it is refused, even when it has a default.
-   */
+  /** The sources this flag goes with when given explicitly (default: all of them). */
   modes?: readonly string[];
 }
 
@@ -72,8 +59,6 @@ export type Outcome<V> =
   | { kind: "version" }
   | { kind: "run"; flags: V };
 
-export type Parsed<S extends FlagSpecs> = Outcome<Flags<S>>;
-
 /** The flags both commands share; each command puts its own between these two groups. */
 export const TARGET_FLAG = {
   "instance-id": {
@@ -86,11 +71,9 @@ export const TARGET_FLAG = {
 
 /**
  * `--include`, `--exclude`, `--type`, `--tag`: which quick connects a run moves
- * (lib/filters.ts). A bad type or tag is refused at parse time, like a bad choice.
- * `rules.modes`: the sources they go with (FlagSpec.modes).
+ * (lib/filters.ts), with the sources they go with. A bad type or tag is refused at parse time.
  */
-export function filterFlags(command: FilterCommand, rules: { modes?: readonly string[] } = {}) {
-  const modes = rules.modes ? { modes: rules.modes } : {};
+export function filterFlags(command: FilterCommand, modes: { modes?: readonly string[] } = {}) {
   return {
     include: {
       ...modes,
@@ -179,7 +162,10 @@ type Value = string | boolean | number | string[] | undefined;
  * Parses argv against the table, then checks every value and every rule between flags.
  * `--help` and `--version` win over everything but an unknown flag, even missing flags.
  */
-export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[]): Parsed<S> {
+export function parseFlags<S extends FlagSpecs>(
+  specs: S,
+  argv: readonly string[],
+): Outcome<Flags<S>> {
   checkTable(specs);
   const raw = parseRaw(specs, argv);
   if (raw.help === true) return { kind: "help" };
@@ -335,7 +321,7 @@ const NBSP = "\u00a0";
 const LEFT = 30;
 
 /** Wraps `text` to WIDTH columns, continuation lines indented by `indent`. */
-export function wrap(text: string, indent: number, first = ""): string[] {
+function wrap(text: string, indent: number, first = ""): string[] {
   const lines: string[] = [];
   let line = first;
   for (const word of text.split(/[ \t\n]+/).filter(Boolean)) {

@@ -165,15 +165,12 @@ const FLAGS = {
 } as const satisfies FlagSpecs;
 
 interface ImportFiles extends FileSet {
-  exportFile?: string;
-  mapping?: string;
-  plan?: string;
-  undo?: string;
+  exportFile?: Path;
+  mapping?: Path;
+  plan?: Path;
+  undo?: Path;
   report?: Written;
-  /**
-   * The run's record when --report is not given (a run that changes nothing leaves none),
-   * named after the instance, which a --plan or --undo file may be the first to name.
-   */
+  /** The record of a run without --report, named after the instance (a file may name it). */
   record(instanceId: string): Path;
   planOut?: Written;
   review?: Written;
@@ -257,56 +254,53 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
     --export-file export.json --mapping mapping.json --report report.json --verify`,
   }),
   files(flags, at) {
-    const log = flags["log-file"] ?? DEFAULT_IMPORT_LOG;
     const written = (what: string, shown: string | undefined): Written | undefined =>
       shown === undefined ? undefined : { what, path: at(shown), shown, replace: "force" };
-    const report = written("report", flags.report);
     if (flags["instance-id"] === undefined && !flags.plan && !flags.undo) {
       throw new UsageError(
         "Missing required option --instance-id (only a --plan or --undo file names its own)",
       );
     }
-    const now = new Date();
-    const planOut = written("plan file", flags["plan-out"]);
-    const review = written("review file", flags.review);
-    const mappingOut = written("mapping template", flags["write-mapping"]);
-    const read = (p: string | undefined, flag = "") => {
+    const read = (flag: string, shown: string | undefined): Path | undefined => {
       // One reader of standard input: a second would find it already consumed.
-      if (p === "-" && flag) {
+      if (shown === "-" && flag !== "export-file") {
         throw new UsageError(`--${flag} -: only --export-file reads standard input; give a file`);
       }
-      if (p === "-" && Deno.stdin.isTerminal()) {
+      if (shown === "-" && Deno.stdin.isTerminal()) {
         throw new UsageError(
           "--export-file -: standard input is a terminal; pipe the export in (export --output - | import --export-file -)",
         );
       }
-      return p === undefined ? undefined : at(p);
+      if (shown === undefined) return undefined;
+      return shown === "-" ? { path: "-", shown: "standard input" } : { path: at(shown), shown };
     };
-    const exportFile = read(flags["export-file"]);
-    const mapping = read(flags.mapping, "mapping");
-    const plan = read(flags.plan, "plan");
-    const undo = read(flags.undo, "undo");
-    return {
-      exportFile,
-      mapping,
-      plan,
-      undo,
-      report,
+    const now = new Date();
+    const log = flags["log-file"] ?? DEFAULT_IMPORT_LOG;
+    const files = {
+      exportFile: read("export-file", flags["export-file"]),
+      mapping: read("mapping", flags.mapping),
+      plan: read("plan", flags.plan),
+      undo: read("undo", flags.undo),
+      report: written("report", flags.report),
       // A run that changes something keeps its record unasked (docs/file-formats.md).
-      record: (id) => {
+      record: (id: string) => {
         const shown = defaultOutputName(instanceIdOf(id), now, "import");
         return { path: at(shown), shown };
       },
-      planOut,
-      review,
-      mappingOut,
-      log: { what: "log file", path: at(log), shown: log, replace: "append" },
+      planOut: written("plan file", flags["plan-out"]),
+      review: written("review file", flags.review),
+      mappingOut: written("mapping template", flags["write-mapping"]),
+      log: { what: "log file", path: at(log), shown: log, replace: "append" } as const,
+    };
+    const { report, planOut, mappingOut, review, plan } = files;
+    return {
+      ...files,
       writes: [report, planOut, mappingOut, review].filter((w): w is Written => w !== undefined),
       reads: [
-        { flag: "--export-file", path: exportFile },
-        { flag: "--mapping", path: mapping },
-        { flag: "--plan", path: plan },
-        { flag: "--undo", path: undo },
+        { flag: "--export-file", path: files.exportFile?.path },
+        { flag: "--mapping", path: files.mapping?.path },
+        { flag: "--plan", path: plan?.path },
+        { flag: "--undo", path: files.undo?.path },
       ],
     };
   },
@@ -365,27 +359,17 @@ async function loadSource(
   files: ImportFiles,
   logger: Logger,
 ): Promise<ImportSource> {
-  const typed = (path: string | undefined, shown: string | undefined): Path | undefined =>
-    path === undefined || shown === undefined
-      ? undefined
-      : { path, shown: path === "-" ? "standard input" : shown };
-  const plan = typed(files.plan, flags.plan);
+  const { plan, undo } = files;
   if (plan) {
     const saved = await loadPlanFile(plan.path, plan.shown);
     return { kind: "plan", file: plan, plan: targetFrom(saved, plan, flags, logger) };
   }
-  const undo = typed(files.undo, flags.undo);
   if (undo) {
     const report = targetFrom(await loadUndoReport(undo.path, undo.shown), undo, flags, logger);
     return { kind: "undo", file: undo, report, force: flags.force };
   }
-  const file = typed(files.exportFile, flags["export-file"]) ?? { path: "", shown: "" };
-  const input = await loadImportInput({
-    exportFile: file.path,
-    mappingFile: files.mapping,
-    shown: { exportFile: file.shown, mappingFile: flags.mapping },
-    warn: (m) => logger.warning(m),
-  });
+  const file = files.exportFile ?? { path: "", shown: "" };
+  const input = await loadImportInput(file, files.mapping, (m) => logger.warning(m));
   const filters = parseFilters(flags, "import");
   checkPruneInput(input.data, { shown: file.shown, prune: flags.prune, filters });
   return {

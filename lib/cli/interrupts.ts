@@ -2,12 +2,13 @@
  * Ctrl-C and SIGTERM for one run. The first stops new calls (the AbortController and the
  * rate limiter) and gives the calls in flight GRACE_MS to finish; then they are abandoned
  * (their promises reject, their requests are aborted), so a hung endpoint cannot hold the
- * run. Either way the use case unwinds and writes its summary and report. A terminal sends Ctrl-C to the whole process group and `deno task` passes it on
- * as well, so one key press can arrive twice: a second signal within SAME_KEYPRESS_MS is
- * the same one. A later second signal runs the registered finishers synchronously (the
- * import's report of what was done), removes unfinished temp files and ends the run at once.
+ * run. Either way the use case unwinds and writes its summary and report. A terminal sends
+ * Ctrl-C to the whole process group and `deno task` passes it on as well, so one key press
+ * can arrive twice: a second signal within SAME_KEYPRESS_MS is the same one. A later second
+ * signal runs the registered finishers synchronously (the import's report of what was
+ * done), removes unfinished temp files and ends the run at once.
  */
-import { isInterrupted } from "../aws/limiter.ts";
+import { isInterrupted, type RateLimiter } from "../aws/limiter.ts";
 import { describeError } from "../errors.ts";
 import { exitCode } from "../exit.ts";
 import { removePendingTempFiles } from "../json_file.ts";
@@ -20,33 +21,39 @@ const SAME_KEYPRESS_MS = 750;
  * while `timeout`, systemd and CI, which wait 10 s or more before SIGKILL, see the run
  * stop in time.
  */
-export const GRACE_MS = 3_000;
+const GRACE_MS = 3_000;
 
-/** What the first interrupt stops: the run's rate limiter. */
-export interface Stoppable {
-  /** No new calls. */
-  close(): void;
-  /** Gives up the calls still in flight. */
-  abandon(): void;
+/** The first interrupt stops the run's rate limiter now and abandons its calls GRACE_MS later. */
+function grace(logger: Logger) {
+  let target: Pick<RateLimiter, "close" | "abandon"> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const start = () => {
+    if (!target || timer !== undefined) return;
+    target.close();
+    timer = setTimeout(() => {
+      logger.warning(
+        `Calls still in flight after ${
+          GRACE_MS / 1000
+        } s: abandoning them (whether they were applied is unknown)`,
+      );
+      target?.abandon();
+    }, GRACE_MS);
+  };
+  return {
+    start,
+    /** The limiter exists; `started`: the interrupt came before it did. */
+    attach(limiter: NonNullable<typeof target>, started: boolean) {
+      target = limiter;
+      if (started) start();
+    },
+    dispose: () => clearTimeout(timer),
+  };
 }
 
-export interface Interrupts {
-  signal: AbortSignal;
-  /** Resolves with exit 130 when a second interrupt stops the run at once. */
-  forced: Promise<number>;
-  /**
-   * Called once the run's limiter exists: the first interrupt closes it, and abandons the
-   * calls still in flight GRACE_MS later.
-   */
-  onFirst(stop: Stoppable): void;
-  onForcedStop(finish: () => void): void;
-  dispose(): void;
-}
-
-export function listenForInterrupts(logger: Logger, beforeExit: () => void): Interrupts {
+export function listenForInterrupts(logger: Logger, beforeExit: () => void) {
   const controller = new AbortController();
   const finishers: (() => void)[] = [];
-  const grace = new Grace(logger);
+  const stop = grace(logger);
   let firstAt = 0;
   let forceExit: (code: number) => void = () => {};
   const forced = new Promise<number>((resolve) => (forceExit = resolve));
@@ -60,7 +67,7 @@ export function listenForInterrupts(logger: Logger, beforeExit: () => void): Int
         } s for the calls in flight (press Ctrl-C again to stop at once)`,
       );
       controller.abort();
-      grace.start();
+      stop.start();
       return;
     }
     if (now - firstAt < SAME_KEYPRESS_MS) return;
@@ -86,43 +93,14 @@ export function listenForInterrupts(logger: Logger, beforeExit: () => void): Int
   globalThis.addEventListener("unhandledrejection", onUnhandled);
   return {
     signal: controller.signal,
+    /** Resolves with exit 130 when a second interrupt stops the run at once. */
     forced,
-    onFirst: (s) => grace.attach(s, controller.signal.aborted),
-    onForcedStop: (finish) => finishers.push(finish),
+    onFirst: (limiter: RateLimiter) => stop.attach(limiter, controller.signal.aborted),
+    onForcedStop: (finish: () => void) => void finishers.push(finish),
     dispose: () => {
-      grace.dispose();
+      stop.dispose();
       for (const s of signals) Deno.removeSignalListener(s, onSignal);
       globalThis.removeEventListener("unhandledrejection", onUnhandled);
     },
   };
-}
-
-/** The first interrupt's stop: close the limiter now, abandon its calls GRACE_MS later. */
-class Grace {
-  #target: Stoppable | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  constructor(private readonly logger: Logger) {}
-
-  /** The limiter exists; `started`: the interrupt came before it did. */
-  attach(target: Stoppable, started: boolean): void {
-    this.#target = target;
-    if (started) this.start();
-  }
-
-  start(): void {
-    if (!this.#target || this.#timer !== undefined) return;
-    this.#target.close();
-    this.#timer = setTimeout(() => {
-      this.logger.warning(
-        `Calls still in flight after ${
-          GRACE_MS / 1000
-        } s: abandoning them (whether they were applied is unknown)`,
-      );
-      this.#target?.abandon();
-    }, GRACE_MS);
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-  }
 }

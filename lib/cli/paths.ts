@@ -49,8 +49,8 @@ async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined>
   }
 }
 
-/** How a run's write treats an existing file (see run_cli.ts Written). */
-export type WriteRule = "force" | "append" | "refuse" | "rename";
+/** An existing file: replaced only with --force, appended to, or left for a numbered name. */
+export type WriteRule = "force" | "append" | "rename";
 
 /** A file this run writes: its folder must exist. `shown` is the path as the user typed it. */
 export async function checkWritable(

@@ -14,29 +14,23 @@ function writeStderr(s: string): void {
   }
 }
 
-export interface Progress {
-  /** Console sink for the logger that keeps the bar at the bottom. */
-  sink(line: string): void;
-  update(done: number, total: number): void;
-  finish(): void;
-}
-
 export function createProgress(
   label: string,
   isTty: boolean = Deno.stderr.isTerminal(),
   write: (s: string) => void = writeStderr,
-): Progress {
+) {
   let bar = "";
   const draw = () => bar && write(`\r${bar}`);
   const clear = () => bar && write(`\r${" ".repeat(bar.length)}\r`);
   return {
-    sink(line) {
+    /** Console sink for the logger that keeps the bar at the bottom. */
+    sink(line: string) {
       if (!isTty) return write(line + "\n");
       clear();
       write(line + "\n");
       draw();
     },
-    update(done, total) {
+    update(done: number, total: number) {
       if (!isTty || total === 0) return;
       const width = 30;
       const filled = Math.round(width * done / total);

@@ -27,18 +27,12 @@ import {
 import { createProgress } from "./progress.ts";
 import { listenForInterrupts } from "./interrupts.ts";
 
-/** A file the run writes. */
+/** A file the run writes: `what` for messages, `path` absolute (or "-": standard output). */
 export interface Written {
-  /** For messages: "output file", "report", "log file". */
   what: string;
-  /** Absolute, or "-" for standard output. */
   path: string;
   /** As the user typed it. */
   shown: string;
-  /**
-   * An existing file: replaced only with --force, appended to, replaced freely, or left
-   * alone for a numbered name (a default name).
-   */
   replace: WriteRule;
 }
 
@@ -49,27 +43,23 @@ export interface FileSet {
 }
 
 /** What the runner hands the use case besides the context. */
-export interface Session {
+interface Session {
   /** Aborted on the first Ctrl-C/SIGTERM: no new calls, in-flight ones finish. */
   signal: AbortSignal;
   onProgress(done: number, total: number): void;
-  /**
-   * Registers what must still happen, synchronously, if a second Ctrl-C stops the
-   * process at once (the import writes its report of what was done).
-   */
+  /** What must still happen, synchronously, if a second Ctrl-C stops the process at once. */
   onForcedStop(finish: () => void): void;
   /** What the user runs the command as (`deno task import`, a binary…), for hints. */
   program: string;
 }
 
 /** The flags the runner itself reads: every command's table has them. */
-export type RunnerFlags = AwsFlags & { verbose: boolean; force: boolean };
+type RunnerFlags = AwsFlags & { verbose: boolean; force: boolean };
 
 export interface CliCommand<V extends RunnerFlags, F extends FileSet> {
   name: "export" | "import";
   /** The flag table: help text and every rule between flags come from it. */
   flags: FlagSpecs;
-  /** parseFlags over `flags`: the values typed by the table. */
   parse(argv: readonly string[]): Outcome<V>;
   help(program: string): HelpText;
   progressLabel: string;
@@ -77,9 +67,9 @@ export interface CliCommand<V extends RunnerFlags, F extends FileSet> {
   /** Resolves every path the run reads or writes; touches nothing. */
   files(flags: V, at: (path: string) => string): F;
   /**
-   * Reads what must be read before any call (throws UsageError on bad input) and
-   * returns the use case; fills in the flags a file it read names (an import's --plan
-   * or --undo file names its instance and Region), before the context is built.
+   * Reads what must be read before any call (UsageError on bad input), fills in the flags
+   * a file it read names (an import's --plan or --undo: instance and Region), and returns
+   * the use case.
    */
   prepare(
     flags: V,
@@ -90,7 +80,7 @@ export interface CliCommand<V extends RunnerFlags, F extends FileSet> {
   interrupted: string;
 }
 
-export interface Io {
+interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -127,11 +117,8 @@ export async function runCli<V extends RunnerFlags, F extends FileSet>(
   const work = async (): Promise<number> => {
     try {
       const run = await command.prepare(flags, files, logger);
-      const ctx = await buildContext(flags, {
-        env: inv.env,
-        logger,
-        captureRawResponses: command.captureRawResponses,
-      });
+      const { captureRawResponses } = command;
+      const ctx = await buildContext(flags, { env: inv.env, logger, captureRawResponses });
       interrupts.onFirst(ctx.limiter);
       if (interrupts.signal.aborted) throw new InterruptedError("interrupted");
       return await run(ctx, {
@@ -179,8 +166,7 @@ async function begin<V extends RunnerFlags, F extends FileSet>(
     checkAwsFlags(parsed.flags, inv.env);
     // Connect's IDs are lower-case (an ARN is all lower-case): capitals would be "not found".
     parsed.flags["instance-id"] = parsed.flags["instance-id"]?.toLowerCase();
-    const base = baseDir(inv);
-    const files = command.files(parsed.flags, (p) => resolveIn(base, p));
+    const files = command.files(parsed.flags, (p) => resolveIn(baseDir(inv), p));
     await checkFiles(files, parsed.flags.force);
     return { flags: parsed.flags, files };
   } catch (err) {
@@ -205,11 +191,8 @@ async function checkFiles(files: FileSet, force: boolean): Promise<void> {
   }
 }
 
-/**
- * Says how an error ended a run: a refusal as `error: …` (refuse), anything else in the
- * log (lib/exit.ts logEnd). Its exit code comes from lib/exit.ts.
- */
-export function exitFor(
+/** A refusal as `error: …` (refuse), anything else in the log (lib/exit.ts logEnd). */
+function exitFor(
   err: unknown,
   out: { logger: Logger; refuse(message: string): void },
   interrupted?: string,

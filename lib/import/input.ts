@@ -24,6 +24,7 @@ import {
   TAG_KEY,
 } from "../quick_connect.ts";
 import { nameKey } from "../names.ts";
+import type { Path } from "../path.ts";
 import { checkFileSize, checkItemCount } from "./file_size.ts";
 import { kindOf, wrongKind } from "./file_kind.ts";
 import { emptyMapping, loadMapping, type Mapping } from "./mapping.ts";
@@ -434,20 +435,18 @@ export interface ImportInput {
   mapping: Mapping;
 }
 
-/** Throws UsageError (exit 2) for anything wrong with either file. */
+/**
+ * Throws UsageError (exit 2) for anything wrong with either file. `warn` is told about an
+ * export file far beyond an instance's quota (a WARNING line).
+ */
 export async function loadImportInput(
-  opts: {
-    exportFile: string;
-    mappingFile?: string;
-    /** The paths as the user typed them, for messages. */
-    shown?: { exportFile?: string; mappingFile?: string };
-    /** Told about an export file far beyond an instance's quota (a WARNING line). */
-    warn?: (message: string) => void;
-  },
+  exportFile: Path,
+  mappingFile?: Path,
+  warn?: (message: string) => void,
 ): Promise<ImportInput> {
-  const data = await loadExportFile(opts.exportFile, opts.shown?.exportFile, opts.warn);
-  const mapping = opts.mappingFile
-    ? await loadMapping(opts.mappingFile, opts.shown?.mappingFile)
+  const data = await loadExportFile(exportFile.path, exportFile.shown, warn);
+  const mapping = mappingFile
+    ? await loadMapping(mappingFile.path, mappingFile.shown)
     : emptyMapping();
   return { data, mapping };
 }
