@@ -64,7 +64,6 @@ export interface InvalidItem {
 }
 
 export interface LoadedExport {
-  path: string;
   formatVersion: number;
   /** Quick connects the export could not read (FailedQuickConnects): not in this file. */
   failedExports: number;
@@ -364,13 +363,13 @@ function checkExport(
     );
   }
   const out = refuseDuplicates(items);
-  return { path, formatVersion: version, ...fileFacts(file.data), items: out };
+  return { formatVersion: version, ...fileFacts(file.data), items: out };
 }
 
 /** What the file says beside its items: the failed exports, filters and source instance. */
 function fileFacts(
   file: z.infer<typeof FileSchema>,
-): Omit<LoadedExport, "path" | "formatVersion" | "items"> {
+): Omit<LoadedExport, "formatVersion" | "items"> {
   const failed = file.FailedQuickConnects ?? [];
   return {
     failedExports: failed.length,

@@ -20,7 +20,7 @@ export interface Unresolved {
 }
 
 export const MAPPING_SECTIONS = ["Users", "Queues", "ContactFlows", "PhoneNumbers"] as const;
-export type MappingSection = (typeof MAPPING_SECTIONS)[number];
+type MappingSection = (typeof MAPPING_SECTIONS)[number];
 
 export type Mapping = Record<MappingSection, Map<string, string>>;
 

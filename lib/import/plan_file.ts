@@ -12,39 +12,19 @@ import type { RunContext } from "../context.ts";
 import { isFatalForRun, UsageError } from "../errors.ts";
 import { readJson, writeJsonAtomic } from "../json_file.ts";
 import { NameIndex, nameKey } from "../names.ts";
+import { esc, plural } from "../log.ts";
 import { schemaError } from "../schema_error.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 import { kindOf, wrongKind } from "./file_kind.ts";
 import { isInvalid } from "./input.ts";
 import { ON_CONFLICT, type OnConflict, type Plan, snapshotOf } from "./plan.ts";
-import {
-  type Mapping,
-  MAPPING_SECTIONS,
-  MappingSchema,
-  type MappingSection,
-  parseMapping,
-} from "./mapping.ts";
+import { type Mapping, MAPPING_SECTIONS, MappingSchema } from "./mapping.ts";
 
 /** 2: with a Digest. A format-1 plan (no digest) is refused: nothing shows it unedited. */
-export const PLAN_FORMAT = 2;
+const PLAN_FORMAT = 2;
 
-export interface PlanFile {
-  PlanFormat: number;
-  /** SHA-256 (hex) of the canonical JSON of every other member (planDigest). */
-  Digest: string;
-  Tool: string;
-  ToolVersion: string;
-  InstanceId: string;
-  Region: string;
-  CreatedAt: string;
-  ExportFile: string;
-  OnConflict: OnConflict;
-  /** The --mapping the plan was made with (--verify resolves with it again). */
-  Mapping: Record<MappingSection, Record<string, string>>;
-  /** "What the target looked like" for each thing the plan's actions depend on. */
-  Fingerprints: Record<string, string>;
-  Plan: Plan;
-}
+/** A saved plan, as written and as read back once its digest and header are checked. */
+export type PlanFile = Omit<z.infer<typeof PlanFileSchema>, "Plan"> & { Plan: Plan };
 
 const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
 
@@ -66,31 +46,11 @@ async function digest(value: unknown): Promise<string> {
  * (RFC 8785's order and number form, for the values a plan holds).
  */
 function canonicalJson(v: unknown): string {
-  const out: string[] = [];
-  writeCanonical(v, out);
-  return out.join("");
-}
-
-function writeCanonical(v: unknown, out: string[]): void {
-  if (Array.isArray(v)) {
-    out.push("[");
-    v.forEach((x, i) => {
-      if (i > 0) out.push(",");
-      writeCanonical(x ?? null, out);
-    });
-    out.push("]");
-  } else if (typeof v === "object" && v !== null) {
-    const o = v as Record<string, unknown>;
-    out.push("{");
-    let first = true;
-    for (const k of Object.keys(o).sort()) {
-      if (o[k] === undefined) continue;
-      out.push(first ? "" : ",", JSON.stringify(k), ":");
-      first = false;
-      writeCanonical(o[k], out);
-    }
-    out.push("}");
-  } else out.push(JSON.stringify(v) ?? "null");
+  if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x ?? null)).join(",")}]`;
+  if (typeof v !== "object" || v === null) return JSON.stringify(v) ?? "null";
+  const o = v as Record<string, unknown>;
+  const members = Object.keys(o).sort().filter((k) => o[k] !== undefined);
+  return `{${members.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
 }
 
 /** The digest a plan file's content should carry: every member but Digest itself. */
@@ -106,47 +66,31 @@ export async function planDigest(file: unknown): Promise<string> {
 function dependencies(plan: Plan) {
   const names = new Set<string>();
   const links: { key: string; queueId: string; id: string }[] = [];
+  const link = (name: string, queueId: string, queueName: string, id: string) => {
+    names.add(name);
+    links.push({ key: `link of "${name}" on queue '${queueName}'`, queueId, id });
+  };
   for (const e of plan.entries) {
-    if (isInvalid(e.item)) continue;
-    if (e.kind === "create" || e.kind === "update") names.add(e.item.name);
+    if (!isInvalid(e.item) && (e.kind === "create" || e.kind === "update")) names.add(e.item.name);
   }
   for (const q of plan.links) {
     for (const l of q.add) {
       names.add(l.name);
-      if (l.targetId) {
-        links.push({
-          key: `link of "${l.name}" on queue '${q.queueName}'`,
-          queueId: q.queueId,
-          id: l.targetId,
-        });
-      }
+      if (l.targetId) link(l.name, q.queueId, q.queueName, l.targetId);
     }
   }
   for (const d of plan.deletes) {
     names.add(d.name);
-    for (const q of d.queues) {
-      links.push({
-        key: `link of "${d.name}" on queue '${q.queueName}'`,
-        queueId: q.queueId,
-        id: d.targetId,
-      });
-    }
+    for (const q of d.queues) link(d.name, q.queueId, q.queueName, d.targetId);
   }
   for (const u of plan.unlinks) {
-    for (const r of u.remove) {
-      names.add(r.name);
-      links.push({
-        key: `link of "${r.name}" on queue '${u.queueName}'`,
-        queueId: u.queueId,
-        id: r.targetId,
-      });
-    }
+    for (const r of u.remove) link(r.name, u.queueId, u.queueName, r.targetId);
   }
   return { names, links };
 }
 
 /** Reads, now, the target state the plan depends on, as fingerprints. */
-export async function fingerprints(ctx: RunContext, plan: Plan): Promise<Record<string, string>> {
+async function fingerprints(ctx: RunContext, plan: Plan): Promise<Record<string, string>> {
   const { names, links } = dependencies(plan);
   const out: Record<string, string> = {};
   if (names.size > 0) {
@@ -209,10 +153,6 @@ export async function writePlanFile(
   return file;
 }
 
-const TOP = {
-  error: (iss: { code: string }) =>
-    iss.code === "invalid_type" ? "must be a JSON object" : undefined,
-};
 const list = z.array(z.object({}).loose());
 /**
  * The header, checked once the digest shows the file is as the tool wrote it: the plan itself
@@ -220,6 +160,7 @@ const list = z.array(z.object({}).loose());
  */
 const PlanFileSchema = z.strictObject({
   PlanFormat: z.literal(PLAN_FORMAT, { error: `must be ${PLAN_FORMAT}` }),
+  /** SHA-256 (hex) of the canonical JSON of every other member (planDigest). */
   Digest: z.string({ error: "missing" }),
   Tool: z.literal(TOOL_NAME, { error: `must be "${TOOL_NAME}": this is not a plan of this tool` }),
   ToolVersion: z.string(),
@@ -228,7 +169,9 @@ const PlanFileSchema = z.strictObject({
   CreatedAt: z.string(),
   ExportFile: z.string(),
   OnConflict: z.enum(ON_CONFLICT),
+  /** The --mapping the plan was made with (--verify resolves with it again). */
   Mapping: MappingSchema.required(),
+  /** "What the target looked like" for each thing the plan's actions depend on. */
   Fingerprints: z.record(z.string(), z.string()),
   Plan: z.object({
     entries: list,
@@ -239,7 +182,10 @@ const PlanFileSchema = z.strictObject({
     linksPresent: z.number(),
     warnings: z.array(z.string()),
   }),
-}, TOP);
+}, {
+  error: (iss: { code: string }) =>
+    iss.code === "invalid_type" ? "must be a JSON object" : undefined,
+});
 
 const NEW_PLAN = "make a new plan with --dry-run --plan-out";
 
@@ -279,7 +225,7 @@ export async function loadPlanFile(path: string, shown: string): Promise<PlanFil
 }
 
 /** What changed in the target since the plan was made: one line each. */
-export function staleness(saved: Record<string, string>, now: Record<string, string>): string[] {
+function staleness(saved: Record<string, string>, now: Record<string, string>): string[] {
   const out: string[] = [];
   for (const [key, was] of Object.entries(saved)) {
     const is = now[key];
@@ -295,7 +241,37 @@ export function staleness(saved: Record<string, string>, now: Record<string, str
   return out;
 }
 
-/** The mapping a plan was made with, as the run uses it. */
-export function planMapping(file: PlanFile): Mapping {
-  return parseMapping(file.Mapping, "plan file");
+/**
+ * A saved plan is applied exactly, so only on the target it was made for and only if
+ * nothing it depends on changed since; it reads nothing else of the target.
+ */
+export async function checkSavedPlan(
+  ctx: RunContext,
+  saved: PlanFile,
+  shown: string,
+): Promise<Plan> {
+  const refuse = (what: string, fix = "make a new plan") =>
+    new UsageError(`Refusing plan "${shown}": ${what}; ${fix} with --dry-run --plan-out`);
+  // The flag that differs was given: without it, the file's instance and Region are used.
+  const given = (flag: string, value: string) =>
+    refuse(
+      `it was made for instance ${saved.InstanceId} in ${saved.Region}, not ${value}`,
+      `drop --${flag}, or make a new plan against ${value}`,
+    );
+  if (saved.ToolVersion !== VERSION) {
+    throw refuse(`it was made by version ${saved.ToolVersion} of this tool, this is ${VERSION}`);
+  }
+  if (saved.InstanceId !== ctx.instanceId) throw given("instance-id", ctx.instanceId);
+  if (saved.Region !== ctx.region) throw given("region", ctx.region);
+  const log = ctx.logger;
+  log.info("Checking that the target has not changed since the plan was made...");
+  const stale = staleness(saved.Fingerprints, await fingerprints(ctx, saved.Plan));
+  if (stale.length === 0) return saved.Plan;
+  for (const line of stale.slice(0, 20)) log.error(`Changed since the plan was made: ${esc(line)}`);
+  if (stale.length > 20) log.error(`... and ${plural(stale.length - 20, "more change")}`);
+  throw new UsageError(
+    `Refusing plan "${shown}": the target changed since it was made (${
+      plural(stale.length, "change")
+    } above); nothing was changed: ${NEW_PLAN}`,
+  );
 }

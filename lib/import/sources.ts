@@ -15,13 +15,12 @@ import {
 } from "../filters.ts";
 import { esc, type Logger, logMemory, plural } from "../log.ts";
 import { NameIndex } from "../names.ts";
-import { VERSION } from "../version.ts";
 import { userTags } from "./diff.ts";
 import { instanceIdOf, regionOfArn } from "../aws/client.ts";
 import { type ImportInput, type ImportItem, isInvalid, type LoadedExport } from "./input.ts";
-import { emptyMapping, type Mapping } from "./mapping.ts";
+import { emptyMapping, parseMapping } from "./mapping.ts";
 import { type OnConflict, type Plan, planImport } from "./plan.ts";
-import { fingerprints, type PlanFile, planMapping, staleness } from "./plan_file.ts";
+import { checkSavedPlan, type PlanFile } from "./plan_file.ts";
 import { Directory } from "./resolve.ts";
 import { readTarget, type TargetState } from "./target.ts";
 import { planUndo, type UndoSource } from "./undo.ts";
@@ -56,11 +55,15 @@ export type ImportSource =
  * (loaded before any call), or the items of a saved plan (undo's are known once planned).
  */
 export function getInput(log: Logger, src: ImportSource): ImportInput {
-  const input = src.kind === "file"
-    ? src.input
-    : src.kind === "plan"
-    ? inputOf(src.plan.Plan, planMapping(src.plan))
-    : inputOf(undefined, emptyMapping());
+  const saved = src.kind === "plan" ? src.plan : undefined;
+  const input = src.kind === "file" ? src.input : {
+    data: {
+      formatVersion: 2,
+      failedExports: 0,
+      items: saved?.Plan.entries.map((e) => e.item) ?? [],
+    },
+    mapping: saved ? parseMapping(saved.Mapping, "plan file") : emptyMapping(),
+  };
   const { data } = input;
   logMemory(log, "the file loaded");
   if (src.kind === "undo") {
@@ -92,50 +95,26 @@ export function getInput(log: Logger, src: ImportSource): ImportInput {
   return input;
 }
 
-/** The items of a plan (saved, or undo's, known once planned), as the run's input. */
-function inputOf(plan: Plan | undefined, mapping: Mapping): ImportInput {
-  return {
-    data: {
-      path: "",
-      formatVersion: 2,
-      failedExports: 0,
-      items: plan?.entries.map((e) => e.item) ?? [],
-    },
-    mapping,
-  };
-}
-
 /** The plan as known before the target is read: a saved plan's (undo's is made from the target). */
 export function knownPlan(src: ImportSource): Plan | undefined {
   return src.kind === "plan" ? src.plan.Plan : undefined;
 }
 
-/** How the file source is planned beyond its own members. */
-export interface PlanContext {
-  /** A dry run with --detailed-exitcode: compares even what `skip` leaves. */
-  driftCheck: boolean;
-  /** --quick-connect-quota: the instance's quota of quick connects. */
-  quota?: number;
-}
-
 /**
  * The plan, from whichever source the run has, and the target as read for it (empty when
  * nothing needed reading). Throws UsageError for a source that does not fit the target.
+ * `driftCheck`: a dry run with --detailed-exitcode (compares even what `skip` leaves);
+ * `quota`: --quick-connect-quota.
  */
 export async function makePlan(
   ctx: RunContext,
   src: ImportSource,
   input: ImportInput,
-  how: PlanContext,
+  how: { driftCheck: boolean; quota?: number },
 ): Promise<{ plan: Plan; state: TargetState }> {
-  switch (src.kind) {
-    case "undo":
-      return await planFromUndo(ctx, src);
-    case "plan":
-      return { plan: await checkSavedPlan(ctx, src.plan, src.file.shown), state: emptyTarget() };
-    case "file":
-      return await planFromFile(ctx, src, input, how);
-  }
+  if (src.kind === "undo") return await planFromUndo(ctx, src);
+  if (src.kind === "file") return await planFromFile(ctx, src, input, how);
+  return { plan: await checkSavedPlan(ctx, src.plan, src.file.shown), state: emptyTarget() };
 }
 
 /** Undo reverses a run on the target it ran on, as that target is now. */
@@ -144,10 +123,9 @@ async function planFromUndo(
   src: Extract<ImportSource, { kind: "undo" }>,
 ): Promise<{ plan: Plan; state: TargetState }> {
   const where = src.report;
-  const shown = src.file.shown;
   if (where.InstanceId !== ctx.instanceId || where.Region !== ctx.region) {
     throw new UsageError(
-      `Cannot undo with "${shown}": it describes a run on instance ${where.InstanceId} in ${where.Region}, not ${ctx.instanceId} in ${ctx.region}; a run is undone where it ran: drop --instance-id and --region (the file names them)`,
+      `Cannot undo with "${src.file.shown}": it describes a run on instance ${where.InstanceId} in ${where.Region}, not ${ctx.instanceId} in ${ctx.region}; a run is undone where it ran: drop --instance-id and --region (the file names them)`,
     );
   }
   ctx.logger.info("Reading the target as it is now...");
@@ -160,49 +138,6 @@ async function planFromUndo(
 }
 
 /**
- * A saved plan is applied exactly, so only on the target it was made for and only if
- * nothing it depends on changed since; it reads nothing else of the target.
- */
-async function checkSavedPlan(
-  ctx: RunContext,
-  saved: PlanFile,
-  shown: string | undefined,
-): Promise<Plan> {
-  const log = ctx.logger;
-  checkPlanTarget(saved, shown ?? "", ctx);
-  log.info("Checking that the target has not changed since the plan was made...");
-  const stale = staleness(saved.Fingerprints, await fingerprints(ctx, saved.Plan));
-  if (stale.length > 0) {
-    for (const line of stale.slice(0, 20)) {
-      log.error(`Changed since the plan was made: ${esc(line)}`);
-    }
-    if (stale.length > 20) log.error(`... and ${plural(stale.length - 20, "more change")}`);
-    throw new UsageError(
-      `Refusing plan "${shown}": the target changed since it was made (${
-        plural(stale.length, "change")
-      } above); nothing was changed: make a new plan with --dry-run --plan-out`,
-    );
-  }
-  return saved.Plan;
-}
-
-function checkPlanTarget(saved: PlanFile, shown: string, ctx: RunContext): void {
-  const refuse = (what: string, fix = "make a new plan") =>
-    new UsageError(`Refusing plan "${shown}": ${what}; ${fix} with --dry-run --plan-out`);
-  // The flag that differs was given: without it, the file's instance and Region are used.
-  const given = (flag: string, value: string) =>
-    refuse(
-      `it was made for instance ${saved.InstanceId} in ${saved.Region}, not ${value}`,
-      `drop --${flag}, or make a new plan against ${value}`,
-    );
-  if (saved.ToolVersion !== VERSION) {
-    throw refuse(`it was made by version ${saved.ToolVersion} of this tool, this is ${VERSION}`);
-  }
-  if (saved.InstanceId !== ctx.instanceId) throw given("instance-id", ctx.instanceId);
-  if (saved.Region !== ctx.region) throw given("region", ctx.region);
-}
-
-/**
  * An export file's plan, against the target read for it: read whole where updates and
  * pruning compare, with the links that adding (or pruning) them needs. A file with nothing
  * to import reads no target, unless --prune has to find what to delete.
@@ -211,7 +146,7 @@ async function planFromFile(
   ctx: RunContext,
   src: Extract<ImportSource, { kind: "file" }>,
   input: ImportInput,
-  how: PlanContext,
+  how: { driftCheck: boolean; quota?: number },
 ): Promise<{ plan: Plan; state: TargetState }> {
   const log = ctx.logger;
   const { onConflict } = src;
@@ -219,8 +154,7 @@ async function planFromFile(
   warnSameInstance(ctx, input.data.source);
   const scope = src.prune || src.pruneLinks ? pruneScope(log, src, input.data.filters) : undefined;
   // A drift check under skip compares the existing quick connects too: read them whole.
-  const compare = onConflict === "update" ||
-    (onConflict === "skip" && how.driftCheck);
+  const compare = onConflict === "update" || (onConflict === "skip" && how.driftCheck);
   let state = emptyTarget();
   if (valid.length > 0 || src.prune) {
     log.info("Fetching existing quick connects...");
@@ -233,22 +167,14 @@ async function planFromFile(
     log.info(`Found ${plural(state.quickConnects.size, "existing quick connect")}`);
     logMemory(log, "the target read");
   }
-  const plan = planImport(
-    {
-      items: input.data.items,
-      mapping: input.mapping,
-      failedNames: input.data.failedNames,
-    },
-    state,
-    {
-      onConflict,
-      prune: src.prune,
-      pruneLinks: src.pruneLinks,
-      inScope: scope,
-      compareSkipped: compare && onConflict === "skip",
-      quota: how.quota,
-    },
-  );
+  const plan = planImport({ ...input.data, mapping: input.mapping }, state, {
+    onConflict,
+    prune: src.prune,
+    pruneLinks: src.pruneLinks,
+    inScope: scope,
+    compareSkipped: compare && onConflict === "skip",
+    quota: how.quota,
+  });
   return { plan, state };
 }
 
