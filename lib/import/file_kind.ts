@@ -6,11 +6,12 @@
 import { UsageError } from "../errors.ts";
 import { MAPPING_SECTIONS } from "./mapping.ts";
 
-export type FileKind = "export" | "plan" | "report" | "mapping";
+type FileKind = "export" | "plan" | "report" | "mapping";
 
-/** What kind of file has these top-level members; undefined when none fits. */
-export function fileKind(members: Iterable<string>): FileKind | undefined {
-  const keys = new Set(members);
+/** What kind of file a parsed JSON value is, by its top-level members; undefined when none fits. */
+export function kindOf(value: unknown): FileKind | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const keys = new Set(Object.keys(value));
   const any = (...names: string[]) => names.some((n) => keys.has(n));
   // Only export files have QuickConnects: one with odd extra members is still one.
   if (keys.has("QuickConnects")) return "export";
@@ -22,24 +23,12 @@ export function fileKind(members: Iterable<string>): FileKind | undefined {
   return undefined;
 }
 
-/** The kind of a parsed JSON value: only an object is one of the files. */
-export function kindOf(value: unknown): FileKind | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  return fileKind(Object.keys(value));
-}
-
+/** What each kind is, and how it is named where another was expected (before the brackets). */
 const IS: Record<FileKind, string> = {
   export: "an export file (written by export)",
   plan: "a saved plan (--dry-run --plan-out)",
   report: "an import report (--report)",
   mapping: "a mapping file (--mapping)",
-};
-
-const NOT: Record<FileKind, string> = {
-  export: "an export file",
-  plan: "a saved plan",
-  report: "an import report",
-  mapping: "a mapping file",
 };
 
 const USE: Record<FileKind, (file: string) => string> = {
@@ -56,5 +45,6 @@ function quoted(path: string): string {
 
 /** The refusal of a `have` file where a `want` file was expected (exit 2). */
 export function wrongKind(have: FileKind, want: FileKind, shown: string): UsageError {
-  return new UsageError(`"${shown}" is ${IS[have]}, not ${NOT[want]}: ${USE[have](quoted(shown))}`);
+  const not = IS[want].replace(/ \(.*\)$/, "");
+  return new UsageError(`"${shown}" is ${IS[have]}, not ${not}: ${USE[have](quoted(shown))}`);
 }

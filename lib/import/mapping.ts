@@ -61,12 +61,7 @@ export const MappingSchema = z.strictObject({
 });
 
 export function emptyMapping(): Mapping {
-  return {
-    Users: new Map(),
-    Queues: new Map(),
-    ContactFlows: new Map(),
-    PhoneNumbers: new Map(),
-  };
+  return Object.fromEntries(MAPPING_SECTIONS.map((s) => [s, new Map()])) as Mapping;
 }
 
 export function parseMapping(value: unknown, path: string): Mapping {
@@ -102,7 +97,12 @@ export function lookup(
 export const entryName = (section: MappingSection, key: string): string =>
   `${section}[${JSON.stringify(key)}]`;
 
-const SECTION = { user: "Users", queue: "Queues", flow: "ContactFlows" } as const;
+export const SECTION_OF = {
+  user: "Users",
+  queue: "Queues",
+  flow: "ContactFlows",
+  phone: "PhoneNumbers",
+} as const;
 
 /**
  * A --mapping file with an empty target for every unresolved source reference (by its
@@ -119,7 +119,7 @@ export async function writeMappingTemplate(
   for (const s of MAPPING_SECTIONS) out[s] = Object.fromEntries(mapping[s]);
   let n = 0;
   for (const u of unresolved) {
-    const section = out[SECTION[u.kind]]!;
+    const section = out[SECTION_OF[u.kind]]!;
     const key = u.name ?? u.id;
     if (key in section) continue;
     section[key] = "";

@@ -13,7 +13,7 @@ import type {
 } from "@aws-sdk/client-connect";
 import { buildConfig, configRefs, isKnownType, type RefKind, typeInfo } from "../quick_connect.ts";
 import type { ImportItem } from "./input.ts";
-import { entryName, lookup, type Mapping } from "./mapping.ts";
+import { entryName, lookup, type Mapping, MAPPING_SECTIONS, SECTION_OF } from "./mapping.ts";
 
 /** A source reference that did not resolve: what a mapping entry would fix. */
 export interface MissingRef {
@@ -29,6 +29,7 @@ export type Resolution<T> =
 const ok = <T>(value: T): Resolution<T> => ({ ok: true, value });
 const no = <T>(error: string): Resolution<T> => ({ ok: false, error });
 
+/** The first of `list` for each key. */
 function index<T>(list: readonly T[], key: (x: T) => string | undefined): Map<string, T> {
   const m = new Map<string, T>();
   for (const x of list) {
@@ -43,12 +44,10 @@ export class Directory {
   readonly users: readonly UserSummary[];
   readonly queues: readonly QueueSummary[];
   readonly flows: readonly ContactFlowSummary[];
-  readonly #userById: Map<string, UserSummary>;
-  readonly #userByName: Map<string, UserSummary>;
-  readonly #queueById: Map<string, QueueSummary>;
-  readonly #queueByName: Map<string, QueueSummary>;
+  readonly #users: Record<"id" | "name", Map<string, UserSummary>>;
+  readonly #queues: Record<"id" | "name", Map<string, QueueSummary>>;
   readonly #flowById: Map<string, ContactFlowSummary>;
-  readonly #flowsByName = new Map<string, ContactFlowSummary[]>();
+  readonly #flowsByName: Map<string | undefined, ContactFlowSummary[]>;
 
   constructor(
     lists: {
@@ -57,33 +56,25 @@ export class Directory {
       flows?: readonly ContactFlowSummary[];
     } = {},
   ) {
-    this.users = lists.users ?? [];
-    this.queues = lists.queues ?? [];
-    this.flows = lists.flows ?? [];
-    this.#userById = index(this.users, (u) => u.Id);
-    this.#userByName = index(this.users, (u) => u.Username);
-    this.#queueById = index(this.queues, (q) => q.Id);
-    this.#queueByName = index(this.queues, (q) => q.Name);
-    this.#flowById = index(this.flows, (f) => f.Id);
-    for (const f of this.flows) {
-      if (f.Name === undefined) continue;
-      const same = this.#flowsByName.get(f.Name);
-      if (same) same.push(f);
-      else this.#flowsByName.set(f.Name, [f]);
-    }
+    const { users = [], queues = [], flows = [] } = lists;
+    [this.users, this.queues, this.flows] = [users, queues, flows];
+    this.#users = { id: index(users, (u) => u.Id), name: index(users, (u) => u.Username) };
+    this.#queues = { id: index(queues, (q) => q.Id), name: index(queues, (q) => q.Name) };
+    this.#flowById = index(flows, (f) => f.Id);
+    this.#flowsByName = Map.groupBy(flows, (f) => f.Name);
   }
 
   /** A user's, queue's or flow's name by its ID: what a change shows instead of the ID. */
   nameOf(id: string): string | undefined {
-    return this.#userById.get(id)?.Username ?? this.#queueById.get(id)?.Name ??
+    return this.#users.id.get(id)?.Username ?? this.#queues.id.get(id)?.Name ??
       this.#flowById.get(id)?.Name;
   }
 
   user(idOrName: string, by: "id" | "name"): UserSummary | undefined {
-    return (by === "id" ? this.#userById : this.#userByName).get(idOrName);
+    return this.#users[by].get(idOrName);
   }
   queue(idOrName: string, by: "id" | "name"): QueueSummary | undefined {
-    return (by === "id" ? this.#queueById : this.#queueByName).get(idOrName);
+    return this.#queues[by].get(idOrName);
   }
   flow(id: string): ContactFlowSummary | undefined {
     return this.#flowById.get(id);
@@ -139,16 +130,6 @@ const QUEUE = {
   noun: "standard queue",
   named: "queue name",
 } as const;
-
-export function resolveUser(
-  dir: Directory,
-  mapping: Mapping,
-  id: string,
-  username?: string,
-): Resolution<string> {
-  const r = resolveNamed(USER, (k, by) => dir.user(k, by), mapping, id, username);
-  return r.ok ? ok(r.value.Id ?? id) : r;
-}
 
 export function resolveQueue(
   dir: Directory,
@@ -250,23 +231,20 @@ export function resolveConfig(
   const values: Record<string, string> = {};
   for (const { field, kind, value } of configRefs(item.config)) {
     const id = value ?? "";
+    const flow = kind === "flow" && refs.ContactFlow?.Id === id ? refs.ContactFlow : undefined;
+    const name = kind === "user"
+      ? (refs.User?.Id === id ? refs.User.Username : undefined)
+      : kind === "queue"
+      ? (refs.Queue?.Id === id ? refs.Queue.Name : undefined)
+      : flow?.Name;
     let r: Resolution<string>;
-    let name: string | undefined;
-    if (kind === "user") {
-      const ref = refs.User?.Id === id ? refs.User : undefined;
-      name = ref?.Username;
-      r = resolveUser(dir, mapping, id, name);
-    } else if (kind === "queue") {
-      const ref = refs.Queue?.Id === id ? refs.Queue : undefined;
-      name = ref?.Name;
-      const hit = resolveQueue(dir, mapping, id, name);
+    if (kind === "phone") r = ok(mapping.PhoneNumbers.get(id) ?? id);
+    else if (kind === "flow") r = resolveFlow(dir, mapping, id, name, flow?.Type, type);
+    else {
+      const hit = kind === "user"
+        ? resolveNamed(USER, (k, by) => dir.user(k, by), mapping, id, name)
+        : resolveQueue(dir, mapping, id, name);
       r = hit.ok ? ok(hit.value.Id ?? id) : hit;
-    } else if (kind === "flow") {
-      const ref = refs.ContactFlow?.Id === id ? refs.ContactFlow : undefined;
-      name = ref?.Name;
-      r = resolveFlow(dir, mapping, id, name, ref?.Type, type);
-    } else {
-      r = ok(mapping.PhoneNumbers.get(id) ?? id);
     }
     if (!r.ok) {
       errors.push(r.error);
@@ -285,32 +263,19 @@ export function resolveConfig(
  * not depend on --on-conflict (a skipped item resolves nothing).
  */
 export function unusedMappingEntries(mapping: Mapping, items: readonly ImportItem[]): string[] {
-  const seen = {
-    Users: new Set<string>(),
-    Queues: new Set<string>(),
-    ContactFlows: new Set<string>(),
-    PhoneNumbers: new Set<string>(),
-  };
-  const section = {
-    user: seen.Users,
-    queue: seen.Queues,
-    flow: seen.ContactFlows,
-    phone: seen.PhoneNumbers,
-  } as const;
-  const add = (set: Set<string>, ...keys: (string | undefined)[]) => {
-    for (const k of keys) if (k !== undefined) set.add(k);
+  const seen = new Set<string>();
+  const add = (section: keyof Mapping, ...keys: (string | undefined)[]) => {
+    for (const k of keys) if (k !== undefined) seen.add(entryName(section, k));
   };
   for (const it of items) {
     const r = it.references;
-    for (const { kind, value } of configRefs(it.config)) add(section[kind], value);
-    add(seen.Users, r.User?.Id, r.User?.Username);
-    add(seen.Queues, r.Queue?.Id, r.Queue?.Name);
-    for (const qu of it.queues) add(seen.Queues, qu.Id, qu.Name);
-    add(seen.ContactFlows, r.ContactFlow?.Id, r.ContactFlow?.Name);
+    for (const { kind, value } of configRefs(it.config)) add(SECTION_OF[kind], value);
+    add("Users", r.User?.Id, r.User?.Username);
+    add("Queues", r.Queue?.Id, r.Queue?.Name);
+    for (const qu of it.queues) add("Queues", qu.Id, qu.Name);
+    add("ContactFlows", r.ContactFlow?.Id, r.ContactFlow?.Name);
   }
-  const out: string[] = [];
-  for (const s of ["Users", "Queues", "ContactFlows", "PhoneNumbers"] as const) {
-    for (const key of mapping[s].keys()) if (!seen[s].has(key)) out.push(entryName(s, key));
-  }
-  return out;
+  return MAPPING_SECTIONS.flatMap((s) =>
+    [...mapping[s].keys()].map((key) => entryName(s, key)).filter((e) => !seen.has(e))
+  );
 }

@@ -44,9 +44,7 @@ export interface TargetState {
   routingProfiles?: RoutingProfileView[] | { denied: string };
 }
 
-export type { SearchAvailability };
-
-export interface ReadTargetOptions {
+interface ReadTargetOptions {
   /** Read existing quick connects whole (updates and verification compare them). */
   details: boolean;
   /** Whether an existing item of this name gets resolved (under `skip` it does not). */
