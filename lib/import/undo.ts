@@ -184,18 +184,16 @@ export async function loadUndoReport(path: string, shown: string): Promise<UndoS
   return r.data;
 }
 
+/** What a snapshot holds, as the plan machinery and the diff name it. */
+const desired = (snap: Snapshot) => ({
+  description: snap.Description,
+  config: snap.QuickConnectConfig,
+  tags: snap.Tags,
+});
+
 /** An item for the plan machinery, standing for a quick connect undo creates or restores. */
 function itemFor(index: number, name: string, snap: Snapshot): ImportItem {
-  return {
-    index,
-    name,
-    description: snap.Description,
-    config: snap.QuickConnectConfig,
-    tags: snap.Tags,
-    droppedTags: [],
-    references: {},
-    queues: [],
-  };
+  return { index, name, ...desired(snap), droppedTags: [], references: {}, queues: [] };
 }
 
 /**
@@ -204,11 +202,7 @@ function itemFor(index: number, name: string, snap: Snapshot): ImportItem {
  */
 function changedFields(name: string, want: Snapshot, have: ListedQuickConnect): string[] {
   if (!have.detail) return ["unreadable"];
-  const fields = changedParts(diffQuickConnect({
-    description: want.Description,
-    config: want.QuickConnectConfig,
-    tags: want.Tags,
-  }, have.detail)) as string[];
+  const fields: string[] = changedParts(diffQuickConnect(desired(want), have.detail));
   return have.name === name ? fields : ["name", ...fields];
 }
 
@@ -231,11 +225,7 @@ interface UndoPlan {
  * unless `force`. What may not have been the run's doing (`Certain: false`) is undone only
  * where it provably matches what the run sent, or with `force`.
  */
-export function planUndo(
-  source: UndoSource,
-  target: TargetState,
-  opts: { force: boolean },
-): Plan {
+export function planUndo(source: UndoSource, target: TargetState, opts: { force: boolean }): Plan {
   const u = source.Undo;
   const p: UndoPlan = {
     byId: new Map([...target.quickConnects.values()].map((qc) => [qc.id, qc])),
@@ -251,33 +241,15 @@ export function planUndo(
   restoreUpdated(p, u.Updated);
   recreateDeleted(p, u.Deleted);
   reverseLinks(p, u.LinksAdded, u.LinksRemoved);
-  return {
-    entries: p.entries,
-    deletes: p.deletes,
-    unlinks: [...p.unlinks.values()],
-    links: [...p.links.values()],
-    linkProblems: [],
-    linksPresent: 0,
-    warnings: p.warnings,
-  };
+  const { entries, deletes, warnings } = p;
+  const [unlinks, links] = [[...p.unlinks.values()], [...p.links.values()]];
+  return { entries, deletes, unlinks, links, linkProblems: [], linksPresent: 0, warnings };
 }
 
 /** An item the undo leaves: changed since the run. It fails the undo, unless forced. */
-function leave(
-  p: UndoPlan,
-  name: string,
-  targetId: string,
-  why: string,
-  snap: Snapshot,
-  forceable = true,
-): void {
-  p.entries.push({
-    kind: "fail",
-    item: itemFor(p.entries.length, name, snap),
-    cause: "changed",
-    targetId,
-    reason: `Not undone: ${why}${forceable ? "; --force undoes it anyway" : ""}`,
-  });
+function leave(p: UndoPlan, name: string, targetId: string, why: string, snap: Snapshot): void {
+  const item = itemFor(p.entries.length, name, snap);
+  p.entries.push({ kind: "fail", item, cause: "changed", targetId, reason: `Not undone: ${why}` });
 }
 
 /** Created by the run: deleted, unlinked first, if it still holds what the run created. */
@@ -286,58 +258,47 @@ function deleteCreated(p: UndoPlan, created: UndoRecord["Created"]): void {
     const certain = c.Certain !== false;
     // Sent and never answered: the run does not know its ID; it is found by name.
     const now = c.TargetId ? p.byId.get(c.TargetId) : p.target.quickConnects.get(c.Name);
+    const name = esc(now?.name ?? c.Name);
     if (!now) {
       p.warnings.push(
         certain
-          ? `Undo: ${esc(c.Name)} (${c.TargetId}), created by the run, is gone already`
-          : `Undo: ${
-            esc(c.Name)
-          }, which the run may have created, does not exist: nothing to delete`,
+          ? `Undo: ${name} (${c.TargetId}), created by the run, is gone already`
+          : `Undo: ${name}, which the run may have created, does not exist: nothing to delete`,
       );
       continue;
     }
     if (c.Doubt === "taken" && !p.force) {
       p.warnings.push(
-        `Undo: leaving ${
-          esc(now.name)
-        } (${now.id}): its name was taken while the run's create was in flight, so another run may have made it (--force deletes it)`,
+        `Undo: leaving ${name} (${now.id}): its name was taken while the run's create was in flight, so another run may have made it (--force deletes it)`,
       );
       continue;
     }
-    const changed = changedFields(c.Name, c.After, now);
-    if (changed.length > 0 && !p.force) {
+    const changed = changedFields(c.Name, c.After, now).join(", ");
+    if (changed && !p.force) {
       const what = certain ? "created by the run" : "which the run may have created";
-      leave(p, now.name, now.id, `${what}, it was changed since (${changed.join(", ")})`, c.After);
+      leave(p, now.name, now.id, `${what}, it was changed since (${changed})${FORCE}`, c.After);
       continue;
     }
-    if (changed.length > 0) {
+    if (changed) {
       p.warnings.push(
-        `Undo: deleting ${esc(now.name)} (${now.id}) although it was changed since the run (${
-          changed.join(", ")
-        }): --force`,
+        `Undo: deleting ${name} (${now.id}) although it was changed since the run (${changed}): --force`,
       );
     } else if (!certain) {
       p.warnings.push(
-        `Undo: deleting ${
-          esc(now.name)
-        } (${now.id}): the run may have created it, and it holds exactly what the run sent`,
+        `Undo: deleting ${name} (${now.id}): the run may have created it, and it holds exactly what the run sent`,
       );
     }
     p.deletes.push(deleteOf(p, now));
   }
 }
 
+const FORCE = "; --force undoes it anyway";
+
 function deleteOf(p: UndoPlan, now: ListedQuickConnect): Plan["deletes"][number] {
   const queueName = new Map(p.target.directory.queues.map((q) => [q.Id ?? "", q.Name ?? ""]));
   const queues = [...p.target.links].filter(([, ids]) => ids.has(now.id))
     .map(([queueId]) => ({ queueId, queueName: queueName.get(queueId) ?? queueId }));
-  return {
-    why: "undo",
-    targetId: now.id,
-    name: now.name,
-    before: snapshotOf(now.detail!),
-    queues,
-  };
+  return { why: "undo", targetId: now.id, name: now.name, before: snapshotOf(now.detail!), queues };
 }
 
 /**
@@ -356,71 +317,48 @@ function restoreUpdated(p: UndoPlan, updated: UndoRecord["Updated"]): void {
   for (const up of updated) {
     const now = p.byId.get(up.TargetId);
     if (!now?.detail) {
-      leave(p, up.Name, up.TargetId, "it is gone or unreadable", up.Before);
+      leave(p, up.Name, up.TargetId, `it is gone or unreadable${FORCE}`, up.Before);
       continue;
     }
+    const item = itemFor(p.entries.length, now.name, up.Before);
     // Restored already (an undo run before): nothing to do.
     if (changedFields(up.Name, up.Before, now).length === 0) {
-      p.entries.push({
-        kind: "unchanged",
-        item: itemFor(p.entries.length, now.name, up.Before),
-        targetId: now.id,
-      });
+      p.entries.push({ kind: "unchanged", item, targetId: now.id });
       continue;
     }
-    const changed = updateChanges(up, now);
-    if (changed.length > 0 && !p.force) {
-      leave(
-        p,
-        now.name,
-        now.id,
-        `it was changed since the run updated it (${changed.join(", ")})`,
-        up.Before,
-      );
+    const changed = updateChanges(up, now).join(", ");
+    if (changed && !p.force) {
+      const why = `it was changed since the run updated it (${changed})${FORCE}`;
+      leave(p, now.name, now.id, why, up.Before);
       continue;
     }
-    if (changed.length > 0) {
+    if (changed) {
       p.warnings.push(
-        `Undo: restoring ${esc(now.name)} although it was changed since (${
-          changed.join(", ")
-        }): --force`,
+        `Undo: restoring ${esc(now.name)} although it was changed since (${changed}): --force`,
       );
     }
-    p.entries.push(restoreEntry(p, now, up.Before));
+    const at = { id: now.id, arn: now.arn, have: now.detail };
+    p.entries.push(compareEntry(item, item.config, at, p.target.directory));
   }
-}
-
-function restoreEntry(p: UndoPlan, now: ListedQuickConnect, before: Snapshot): PlanEntry {
-  const item = itemFor(p.entries.length, now.name, before);
-  const at = { id: now.id, arn: now.arn, have: now.detail! };
-  return compareEntry(item, item.config, at, p.target.directory);
 }
 
 /** Deleted by the run (--prune): created again, with its links, if its name is free. */
 function recreateDeleted(p: UndoPlan, deleted: UndoRecord["Deleted"]): void {
   for (const d of deleted) {
+    const taken = p.target.quickConnects.get(d.Name);
     if (d.Certain === false && p.byId.has(d.TargetId)) {
       p.warnings.push(`Undo: ${esc(d.Name)} was not deleted after all: nothing to restore`);
-      continue;
-    }
-    if (p.target.quickConnects.has(d.Name)) {
-      const taken = p.target.quickConnects.get(d.Name)!;
-      leave(
-        p,
-        d.Name,
-        taken.id,
-        `it cannot be created again: that name is taken in the target (${taken.name})`,
-        d.Before,
-        false,
-      );
-      continue;
-    }
-    const item = itemFor(p.entries.length, d.Name, d.Before);
-    p.entries.push({ kind: "create", item, config: item.config });
-    for (const q of d.Queues) {
-      const ql = p.links.get(q.Id) ?? { queueId: q.Id, queueName: q.Name, add: [] };
-      ql.add.push({ index: item.index, name: d.Name, source: q.Name });
-      p.links.set(q.Id, ql);
+    } else if (taken) {
+      const why = `it cannot be created again: that name is taken in the target (${taken.name})`;
+      leave(p, d.Name, taken.id, why, d.Before);
+    } else {
+      const item = itemFor(p.entries.length, d.Name, d.Before);
+      p.entries.push({ kind: "create", item, config: item.config });
+      for (const q of d.Queues) {
+        const ql = p.links.get(q.Id) ?? { queueId: q.Id, queueName: q.Name, add: [] };
+        ql.add.push({ index: item.index, name: d.Name, source: q.Name });
+        p.links.set(q.Id, ql);
+      }
     }
   }
 }
@@ -436,13 +374,17 @@ function reverseLinks(
   removed: UndoRecord["LinksRemoved"],
 ): void {
   const deleting = new Set(p.deletes.map((d) => d.targetId));
+  const linked = (l: UndoRecord["LinksAdded"][number]) =>
+    p.target.links.get(l.QueueId)?.has(l.QuickConnectId);
   const unsure: string[] = [];
+  /** Whether to reverse `l`: what may not have been the run's is left, unless forced. */
+  const sure = (l: UndoRecord["LinksAdded"][number], shown: string): boolean => {
+    if (l.Certain !== false || p.force) return true;
+    unsure.push(shown);
+    return false;
+  };
   for (const l of added) {
-    if (deleting.has(l.QuickConnectId) || !p.target.links.get(l.QueueId)?.has(l.QuickConnectId)) {
-      continue;
-    }
-    if (l.Certain === false && !p.force) {
-      unsure.push(`${l.Name} on '${l.Queue}'`);
+    if (deleting.has(l.QuickConnectId) || !linked(l) || !sure(l, `${l.Name} on '${l.Queue}'`)) {
       continue;
     }
     const q = p.unlinks.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, remove: [] };
@@ -452,24 +394,19 @@ function reverseLinks(
   // Links to existing quick connects belong to no item of this plan: indices below zero.
   let linkIndex = -1;
   for (const l of removed) {
-    if (!p.byId.has(l.QuickConnectId) || p.target.links.get(l.QueueId)?.has(l.QuickConnectId)) {
-      continue;
-    }
-    if (l.Certain === false && !p.force) {
-      unsure.push(`${l.Name} off '${l.Queue}'`);
+    if (!p.byId.has(l.QuickConnectId) || linked(l) || !sure(l, `${l.Name} off '${l.Queue}'`)) {
       continue;
     }
     const q = p.links.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, add: [] };
     q.add.push({ index: linkIndex--, name: l.Name, targetId: l.QuickConnectId, source: l.Queue });
     p.links.set(l.QueueId, q);
   }
-  if (unsure.length > 0) {
-    p.warnings.push(
-      `Undo: leaving ${
-        plural(unsure.length, "link")
-      } that may have been there before the run (the queue's list may have lagged when it ran; --force reverses them too): ${
-        unsure.slice(0, 10).map(esc).join(", ")
-      }${unsure.length > 10 ? `, and ${unsure.length - 10} more` : ""}`,
-    );
-  }
+  if (unsure.length === 0) return;
+  const links = plural(unsure.length, "link");
+  const more = unsure.length > 10 ? `, and ${unsure.length - 10} more` : "";
+  p.warnings.push(
+    `Undo: leaving ${links} that may have been there before the run (the queue's list may have lagged when it ran; --force reverses them too): ${
+      unsure.slice(0, 10).map(esc).join(", ")
+    }${more}`,
+  );
 }
