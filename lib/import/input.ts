@@ -82,8 +82,12 @@ export const isInvalid = (item: ImportItem | InvalidItem): item is InvalidItem =
 // ---------------------------------------------------------------------------------------
 // Schemas. Messages are written for someone fixing the file by hand.
 
+/** "missing" for an absent member, else `other`. */
+const missingOr = (other: string) => (iss: { input: unknown }) =>
+  iss.input === undefined ? "missing" : other;
+
 const text = (what: string, min: number, max: number) =>
-  z.string({ error: (iss) => iss.input === undefined ? "missing" : `${what} must be a string` })
+  z.string({ error: missingOr(`${what} must be a string`) })
     .min(min, { error: min === 1 ? "must not be empty" : `at least ${min} characters` })
     .max(max, {
       error: (iss) => `too long: ${String(iss.input ?? "").length} characters, the limit is ${max}`,
@@ -91,9 +95,7 @@ const text = (what: string, min: number, max: number) =>
 
 const id = (what: string) => text(what, 1, LIMITS.idMax);
 
-const phone = z.string({
-  error: (iss) => iss.input === undefined ? "missing" : "must be a string",
-}).regex(E164, {
+const phone = z.string({ error: missingOr("must be a string") }).regex(E164, {
   error: (iss) =>
     `${
       JSON.stringify(iss.input)
@@ -101,34 +103,27 @@ const phone = z.string({
 });
 
 /** Each type's member, field by field, from the type table. */
-const SubConfigs = Object.fromEntries(
-  KNOWN_TYPES.map((t) => [
-    t,
-    z.object(
-      Object.fromEntries(
-        Object.entries(QUICK_CONNECT_TYPES[t].fields).map((
-          [field, kind],
-        ) => [field, kind === "phone" ? phone : id(field)]),
-      ),
-    ).loose(),
-  ]),
-) as unknown as Record<KnownType, z.ZodType<Record<string, string>>>;
+const SubConfigs = Object.fromEntries(KNOWN_TYPES.map((t) => {
+  const fields = Object.entries(QUICK_CONNECT_TYPES[t].fields);
+  const shape = Object.fromEntries(
+    fields.map(([f, kind]) => [f, kind === "phone" ? phone : id(f)]),
+  );
+  return [t, z.object(shape).loose()];
+})) as unknown as Record<KnownType, z.ZodType<Record<string, string>>>;
 
 const ConfigSchema = z.object({
-  QuickConnectType: z.string({
-    error: (iss) => iss.input === undefined ? "missing" : "must be a string",
-  }),
-}, { error: (iss) => iss.input === undefined ? "missing" : "must be an object" }).loose();
+  QuickConnectType: z.string({ error: missingOr("must be a string") }),
+}, { error: missingOr("must be an object") }).loose();
+
+/** A source queue: the one a config names, or one the quick connect was linked to. */
+const QueueRef = z.object({ Id: id("Id"), Name: z.string().optional() }).loose();
 
 const RefSchema = z.object({
   User: z.object({ Id: id("Id"), Username: z.string().optional() }).loose().optional(),
-  Queue: z.object({ Id: id("Id"), Name: z.string().optional() }).loose().optional(),
+  Queue: QueueRef.optional(),
   ContactFlow: z.object({ Id: id("Id"), Name: z.string().optional(), Type: z.string().optional() })
     .loose().optional(),
 }).loose();
-
-/** A source queue the quick connect was linked to. */
-const QueueRef = z.object({ Id: id("Id"), Name: z.string().optional() }).loose();
 
 const ItemSchema = z.object({
   QuickConnect: z.object({
@@ -136,7 +131,7 @@ const ItemSchema = z.object({
     Name: text("Name", 1, LIMITS.nameMax),
     Description: z.union([text("Description", 0, LIMITS.descriptionMax), z.null()]).optional(),
     QuickConnectConfig: ConfigSchema,
-  }, { error: (iss) => iss.input === undefined ? "missing" : "must be an object" }).loose(),
+  }, { error: missingOr("must be an object") }).loose(),
   // null is how some tools write "no tags"; it means the same as {}.
   Tags: z.preprocess(
     (v) => v === null ? undefined : v,
@@ -220,32 +215,21 @@ function checkTags(tags: Record<string, string>): Problem[] {
  * A config's type and that type's member, field by field, against the type table: the
  * config as it is sent (only that member), or the problems, their paths below the config.
  */
-function checkConfig(
-  cfg: { QuickConnectType?: string },
-): { config: QuickConnectConfig; problems: [] } | { config?: undefined; problems: Problem[] } {
+function checkConfig(cfg: { QuickConnectType?: string }): QuickConnectConfig | Problem[] {
   const type = cfg.QuickConnectType;
   if (!isKnownType(type)) {
-    return {
-      problems: [{
-        path: ["QuickConnectType"],
-        message: `${JSON.stringify(type)} is not a type this tool can import (${
-          KNOWN_TYPES.join(", ")
-        })`,
-      }],
-    };
+    const known = KNOWN_TYPES.join(", ");
+    const message = `${JSON.stringify(type)} is not a type this tool can import (${known})`;
+    return [{ path: ["QuickConnectType"], message }];
   }
   const member = QUICK_CONNECT_TYPES[type].member;
   const sub = (cfg as Record<string, unknown>)[member];
   if (sub === undefined || sub === null) {
-    return { problems: [{ path: [member], message: `missing (required for type ${type})` }] };
+    return [{ path: [member], message: `missing (required for type ${type})` }];
   }
   const r = SubConfigs[type].safeParse(sub);
-  if (!r.success) {
-    return {
-      problems: r.error.issues.map((i) => ({ path: [member, ...i.path], message: i.message })),
-    };
-  }
-  return { config: buildConfig(type, r.data), problems: [] };
+  if (r.success) return buildConfig(type, r.data);
+  return r.error.issues.map((i) => ({ path: [member, ...i.path], message: i.message }));
 }
 
 function validateItem(raw: unknown, index: number): ImportItem | InvalidItem {
@@ -260,16 +244,16 @@ function validateItem(raw: unknown, index: number): ImportItem | InvalidItem {
     sourceId,
     error: problems.join("; "),
     missingName: typeof raw === "object" && raw !== null &&
-      (rawQc === undefined || rawQc === null || typeof rawQc !== "object" ||
-        rawQc.Name === undefined || rawQc.Name === null || rawQc.Name === ""),
+      (typeof rawQc !== "object" || rawQc === null || (rawQc.Name ?? "") === ""),
     raw,
   });
 
   const parsed = ItemSchema.safeParse(raw);
   if (!parsed.success) return fail(problemLines(parsed.error.issues, base));
   const { QuickConnect: qc } = parsed.data;
-  const { config, problems: cfgProblems } = checkConfig(qc.QuickConnectConfig);
-  const problems = problemLines(cfgProblems, [...base, "QuickConnect", "QuickConnectConfig"]);
+  const config = checkConfig(qc.QuickConnectConfig);
+  const at = [...base, "QuickConnect", "QuickConnectConfig"];
+  const problems = Array.isArray(config) ? problemLines(config, at) : [];
 
   const tagsIn = parsed.data.Tags ?? {};
   const droppedTags = Object.keys(tagsIn).filter(isReservedTag);
@@ -277,7 +261,7 @@ function validateItem(raw: unknown, index: number): ImportItem | InvalidItem {
   for (const [k, v] of Object.entries(tagsIn)) if (!droppedTags.includes(k)) tags[k] = v;
   problems.push(...problemLines(checkTags(tags), [...base, "Tags"]));
 
-  if (problems.length > 0 || !config) return fail(problems);
+  if (problems.length > 0 || Array.isArray(config)) return fail(problems);
   return {
     index,
     name: qc.Name,
@@ -311,35 +295,29 @@ export function parseExport(value: unknown, path: string): LoadedExport {
 function refuseDuplicates(
   items: readonly (ImportItem | InvalidItem)[],
 ): (ImportItem | InvalidItem)[] {
-  const byName = new Map<string, ImportItem[]>();
-  for (const it of items) {
-    if (isInvalid(it)) continue;
-    const key = nameKey(it.name);
-    const same = byName.get(key);
-    if (same) same.push(it);
-    else byName.set(key, [it]);
+  const valid = items.filter((it): it is ImportItem => !isInvalid(it));
+  const where = new Map<string, { count: number; items: string }>();
+  for (const [key, same] of Map.groupBy(valid, (it) => nameKey(it.name))) {
+    if (same.length < 2) continue;
+    const spellings = new Set(same.map((s) => s.name)).size;
+    where.set(key, {
+      count: same.length,
+      items: same.slice(0, MAX_LISTED).map((s) => s.index).join(", ") +
+        (same.length > MAX_LISTED ? ` and ${same.length - MAX_LISTED} more` : "") +
+        (spellings > 1 ? `, in ${spellings} Unicode spellings that look the same` : ""),
+    });
   }
-  const listed = new Map<string, string>();
   return items.map((it): ImportItem | InvalidItem => {
-    if (isInvalid(it)) return it;
-    const key = nameKey(it.name);
-    const same = byName.get(key) ?? [];
-    if (same.length < 2) return it;
-    let where = listed.get(key);
-    if (where === undefined) {
-      where = same.slice(0, MAX_LISTED).map((s) => s.index).join(", ") +
-        (same.length > MAX_LISTED ? ` and ${same.length - MAX_LISTED} more` : "");
-      const spellings = new Set(same.map((s) => s.name)).size;
-      if (spellings > 1) where += `, in ${spellings} Unicode spellings that look the same`;
-      listed.set(key, where);
-    }
+    const dup = isInvalid(it) ? undefined : where.get(nameKey(it.name));
+    if (isInvalid(it) || !dup) return it;
+    const at = formatPath(["QuickConnects", it.index, "QuickConnect", "Name"]);
     return {
       index: it.index,
       name: it.name,
       sourceId: it.sourceId,
-      error: `${formatPath(["QuickConnects", it.index, "QuickConnect", "Name"])}: ${
+      error: `${at}: ${
         JSON.stringify(it.name)
-      } appears ${same.length} times in the file (items ${where}); quick connect names must be unique`,
+      } appears ${dup.count} times in the file (items ${dup.items}); quick connect names must be unique`,
       missingName: false,
       raw: undefined,
     };
@@ -362,23 +340,18 @@ function checkExport(
       `Invalid export file "${path}": FormatVersion ${version} was written by a newer version of this tool; this version reads format 1 (the earlier Python scripts) and 2`,
     );
   }
-  const out = refuseDuplicates(items);
-  return { formatVersion: version, ...fileFacts(file.data), items: out };
-}
-
-/** What the file says beside its items: the failed exports, filters and source instance. */
-function fileFacts(
-  file: z.infer<typeof FileSchema>,
-): Omit<LoadedExport, "formatVersion" | "items"> {
-  const failed = file.FailedQuickConnects ?? [];
+  const { data } = file;
+  const failed = data.FailedQuickConnects ?? [];
   return {
+    formatVersion: version,
     failedExports: failed.length,
     failedNames: failed.flatMap((f) => {
       const name = (f as { Name?: unknown } | null)?.Name;
       return typeof name === "string" && name !== "" ? [name] : [];
     }),
-    filters: fileFilters(file.Filters),
-    source: { instanceId: file.InstanceId, instanceArn: file.InstanceArn, region: file.Region },
+    filters: fileFilters(data.Filters),
+    source: { instanceId: data.InstanceId, instanceArn: data.InstanceArn, region: data.Region },
+    items: refuseDuplicates(items),
   };
 }
 
@@ -393,19 +366,25 @@ function fileFilters(f: z.infer<typeof FileFiltersSchema>): Filters | undefined 
   return isFiltering(filters) ? filters : undefined;
 }
 
+/** The export file and the mapping, read and checked before any API call. */
+export interface ImportInput {
+  data: LoadedExport;
+  mapping: Mapping;
+}
+
 /**
- * Reads and validates the export file. Throws UsageError for any file-level problem.
- * The file is read as a stream and each quick connect validated as soon as its text is
- * read, so ten thousand of them never exist as one text or one object graph (peak
- * memory). Anything the stream reader does not expect (bad JSON, an unreadable file) is
- * read again whole, which words the error. `warn` hears about a file far beyond an
+ * Reads and validates the export file and the mapping: UsageError (exit 2) for anything
+ * wrong with either. The export file is read as a stream and each quick connect validated as
+ * soon as its text is read, so ten thousand of them never exist as one text or one object
+ * graph (peak memory). Anything the stream reader does not expect (bad JSON, an unreadable
+ * file) is read again whole, which words the error. `warn` hears about a file far beyond an
  * instance's quota before the reading starts, and once its items are counted.
  */
-export async function loadExportFile(
-  path: string,
-  shown = path,
+export async function loadImportInput(
+  { path, shown }: Path,
+  mappingFile?: Path,
   warn: (message: string) => void = () => {},
-): Promise<LoadedExport> {
+): Promise<ImportInput> {
   await checkFileSize(path, shown, warn);
   const items: (ImportItem | InvalidItem)[] = [];
   // Standard input ("-") cannot be read a second time to word an error: it is read whole.
@@ -425,25 +404,6 @@ export async function loadExportFile(
       shown,
     );
   checkItemCount(data.items.length, shown, warn);
-  return data;
-}
-
-/** The export file and the mapping, read and checked before any API call. */
-export interface ImportInput {
-  data: LoadedExport;
-  mapping: Mapping;
-}
-
-/**
- * Throws UsageError (exit 2) for anything wrong with either file. `warn` is told about an
- * export file far beyond an instance's quota (a WARNING line).
- */
-export async function loadImportInput(
-  exportFile: Path,
-  mappingFile?: Path,
-  warn?: (message: string) => void,
-): Promise<ImportInput> {
-  const data = await loadExportFile(exportFile.path, exportFile.shown, warn);
   const mapping = mappingFile
     ? await loadMapping(mappingFile.path, mappingFile.shown)
     : emptyMapping();
