@@ -42,21 +42,14 @@ export async function verifyImport(
   const deadline = performance.now() + waitMs;
   for (let delay = 1000; found.size > 0 && performance.now() < deadline; delay *= 2) {
     const wait = Math.min(delay, Math.max(0, deadline - performance.now()));
+    const differ = plural(found.size, "quick connect differs", "quick connects differ");
+    const s = (wait / 1000).toFixed(1);
     log.info(
-      `${
-        plural(found.size, "quick connect differs", "quick connects differ")
-      } from the file; reading them again in ${
-        (wait / 1000).toFixed(1)
-      } s, in case the service is still catching up`,
+      `${differ} from the file; reading them again in ${s} s, in case the service is still catching up`,
     );
     await pause(wait, signal);
-    found = await differences(
-      ctx,
-      items.filter((it) => found.has(it.index)),
-      mapping,
-      signal,
-      seen,
-    );
+    const again = items.filter((it) => found.has(it.index));
+    found = await differences(ctx, again, mapping, signal, seen);
   }
 
   const result = sortOut(log, items, new Map([...found, ...kept]), skipped);
@@ -95,18 +88,14 @@ function logParity(
   const who = (names: string[]) => names.map((n) => `'${esc(n)}'`).join(", ") || "none";
   const differ = now.filter((v) => key(v.source) !== key(v.target));
   for (const v of differ) {
+    const [source, target] = [who(v.source), who(v.target)];
     log.warning(
-      `Verify: ${esc(v.name)}: seen in the source by ${who(v.source)}; in the target by ${
-        who(v.target)
-      }`,
+      `Verify: ${esc(v.name)}: seen in the source by ${source}; in the target by ${target}`,
     );
   }
   if (differ.length === 0) {
-    log.info(
-      `Visibility parity: ${
-        plural(now.length, "quick connect is", "quick connects are")
-      } seen by the same routing profiles as in the source`,
-    );
+    const are = plural(now.length, "quick connect is", "quick connects are");
+    log.info(`Visibility parity: ${are} seen by the same routing profiles as in the source`);
   }
   return {
     Checked: now.length,
@@ -131,45 +120,30 @@ function sortOut(
       if (apart.length > 0) {
         const fields = [...new Set(apart.map((d) => d.Field))];
         (result.Skipped ??= []).push({ Name: it.name, Fields: fields });
-        log.warning(
-          `Verify: ${esc(it.name)}: skipped: differs from the export in ${
-            fields.map(esc).join(", ")
-          }`,
-        );
+        const shown = fields.map(esc).join(", ");
+        log.warning(`Verify: ${esc(it.name)}: skipped: differs from the export in ${shown}`);
       }
     }
     for (const d of diffs) {
       result.Differences.push(d);
-      log.error(
-        `Verify: ${esc(d.Name)}: ${esc(d.Field)}: expected ${esc(d.Expected)}, found ${
-          esc(d.Actual)
-        }`,
-      );
+      const [name, field, expected, actual] = [d.Name, d.Field, d.Expected, d.Actual].map(esc);
+      log.error(`Verify: ${name}: ${field}: expected ${expected}, found ${actual}`);
     }
   }
   return result;
 }
 
 function logVerdict(log: RunContext["logger"], result: VerifyResult): void {
+  const skipped = result.Skipped?.length ?? 0;
   if (result.Differences.length === 0) {
-    const apart = result.Skipped?.length
-      ? ` (${
-        plural(result.Skipped.length, "skipped one differs", "skipped ones differ")
-      }; --on-conflict update would change them)`
-      : "";
-    const checked = result.Checked - (result.Skipped?.length ?? 0);
-    log.info(
-      `Verification passed: ${
-        plural(checked, "quick connect matches", "quick connects match")
-      } the export file${apart}`,
-    );
+    const differ = plural(skipped, "skipped one differs", "skipped ones differ");
+    const apart = skipped ? ` (${differ}; --on-conflict update would change them)` : "";
+    const match = plural(result.Checked - skipped, "quick connect matches", "quick connects match");
+    log.info(`Verification passed: ${match} the export file${apart}`);
   } else {
-    const names = new Set(result.Differences.map((d) => d.Name)).size;
-    log.error(
-      `Verification found ${plural(result.Differences.length, "difference")} in ${
-        plural(names, "quick connect")
-      }`,
-    );
+    const found = plural(result.Differences.length, "difference");
+    const names = plural(new Set(result.Differences.map((d) => d.Name)).size, "quick connect");
+    log.error(`Verification found ${found} in ${names}`);
   }
 }
 
