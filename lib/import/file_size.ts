@@ -9,17 +9,17 @@ import { UsageError } from "../errors.ts";
 import { esc } from "../log.ts";
 
 /** Connect's default "Quick connects per instance" quota (L-68BBE2E8). */
-export const DEFAULT_QUOTA = 100;
+const DEFAULT_QUOTA = 100;
 const QUOTA_CODE = "quota code L-68BBE2E8, adjustable in Service Quotas";
 /** More quick connects than this (100 × the default quota) are warned about. */
-export const LARGE_ITEM_COUNT = 100 * DEFAULT_QUOTA;
+const LARGE_ITEM_COUNT = 100 * DEFAULT_QUOTA;
 /** A file larger than this (about 23,000 quick connects as our export writes them) is warned about. */
-export const LARGE_FILE_BYTES = 32 * 1048576;
+const LARGE_FILE_BYTES = 32 * 1048576;
 /**
  * A file larger than this is refused: about 750,000 quick connects, whose items would take
  * well over a GB of memory, close to the JavaScript heap's limit on smaller machines.
  */
-export const MAX_FILE_BYTES = 1024 * 1048576;
+const MAX_FILE_BYTES = 1024 * 1048576;
 
 /**
  * An import's peak RSS, measured on the rich fixture (scripts/bench.ts) and on a 106 MB

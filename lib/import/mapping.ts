@@ -85,12 +85,8 @@ export function lookup(
   sourceId: string | undefined,
   sourceName: string | undefined,
 ): { key: string; value: string } | undefined {
-  for (const key of [sourceId, sourceName]) {
-    if (key === undefined) continue;
-    const value = mapping[section].get(key);
-    if (value !== undefined) return { key, value };
-  }
-  return undefined;
+  const key = [sourceId, sourceName].find((k) => k !== undefined && mapping[section].has(k));
+  return key === undefined ? undefined : { key, value: mapping[section].get(key)! };
 }
 
 /** `Users["jdoe"]` */

@@ -6,10 +6,9 @@
  * content: a plan is applied exactly as the tool wrote it, or refused before any call.
  */
 import { z } from "zod";
-import { isInterrupted } from "../aws/limiter.ts";
 import { readAssociations, readQuickConnects } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
-import { isFatalForRun, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { readJson, writeJsonAtomic } from "../json_file.ts";
 import { NameIndex, nameKey } from "../names.ts";
 import { esc, plural } from "../log.ts";
@@ -25,8 +24,6 @@ const PLAN_FORMAT = 2;
 
 /** A saved plan, as written and as read back once its digest and header are checked. */
 export type PlanFile = Omit<z.infer<typeof PlanFileSchema>, "Plan"> & { Plan: Plan };
-
-const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
 
 async function sha256Hex(text: string): Promise<string> {
   const hash = new Uint8Array(
@@ -101,7 +98,6 @@ async function fingerprints(ctx: RunContext, plan: Plan): Promise<Record<string,
       logger: ctx.logger,
       details: true,
       describe: (name) => keys.has(nameKey(name)),
-      isFatal: stops,
     });
     const byName = new NameIndex(read.items);
     for (const name of [...names].sort()) {
@@ -114,7 +110,7 @@ async function fingerprints(ctx: RunContext, plan: Plan): Promise<Record<string,
     }
   }
   const queues = [...new Set(links.map((l) => l.queueId))];
-  const { links: now, failed } = await readAssociations(ctx.client, ctx.instanceId, queues, stops);
+  const { links: now, failed } = await readAssociations(ctx.client, ctx.instanceId, queues);
   for (const l of links) {
     out[l.key] = failed.has(l.queueId)
       ? "unreadable"

@@ -69,27 +69,21 @@ export function getInput(log: Logger, src: ImportSource): ImportInput {
   if (src.kind === "undo") {
     log.info(`Undoing the run of ${esc(src.report.StartedAt)} described in ${esc(src.file.shown)}`);
   } else if (src.kind === "plan") {
-    log.info(
-      `Loaded plan from ${esc(src.file.shown)} (made ${esc(src.plan.CreatedAt)} from ${
-        esc(src.plan.ExportFile)
-      })`,
-    );
+    const [made, from] = [esc(src.plan.CreatedAt), esc(src.plan.ExportFile)];
+    log.info(`Loaded plan from ${esc(src.file.shown)} (made ${made} from ${from})`);
   } else log.info(`Loaded export data from ${esc(src.file.shown)}`);
   log.info(`Total quick connects in export: ${data.items.length}`);
   if (src.kind === "file" && src.filters && isFiltering(src.filters)) {
     const selected = selectFileItems(src.filters, data.items); // each keeps its file index
-    log.info(
-      `Filters: ${selected.length} of ${
-        plural(data.items.length, "quick connect")
-      } in the export file selected (${esc(describeFilters(src.filters))})`,
-    );
+    const of = plural(data.items.length, "quick connect");
+    const filters = esc(describeFilters(src.filters));
+    log.info(`Filters: ${selected.length} of ${of} in the export file selected (${filters})`);
     data.items = selected;
   }
   if (data.failedExports > 0) {
+    const failed = plural(data.failedExports, "quick connect");
     log.warning(
-      `The export file lists ${
-        plural(data.failedExports, "quick connect")
-      } that could not be exported (FailedQuickConnects); they are not imported`,
+      `The export file lists ${failed} that could not be exported (FailedQuickConnects); they are not imported`,
     );
   }
   return input;
@@ -188,10 +182,9 @@ function warnSameInstance(ctx: RunContext, from: LoadedExport["source"]): void {
   if (id === undefined || instanceIdOf(id) !== ctx.instanceId) return;
   const region = from?.region ?? (from?.instanceArn ? regionOfArn(from.instanceArn) : undefined);
   if (region !== undefined && region !== ctx.region) return;
+  const here = `${esc(ctx.instanceId)} in ${esc(ctx.region)}`;
   ctx.logger.warning(
-    `The export file was exported from this same instance (${esc(ctx.instanceId)} in ${
-      esc(ctx.region)
-    }): the import compares the instance with an earlier copy of itself; check --instance-id`,
+    `The export file was exported from this same instance (${here}): the import compares the instance with an earlier copy of itself; check --instance-id`,
   );
 }
 
@@ -220,16 +213,16 @@ function pruneScope(
   const given = src.filters && isFiltering(src.filters) ? src.filters : undefined;
   const flags = [src.prune ? "--prune" : "", src.pruneLinks ? "--prune-links" : ""]
     .filter(Boolean).join(" and ");
-  const bounds = [
-    fileFilters ? `the export file's filters (${describeFilters(fileFilters)})` : "",
-    given ? `this import's filters (${describeFilters(given)})` : "",
-  ].filter(Boolean);
+  const bounds = esc(
+    [
+      fileFilters ? `the export file's filters (${describeFilters(fileFilters)})` : "",
+      given ? `this import's filters (${describeFilters(given)})` : "",
+    ].filter(Boolean).join(" and "),
+  );
   log.info(
-    bounds.length === 0
+    bounds === ""
       ? `${flags}: every quick connect of the target is considered (neither the export file nor this import is filtered)`
-      : `${flags}: only the target's quick connects that ${
-        esc(bounds.join(" and "))
-      } select are considered`,
+      : `${flags}: only the target's quick connects that ${bounds} select are considered`,
   );
   if (!fileFilters && !given) return undefined;
   // The export judged the source's tags as read, aws: ones too; the import's filters
@@ -270,19 +263,17 @@ export function checkPruneInput(
     ? `; ${data.failedExports} could not be exported (FailedQuickConnects)`
     : "";
   if (data.items.length === 0) {
+    const those = own ? " that those filters select" : "";
     throw new UsageError(
-      `Refusing --prune: the export file "${shown}" is empty (no quick connects${own}${failed}): it would delete every quick connect of the target${
-        own ? " that those filters select" : ""
-      }; nothing was changed. Check the export's --instance-id and filters`,
+      `Refusing --prune: the export file "${shown}" is empty (no quick connects${own}${failed}): it would delete every quick connect of the target${those}; nothing was changed. Check the export's --instance-id and filters`,
     );
   }
   if (src.filters && isFiltering(src.filters)) {
-    const selected = selectFileItems(src.filters, data.items).length;
-    if (selected > 0) return;
+    if (selectFileItems(src.filters, data.items).length > 0) return;
+    const filters = describeFilters(src.filters);
+    const all = plural(data.items.length, "quick connect");
     throw new UsageError(
-      `Refusing --prune: the filters ${describeFilters(src.filters)} select none of the ${
-        plural(data.items.length, "quick connect")
-      } in the export file "${shown}", so the selection is empty: it would delete every quick connect of the target that the filters select; nothing was changed`,
+      `Refusing --prune: the filters ${filters} select none of the ${all} in the export file "${shown}", so the selection is empty: it would delete every quick connect of the target that the filters select; nothing was changed`,
     );
   }
 }

@@ -15,7 +15,7 @@ import {
   readUsers,
 } from "../aws/reads.ts";
 import type { RunContext } from "../context.ts";
-import { describeError, isAccessDenied, isFatalForRun, toFatal } from "../errors.ts";
+import { describeError, isAccessDenied, toFatal } from "../errors.ts";
 import type { SearchAvailability } from "../aws/find.ts";
 import { NameIndex, nameKey } from "../names.ts";
 import type { ImportItem } from "./input.ts";
@@ -58,8 +58,6 @@ interface ReadTargetOptions {
   /** Read the routing profiles, for who will see each quick connect (lib/visibility.ts). */
   routingProfiles?: boolean;
 }
-
-const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
 
 /** A read whose failure stops the run (exit 3), with the cause and the next step. */
 async function fatal<T>(ctx: RunContext, action: string, read: () => Promise<T>): Promise<T> {
@@ -131,7 +129,6 @@ export async function readTarget(
           details: opts.details,
           // --prune judges and snapshots every quick connect, named in the file or not.
           describe: opts.links === "all" ? undefined : (name) => names.has(nameKey(name)),
-          isFatal: stops,
         }),
     ),
     wantsQueues
@@ -150,7 +147,7 @@ export async function readTarget(
     kinds.has("flow")
       ? fatal(ctx, "connect:ListContactFlows", () => readFlows(ctx.client, ctx.instanceId))
       : undefined,
-    readAssociations(ctx.client, ctx.instanceId, [...linkQueues], stops),
+    readAssociations(ctx.client, ctx.instanceId, [...linkQueues]),
   ]);
   return {
     quickConnects,
