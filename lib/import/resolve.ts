@@ -86,50 +86,46 @@ export class Directory {
 
 const q = (s: string) => `'${s}'`;
 
+/** A file that names its queues only (the earlier scripts') has the name as the ID. */
 function described(kind: string, id: string, name?: string): string {
-  return name !== undefined && name !== ""
-    ? `${kind} ${q(name)} (source id ${id})`
-    : `${kind} with source id ${id}`;
+  if (name === undefined || name === "") return `${kind} with source id ${id}`;
+  return name === id ? `${kind} ${q(name)}` : `${kind} ${q(name)} (source id ${id})`;
 }
+
+/** How users and standard queues are named in messages. */
+const NAMED = {
+  Users: { word: "user", noun: "user", named: "username" },
+  Queues: { word: "queue", noun: "standard queue", named: "queue name" },
+} as const;
 
 /**
  * Users and standard queues resolve alike: a mapping entry for the source ID or name (to a
  * target ID or name), else the same name in the target, else the same ID.
  */
 function resolveNamed<T extends { Id?: string }>(
-  kind: { word: string; section: "Users" | "Queues"; noun: string; named: string },
+  section: keyof typeof NAMED,
   find: (key: string, by: "id" | "name") => T | undefined,
   mapping: Mapping,
   id: string,
   name?: string,
 ): Resolution<T> {
-  const m = lookup(mapping, kind.section, id, name);
+  const { word, noun, named } = NAMED[section];
+  const m = lookup(mapping, section, id, name);
   if (m) {
     const hit = find(m.value, "id") ?? find(m.value, "name");
-    return hit?.Id ? ok(hit) : no(
-      `mapping ${entryName(kind.section, m.key)} → ${
-        q(m.value)
-      } names no ${kind.noun} in the target (neither a ${kind.word} ID nor a ${kind.named})`,
+    const entry = `${entryName(section, m.key)} → ${q(m.value)}`;
+    if (hit?.Id) return ok(hit);
+    return no(
+      `mapping ${entry} names no ${noun} in the target (neither a ${word} ID nor a ${named})`,
     );
   }
   const byName = name ? find(name, "name") : undefined;
   if (byName?.Id) return ok(byName);
   const same = find(id, "id");
   if (same) return ok(same);
-  return no(
-    `${
-      described(kind.word, id, name)
-    } not found in target; create it or map it in --mapping under ${kind.section}`,
-  );
+  const what = described(word, id, name);
+  return no(`${what} not found in target; create it or map it in --mapping under ${section}`);
 }
-
-const USER = { word: "user", section: "Users", noun: "user", named: "username" } as const;
-const QUEUE = {
-  word: "queue",
-  section: "Queues",
-  noun: "standard queue",
-  named: "queue name",
-} as const;
 
 export function resolveQueue(
   dir: Directory,
@@ -137,7 +133,7 @@ export function resolveQueue(
   id: string,
   name?: string,
 ): Resolution<QueueSummary> {
-  return resolveNamed(QUEUE, (k, by) => dir.queue(k, by), mapping, id, name);
+  return resolveNamed("Queues", (k, by) => dir.queue(k, by), mapping, id, name);
 }
 
 /**
@@ -169,11 +165,10 @@ export function resolveFlow(
     const hit = byId ?? pick(named);
     const via = `mapping ${entryName("ContactFlows", m.key)} → ${q(m.value)}`;
     if (hit?.Id) return checkFlowType(hit, quickConnectType, via);
+    const types = named.map((f) => f.ContactFlowType).join(", ");
     return no(
       named.length > 1
-        ? `${via} matches ${named.length} flows of types ${
-          named.map((f) => f.ContactFlowType).join(", ")
-        }; map it to a flow ID instead`
+        ? `${via} matches ${named.length} flows of types ${types}; map it to a flow ID instead`
         : `${via} names no flow in the target (neither a flow ID nor a flow name)`,
     );
   }
@@ -202,10 +197,9 @@ function checkFlowType(
   // A flow whose type the target did not say is given the benefit of the doubt.
   if (needed === undefined || flow.ContactFlowType === undefined) return ok(id);
   if (flow.ContactFlowType === needed) return ok(id);
+  const target = q(flow.Name ?? id);
   return no(
-    `${via} resolves to target flow ${
-      q(flow.Name ?? id)
-    } (${id}) of type ${flow.ContactFlowType}, but a ${quickConnectType} quick connect needs a flow of type ${needed}; map it in --mapping under ContactFlows to a ${needed} flow`,
+    `${via} resolves to target flow ${target} (${id}) of type ${flow.ContactFlowType}, but a ${quickConnectType} quick connect needs a flow of type ${needed}; map it in --mapping under ContactFlows to a ${needed} flow`,
   );
 }
 
@@ -242,7 +236,7 @@ export function resolveConfig(
     else if (kind === "flow") r = resolveFlow(dir, mapping, id, name, flow?.Type, type);
     else {
       const hit = kind === "user"
-        ? resolveNamed(USER, (k, by) => dir.user(k, by), mapping, id, name)
+        ? resolveNamed("Users", (k, by) => dir.user(k, by), mapping, id, name)
         : resolveQueue(dir, mapping, id, name);
       r = hit.ok ? ok(hit.value.Id ?? id) : hit;
     }
