@@ -179,17 +179,13 @@ export function parseFlags<S extends FlagSpecs>(
 }
 
 function parseRaw(specs: FlagSpecs, argv: readonly string[]): Raw {
-  const options: Record<
-    string,
-    { type: "string" | "boolean"; short?: string; multiple?: boolean }
-  > = {};
-  for (const [name, f] of Object.entries(specs)) {
-    options[name] = {
-      type: f.type === "boolean" ? "boolean" : "string",
+  const options = Object.fromEntries(
+    Object.entries(specs).map(([name, f]) => [name, {
+      type: f.type === "boolean" ? "boolean" as const : "string" as const,
       ...(f.short ? { short: f.short } : {}),
       ...(f.multiple ? { multiple: true } : {}),
-    };
-  }
+    }]),
+  );
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -246,11 +242,10 @@ function checkRules(specs: FlagSpecs, given: readonly string[]): void {
   const sources = Object.keys(specs).filter((name) => specs[name]?.source);
   const chosen = given.filter((name) => specs[name]?.source);
   if (sources.length > 0 && chosen.length !== 1) {
+    const others = sources.slice(1).map((s) => `or --${s}`).join(", ");
     throw new UsageError(
       chosen.length === 0
-        ? `Missing required option --${sources[0]} (${
-          sources.slice(1).map((s) => `or --${s}`).join(", ")
-        })`
+        ? `Missing required option --${sources[0]} (${others})`
         : `Give one of ${flagList(sources, "and")}: each says what to do on its own`,
     );
   }
@@ -367,9 +362,8 @@ Resiliency (ACGR) where its Region pairs apply.`;
 export function helpText(specs: FlagSpecs, help: HelpText): string {
   const rows = Object.entries(specs).flatMap(([name, f]) => {
     const short = f.short ? `-${f.short}, ` : "";
-    const left = `  ${short}--${name}${f.value ? ` ${f.value}` : ""}${
-      f.multiple ? " (repeatable)" : ""
-    }`;
+    const value = `${f.value ? ` ${f.value}` : ""}${f.multiple ? " (repeatable)" : ""}`;
+    const left = `  ${short}--${name}${value}`;
     // Each note is kept on one line: "one of: skip, update, fail" reads as a unit.
     const extra = notes(specs, f).map((n) => n.replaceAll(" ", NBSP)).join("; ");
     const text = `${f.help}${extra ? ` (${extra})` : ""}`;

@@ -22,6 +22,7 @@ const SAME_KEYPRESS_MS = 750;
  * stop in time.
  */
 const GRACE_MS = 3_000;
+const GRACE = `${GRACE_MS / 1000} s`;
 
 /** The first interrupt stops the run's rate limiter now and abandons its calls GRACE_MS later. */
 function grace(logger: Logger) {
@@ -32,9 +33,7 @@ function grace(logger: Logger) {
     target.close();
     timer = setTimeout(() => {
       logger.warning(
-        `Calls still in flight after ${
-          GRACE_MS / 1000
-        } s: abandoning them (whether they were applied is unknown)`,
+        `Calls still in flight after ${GRACE}: abandoning them (whether they were applied is unknown)`,
       );
       target?.abandon();
     }, GRACE_MS);
@@ -62,9 +61,7 @@ export function listenForInterrupts(logger: Logger, beforeExit: () => void) {
     if (!controller.signal.aborted) {
       firstAt = now;
       logger.warning(
-        `Interrupt received: starting no new calls, waiting up to ${
-          GRACE_MS / 1000
-        } s for the calls in flight (press Ctrl-C again to stop at once)`,
+        `Interrupt received: starting no new calls, waiting up to ${GRACE} for the calls in flight (press Ctrl-C again to stop at once)`,
       );
       controller.abort();
       stop.start();

@@ -80,10 +80,9 @@ export async function checkWritable(
   try {
     (await Deno.open(path, { append: true, create: true, mode: 0o600 })).close();
   } catch (err) {
+    const why = (err as Error).message;
     throw new UsageError(
-      `Cannot write ${flag} "${shown}": ${
-        (err as Error).message
-      } (choose another path, or run in a folder you can write)`,
+      `Cannot write ${flag} "${shown}": ${why} (choose another path, or run in a folder you can write)`,
     );
   }
 }

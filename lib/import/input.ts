@@ -311,13 +311,13 @@ function refuseDuplicates(
     const dup = isInvalid(it) ? undefined : where.get(nameKey(it.name));
     if (isInvalid(it) || !dup) return it;
     const at = formatPath(["QuickConnects", it.index, "QuickConnect", "Name"]);
+    const name = JSON.stringify(it.name);
     return {
       index: it.index,
       name: it.name,
       sourceId: it.sourceId,
-      error: `${at}: ${
-        JSON.stringify(it.name)
-      } appears ${dup.count} times in the file (items ${dup.items}); quick connect names must be unique`,
+      error:
+        `${at}: ${name} appears ${dup.count} times in the file (items ${dup.items}); quick connect names must be unique`,
       missingName: false,
       raw: undefined,
     };

@@ -265,9 +265,8 @@ export async function checkSavedPlan(
   if (stale.length === 0) return saved.Plan;
   for (const line of stale.slice(0, 20)) log.error(`Changed since the plan was made: ${esc(line)}`);
   if (stale.length > 20) log.error(`... and ${plural(stale.length - 20, "more change")}`);
+  const changes = plural(stale.length, "change");
   throw new UsageError(
-    `Refusing plan "${shown}": the target changed since it was made (${
-      plural(stale.length, "change")
-    } above); nothing was changed: ${NEW_PLAN}`,
+    `Refusing plan "${shown}": the target changed since it was made (${changes} above); nothing was changed: ${NEW_PLAN}`,
   );
 }

@@ -403,10 +403,9 @@ function reverseLinks(
   }
   if (unsure.length === 0) return;
   const links = plural(unsure.length, "link");
-  const more = unsure.length > 10 ? `, and ${unsure.length - 10} more` : "";
+  const listed = unsure.slice(0, 10).map(esc).join(", ") +
+    (unsure.length > 10 ? `, and ${unsure.length - 10} more` : "");
   p.warnings.push(
-    `Undo: leaving ${links} that may have been there before the run (the queue's list may have lagged when it ran; --force reverses them too): ${
-      unsure.slice(0, 10).map(esc).join(", ")
-    }${more}`,
+    `Undo: leaving ${links} that may have been there before the run (the queue's list may have lagged when it ran; --force reverses them too): ${listed}`,
   );
 }
