@@ -10,7 +10,8 @@ import {
   parseFlags,
   TARGET_FLAG,
 } from "./flags.ts";
-import type { CliCommand, FileSet, Written } from "./run_cli.ts";
+import type { FileSet, Written } from "./paths.ts";
+import type { CliCommand } from "./run_cli.ts";
 
 export const DEFAULT_EXPORT_LOG = "connect_quick_connect_export.log";
 

@@ -15,7 +15,8 @@ import { esc, type Logger } from "../log.ts";
 import { UsageError } from "../errors.ts";
 import { parseFilters } from "../filters.ts";
 import { COMMON_FLAGS, filterFlags, type Flags, type FlagSpecs, parseFlags } from "./flags.ts";
-import type { CliCommand, FileSet, Written } from "./run_cli.ts";
+import type { FileSet, Written } from "./paths.ts";
+import type { CliCommand } from "./run_cli.ts";
 
 export const DEFAULT_IMPORT_LOG = "connect_quick_connect_import.log";
 

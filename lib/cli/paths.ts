@@ -8,6 +8,7 @@
 import { basename, dirname, resolve } from "node:path";
 import type { Env } from "../aws/client.ts";
 import { UsageError } from "../errors.ts";
+import { allowReplacing } from "../json_file.ts";
 
 /** How the process was started, as the entrypoint sees it. */
 export interface Invocation {
@@ -50,7 +51,22 @@ async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined>
 }
 
 /** An existing file: replaced only with --force, appended to, or left for a numbered name. */
-export type WriteRule = "force" | "append" | "rename";
+type WriteRule = "force" | "append" | "rename";
+
+/** A file the run writes: `what` for messages, `path` absolute (or "-": standard output). */
+export interface Written {
+  what: string;
+  path: string;
+  /** As the user typed it. */
+  shown: string;
+  replace: WriteRule;
+}
+
+export interface FileSet {
+  log: Written;
+  writes: Written[];
+  reads: { flag: string; path: string | undefined }[];
+}
 
 /** A file this run writes: its folder must exist. `shown` is the path as the user typed it. */
 export async function checkWritable(
@@ -87,25 +103,31 @@ export async function checkWritable(
   }
 }
 
-/** Two flags naming one file would make the run overwrite its own input. */
-export async function checkDistinct(
-  written: { flag: string; path: string }[],
-  others: { flag: string; path: string | undefined }[],
-): Promise<void> {
+/**
+ * Every file the run reads or writes, before the log exists and before any call: two flags
+ * naming one file would make the run overwrite its own input.
+ */
+export async function checkFiles(files: FileSet, force: boolean): Promise<void> {
   const real = async (p: string) => await Deno.realPath(p).catch(() => p);
   const seen: { flag: string; path: string }[] = [];
-  for (const o of others) {
+  for (const o of files.reads) {
     if (o.path && o.path !== "-") seen.push({ ...o, path: await real(o.path) });
   }
+  // The log last: it is created by its check, and a refusal before it leaves no file.
+  const written = [...files.writes, files.log].filter((w) => w.path !== "-");
   for (const w of written) {
-    if (w.path === "-") continue;
     const path = await real(w.path);
     const clash = seen.find((s) => s.path === path);
     if (clash) {
       throw new UsageError(
-        `${w.flag} and ${clash.flag} name the same file "${w.path}": the run would overwrite it; choose another path for ${w.flag}`,
+        `${w.what} and ${clash.flag} name the same file "${w.path}": the run would overwrite it; choose another path for ${w.what}`,
       );
     }
-    seen.push({ flag: w.flag, path });
+    seen.push({ flag: w.what, path });
+  }
+  for (const w of written) {
+    await checkWritable(w.what, w.path, w.shown, { replace: w.replace, force });
+    // Only these may replace an existing file; every other write creates its file.
+    if (w.replace === "force" && force) allowReplacing(w.path);
   }
 }

@@ -10,37 +10,20 @@ import { InterruptedError } from "../aws/limiter.ts";
 import type { RunContext } from "../context.ts";
 import { describeError, UsageError } from "../errors.ts";
 import { endOf, exitCode, logEnd } from "../exit.ts";
-import { allowReplacing } from "../json_file.ts";
 import { createLogger, esc, type Logger } from "../log.ts";
 import { versionLine } from "../version.ts";
 import { type AwsFlags, buildContext, checkAwsFlags } from "./context.ts";
 import { type FlagSpecs, type HelpText, helpText, type Outcome } from "./flags.ts";
 import {
   baseDir,
-  checkDistinct,
-  checkWritable,
+  checkFiles,
+  type FileSet,
   type Invocation,
   programName,
   resolveIn,
-  type WriteRule,
 } from "./paths.ts";
 import { createProgress } from "./progress.ts";
 import { listenForInterrupts } from "./interrupts.ts";
-
-/** A file the run writes: `what` for messages, `path` absolute (or "-": standard output). */
-export interface Written {
-  what: string;
-  path: string;
-  /** As the user typed it. */
-  shown: string;
-  replace: WriteRule;
-}
-
-export interface FileSet {
-  log: Written;
-  writes: Written[];
-  reads: { flag: string; path: string | undefined }[];
-}
 
 /** What the runner hands the use case besides the context. */
 interface Session {
@@ -173,21 +156,6 @@ async function begin<V extends RunnerFlags, F extends FileSet>(
     if (!(err instanceof UsageError)) throw err;
     io.stderr(`error: ${esc(err.message)}\nRun '${program} --help' for the options.`);
     return exitCode(endOf(err));
-  }
-}
-
-/** Every file the run reads or writes, before the log exists and before any call. */
-async function checkFiles(files: FileSet, force: boolean): Promise<void> {
-  await checkDistinct(
-    [...files.writes, files.log].map((w) => ({ flag: w.what, path: w.path })),
-    files.reads,
-  );
-  // The log last: it is created by its check, and a refusal before it leaves no file.
-  for (const w of [...files.writes, files.log]) {
-    if (w.path === "-") continue;
-    await checkWritable(w.what, w.path, w.shown, { replace: w.replace, force });
-    // Only these may replace an existing file; every other write creates its file.
-    if (w.replace === "force" && force) allowReplacing(w.path);
   }
 }
 
