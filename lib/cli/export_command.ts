@@ -94,8 +94,8 @@ export const EXPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ExportFiles> = {
   },
   prepare(flags, files) {
     const filters = parseFilters(flags, "export");
-    return Promise.resolve(async (ctx, session) => {
-      const result = await runExport(ctx, {
+    return Promise.resolve(async (ctx, session) =>
+      (await runExport(ctx, {
         output: files.output.path,
         shownOutput: files.output.shown,
         force: flags.force,
@@ -104,8 +104,7 @@ export const EXPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ExportFiles> = {
         filters,
         signal: session.signal,
         onProgress: session.onProgress,
-      });
-      return result.exitCode;
-    });
+      })).exitCode
+    );
   },
 };

@@ -32,11 +32,7 @@ const MEMORY_PER_BYTE = 1.4;
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 
 /** Refuses a file beyond MAX_FILE_BYTES; warns about one beyond LARGE_FILE_BYTES. */
-export async function checkFileSize(
-  path: string,
-  shown: string,
-  warn: (message: string) => void,
-): Promise<void> {
+export async function checkFileSize(path: string, shown: string, warn: (m: string) => void) {
   const size = await Deno.stat(path).then((s) => s.isFile ? s.size : 0, () => 0);
   if (size > MAX_FILE_BYTES) {
     throw new UsageError(
@@ -57,11 +53,7 @@ export async function checkFileSize(
 }
 
 /** Warns about a file of more than LARGE_ITEM_COUNT quick connects. */
-export function checkItemCount(
-  count: number,
-  shown: string,
-  warn: (message: string) => void,
-): void {
+export function checkItemCount(count: number, shown: string, warn: (m: string) => void): void {
   if (count <= LARGE_ITEM_COUNT) return;
   warn(
     `Export file "${esc(shown)}" holds ${count} quick connects, ${

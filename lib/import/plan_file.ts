@@ -185,17 +185,6 @@ const PlanFileSchema = z.strictObject({
 
 const NEW_PLAN = "make a new plan with --dry-run --plan-out";
 
-/** A plan file of another format: refused before its content is looked at. */
-function checkFormat(raw: unknown, shown: string): void {
-  const format = (raw as { PlanFormat?: unknown }).PlanFormat;
-  if (typeof format !== "number" || format === PLAN_FORMAT) return;
-  throw new UsageError(
-    format < PLAN_FORMAT
-      ? `Refusing plan "${shown}": it was made by an older version of this tool (plan format ${format}, without a digest to show it is unedited); nothing was changed: ${NEW_PLAN}`
-      : `Refusing plan "${shown}": it was made by a newer version of this tool (plan format ${format}; this version reads ${PLAN_FORMAT}); nothing was changed: ${NEW_PLAN}`,
-  );
-}
-
 /**
  * Reads a saved plan, before any call: the wrong kind of file, another plan format, an edit
  * since the plan was written (its digest first) or a malformed header is a UsageError (exit 2).
@@ -203,13 +192,20 @@ function checkFormat(raw: unknown, shown: string): void {
 export async function loadPlanFile(path: string, shown: string): Promise<PlanFile> {
   const raw = await readJson(path, "plan file", shown);
   const kind = kindOf(raw);
-  if (kind !== undefined && kind !== "plan") throw wrongKind(kind, "plan", shown);
-  if (kind === undefined) {
-    throw new UsageError(
+  if (kind !== "plan") {
+    throw kind ? wrongKind(kind, "plan", shown) : new UsageError(
       `Invalid plan file "${shown}": not a saved plan (no PlanFormat member); ${NEW_PLAN}`,
     );
   }
-  checkFormat(raw, shown);
+  // A plan file of another format is refused before its content is looked at.
+  const format = (raw as { PlanFormat?: unknown }).PlanFormat;
+  if (typeof format === "number" && format !== PLAN_FORMAT) {
+    throw new UsageError(
+      format < PLAN_FORMAT
+        ? `Refusing plan "${shown}": it was made by an older version of this tool (plan format ${format}, without a digest to show it is unedited); nothing was changed: ${NEW_PLAN}`
+        : `Refusing plan "${shown}": it was made by a newer version of this tool (plan format ${format}; this version reads ${PLAN_FORMAT}); nothing was changed: ${NEW_PLAN}`,
+    );
+  }
   if ((raw as { Digest?: unknown }).Digest !== await planDigest(raw)) {
     throw new UsageError(
       `Refusing plan "${shown}": it was edited after it was made (its content no longer matches its Digest); nothing was changed. A plan is applied exactly as the tool wrote it: to change what it does, edit the export or mapping file and ${NEW_PLAN}`,

@@ -123,11 +123,8 @@ async function planFromUndo(
     );
   }
   ctx.logger.info("Reading the target as it is now...");
-  const state = await readTarget(ctx, [], emptyMapping(), {
-    details: true,
-    resolvesExisting: false,
-    links: "all",
-  });
+  const reading = { details: true, resolvesExisting: false, links: "all" } as const;
+  const state = await readTarget(ctx, [], emptyMapping(), reading);
   return { plan: planUndo(where, state, { force: src.force ?? false }), state };
 }
 
@@ -233,18 +230,11 @@ function pruneScope(
 }
 
 /** One whose type or tags are not known is not selected: it is left alone. */
-function selects(
-  filters: Filters,
-  qc: ListedQuickConnect,
-  tags: Record<string, string>,
-): boolean {
+function selects(filters: Filters, qc: ListedQuickConnect, tags: Record<string, string>): boolean {
   const d = qc.detail;
   if (!d && (filters.types.length > 0 || Object.keys(filters.tags).length > 0)) return false;
-  return matches(filters, {
-    name: qc.name,
-    type: d?.QuickConnectConfig?.QuickConnectType,
-    tags: d ? tags : undefined,
-  });
+  const type = d?.QuickConnectConfig?.QuickConnectType;
+  return matches(filters, { name: qc.name, type, tags: d ? tags : undefined });
 }
 
 /**

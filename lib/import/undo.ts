@@ -158,16 +158,9 @@ function readJournal(text: string, shown: string): UndoSource {
     entries.push(r.data);
   }
   const journal = Journal.of(entries);
-  const h = journal.header;
-  return {
-    InstanceId: h.instanceId,
-    Region: h.region,
-    StartedAt: entries[0]!.at,
-    Undo: undoRecord(journal),
-  };
+  const { instanceId: InstanceId, region: Region } = journal.header;
+  return { InstanceId, Region, StartedAt: entries[0]!.at, Undo: undoRecord(journal) };
 }
-
-const isJournal = (text: string) => /^\s*\{"kind":"run","seq":0,/.test(text);
 
 /**
  * Reads the record of the run to undo, its report or its journal: any problem is a
@@ -175,7 +168,7 @@ const isJournal = (text: string) => /^\s*\{"kind":"run","seq":0,/.test(text);
  */
 export async function loadUndoReport(path: string, shown: string): Promise<UndoSource> {
   const text = await readJsonText(path, "report", shown);
-  if (isJournal(text)) return readJournal(text, shown);
+  if (/^\s*\{"kind":"run","seq":0,/.test(text)) return readJournal(text, shown);
   const raw = parseJson(text, "report", shown);
   const kind = kindOf(raw);
   if (kind !== undefined && kind !== "report") throw wrongKind(kind, "report", shown);
