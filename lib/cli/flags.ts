@@ -54,10 +54,7 @@ type ValueOf<F extends FlagSpec> = F extends { multiple: true } ? string[]
 export type Flags<S extends FlagSpecs> = { -readonly [K in keyof S]: ValueOf<S[K]> };
 
 /** What parsing asked for: the help, the version, or a run with these flag values. */
-export type Outcome<V> =
-  | { kind: "help" }
-  | { kind: "version" }
-  | { kind: "run"; flags: V };
+export type Outcome<V> = { kind: "help" | "version" } | { kind: "run"; flags: V };
 
 /** The flags both commands share; each command puts its own between these two groups. */
 export const TARGET_FLAG = {

@@ -306,7 +306,6 @@ export const IMPORT_COMMAND: CliCommand<Flags<typeof FLAGS>, ImportFiles> = {
     };
   },
   async prepare(flags, files, logger) {
-    // The flag table (FLAGS) already checked every value and every rule between flags.
     // Every file is read and checked before a client exists: bad input never reaches AWS.
     const source = await loadSource(flags, files, logger);
     return async (ctx, session) =>
