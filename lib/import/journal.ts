@@ -9,46 +9,24 @@
  * An intent with no answer may have landed (uncertain); an item with no intent was not
  * attempted. No request-left tracking is needed beyond that.
  */
+import type { QuickConnectConfig } from "@aws-sdk/client-connect";
+import { z } from "zod";
 import { UsageError } from "../errors.ts";
 import type { Part, Snapshot } from "./plan.ts";
 
-/** One link an Associate or Disassociate call carries. */
-export interface Link {
-  queueId: string;
-  queueName: string;
-  targetId: string;
-  name: string;
-  /** The plan item whose quick connect it links (negative for none: undo's relinks). */
-  index: number;
-  /**
-   * Evidence that the link was absent when the call landed: its quick connect is one this run
-   * created, or the queue's list was read with --consistency-wait 0 (lists trusted as current).
-   */
-  own?: boolean;
-}
+/** A quick connect's content (plan.ts Snapshot), as a report or journal holds it. */
+export const SnapshotSchema = z.object({
+  Description: z.string(),
+  QuickConnectConfig: z.custom<QuickConnectConfig>(
+    (v) =>
+      typeof v === "object" && v !== null && !Array.isArray(v) &&
+      typeof (v as { QuickConnectType?: unknown }).QuickConnectType === "string",
+    { error: "must be an object with a QuickConnectType" },
+  ),
+  Tags: z.record(z.string(), z.string()),
+}) satisfies z.ZodType<Snapshot>;
 
-export interface Intent {
-  kind: "intent";
-  seq: number;
-  at: string;
-  /** The write call: Create, Update* (description, config), Tag, Untag, Associate, Disassociate, Delete. */
-  op: "create" | "update" | "tag" | "untag" | "link" | "unlink" | "delete";
-  /** The quick connect's name (for a link call, the queue's). */
-  name: string;
-  /** The plan item (creates and updates). */
-  item?: number;
-  targetId?: string;
-  /** The part an update call changes. */
-  part?: Part;
-  /** What the quick connect held before (updates, deletes): what undo restores. */
-  before?: Snapshot;
-  /** What the run makes it hold (creates, updates). */
-  after?: Snapshot;
-  /** A link call's queue and links. */
-  links?: Link[];
-  /** A delete: the queues it was linked to (undo links it again). */
-  queues?: { queueId: string; queueName: string }[];
-}
+export const PartSchema = z.enum(["description", "config", "tags"]) satisfies z.ZodType<Part>;
 
 /** What became of a create or an update entry, once settled. */
 export type Outcome =
@@ -68,35 +46,82 @@ export type Outcome =
   | { result: "uncertain"; reason: string; targetId?: string; done: Part[]; taken?: boolean }
   | { result: "not-attempted"; reason: string };
 
+const at = { seq: z.number(), at: z.string() };
+
 /**
- * A line of the journal: the run header first; then intents, the service's answers (done;
- * refused: answered with an error that applies nothing; unsent: it never reached the
- * service; unknown: no answer that says, so it may have been applied — as is an intent with
- * no answer line at all) and the items' outcomes once settled.
+ * A line of the journal, the one shape for writing and reading it (undo.ts reads it back):
+ * the run header first; then intents, the service's answers (done; refused: answered with an
+ * error that applies nothing; unsent: it never reached the service; unknown: no answer that
+ * says, so it may have been applied — as is an intent with no answer line at all) and the
+ * items' outcomes once settled.
  */
-export type Entry =
-  | {
-    kind: "run";
-    seq: 0;
-    at: string;
-    journal: 1;
-    tool: string;
-    version: string;
-    instanceId: string;
-    region: string;
-    source: string;
-  }
-  | Intent
-  | {
-    kind: "answer";
-    seq: number;
-    at: string;
-    of: number;
-    result: "done" | "refused" | "unsent" | "unknown";
-    targetId?: string;
-    reason?: string;
-  }
-  | { kind: "outcome"; seq: number; at: string; item: number; outcome: Outcome };
+export const EntrySchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("run"),
+    seq: z.literal(0),
+    at: z.string(),
+    journal: z.literal(1),
+    tool: z.string(),
+    version: z.string(),
+    instanceId: z.string(),
+    region: z.string(),
+    source: z.string(),
+  }),
+  z.object({
+    kind: z.literal("intent"),
+    ...at,
+    /** Create, Update* (description, config), Tag, Untag, Associate, Disassociate, Delete. */
+    op: z.enum(["create", "update", "tag", "untag", "link", "unlink", "delete"]),
+    /** The quick connect's name (for a link call, the queue's). */
+    name: z.string(),
+    /** The plan item (creates and updates). */
+    item: z.number().optional(),
+    targetId: z.string().optional(),
+    /** The part an update call changes. */
+    part: PartSchema.optional(),
+    /** What the quick connect held before (updates, deletes): what undo restores. */
+    before: SnapshotSchema.optional(),
+    /** What the run makes it hold (creates, updates). */
+    after: SnapshotSchema.optional(),
+    /**
+     * A link call's links; `index`: the plan item (negative for none: undo's relinks); `own`:
+     * evidence the link was absent when the call landed (its quick connect is one this run
+     * created, or the queue's list was read with --consistency-wait 0).
+     */
+    links: z.array(z.object({
+      queueId: z.string(),
+      queueName: z.string(),
+      targetId: z.string(),
+      name: z.string(),
+      index: z.number(),
+      own: z.boolean().optional(),
+    })).optional(),
+    /** A delete: the queues it was linked to (undo links it again). */
+    queues: z.array(z.object({ queueId: z.string(), queueName: z.string() })).optional(),
+  }),
+  z.object({
+    kind: z.literal("answer"),
+    ...at,
+    of: z.number(),
+    result: z.enum(["done", "refused", "unsent", "unknown"]),
+    targetId: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("outcome"),
+    ...at,
+    item: z.number(),
+    outcome: z.custom<Outcome>((v) =>
+      typeof v === "object" && v !== null &&
+      typeof (v as { result?: unknown }).result === "string"
+    ),
+  }),
+]);
+
+export type Entry = z.infer<typeof EntrySchema>;
+export type Intent = Extract<Entry, { kind: "intent" }>;
+/** One link an Associate or Disassociate call carries. */
+export type Link = NonNullable<Intent["links"]>[number];
 
 export class Journal {
   readonly intents: Intent[] = [];

@@ -5,7 +5,6 @@
  * are created again, with their links; links the run added are removed, links it removed
  * are put back. The plan is applied, or shown with --dry-run, like any other.
  */
-import type { QuickConnectConfig } from "@aws-sdk/client-connect";
 import { z } from "zod";
 import type { ListedQuickConnect } from "../aws/reads.ts";
 import { parseJson, readJsonText } from "../json_file.ts";
@@ -16,7 +15,7 @@ import { changedParts, diffQuickConnect } from "./diff.ts";
 import { kindOf, wrongKind } from "./file_kind.ts";
 import type { ImportItem } from "./input.ts";
 import { compareEntry, type Plan, type PlanEntry, type Snapshot, snapshotOf } from "./plan.ts";
-import { type Entry, Journal } from "./journal.ts";
+import { type Entry, EntrySchema, Journal, PartSchema, SnapshotSchema } from "./journal.ts";
 import { type UndoRecord, undoRecord } from "./report.ts";
 import type { TargetState } from "./target.ts";
 
@@ -27,16 +26,6 @@ export interface UndoSource {
   Undo: UndoRecord;
 }
 
-const Snap = z.object({
-  Description: z.string(),
-  QuickConnectConfig: z.custom<QuickConnectConfig>(
-    (v) =>
-      typeof v === "object" && v !== null && !Array.isArray(v) &&
-      typeof (v as { QuickConnectType?: unknown }).QuickConnectType === "string",
-    { error: "must be an object with a QuickConnectType" },
-  ),
-  Tags: z.record(z.string(), z.string()),
-}) satisfies z.ZodType<Snapshot>;
 const Link = z.object({
   QueueId: z.string(),
   Queue: z.string(),
@@ -44,7 +33,6 @@ const Link = z.object({
   Name: z.string(),
   Certain: z.boolean().optional(),
 });
-const PART = z.enum(["description", "config", "tags"]);
 const UndoReport = z.object({
   InstanceId: z.string(),
   Region: z.string(),
@@ -54,7 +42,7 @@ const UndoReport = z.object({
     Created: z.array(z.object({
       Name: z.string(),
       TargetId: z.string().optional(),
-      After: Snap,
+      After: SnapshotSchema,
       Certain: z.boolean().optional(),
       Doubt: z.enum(["unanswered", "taken"]).optional(),
     })),
@@ -62,16 +50,16 @@ const UndoReport = z.object({
       z.object({
         Name: z.string(),
         TargetId: z.string(),
-        Before: Snap,
-        After: Snap,
+        Before: SnapshotSchema,
+        After: SnapshotSchema,
         Certain: z.boolean().optional(),
-        Parts: z.array(PART).optional(),
+        Parts: z.array(PartSchema).optional(),
       }),
     ),
     Deleted: z.array(z.object({
       Name: z.string(),
       TargetId: z.string(),
-      Before: Snap,
+      Before: SnapshotSchema,
       Queues: z.array(z.object({ Id: z.string(), Name: z.string() })),
       Certain: z.boolean().optional(),
     })),
@@ -79,62 +67,6 @@ const UndoReport = z.object({
     LinksRemoved: z.array(Link),
   }, { error: "missing: only a report of a run that changed the target can be undone" }),
 }).loose() satisfies z.ZodType<UndoSource>;
-
-/** A journal line, as far as undo reads it (lib/import/journal.ts has the whole shape). */
-const JournalLine = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("run"),
-    seq: z.literal(0),
-    at: z.string(),
-    journal: z.literal(1),
-    tool: z.string(),
-    version: z.string(),
-    instanceId: z.string(),
-    region: z.string(),
-    source: z.string(),
-  }),
-  z.object({
-    kind: z.literal("intent"),
-    seq: z.number(),
-    at: z.string(),
-    op: z.enum(["create", "update", "tag", "untag", "link", "unlink", "delete"]),
-    name: z.string(),
-    item: z.number().optional(),
-    targetId: z.string().optional(),
-    part: PART.optional(),
-    before: Snap.optional(),
-    after: Snap.optional(),
-    links: z.array(z.object({
-      queueId: z.string(),
-      queueName: z.string(),
-      targetId: z.string(),
-      name: z.string(),
-      index: z.number(),
-      own: z.boolean().optional(),
-    })).optional(),
-    queues: z.array(z.object({ queueId: z.string(), queueName: z.string() })).optional(),
-  }),
-  z.object({
-    kind: z.literal("answer"),
-    seq: z.number(),
-    at: z.string(),
-    of: z.number(),
-    result: z.enum(["done", "refused", "unsent", "unknown"]),
-    targetId: z.string().optional(),
-    reason: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal("outcome"),
-    seq: z.number(),
-    at: z.string(),
-    item: z.number(),
-    outcome: z.custom<Extract<Entry, { kind: "outcome" }>["outcome"]>(
-      (v) =>
-        typeof v === "object" && v !== null &&
-        typeof (v as { result?: unknown }).result === "string",
-    ),
-  }),
-]) satisfies z.ZodType<Entry>;
 
 /**
  * The journal of a run that never finished (killed, crashed, disk full): its lines, the last
@@ -151,7 +83,7 @@ function readJournal(text: string, shown: string): UndoSource {
       if (n === lines.length - 1) break;
       throw new UsageError(`Cannot undo with "${shown}": line ${n + 1} of the journal is not JSON`);
     }
-    const r = JournalLine.safeParse(value);
+    const r = EntrySchema.safeParse(value);
     if (!r.success) {
       throw schemaError(`Cannot undo with "${shown}" (line ${n + 1})`, r.error.issues);
     }
