@@ -141,8 +141,6 @@ function isNetwork(err: unknown): boolean {
     /connection refused|failed to lookup|dns error|tcp connect error|network error/i.test(t);
 }
 
-type Guidance = { cause: string; hint: string };
-
 /** The instance a run talks to, for messages. */
 export interface Where {
   instanceId: string;
@@ -204,19 +202,22 @@ interface Facts extends Where {
   action: string;
 }
 
+/** A cause and what to do about it. */
+type Said = [cause: string, hint: string];
+
 const CREDENTIALS_NOT_FOUND = /Could not load credentials/i;
 
 /** First match wins: credential problems before the Region, the Region before the rest. */
-const RULES: readonly [(f: Facts) => boolean, (f: Facts) => Guidance][] = [
+const RULES: readonly [(f: Facts) => boolean, (f: Facts) => Said][] = [
   [
     (f) =>
       /aws sso login|sso (session|token)|token.*(expired|is invalid)|refresh.*token/i.test(
         f.message,
       ) || f.name === "ExpiredTokenException" || f.name === "ExpiredToken",
-    (f) => ({
-      cause: `The AWS session or SSO token has expired or cannot be refreshed (${f.message})`,
-      hint: "run `aws sso login` (with --profile NAME if you use one) and try again",
-    }),
+    (f) => [
+      `The AWS session or SSO token has expired or cannot be refreshed (${f.message})`,
+      "run `aws sso login` (with --profile NAME if you use one) and try again",
+    ],
   ],
   [
     (f) => credentialStepOf(f.err) !== undefined,
@@ -224,86 +225,80 @@ const RULES: readonly [(f: Facts) => boolean, (f: Facts) => Guidance][] = [
   ],
   [
     (f) => f.name === "CredentialsProviderError" && !CREDENTIALS_NOT_FOUND.test(f.message),
-    (f) => ({
-      cause: `AWS credentials could not be loaded (${f.message})`,
-      hint:
-        "check the profile's settings in ~/.aws/config (source_profile, role_arn, credential_process, sso_*) or the AWS_* variables",
-    }),
+    (f) => [
+      `AWS credentials could not be loaded (${f.message})`,
+      "check the profile's settings in ~/.aws/config (source_profile, role_arn, credential_process, sso_*) or the AWS_* variables",
+    ],
   ],
   [
     (f) => f.name === "CredentialsProviderError" || CREDENTIALS_NOT_FOUND.test(f.message),
-    () => ({
-      cause: "No AWS credentials were found",
-      hint:
-        "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an EC2 instance with an instance role",
-    }),
+    () => [
+      "No AWS credentials were found",
+      "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on an EC2 instance with an instance role",
+    ],
   ],
   [
     (f) => isWrongRegionSignature(f.err),
-    (f) => ({
-      cause: `The request was signed for ${f.region}, but ${
+    (f) => [
+      `The request was signed for ${f.region}, but ${
         f.endpoint ? `the endpoint ${f.endpoint}` : "the endpoint"
       } is in another Region (${f.name}: ${f.message})`,
-      hint: `the keys are fine: ${wrongRegionHint(f)}`,
-    }),
+      `the keys are fine: ${wrongRegionHint(f)}`,
+    ],
   ],
   [
     (f) => f.name === "InvalidSignatureException",
-    (f) => ({
-      cause:
-        `AWS rejected the request signature for ${f.region} (${f.name}: ${f.message}); the Region is probably wrong`,
-      hint: `check that ${f.region} is the instance's Region${
+    (f) => [
+      `AWS rejected the request signature for ${f.region} (${f.name}: ${f.message}); the Region is probably wrong`,
+      `check that ${f.region} is the instance's Region${
         f.endpoint ? ` and the Region of --endpoint-url ${f.endpoint}` : ""
       } (--region, AWS_REGION or the profile's region); if it is, check the secret access key and the system clock`,
-    }),
+    ],
   ],
   [
     (f) => CREDENTIAL_ERRORS.has(f.name),
-    (f) => ({
-      cause: `AWS rejected the credentials (${f.name}: ${f.message})`,
-      hint:
-        "check the access key, the profile and the system clock; a key from another partition or a deleted user is rejected",
-    }),
+    (f) => [
+      `AWS rejected the credentials (${f.name}: ${f.message})`,
+      "check the access key, the profile and the system clock; a key from another partition or a deleted user is rejected",
+    ],
   ],
   [
     (f) => isAccessDenied(f.err),
-    (f) => ({
-      cause: `Access denied for ${f.action}`,
-      hint: `allow the IAM action ${f.action} on instance ${f.instanceId} for these credentials`,
-    }),
+    (f) => [
+      `Access denied for ${f.action}`,
+      `allow the IAM action ${f.action} on instance ${f.instanceId} for these credentials`,
+    ],
   ],
   [
     (f) => isNotFound(f.err),
-    (f) => ({
-      cause: `Amazon Connect instance ${f.instanceId} was not found in ${f.region}`,
-      hint:
-        "check --instance-id (an instance ID or ARN) and --region; instances are regional and belong to one account",
-    }),
+    (f) => [
+      `Amazon Connect instance ${f.instanceId} was not found in ${f.region}`,
+      "check --instance-id (an instance ID or ARN) and --region; instances are regional and belong to one account",
+    ],
   ],
   [
     (f) => /Region is missing/i.test(f.message),
-    () => ({
-      cause: "No AWS region is configured",
-      hint:
-        "pass --region or set AWS_REGION (under `deno run`, also --allow-read so ~/.aws/config can be read)",
-    }),
+    () => [
+      "No AWS region is configured",
+      "pass --region or set AWS_REGION (under `deno run`, also --allow-read so ~/.aws/config can be read)",
+    ],
   ],
   [(f) => timeoutOf(f.err) !== undefined, (f) => timeoutGuidance(f)],
   [
     (f) => isNetwork(f.err),
-    (f) => ({
-      cause: `Cannot reach the Amazon Connect endpoint${
+    (f) => [
+      `Cannot reach the Amazon Connect endpoint${
         f.endpoint ? ` ${f.endpoint}` : ` in ${f.region}`
       } (${f.message})`,
-      hint: "check --endpoint-url, --region, proxy settings and network access to AWS",
-    }),
+      "check --endpoint-url, --region, proxy settings and network access to AWS",
+    ],
   ],
   [
     (f) => isLimitExceeded(f.err),
-    (f) => ({
-      cause: `A service quota was reached (${f.message})`,
-      hint: "ask for a quota increase in the Service Quotas console, then run again",
-    }),
+    (f) => [
+      `A service quota was reached (${f.message})`,
+      "ask for a quota increase in the Service Quotas console, then run again",
+    ],
   ],
 ];
 
@@ -311,10 +306,11 @@ const RULES: readonly [(f: Facts) => boolean, (f: Facts) => Guidance][] = [
  * What a user needs to read when a call fails for a reason that is not about one quick
  * connect: the cause in one line and the next step. `action` is the IAM action of the call.
  */
-export function guidance(err: unknown, ctx: Where & { action: string }): Guidance {
+export function guidance(err: unknown, ctx: Where & { action: string }) {
   const facts = { ...ctx, err, name: errorName(err), message: asAws(err).message ?? String(err) };
-  const rule = RULES.find(([when]) => when(facts));
-  return rule?.[1](facts) ?? { cause: describeError(err), hint: "see the log file for details" };
+  const [cause, hint] = RULES.find(([when]) => when(facts))?.[1](facts) ??
+    [describeError(err), "see the log file for details"];
+  return { cause, hint };
 }
 
 /** Which Region to pass after a wrong-Region signature: never the one that just failed. */
@@ -340,40 +336,40 @@ function wrongRegionHint(f: Facts): string {
 }
 
 /** A call that timed out on every attempt: which endpoint, which timeout, what to change. */
-function timeoutGuidance(f: Facts): Guidance {
+function timeoutGuidance(f: Facts): Said {
   const attempts = attemptsOf(f.err);
   const where =
     "check the endpoint (--endpoint-url, AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL or the profile's endpoint_url; the run's first lines say which is used), proxy settings and network access";
-  return {
-    cause: `Amazon Connect did not answer ${f.action}: ${asAws(f.err).message ?? "timeout"}, ${
+  return [
+    `Amazon Connect did not answer ${f.action}: ${asAws(f.err).message ?? "timeout"}, ${
       attempts === 1 ? "1 attempt" : `${attempts} attempts`
     }`,
-    hint: timeoutOf(f.err) === "connect"
+    timeoutOf(f.err) === "connect"
       ? `${where}; on a slow link, raise --connect-timeout (seconds, 0: no limit)`
       : `${where}; if the endpoint is only slow, raise --read-timeout (seconds, 0: no limit)`,
-  };
+  ];
 }
 
 /** A failure while getting credentials, named after the step that failed. */
-function credentialStepGuidance(err: unknown, step: string): Guidance {
+function credentialStepGuidance(err: unknown, step: string): Said {
   const sso = /^the SSO token provider/.test(step);
   const sts = /^STS /.test(step);
   if (isNetwork(err)) {
-    return {
-      cause: `Cannot get AWS credentials: ${step} could not be reached (${describeError(err)})`,
-      hint: sso
+    return [
+      `Cannot get AWS credentials: ${step} could not be reached (${describeError(err)})`,
+      sso
         ? "check network access and proxy settings to the IAM Identity Center portal (portal.sso.REGION.amazonaws.com, or AWS_ENDPOINT_URL_SSO); --endpoint-url only applies to Amazon Connect"
         : sts
         ? "check network access and proxy settings to AWS STS (sts.REGION.amazonaws.com, or AWS_ENDPOINT_URL_STS); --endpoint-url only applies to Amazon Connect"
         : "check network access to it; --endpoint-url only applies to Amazon Connect",
-    };
+    ];
   }
-  return {
-    cause: `Cannot get AWS credentials: ${step} failed (${describeError(err)})`,
-    hint: sso
+  return [
+    `Cannot get AWS credentials: ${step} failed (${describeError(err)})`,
+    sso
       ? "run `aws sso login` for this profile; check its sso_* settings, the account and the role name"
       : sts
       ? "check role_arn and source_profile (or credential_source) in ~/.aws/config, and that the source credentials may call sts:AssumeRole on that role (its trust policy)"
       : "check the profile's settings in ~/.aws/config or the AWS_* variables",
-  };
+  ];
 }

@@ -165,21 +165,18 @@ function sharedStrings(): Reviver {
   };
 }
 
-/** JSON.parse, or BAD for text it rejects (the whole-file read words the error). */
-function parse(text: string, reviver?: Reviver): unknown {
-  try {
-    return JSON.parse(text, reviver);
-  } catch {
-    return BAD;
-  }
-}
-
-/** The value starting at `i`, parsed: [where it ends, the value]. */
+/**
+ * The value starting at `i`, parsed: [where it ends, the value]; BAD for text JSON.parse
+ * rejects (the whole-file read words the error).
+ */
 function value(t: string, i: number, eof: boolean, reviver?: Reviver): [number, unknown] {
   const end = valueEnd(t, i, eof);
   if (end < 0) return [end, undefined];
-  const v = parse(t.slice(i, end), reviver);
-  return v === BAD ? [BAD, undefined] : [end, v];
+  try {
+    return [end, JSON.parse(t.slice(i, end), reviver)];
+  } catch {
+    return [BAD, undefined];
+  }
 }
 
 /**
@@ -213,7 +210,13 @@ export async function readObjectStream(
       return v;
     });
     if (at < 0) return undefined;
-    if (closed) return await onlyWhitespaceLeft(w, at) ? out : undefined;
+    if (closed) {
+      const end = await run(w, at, (t, i, eof) => {
+        const j = skipWs(t, i); // only whitespace may follow
+        return j < t.length ? BAD : eof ? j : MORE;
+      });
+      return end >= 0 ? out : undefined;
+    }
     if (key === undefined || seen.has(key) && key === arrayKey) return undefined;
     seen.add(key);
     if (key === arrayKey && w.text[at] === "[") {
@@ -254,15 +257,6 @@ async function readElements(
     onElement(parsed);
   }
   return at;
-}
-
-async function onlyWhitespaceLeft(w: Window, at: number): Promise<boolean> {
-  const end = await run(w, at, (t, i, eof) => {
-    const j = skipWs(t, i);
-    if (j < t.length) return BAD;
-    return eof ? j : MORE;
-  });
-  return end >= 0;
 }
 
 /**

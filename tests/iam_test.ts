@@ -1,19 +1,47 @@
 /**
- * The least-privilege policies of docs/credentials-and-iam.md are exactly lib/aws/iam.ts, and
- * they are enough: both commands run to exit 0 on the emulator with every other Connect action
- * denied.
+ * The least-privilege policies of docs/credentials-and-iam.md are exactly the IAM actions each
+ * command calls (listed here), and they are enough: both commands run to exit 0 on the emulator
+ * with every other Connect action denied.
  */
 import assert from "node:assert/strict";
 import { TagResourceCommand } from "@aws-sdk/client-connect";
 import { createConnectClient } from "../lib/aws/client.ts";
 import { runExport } from "../lib/export/run_export.ts";
-import { EXPORT_ACTIONS, IMPORT_ACTIONS, SYNC_ACTIONS } from "../lib/aws/iam.ts";
 import { runImport } from "../lib/import/run_import.ts";
 import type { RunContext } from "../lib/context.ts";
 import { type Emulator, startEmulator } from "../emulator/testing.ts";
 import { testContext } from "./support/context.ts";
 import { importOptions } from "./import_helpers.ts";
 import { MUTATING_OPERATIONS, OPERATIONS } from "../emulator/routes.ts";
+
+/** Export is read only. ListTagsForResource is not needed: Search and Describe carry tags. */
+const EXPORT_ACTIONS: readonly string[] = [
+  "connect:SearchQuickConnects",
+  "connect:ListQuickConnects",
+  "connect:DescribeQuickConnect",
+  "connect:ListUsers",
+  "connect:ListQueues",
+  "connect:ListContactFlows",
+  "connect:ListQueueQuickConnects",
+  "connect:SearchRoutingProfiles",
+];
+
+/** Import reads the target like export does, then writes. */
+const IMPORT_ACTIONS: readonly string[] = [
+  ...EXPORT_ACTIONS,
+  "connect:CreateQuickConnect",
+  "connect:UpdateQuickConnectName",
+  "connect:UpdateQuickConnectConfig",
+  "connect:TagResource",
+  "connect:UntagResource",
+  "connect:AssociateQueueQuickConnects",
+];
+
+/** Only with --prune, --prune-links or --undo (which remove what a run added). */
+const SYNC_ACTIONS: readonly string[] = [
+  "connect:DeleteQuickConnect",
+  "connect:DisassociateQueueQuickConnects",
+];
 
 function denyAllBut(emu: Emulator, allowed: readonly string[]): void {
   for (const op of OPERATIONS) {

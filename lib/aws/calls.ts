@@ -176,14 +176,11 @@ async function sending<O extends MetadataBearer>(
 
 async function collect(body: unknown): Promise<Uint8Array | undefined> {
   if (body instanceof Uint8Array) return body;
-  if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== "function") {
-    return undefined;
-  }
-  const chunks: Uint8Array[] = [];
-  for await (const c of body as AsyncIterable<Uint8Array | string>) {
-    chunks.push(typeof c === "string" ? new TextEncoder().encode(c) : c);
-  }
-  return await new Blob(chunks as BlobPart[]).bytes();
+  const chunks =
+    body && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+      ? await Array.fromAsync(body as AsyncIterable<Uint8Array | string>)
+      : undefined;
+  return chunks && await new Blob(chunks as BlobPart[]).bytes();
 }
 
 /** One attempt: a token first, then the limiter hears how it went. */
