@@ -48,10 +48,7 @@ export class NameIndex<T extends { name: string }> {
     return this.#exact.get(name) ?? this.#byKey.get(nameKey(name))?.[0];
   }
 
-  has(name: string): boolean {
-    return this.get(name) !== undefined;
-  }
-
+  has = (name: string): boolean => this.get(name) !== undefined;
   get size(): number {
     return this.#count;
   }

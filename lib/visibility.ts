@@ -45,7 +45,7 @@ export function whoSees(
 }
 
 /** A quick connect that routing profiles which saw it in the source will not see in the target. */
-export interface VisibilityLoss {
+interface VisibilityLoss {
   name: string;
   /** Those routing profiles, by name. */
   lost: string[];
@@ -60,43 +60,6 @@ const who = (seen: readonly SeenBy[]): string =>
     ? "none"
     : seen.map((s) => `'${s.Name}' (${s.Agents} agent${s.Agents === 1 ? "" : "s"})`).join(", ");
 
-/**
- * Where the target loses visibility the source had. `source`: per quick connect name, who saw
- * it there (the export file's RoutingProfiles, queues by name); `target`: the target's routing
- * profiles; `links`: target queue ID → the names of the quick connects linked to it once the
- * plan is applied. Routing profiles are matched by name.
- */
-export function visibilityLosses(
-  source: ReadonlyMap<string, readonly SeenBy[]>,
-  target: readonly RoutingProfileView[],
-  links: ReadonlyMap<string, ReadonlySet<string>>,
-): VisibilityLoss[] {
-  const after = whoSees(target, links);
-  const exists = new Set(target.map((p) => p.name));
-  const losses: VisibilityLoss[] = [];
-  for (const [name, before] of source) {
-    const now = after.get(name) ?? [];
-    const lost = before.filter((s) => !now.some((n) => n.Name === s.Name));
-    if (lost.length === 0) continue;
-    const why = lost.map((s) =>
-      !exists.has(s.Name)
-        ? `'${s.Name}' does not exist in the target`
-        : `'${s.Name}' has none of its queues${
-          s.Queues.length ? ` (${s.Queues.map((q) => `'${q}'`).join(", ")})` : ""
-        }`
-    );
-    losses.push({
-      name,
-      lost: lost.map((s) => s.Name),
-      why,
-      message: `${name}: seen in the source by ${who(before)}; in the target by ${who(now)} — ${
-        why.join("; ")
-      }`,
-    });
-  }
-  return losses;
-}
-
 /** Who sees one quick connect, by routing profile name: in the source, and in the target. */
 export interface ItemVisibility {
   name: string;
@@ -105,18 +68,35 @@ export interface ItemVisibility {
   loss?: VisibilityLoss;
 }
 
-/** visibilityLosses' arguments; per quick connect of `source`, who sees it on each side. */
+/**
+ * Per quick connect of `source` (its name → who saw it there: the export file's
+ * RoutingProfiles, queues by name), who sees it on each side and where the target loses
+ * visibility the source had. `target`: the target's routing profiles; `links`: target queue
+ * ID → the names of the quick connects linked to it once the plan is applied. Routing
+ * profiles are matched by name.
+ */
 export function visibility(
   source: ReadonlyMap<string, readonly SeenBy[]>,
   target: readonly RoutingProfileView[],
   links: ReadonlyMap<string, ReadonlySet<string>>,
 ): ItemVisibility[] {
   const after = whoSees(target, links);
-  const losses = new Map(visibilityLosses(source, target, links).map((l) => [l.name, l]));
-  return [...source].map(([name, before]) => ({
-    name,
-    source: before.map((s) => s.Name),
-    target: (after.get(name) ?? []).map((s) => s.Name),
-    ...(losses.has(name) ? { loss: losses.get(name) } : {}),
-  }));
+  const exists = new Set(target.map((p) => p.name));
+  return [...source].map(([name, before]) => {
+    const now = after.get(name) ?? [];
+    const item = { name, source: before.map((s) => s.Name), target: now.map((s) => s.Name) };
+    const lost = before.filter((s) => !now.some((n) => n.Name === s.Name));
+    if (lost.length === 0) return item;
+    const why = lost.map((s) =>
+      !exists.has(s.Name)
+        ? `'${s.Name}' does not exist in the target`
+        : `'${s.Name}' has none of its queues${
+          s.Queues.length ? ` (${s.Queues.map((q) => `'${q}'`).join(", ")})` : ""
+        }`
+    );
+    const message = `${name}: seen in the source by ${who(before)}; in the target by ${
+      who(now)
+    } — ${why.join("; ")}`;
+    return { ...item, loss: { name, lost: lost.map((s) => s.Name), why, message } };
+  });
 }

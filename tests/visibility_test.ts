@@ -1,7 +1,11 @@
 /** lib/visibility.ts: who sees each quick connect, and what the target loses. */
 import assert from "node:assert/strict";
 import type { SeenBy } from "../lib/export_file.ts";
-import { type RoutingProfileView, visibilityLosses, whoSees } from "../lib/visibility.ts";
+import { type RoutingProfileView, visibility, whoSees } from "../lib/visibility.ts";
+
+/** The losses visibility() reports, in source order. */
+const visibilityLosses = (...args: Parameters<typeof visibility>) =>
+  visibility(...args).flatMap((v) => v.loss ? [v.loss] : []);
 
 const profile = (name: string, agents: number, ...queueIds: string[]): RoutingProfileView => ({
   id: `rp-${name}`,

@@ -32,52 +32,41 @@ export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, readMs: 30_000 };
 
 type Request = Parameters<NodeHttpHandler["handle"]>[0];
 
+const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)} s`;
+
 /** A call's attempt ran out of time; `timeout` says which limit and where. */
-export class TimeoutError extends Error {
+class TimeoutError extends Error {
   override name = "TimeoutError";
   /** Like Node's: the SDK classifies it as a transient failure without a response. */
   readonly code = "ETIMEDOUT";
   constructor(
-    readonly timeout: { kind: "connect" | "read"; ms: number; endpoint: string },
-    options?: ErrorOptions,
+    readonly timeout: { kind: "connect" | "read"; ms: number },
+    endpoint: string,
+    options: ErrorOptions,
   ) {
     super(
       timeout.kind === "connect"
-        ? `could not connect to ${timeout.endpoint} within the connect timeout (${
-          seconds(timeout.ms)
-        })`
-        : `${timeout.endpoint} sent nothing for the read timeout (${seconds(timeout.ms)})`,
+        ? `could not connect to ${endpoint} within the connect timeout (${seconds(timeout.ms)})`
+        : `${endpoint} sent nothing for the read timeout (${seconds(timeout.ms)})`,
       options,
     );
   }
 }
 
-const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)} s`;
-
-function endpointOf(request: Request): string {
-  const port = request.port ? `:${request.port}` : "";
-  return `${request.protocol}//${request.hostname}${port}`;
-}
-
 export class ConnectHttpHandler extends NodeHttpHandler {
-  readonly #timeouts: Timeouts;
-  readonly #abandoned?: AbortSignal;
-
-  constructor(timeouts: Timeouts, abandoned?: AbortSignal) {
+  constructor(readonly timeouts: Timeouts, readonly abandoned?: AbortSignal) {
     super({ connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.readMs });
-    this.#timeouts = timeouts;
-    this.#abandoned = abandoned;
   }
 
   override async handle(request: Request, options: HttpHandlerOptions = {}) {
-    const signals = [options.abortSignal, this.#abandoned].filter((s): s is AbortSignal =>
+    const signals = [options.abortSignal, this.abandoned].filter((s): s is AbortSignal =>
       s instanceof AbortSignal
     );
     const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
       return await super.handle(request, { ...options, abortSignal });
     } catch (err) {
-      if (this.#abandoned?.aborted) throw new InterruptedError("abandoned", { cause: err });
+      if (this.abandoned?.aborted) throw new InterruptedError("abandoned", { cause: err });
       // The handler also renames ECONNRESET and EPIPE to TimeoutError: only its own two
       // timeouts say so in their message.
       const message = (err as { message?: string } | undefined)?.message ?? "";
@@ -85,11 +74,13 @@ export class ConnectHttpHandler extends NodeHttpHandler {
         message,
       );
       if (!connect && !/socket timed out after \d+ ms of inactivity/.test(message)) throw err;
-      throw new TimeoutError({
-        kind: connect ? "connect" : "read",
-        ms: connect ? this.#timeouts.connectMs : this.#timeouts.readMs,
-        endpoint: endpointOf(request),
-      }, { cause: err });
+      const { protocol, hostname, port } = request;
+      const kind = connect ? "connect" : "read";
+      throw new TimeoutError(
+        { kind, ms: connect ? this.timeouts.connectMs : this.timeouts.readMs },
+        `${protocol}//${hostname}${port ? `:${port}` : ""}`,
+        { cause: err },
+      );
     }
   }
 }
