@@ -47,7 +47,7 @@ export const httpStatusOf = (err: unknown): number | undefined =>
 export const attemptsOf = (err: unknown): number => asAws(err).$metadata?.attempts ?? 1;
 
 /** What a call's attempts told of it, marked on the error client.send rejects with. */
-interface SentMark {
+export interface SentMark {
   /** An attempt was handed to the HTTP layer (past the rate limiter, signed). */
   sent: boolean;
   /** An attempt may have been applied: it got no answer, or a 5xx, or was abandoned in flight. */

@@ -1,8 +1,4 @@
-/**
- * The one mapping from how a run ended to its exit code (README "Exit codes"). Every
- * command decides its exit code here and nowhere else: the CLI runner for an error that
- * ended a run, export and import for a run that finished.
- */
+/** How a run ended, and its exit code (README "Exit codes"): decided here and nowhere else. */
 import { isInterrupted } from "./aws/limiter.ts";
 import {
   describeError,
@@ -45,10 +41,9 @@ export function exitCode(
 }
 
 /**
- * How an error that ended a run ends it. `aborted`: the run's signal was aborted (an
- * interruption stops calls in ways that surface as other errors), unless the error is a
- * fatal AWS one, which is reported as such. With `where`, an error after which every call
- * would fail (credentials, a dead endpoint) is fatal, with what to do about it.
+ * How an error ends a run. `aborted` (an interruption surfaces as other errors) makes it
+ * interrupted unless it is a FatalAwsError; with `where`, an error after which every call
+ * would fail (credentials, a dead endpoint) is fatal, with what to do.
  */
 export function endOf(err: unknown, opts: { aborted?: boolean; where?: Where } = {}): RunEnd {
   if (err instanceof FatalAwsError) return { kind: "fatal", error: err };

@@ -1,14 +1,12 @@
 /**
- * JSON files in and out. Reads fail with a UsageError that names the file; writes go
- * through a temp file, so no reader ever sees half a file, and never replace a file the run
- * may not (only --force's paths are replaced, atomically); every temp file still open is
- * known, so a forced stop (a second Ctrl-C) can remove it.
+ * JSON files in and out. Reads fail with a UsageError naming the file; writes go through a
+ * temp file (a forced stop removes those still open), so no reader sees half a file, and
+ * replace only --force's paths, atomically.
  */
 import { UsageError } from "./errors.ts";
 import { duplicateKey } from "./json_stream.ts";
 
-/** Files created with mode 0600: export files and reports hold phone numbers. */
-const MODE = 0o600;
+const MODE = 0o600; // export files and reports hold phone numbers
 const pending = new Set<string>();
 const encoder = new TextEncoder();
 
@@ -80,9 +78,8 @@ function tempName(path: string): string {
 }
 
 /**
- * Paths this run may replace: those --force names (lib/cli/run_cli.ts). Any other existing
- * file is never replaced: a check before the run leaves a race (another run, or the user,
- * may create the file meanwhile), so every other write creates its file exclusively.
+ * Paths this run may replace: those --force names (lib/cli/run_cli.ts). Every other write
+ * creates its file exclusively: a check before the run leaves a race with other runs.
  */
 const replaceable = new Set<string>();
 
@@ -116,10 +113,9 @@ export function numbered(path: string, n: number): string {
 }
 
 /**
- * Puts the finished temp file at `path`: renamed over it when replacing; otherwise
- * hard-linked, which fails if the name exists (with `rename`, the next numbered name is
- * tried), then the temp name removed. Returns the path used. Synchronous for both the
- * async writes and the one before a forced exit: a link or a rename is one system call.
+ * Puts the finished temp file at `path` (returned; with `rename`, maybe a numbered one):
+ * renamed over it when replacing, else hard-linked, which fails if the name exists.
+ * Synchronous for every write: a link or a rename is one system call.
  */
 function publishSync(tmp: string, path: string, mode: WriteMode): string {
   if (mode.replace ?? replaceable.has(path)) {
@@ -166,10 +162,7 @@ function linkOrCopySync(tmp: string, name: string): void {
   }
 }
 
-/**
- * Fills a temp file beside `path`, then puts it there (see publishSync): a reader never sees
- * half a file, and a file this run may not replace never is. Returns the path used.
- */
+/** Fills a temp file beside `path`, then puts it there (publishSync); returns the path used. */
 export async function atomically(
   path: string,
   fill: (out: Deno.FsFile) => Promise<void>,
@@ -258,10 +251,9 @@ function* fileText(data: unknown): Generator<string> {
 }
 
 /**
- * The pieces encoded straight into one 64 KB buffer, yielded each time it is full (the
- * caller writes it before asking for more). No piece outlives its own encoding: a text
- * gathered across writes, or a new buffer per write, is what a collector reclaims late,
- * and showed as tens of MB of peak RSS at 10,000 items.
+ * The pieces encoded into one 64 KB buffer, yielded each time it is full (and written before
+ * the next): a text gathered across writes, or a buffer per write, cost tens of MB of peak
+ * RSS at 10,000 items.
  */
 function* batched(pieces: Iterable<string>): Generator<Uint8Array> {
   const buf = new Uint8Array(65536);

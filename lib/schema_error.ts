@@ -1,8 +1,4 @@
-/**
- * A file's schema problems as the lines a user reads: where in the file
- * (`QuickConnects[3].Tags["a b"]`) and what is wrong. Every file loader words its refusal
- * through it, so all of them point at a field the same way.
- */
+/** A file's schema problems as a user reads them: where in the file, and what is wrong. */
 import { UsageError } from "./errors.ts";
 
 /** A zod issue, or a check's finding in the same form. */
@@ -34,9 +30,8 @@ export function problemLines(
 }
 
 /**
- * The refusal for a file that does not pass its schema: `lead: where: message` for the
- * first problem (a file is fixed one problem at a time), as a UsageError (exit 2).
- * `where` may word a path its own way (e.g. naming the entry at an index).
+ * The refusal (exit 2) of a file that fails its schema: `lead: where: message` for the first
+ * problem (a file is fixed one at a time); `where` may word a path its own way.
  */
 export function schemaError(
   lead: string,

@@ -1,10 +1,8 @@
 /**
- * What every Connect call passes through in the client's middleware stack: one gate around
- * the whole call (retries and backoffs included) that records what its attempts told: sent,
- * may have landed, when the last one left (lib/errors.ts answerOf); gives the call up when
- * the limiter is abandoned (an interrupt's grace ran out) and tells the stall watch about
- * it; the shared rate limiter in front of every attempt; and, for export, the raw body of
- * SearchQuickConnects and DescribeQuickConnect answers (rawJson).
+ * What every Connect call passes through: a gate around the whole call (retries included) that
+ * records what its attempts told (lib/errors.ts answerOf), gives it up when the limiter is
+ * abandoned and feeds the stall watch; the rate limiter before every attempt; and, for export,
+ * the raw body of SearchQuickConnects and DescribeQuickConnect answers (rawJson).
  */
 import type { ConnectClient, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-connect";
 import type {
@@ -17,7 +15,7 @@ import type {
   InitializeHandlerArguments,
   MetadataBearer,
 } from "@smithy/types";
-import { httpStatusOf, markSent } from "../errors.ts";
+import { httpStatusOf, markSent, type SentMark } from "../errors.ts";
 import {
   type AwsLog,
   CallWatch,
@@ -43,38 +41,32 @@ function isThrottled(err: unknown): boolean {
 }
 
 /** One call across its attempts (what lib/errors.ts markSent records on its error). */
-interface Call {
-  /** An attempt was handed to the HTTP layer. */
-  sent: boolean;
-  /** An attempt got no answer or a 5xx: it may have been applied. */
-  landed: boolean;
+interface Call extends SentMark {
   /** Attempts handed to the HTTP layer and not answered yet. */
   inFlight: number;
-  firstSentAt?: number;
-  lastSentAt?: number;
   watched?: PendingCall;
   /** The raw body of a successful answer, where it is kept. */
   raw?: Uint8Array;
 }
 
-interface CallOptions {
+export interface CallOptions {
   limiter?: RateLimiter;
+  /**
+   * The run's logger: DEBUG lines for each retry, and a WARNING when a call has been
+   * pending for `stallWarningMs` (default 10 s) while nothing was logged.
+   */
   log?: AwsLog;
   stallWarningMs?: number;
   /** Told the operation of each failed attempt (for the retry lines). */
   failedIn: WeakMap<object, string>;
-  /** Keep raw Search/Describe bodies: the SDK drops every member its model does not know. */
-  captureRaw?: boolean;
+  /** Keep raw Search/Describe bodies (rawJson); only export needs them. */
+  captureRawResponses?: boolean;
 }
 
-/** The answers whose raw bytes are kept, and the bytes, per response object. */
 const CAPTURED = new Set(["SearchQuickConnectsCommand", "DescribeQuickConnectCommand"]);
 const raws = new WeakMap<object, Uint8Array>();
 
-/**
- * The response's JSON as the service sent it, or undefined if it was not captured: a quick
- * connect of a type newer than the pinned SDK keeps its configuration, verbatim.
- */
+/** The response's JSON as sent (the SDK drops members its model lacks), if it was captured. */
 export function rawJson(output: object): unknown {
   const bytes = raws.get(output);
   if (!bytes) return undefined;
@@ -133,7 +125,7 @@ export function installCallMiddleware(client: ConnectClient, opts: CallOptions):
         next,
         args,
         calls.get(context),
-        opts.captureRaw && CAPTURED.has(context.commandName ?? ""),
+        opts.captureRawResponses && CAPTURED.has(context.commandName ?? ""),
       ),
     { step: "deserialize", priority: "low", name: "connectCallSent" },
   );
@@ -141,8 +133,7 @@ export function installCallMiddleware(client: ConnectClient, opts: CallOptions):
 
 /**
  * An attempt handed to the HTTP layer: what its answer (or none) tells of the call. With
- * `capture`, a successful answer's body is read whole, kept, and handed on as those bytes
- * (the deserializer accepts a Uint8Array body).
+ * `capture`, a successful body is kept and handed on as bytes (the deserializer takes them).
  */
 async function sending<O extends MetadataBearer>(
   next: DeserializeHandler<object, O>,

@@ -1,17 +1,14 @@
 /**
- * The one place a ConnectClient is built: region and credentials resolved as the AWS CLI
- * does, our HTTP handler (timeouts, abandonment), the middleware every call passes
- * (lib/aws/calls.ts: rate limiter, "sent" mark, stall watch, raw bodies), our retry policy,
- * and what the run's log hears about retries.
+ * The one place a ConnectClient is built: region and credentials resolved as the AWS CLI does,
+ * our HTTP handler (lib/aws/http.ts), middleware (lib/aws/calls.ts) and retry policy.
  */
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from "@smithy/types";
 import { httpStatusOf, markCredentialStep } from "../errors.ts";
-import { installCallMiddleware } from "./calls.ts";
+import { type CallOptions, installCallMiddleware } from "./calls.ts";
 import { ConnectHttpHandler, DEFAULT_TIMEOUTS, type Timeouts } from "./http.ts";
-import type { AwsLog, RateLimiter } from "./limiter.ts";
 import { MigrationRetryStrategy } from "./retry.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
 
@@ -19,9 +16,8 @@ export type Env = Record<string, string | undefined>;
 type Section = Record<string, string | undefined>;
 
 /**
- * The shared config and credentials files: a profile's settings (the config file's over the
- * credentials file's) and the config file's sections (`services NAME` is `services.NAME`).
- * Nothing is configured where no file can be read.
+ * A profile's settings (the config file's over the credentials file's) and the config file's
+ * sections (`services NAME` is `services.NAME`); none where no file can be read.
  */
 export async function sharedConfig(name: string) {
   const files = await loadSharedConfigFiles().catch(() => ({
@@ -61,21 +57,12 @@ export async function profileExists(profile: string): Promise<boolean> {
   return profile in sections || profile in credentials;
 }
 
-interface ClientOptions {
+interface ClientOptions extends Omit<CallOptions, "failedIn"> {
   region: string;
   profile?: string;
   endpoint?: string;
-  limiter?: RateLimiter;
   retryStrategy?: MigrationRetryStrategy;
   credentials?: AwsCredentialIdentityProvider;
-  /** Keep raw Search/Describe bodies (lib/aws/calls.ts rawJson); only export needs them. */
-  captureRawResponses?: boolean;
-  /**
-   * The run's logger: DEBUG lines for each retry, and a WARNING when a call has been
-   * pending for `stallWarningMs` (default 10 s) while nothing was logged.
-   */
-  log?: AwsLog;
-  stallWarningMs?: number;
   /** The variables the credential chain reads, to name a failing credential step. */
   env?: Env;
   /** Connect and read timeouts of every attempt (default DEFAULT_TIMEOUTS). */
@@ -101,13 +88,7 @@ export function createConnectClient(opts: ClientOptions): ConnectClient {
     ),
     customUserAgent: `${TOOL_NAME}/${VERSION}`,
   });
-  installCallMiddleware(client, {
-    limiter: opts.limiter,
-    log: opts.log,
-    stallWarningMs: opts.stallWarningMs,
-    failedIn,
-    captureRaw: opts.captureRawResponses,
-  });
+  installCallMiddleware(client, { ...opts, failedIn });
   return client;
 }
 
@@ -160,10 +141,7 @@ function namingFailures(
   };
 }
 
-/**
- * Which step of the default chain gets credentials for this profile or environment
- * (without --profile, keys in the environment come first).
- */
+/** The step of the default chain that gets the credentials (without --profile, env keys first). */
 async function credentialStep(profile: string | undefined, env: Env): Promise<string> {
   if (profile === undefined && env.AWS_ACCESS_KEY_ID) {
     return "the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables";

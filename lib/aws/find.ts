@@ -1,8 +1,6 @@
 /**
- * One quick connect looked up by its exact name, now: one SearchQuickConnects with an EXACT
- * name condition, or where Search is refused, the one reader's fallback (lib/aws/reads.ts:
- * ListQuickConnects plus one Describe), with its one warning, given once: after a refusal
- * the run no longer tries Search.
+ * One quick connect looked up by its exact name, now: a SearchQuickConnects with an EXACT name
+ * condition, or once Search is refused (one warning), ListQuickConnects plus one Describe.
  */
 import { type QuickConnect, SearchQuickConnectsCommand } from "@aws-sdk/client-connect";
 import { isInterrupted } from "./limiter.ts";
@@ -17,9 +15,8 @@ export interface SearchAvailability {
 }
 
 /**
- * The quick connect named `name` (that spelling, else one the same under NFC), or undefined. Search may leave Tags out
- * (docs/live-service.md): with `needsTags` they are then read with Describe; without, an
- * absent member is taken as no tags.
+ * The quick connect named `name` (that spelling, else one the same under NFC). Search may
+ * leave Tags out (docs/live-service.md): with `needsTags` they are read with Describe.
  */
 export async function findQuickConnect(
   ctx: RunContext,

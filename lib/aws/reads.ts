@@ -64,8 +64,7 @@ export const readFlows = (
 
 /**
  * Every routing profile, 500 a call, with the queues whose quick connects its agents see: its
- * own and its default outbound queue (docs/connect-api.md §11). Callers tell a denial
- * (isAccessDenied) from other failures, to go on without the check.
+ * own and its default outbound queue (docs/connect-api.md §11).
  */
 export async function readRoutingProfiles(
   client: ConnectClient,
@@ -88,9 +87,8 @@ export async function readRoutingProfiles(
 const stops = (err: unknown) => isInterrupted(err) || isFatalForRun(err);
 
 /**
- * Quick connect IDs linked to each queue; a queue whose links cannot be read is in
- * `failed` with the error. Four queues at a time: one ListQueueQuickConnects takes a
- * round trip, and the quota is 10 per second.
+ * Quick connect IDs linked to each queue, or in `failed` its error. Four queues at a time: one
+ * ListQueueQuickConnects takes a round trip, and the quota is 10 per second.
  */
 export async function readAssociations(
   client: ConnectClient,
@@ -146,9 +144,8 @@ interface ReadOptions {
   /** On the List path, which quick connects to Describe (default: all). */
   describe?: (name: string) => boolean;
   /**
-   * Which quick connects the read returns (default: all), judged as soon as name and type
-   * are known, so a rejected one costs no Describe, and again once its tags are read. The
-   * part Search can express is sent (fewer pages); this has the last word.
+   * Which quick connects are returned: judged on name and type before any Describe, again
+   * with the tags; what Search can express is sent too (fewer pages).
    */
   filters?: Filters;
   /** Keep each response's raw config, for types newer than the SDK's model. */
@@ -160,10 +157,7 @@ interface ReadOptions {
   isFatal?: (err: unknown) => boolean;
 }
 
-/**
- * Tags are always present on what this returns: DescribeQuickConnect leaves the member out
- * when there are none (a TagMap has at least one entry), so absent means {}.
- */
+/** DescribeQuickConnect leaves Tags out when there are none (a TagMap has an entry): {}. */
 const withTags = (qc: QuickConnect): QuickConnect =>
   qc.Tags !== undefined ? qc : { ...qc, Tags: {} };
 
@@ -225,11 +219,7 @@ async function listAll(o: ReadOptions): Promise<ListedQuickConnect[]> {
   return items;
 }
 
-/**
- * The items the filters still select once read whole (tags known). One without `detail`
- * (not described, or its Describe failed and it is in `failed`) stays: there is nothing
- * more to judge it on.
- */
+/** The items the filters still select with their tags; one never read whole stays. */
 function keptWhole(o: ReadOptions, items: ListedQuickConnect[]): ListedQuickConnect[] {
   const f = o.filters;
   if (!f) return items;
@@ -274,8 +264,7 @@ async function searchAll(o: ReadOptions, raw: Map<string, unknown>) {
     });
   } catch (err) {
     // How the service takes our conditions is partly unverified (docs/connect-api.md §5): if it
-    // refuses them outright, the same read without them gives the same result, in more pages.
-    // A request refused as malformed: not a denial, not a missing instance.
+    // refuses them as malformed, the same read without them gives the same result, in more pages.
     const invalid = ["InvalidParameterException", "InvalidRequestException"];
     if ((!criteria && !filter) || page > 0 || !invalid.includes(errorName(err))) throw err;
     o.logger.warning(
