@@ -1,7 +1,4 @@
-/**
- * The error classes (their exit codes: lib/exit.ts), and the translation of AWS SDK failures into a
- * one-line cause plus what to do about it.
- */
+/** The error classes (exit codes: lib/exit.ts), and AWS failures as a cause and what to do. */
 
 /** Bad flags or bad input file: nothing was changed. Exit 2. */
 export class UsageError extends Error {
@@ -58,9 +55,8 @@ export interface SentMark {
 }
 
 /**
- * Records on an error client.send rejects with what its attempts told (lib/aws/calls.ts).
- * An error object shared by two calls (a cached credential failure) keeps `true` once one
- * of them had sent or may have landed: the safe side.
+ * Records on an error client.send rejects with what its attempts told (lib/aws/calls.ts). An
+ * error shared by two calls (a cached credential failure) keeps `true` once one had: safe side.
  */
 export function markSent(err: unknown, m: SentMark): void {
   const before = asAws(err).$sent;
@@ -90,11 +86,7 @@ export function sentTimesOf(err: unknown): { first: number; last: number } {
   return { first: m?.firstSentAt ?? Number.NaN, last: m?.lastSentAt ?? Number.NaN };
 }
 
-/**
- * Tags an error raised while getting credentials with the step that failed ("STS
- * AssumeRole for profile \"target\" …"), so that a network error or a refusal there is not
- * mistaken for one of Amazon Connect's.
- */
+/** Tags a credential failure with its step ("STS AssumeRole for …"): not one of Connect's. */
 export const markCredentialStep = (err: unknown, step: string): void =>
   mark(err, "$credentialStep", step);
 
@@ -193,12 +185,11 @@ export function toFatal(err: unknown, where: Where, action: string, prefix = "")
   return new FatalAwsError(`${prefix}${g.cause}`, g.hint, { cause: err });
 }
 
-/** What guidance() knows of a failure: the error, its name and message, and the call. */
+/** What guidance() knows of a failure; `action`: the IAM action of the call. */
 interface Facts extends Where {
   err: unknown;
   name: string;
   message: string;
-  /** The IAM action of the call. */
   action: string;
 }
 
@@ -302,10 +293,7 @@ const RULES: readonly [(f: Facts) => boolean, (f: Facts) => Said][] = [
   ],
 ];
 
-/**
- * What a user needs to read when a call fails for a reason that is not about one quick
- * connect: the cause in one line and the next step. `action` is the IAM action of the call.
- */
+/** A failure not about one quick connect, for a user: its cause in one line and the next step. */
 export function guidance(err: unknown, ctx: Where & { action: string }) {
   const facts = { ...ctx, err, name: errorName(err), message: asAws(err).message ?? String(err) };
   const [cause, hint] = RULES.find(([when]) => when(facts))?.[1](facts) ??

@@ -50,11 +50,7 @@ export interface FailedExport {
   Error: string;
 }
 
-/**
- * The filters an export was run with (`--include`, `--exclude`, `--type`, `--tag`), all four
- * members written even when empty, so the file says exactly what was selected. An empty
- * list or map selects by nothing (an empty Include means every name).
- */
+/** The export's filters, all four members written (an empty one selects by nothing). */
 export interface ExportFilters {
   Include: string[];
   Exclude: string[];
@@ -70,10 +66,7 @@ export interface ExportFile {
   InstanceArn?: string;
   Region: string;
   ExportTimestamp: string;
-  /**
-   * Present only when the export was filtered: the counts and QuickConnects below are then
-   * those of the selected quick connects. Absent (or null, from other writers) = everything.
-   */
+  /** Present only when filtered (counts and items are then the selected ones); null: all. */
   Filters?: ExportFilters | null;
   TotalQuickConnects: number;
   SuccessfulExports: number;

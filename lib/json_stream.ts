@@ -1,11 +1,8 @@
 /**
- * Reads a JSON file whose top level is an object from a stream, one member at a time, and
- * one array member's elements one at a time: the file's text never exists whole, and each
- * element is parsed from its own slice of the text and handed over (peak memory: a file
- * of ten thousand quick connects, or of a hundred thousand, costs its parsed items only).
- *
- * Anything the scanner does not expect (not an object, bad JSON, the array member twice)
- * returns undefined: the caller then reads the file whole, and JSON.parse words the error.
+ * Reads a JSON object from a file member by member, one array member element by element: the
+ * text never exists whole (peak memory: a file of 10,000 quick connects costs its items only).
+ * Anything unexpected (not an object, bad JSON, the array twice) returns undefined: the caller
+ * then reads the file whole, and JSON.parse words the error.
  */
 
 /** The top-level object's members, parsed, except the streamed array. */
@@ -119,11 +116,7 @@ async function run(w: Window, at: number, step: Step): Promise<number> {
   }
 }
 
-/**
- * After "{" (`first`) or after a member: the start of the next key, or, with `closed`,
- * past the "}" that ends the object or array. `open` is the character a first item may
- * not start with in its place ("}" or "]").
- */
+/** After "{" or "[" (`first`) or an item: where the next item starts, or past `close` (true). */
 function nextItem(t: string, i: number, first: boolean, close: string): [number, boolean] {
   const k = skipWs(t, i);
   if (k === t.length) return [MORE, false];
@@ -150,9 +143,8 @@ function memberKey(t: string, i: number): [number, string?] {
 type Reviver = (key: string, value: unknown) => unknown;
 
 /**
- * A JSON.parse reviver that hands out one string for equal short values (IDs, names, tag
- * values repeat across thousands of items): 10,000 quick connects keep ~3 MB less. It
- * lives for one read, so values no item keeps are not held after it.
+ * A reviver handing out one string for equal short values (IDs, names, tags repeat): 10,000
+ * quick connects keep ~3 MB less. It lives for one read.
  */
 function sharedStrings(): Reviver {
   const seen = new Map<string, string>();
@@ -165,10 +157,7 @@ function sharedStrings(): Reviver {
   };
 }
 
-/**
- * The value starting at `i`, parsed: [where it ends, the value]; BAD for text JSON.parse
- * rejects (the whole-file read words the error).
- */
+/** The value starting at `i`, parsed: [where it ends, the value], or BAD. */
 function value(t: string, i: number, eof: boolean, reviver?: Reviver): [number, unknown] {
   const end = valueEnd(t, i, eof);
   if (end < 0) return [end, undefined];
@@ -180,9 +169,8 @@ function value(t: string, i: number, eof: boolean, reviver?: Reviver): [number, 
 }
 
 /**
- * Scans the object in `path`; each element of its `arrayKey` array is parsed and given to
- * `onElement` in order (`chunkBytes`: the size of a read, for tests). Read errors (not
- * found, permission) are thrown as they are.
+ * Scans the object in `path`, each element of its `arrayKey` array given to `onElement` in
+ * order (`chunkBytes`: the size of a read, for tests). Read errors are thrown as they are.
  */
 export async function readObjectStream(
   path: string,
@@ -260,10 +248,8 @@ async function readElements(
 }
 
 /**
- * The first key that appears twice in one object of `text` (valid JSON: JSON.parse would
- * keep the last one silently): the key, where its object is (`Queues`, `Items[].Tags`; ""
- * at the top level) and the lines of both. Structural characters are found with a native
- * regex search, strings skipped whole.
+ * The first key twice in one object of `text` (JSON.parse would keep the last silently): the
+ * key, where its object is (`Items[].Tags`; "" at the top) and both lines.
  */
 export function duplicateKey(
   text: string,

@@ -1,7 +1,6 @@
 /**
- * The seed tool's log format, exactly: `YYYY-MM-DD HH:MM:SS,mmm - LEVEL - message`
- * in local time (Python logging's default asctime), written to the console (stderr)
- * and appended to a log file.
+ * The seed tool's log format: `YYYY-MM-DD HH:MM:SS,mmm - LEVEL - message` in local time
+ * (Python logging's default), to stderr and appended to a log file.
  */
 
 type Level = "DEBUG" | "INFO" | "WARNING" | "ERROR";
@@ -38,10 +37,7 @@ export function formatLine(level: Level, message: string, d: Date): string {
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
-/**
- * Escapes control characters (newline, ESC, DEL, C1 …) so that a name taken from an
- * instance or a file can never forge a log line or drive the terminal.
- */
+/** Escapes control characters: a name from an instance or a file cannot forge a log line. */
 export const esc = (value: unknown): string =>
   String(value).replace(
     CONTROL,

@@ -1,8 +1,6 @@
 /**
- * What this tool knows about quick connect types, in one table: the config member each
- * type carries, the fields of that member, what each field points to, and the flow type
- * the type needs. Export, validation, resolution, the diff and the emulator read it, so a
- * new type is one row here.
+ * What this tool knows about quick connect types, in one table (a new type is one row): the
+ * config member each carries, its fields, what each points to, and the flow type it needs.
  */
 import type { QuickConnectConfig } from "@aws-sdk/client-connect";
 

@@ -1,17 +1,11 @@
 /**
- * Which endpoint Connect calls go to, in the order of the AWS CLI and SDKs ("Service-specific
- * endpoints", AWS SDKs and Tools Reference Guide,
- * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html):
- *
- * --endpoint-url › AWS_ENDPOINT_URL_CONNECT › AWS_ENDPOINT_URL › the `connect` endpoint_url of
- * the profile's `services` section › the profile's own endpoint_url › the Region's default.
- *
- * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the profile's ignore_configured_endpoint_urls)
- * skips every configured one; --endpoint-url still wins. The profile is --profile, else
- * AWS_PROFILE, else `default`: the same whichever way it was named. (The SDK alone reads
- * only AWS_PROFILE's settings, so `--profile rehearsal` would have sent the calls to the
- * Region's real endpoint; the client is therefore given the result and told to look no
- * further.)
+ * Which endpoint Connect calls go to, in the order of the AWS CLI and SDKs
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html): --endpoint-url ›
+ * AWS_ENDPOINT_URL_CONNECT › AWS_ENDPOINT_URL › the `connect` endpoint_url of the profile's
+ * `services` section › the profile's endpoint_url › the Region's default. The
+ * ignore_configured_endpoint_urls setting skips all but --endpoint-url. The profile is
+ * --profile's, else AWS_PROFILE's (the SDK alone reads only AWS_PROFILE's, so `--profile
+ * rehearsal` would reach the real endpoint: the client is given the result).
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
 import { UsageError } from "../errors.ts";

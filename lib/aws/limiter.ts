@@ -1,15 +1,9 @@
 /**
- * One token bucket per Connect operation, shared by every call in the process, starting at
- * the account's default API quotas. Connect throttles per account, Region and operation, so
- * staying under these rates avoids 429s instead of paying for them with retries.
- *
- * An account's applied quotas may be lower than the defaults (or another tool may share
- * them), so each bucket adapts (AIMD): a throttled attempt halves that operation's rate
- * (not below 0.1/s) and drains its tokens; each run of 10 successes adds back a tenth of the
- * configured rate up to 0.9 × the rate last throttled, a fiftieth past it, never above the
- * configured rate. Only that operation slows down.
+ * One token bucket per Connect operation, shared by every call in the process, at the default
+ * API quotas: Connect throttles per account, Region and operation, so staying under them avoids
+ * 429s. Applied quotas may be lower (or shared), so each bucket adapts (AIMD, the constants
+ * below): only the throttled operation slows down.
  */
-
 import type { Logger } from "../log.ts";
 
 interface Quota {
@@ -54,27 +48,19 @@ export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
   "TooManyRequestsException",
 ]);
 
-/** The adaptation's constants (the numbers of docs/reference.md). */
-const AIMD = {
-  /** A throttled attempt multiplies the operation's rate by this. */
-  decrease: 0.5,
-  /** Never below this many calls per second (or the configured rate, if lower). */
-  floor: 0.1,
-  /** After this many successes in a row since the last change, the rate goes up… */
-  successRun: 10,
-  /** …by this share of the configured rate, up to `near` × the last rate throttled… */
-  increase: 0.1,
-  near: 0.9,
-  /** …and by this share past it (probing for a quota that was raised again). */
-  probe: 0.02,
-} as const;
+/**
+ * The adaptation (the numbers of docs/reference.md): a throttled attempt halves the rate (not
+ * below 0.1/s) and drains the tokens; each run of 10 successes adds a tenth of the configured
+ * rate up to 0.9 × the rate last throttled, a fiftieth past it (a quota raised again).
+ */
+const AIMD = { decrease: 0.5, floor: 0.1, successRun: 10, increase: 0.1, near: 0.9, probe: 0.02 };
 
 interface Bucket {
   tokens: number;
   updated: number;
   /** The configured ceiling (the quota, a little under the server's). */
   quota: Quota;
-  /** Current pacing, ≤ quota.rate; lowered on throttling. */
+  /** Current pacing, ≤ quota.rate. */
   rate: number;
   burst: number;
   /** Successes since the rate last changed. */
@@ -82,7 +68,7 @@ interface Bucket {
   /** When the rate was last lowered: attempts sent before that were already reacted to. */
   loweredAt: number;
   lowered: number;
-  /** The rate at which the operation was last throttled. */
+  /** The rate last throttled. */
   ceiling: number;
 }
 
@@ -266,10 +252,9 @@ export interface PendingCall {
 }
 
 /**
- * Watches the calls in flight: when one has been pending longer than `threshold` (ms) and
- * nothing was logged for as long, it says what the run is waiting on (the quota, a retry,
- * the service's answer), so a quiet terminal is never mistaken for a hang. Its timer runs
- * only while calls are pending and never keeps the process alive.
+ * When a call has been pending `threshold` ms and nothing was logged for as long, says what the
+ * run waits on, so a quiet terminal is not mistaken for a hang. Its timer never keeps the
+ * process alive.
  */
 export class CallWatch {
   readonly #pending = new Set<PendingCall>();

@@ -1,16 +1,10 @@
 /**
- * The SDK retry policy for a migration: more attempts than the SDK default, full-jitter
- * exponential backoff, and no shared retry quota (the standard strategy's quota runs dry
- * in a long throttling storm and then fails calls that would have succeeded).
- *
- * - Throttling (429: ThrottlingException, TooManyRequestsException) and 5xx answers get
- *   `maxAttempts` (10). The SDK classifies 500/502/503/504 as TRANSIENT, like a lost
- *   connection; a 5xx came with a response, so it gets the full count.
- * - Failures without any HTTP response (connection refused or reset, DNS, timeout) get
- *   TRANSIENT_ATTEMPTS (4): one lost response is worth a retry, an endpoint that refuses
- *   every connection should fail in seconds, not minutes.
- * - LimitExceededException is a service quota (e.g. quick connects per instance), not
- *   throttling: it is never retried, although the SDK classifies it as throttling.
+ * The retry policy of a migration: full-jitter exponential backoff and no shared retry quota
+ * (the SDK's runs dry in a long throttling storm, failing calls that would have succeeded).
+ * Throttling and 5xx answers get `maxAttempts` (10); failures without any HTTP response
+ * (refused, reset, DNS, timeout) get 4: an endpoint that refuses every connection fails in
+ * seconds. LimitExceededException is a service quota, never retried, though the SDK calls it
+ * throttling.
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import { httpStatusOf } from "../errors.ts";
@@ -42,6 +36,7 @@ export class MigrationRetryStrategy implements RetryStrategyV2 {
   maxAttemptsFor(info: RetryErrorInfo): number {
     const name = info.error?.name ?? "";
     if (info.errorType === "CLIENT_ERROR" || name === "LimitExceededException") return 1;
+    // The SDK calls a 5xx TRANSIENT too, like a lost connection: the status tells them apart.
     if (info.errorType === "TRANSIENT" && httpStatusOf(info.error) === undefined) {
       return Math.min(TRANSIENT_ATTEMPTS, this.#maxAttempts);
     }

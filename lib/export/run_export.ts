@@ -245,10 +245,7 @@ export async function runExport(ctx: RunContext, opts: ExportOptions = {}) {
   };
 }
 
-/**
- * Reads the quick connects the filters select, whole, with the seed tool's page and
- * progress lines; the queue links start as soon as a page lists quick connects.
- */
+/** The quick connects the filters select, whole, with the seed tool's page and progress lines. */
 async function readExported(
   ctx: RunContext,
   opts: ExportOptions,
@@ -306,10 +303,7 @@ async function readExported(
   return { whole, failed, raw: read.raw, mode: read.mode };
 }
 
-/**
- * The quick connects read whole and complete, in name order; the others (not read, or
- * missing what an import needs) are the file's failed exports, each with a warning.
- */
+/** The quick connects read whole, in name order; the others are failed exports, each warned of. */
 function wholeOrFailed(logger: Logger, read: QuickConnectRead) {
   const failed: FailedExport[] = [];
   for (const f of read.failed) {
@@ -346,9 +340,9 @@ function wholeOrFailed(logger: Logger, read: QuickConnectRead) {
 }
 
 /**
- * The names the quick connects point to (users and flows, each listed only when some quick
- * connect needs it; queues), the queue links and who sees each quick connect. With no quick
- * connect to export, users and flows are not read, but links already started are awaited.
+ * The names the quick connects point to (users and flows only when some quick connect needs
+ * them), the queue links and who sees each quick connect; with none to export, only the links
+ * already started are awaited.
  */
 async function readLookups(
   ctx: RunContext,
@@ -401,10 +395,7 @@ function seenIn(ctx: RunContext, whole: readonly QuickConnect[], q: QueueLinks) 
   return seen;
 }
 
-/**
- * One item per whole quick connect, in name order, with the names of what it points to
- * and, where the links were read, the standard queues it is linked to.
- */
+/** One item per whole quick connect, with the names of what it points to and its queues. */
 function exportItems(
   { logger }: RunContext,
   read: Awaited<ReturnType<typeof readExported>>,
@@ -458,10 +449,8 @@ function exportItems(
 }
 
 /**
- * Writes the file as `JSON.stringify(file, null, 2)` would, one quick connect at a time (peak
- * memory), unless Ctrl-C was pressed (no file then), with the closing lines. A file appears
- * only whole, and never over one it may not replace (lib/json_file.ts); `-` is stdout.
- * Returns the path written (another when the default name was taken).
+ * Writes the file one quick connect at a time (peak memory), never over one it may not
+ * replace (lib/json_file.ts), unless Ctrl-C was pressed; returns the path written.
  */
 async function writeExport(
   logger: Logger,
