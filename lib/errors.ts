@@ -13,16 +13,14 @@ export class FatalAwsError extends Error {
   }
 }
 
+/** An SDK error, with what markSent, markCredentialStep and lib/aws/http.ts put on it. */
 interface AwsLikeError {
   name?: string;
   message?: string;
   code?: string;
   $metadata?: { httpStatusCode?: number; attempts?: number };
-  /** What lib/aws/calls.ts recorded of the call's attempts (markSent). */
   $sent?: SentMark;
-  /** The credential step the error came from (markCredentialStep). */
   $credentialStep?: string;
-  /** Which timeout ran out (lib/aws/http.ts TimeoutError). */
   timeout?: { kind?: unknown; ms?: unknown };
 }
 

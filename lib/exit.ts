@@ -11,7 +11,7 @@ import {
 import { esc, type Logger } from "./log.ts";
 
 /** How a run ended: the one classifier is endOf, the one printer logEnd, the one code exitCode. */
-export type RunEnd =
+type RunEnd =
   /** Refused before any change: bad flags, files or input, a stale plan. */
   | { kind: "refused" }
   /** Ctrl-C or SIGTERM. */
@@ -20,11 +20,7 @@ export type RunEnd =
   | { kind: "fatal"; error: FatalAwsError }
   /** A failure nobody planned for (a bug): the run's record says what was done. */
   | { kind: "unexpected"; error: unknown }
-  /**
-   * The run went through. `failed`: some item, link, removal or check failed, or the
-   * record of the run could not be written. `changesPending`: a dry run with
-   * --detailed-exitcode whose plan would change the target.
-   */
+  /** `failed`: an item, link, removal, check or the run's record; `changesPending`: a dry run. */
   | { kind: "finished"; failed: boolean; changesPending?: boolean };
 
 /** A run that ended on an error: how it stopped. */

@@ -14,7 +14,7 @@ export interface ExportedReferences {
   ContactFlow?: { Id: string; Name?: string; Type?: string };
 }
 
-export interface ExportedQuickConnect {
+interface ExportedQuickConnect {
   QuickConnectId: string;
   QuickConnectARN?: string;
   Name: string;

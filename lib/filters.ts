@@ -83,9 +83,8 @@ export function parseTypes(values: readonly string[]): KnownType[] {
 }
 
 /**
- * `--tag KEY=VALUE` (repeatable), split at the first `=`: a key holding `=` cannot be given.
- * The value may be empty (tags allow it). A key given twice with two values is refused:
- * a quick connect has one value per key, so the filter could never match.
+ * `--tag KEY=VALUE` (repeatable), split at the first `=`; the value may be empty. A key given
+ * twice with two values is refused: a quick connect has one value per key.
  */
 export function parseTags(
   values: readonly string[],
@@ -143,7 +142,7 @@ export function globMatches(glob: string, name: string): boolean {
 }
 
 /** What a quick connect is judged on. */
-export interface Facts {
+interface Facts {
   name: string;
   /** Undefined: not known (yet); the type filter is then not applied. */
   type?: string;
@@ -152,9 +151,8 @@ export interface Facts {
 }
 
 /**
- * Whether a quick connect is selected. A fact left undefined is not judged, so a caller
- * can sift by name and type before paying for a Describe, and must call again with the
- * tags once it has them.
+ * Whether a quick connect is selected. A fact left undefined is not judged: a caller sifts by
+ * name and type before paying for a Describe, and calls again with the tags.
  */
 export function matches(f: Filters, qc: Facts): boolean {
   if (f.include.length > 0 && !f.include.some((g) => globMatches(g, qc.name))) return false;
@@ -190,7 +188,7 @@ export function nameCondition(glob: string): StringCondition | "all" | undefined
   return { FieldName: "name", Value: core, ComparisonType };
 }
 
-export interface SearchNarrowing {
+interface SearchNarrowing {
   /** Name conditions, OR-ed; undefined when no include can be sent. */
   criteria?: QuickConnectSearchCriteria;
   /** Tag conditions, AND-ed; undefined when there are none to send. */

@@ -10,10 +10,7 @@ const MODE = 0o600; // export files and reports hold phone numbers
 const pending = new Set<string>();
 const encoder = new TextEncoder();
 
-/**
- * Reads a JSON file ("-": standard input); every failure is a UsageError naming the file.
- * A key twice in one object is refused: JSON.parse would keep the last one silently.
- */
+/** Reads a JSON file ("-": stdin); a key twice in one object is refused (JSON.parse keeps one). */
 export async function readJson(path: string, what: string, shown = path): Promise<unknown> {
   const text = await readJsonText(path, what, shown);
   const value = parseJson(text, what, shown);
@@ -97,7 +94,7 @@ export class FileExistsError extends Error {
   }
 }
 
-export interface WriteMode {
+interface WriteMode {
   /** Replace an existing file (atomically). Default: only the paths allowReplacing named. */
   replace?: boolean;
   /** When the name is taken, use `NAME_2.EXT`, `NAME_3.EXT`… instead of failing. */
@@ -136,10 +133,7 @@ function publishSync(tmp: string, path: string, mode: WriteMode): string {
   throw new FileExistsError(path);
 }
 
-/**
- * Deno.linkSync, or where hard links are not supported (FAT, exFAT, some network shares)
- * the name created exclusively and the temp file copied into it (removed again on failure).
- */
+/** Deno.linkSync, or without hard links (FAT, exFAT, some shares) an exclusive copy. */
 function linkOrCopySync(tmp: string, name: string): void {
   try {
     Deno.linkSync(tmp, name);
@@ -197,31 +191,24 @@ function* jsonPieces(value: unknown, indent = "", element = false): Generator<st
     return;
   }
   const inner = indent + "  ";
-  if (Array.isArray(value)) {
-    // Walked by index: no list of 10,000 entries beside the array.
-    if (value.length === 0) {
-      yield "[]";
-      return;
-    }
-    yield "[";
-    for (let i = 0; i < value.length; i++) {
-      yield `${i === 0 ? "" : ","}\n${inner}`;
-      yield* jsonPieces(omitted(value[i]) ? null : value[i], inner, true);
-    }
-    yield `\n${indent}]`;
+  const array = Array.isArray(value);
+  const record = value as Record<string, unknown>;
+  // An array is walked by index: no list of 10,000 entries beside it.
+  const keys = array ? undefined : Object.keys(record).filter((k) => !omitted(record[k]));
+  const n = keys?.length ?? (value as unknown[]).length;
+  const [open, close] = array ? "[]" : "{}";
+  if (n === 0) {
+    yield `${open}${close}`;
     return;
   }
-  const entries = Object.entries(value).filter(([, v]) => !omitted(v));
-  if (entries.length === 0) {
-    yield "{}";
-    return;
+  yield open as string;
+  for (let i = 0; i < n; i++) {
+    const key = keys?.[i];
+    yield `${i === 0 ? "" : ","}\n${inner}${key === undefined ? "" : `${JSON.stringify(key)}: `}`;
+    const v = record[key ?? i];
+    yield* jsonPieces(array && omitted(v) ? null : v, inner, array);
   }
-  yield "{";
-  for (const [i, [key, v]] of entries.entries()) {
-    yield `${i === 0 ? "" : ","}\n${inner}${JSON.stringify(key)}: `;
-    yield* jsonPieces(v, inner);
-  }
-  yield `\n${indent}}`;
+  yield `\n${indent}${close}`;
 }
 
 /**

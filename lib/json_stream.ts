@@ -6,7 +6,7 @@
  */
 
 /** The top-level object's members, parsed, except the streamed array. */
-export interface StreamedObject {
+interface StreamedObject {
   members: Record<string, unknown>;
   /** True when the array member was present and an array (its elements went to onElement). */
   streamed: boolean;

@@ -16,11 +16,10 @@ export interface Logger {
 }
 
 interface LoggerOptions {
-  /** Path of the log file, appended to; omit for console only. */
+  /** The log file, appended to. */
   file?: string;
-  /** Console sink; defaults to stderr. Pass `null` to silence the console. */
+  /** Default: stderr; `null`: no console. */
   console?: ((line: string) => void) | null;
-  /** DEBUG lines are dropped unless true. */
   verbose?: boolean;
   now?: () => Date;
 }

@@ -7,7 +7,7 @@ import type { QuickConnectConfig } from "@aws-sdk/client-connect";
 /** What a config field holds: the ID of a user, queue or flow, or a phone number. */
 export type RefKind = "user" | "queue" | "flow" | "phone";
 
-export interface QuickConnectTypeInfo {
+interface QuickConnectTypeInfo {
   /** The member of QuickConnectConfig that holds this type's settings. */
   member: "UserConfig" | "QueueConfig" | "PhoneConfig" | "FlowConfig";
   /** The member's fields, in the order they are written, and what each refers to. */

@@ -51,10 +51,7 @@ interface Call extends SentMark {
 
 export interface CallOptions {
   limiter?: RateLimiter;
-  /**
-   * The run's logger: DEBUG lines for each retry, and a WARNING when a call has been
-   * pending for `stallWarningMs` (default 10 s) while nothing was logged.
-   */
+  /** Told of retries, and of a call pending `stallWarningMs` (10 s) while nothing was logged. */
   log?: AwsLog;
   stallWarningMs?: number;
   /** Told the operation of each failed attempt (for the retry lines). */
@@ -196,18 +193,14 @@ async function attempt(
     if (typeof err === "object" && err !== null) opts.failedIn.set(err, op);
     const name = (err as { name?: string } | undefined)?.name ?? "Error";
     if (limiter && isThrottled(err)) limiter.throttled(op, sentAt, name);
-    if (watched) {
-      watched.phase = "backoff";
-      watched.lastError = name;
-    }
+    if (watched) Object.assign(watched, { phase: "backoff", lastError: name });
     throw err;
   }
 }
 
 /**
- * `work`, or an InterruptedError as soon as `signal` aborts. The abandoned work goes on in
- * the background only until its HTTP request is aborted too (lib/aws/http.ts) or its next
- * attempt meets the closed limiter; its outcome is dropped.
+ * `work`, or an InterruptedError as soon as `signal` aborts; the work goes on until its HTTP
+ * request is aborted too (lib/aws/http.ts) or meets the closed limiter, its outcome dropped.
  */
 function untilAbandoned<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;

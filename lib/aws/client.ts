@@ -48,10 +48,7 @@ export async function resolveRegion(
   return { region: "us-east-1", source: "default" };
 }
 
-/**
- * Whether a named profile is defined in the shared config or credentials file. The SDK
- * reports a missing profile only as "Could not load credentials from any providers".
- */
+/** Whether a profile is defined (the SDK says only "Could not load credentials from any …"). */
 export async function profileExists(profile: string): Promise<boolean> {
   const { sections, credentials } = await sharedConfig(profile);
   return profile in sections || profile in credentials;
@@ -119,10 +116,7 @@ function retryStrategyOf(opts: ClientOptions, failedIn: WeakMap<object, string>)
   return strategy;
 }
 
-/**
- * The default chain, with any failure other than "no credentials anywhere" tagged with the
- * step that failed (SSO, STS AssumeRole, …), so the message names it and not Connect.
- */
+/** The default chain, a failure other than "no credentials anywhere" tagged with its step. */
 function namingFailures(
   provider: AwsCredentialIdentityProvider,
   profile: string | undefined,

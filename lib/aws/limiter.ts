@@ -217,10 +217,7 @@ export class RateLimiter {
     b.tokens = Math.min(b.tokens, b.burst);
   }
 
-  /**
-   * Aborted by `abandon()`: the client's calls still in flight reject at once and their
-   * HTTP requests are aborted (lib/aws/calls.ts, lib/aws/http.ts).
-   */
+  /** Aborted by `abandon()`: calls in flight reject at once (lib/aws/calls.ts, http.ts). */
   get abandoned(): AbortSignal {
     return this.#abandon.signal;
   }

@@ -49,20 +49,16 @@ import { TOOL_NAME, VERSION } from "../version.ts";
 import { type RoutingProfileView, whoSees } from "../visibility.ts";
 
 interface ExportOptions {
-  /** Output path, or "-" for stdout; default `connect_quick_connects_export_<id>_<time>.json`. */
+  /** Output path, or "-" for stdout (default: defaultOutputName); `shownOutput` as typed. */
   output?: string;
-  /** The output path as the user typed it, for the log. */
   shownOutput?: string;
-  /** Replace an existing output file (atomically). */
   force?: boolean;
   /** `output` is the default name: when taken (two exports in one second), NAME_2.json… */
   pickName?: boolean;
-  /** Read with ListQuickConnects + DescribeQuickConnect even where Search is allowed. */
   noSearch?: boolean;
-  /** Which quick connects to export (default: all); recorded in the file's `Filters`. */
   filters?: Filters;
   now?: () => Date;
-  /** Aborted on Ctrl-C: no new calls, no file written. */
+  /** Aborted on Ctrl-C: no file is written. */
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -405,12 +401,9 @@ function exportItems(
 ): ExportedItem[] {
   const { whole, raw } = read;
   const queuesOf = new Map<string, { Id: string; Name?: string }[]>();
-  for (const [queueId, qcIds] of lookups.links ?? []) {
-    for (const qcId of qcIds) {
-      const list = queuesOf.get(qcId) ?? [];
-      list.push({ Id: queueId, Name: lookups.queues?.get(queueId)?.Name });
-      queuesOf.set(qcId, list);
-    }
+  for (const [Id, qcIds] of lookups.links ?? []) {
+    const queue = { Id, Name: lookups.queues?.get(Id)?.Name };
+    for (const qc of qcIds) queuesOf.get(qc)?.push(queue) ?? queuesOf.set(qc, [queue]);
   }
   return whole.map((q, i) => {
     const id = q.QuickConnectId ?? "";
