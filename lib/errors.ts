@@ -1,5 +1,7 @@
 /** The error classes (exit codes: lib/exit.ts), and AWS failures as a cause and what to do. */
 
+import type { RunContext } from "./context.ts";
+
 /** Bad flags or bad input file: nothing was changed. Exit 2. */
 export class UsageError extends Error {
   override name = "UsageError";
@@ -132,11 +134,7 @@ function isNetwork(err: unknown): boolean {
 }
 
 /** The instance a run talks to, for messages. */
-export interface Where {
-  instanceId: string;
-  region: string;
-  endpoint?: string;
-}
+export type Where = Pick<RunContext, "instanceId" | "region" | "endpoint">;
 
 /** Credential and signature failures: every further call would fail the same way. */
 const CREDENTIAL_ERRORS = new Set([

@@ -1,11 +1,9 @@
 /**
- * Which quick connects a run moves, for export and import alike: name globs to include and
- * to exclude, types, and tags (`--include`, `--exclude`, `--type`, `--tag`). One value
- * type parsed once from the flags; one local matcher that always has the last word; and
- * the part of the filters SearchQuickConnects can express, sent only so that fewer pages
- * come back. Search's handling of case is not documented (docs/live-service.md §3), so what it
- * returns is judged again here: the selection is the same on every read path, and only
- * the number of calls differs.
+ * Which quick connects a run moves (`--include`, `--exclude`, `--type`, `--tag`), parsed once
+ * from the flags; one local matcher with the last word; and the part SearchQuickConnects can
+ * express, sent for fewer pages. Search's handling of case is not documented
+ * (docs/live-service.md §3): what it returns is judged again here, so every read path selects
+ * the same.
  */
 import type {
   QuickConnectSearchCriteria,

@@ -80,10 +80,7 @@ function tempName(path: string): string {
  */
 const replaceable = new Set<string>();
 
-export function allowReplacing(path: string): void {
-  replaceable.add(path);
-}
-
+export const allowReplacing = (path: string): void => void replaceable.add(path);
 export const mayReplace = (path: string): boolean => replaceable.has(path);
 
 /** A write found its name taken by a file this run did not create. */

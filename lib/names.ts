@@ -39,8 +39,10 @@ export class NameIndex<T extends { name: string }> {
 
   add(item: T): void {
     if (!this.#exact.has(item.name)) this.#exact.set(item.name, item);
-    push(this.#byKey, nameKey(item.name), item);
-    push(this.#byCase, caseKey(item.name), item);
+    const key = nameKey(item.name);
+    const folded = caseKey(item.name);
+    this.#byKey.get(key)?.push(item) ?? this.#byKey.set(key, [item]);
+    this.#byCase.get(folded)?.push(item) ?? this.#byCase.set(folded, [item]);
     this.#count++;
   }
 
@@ -78,10 +80,4 @@ export class NameIndex<T extends { name: string }> {
     }
     return out;
   }
-}
-
-function push<T>(map: Map<string, T[]>, key: string, item: T): void {
-  const list = map.get(key);
-  if (list) list.push(item);
-  else map.set(key, [item]);
 }

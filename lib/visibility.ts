@@ -16,12 +16,6 @@ export interface RoutingProfileView {
   agents: number;
 }
 
-function add<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 /**
  * Per quick connect, keyed as in `links` (ID or name), the routing profiles that see it in
  * name order, with the queues it is seen through (keyed as in `links`). `links`: queue ID →
@@ -35,10 +29,13 @@ export function whoSees(
   for (const p of [...profiles].sort((a, b) => a.name.localeCompare(b.name))) {
     const through = new Map<string, string[]>();
     for (const queue of new Set(p.queueIds)) {
-      for (const qc of links.get(queue) ?? []) add(through, qc, queue);
+      for (const qc of links.get(queue) ?? []) {
+        through.get(qc)?.push(queue) ?? through.set(qc, [queue]);
+      }
     }
     for (const [qc, queues] of through) {
-      add(seen, qc, { Name: p.name, Agents: p.agents, Queues: queues });
+      const by = { Name: p.name, Agents: p.agents, Queues: queues };
+      seen.get(qc)?.push(by) ?? seen.set(qc, [by]);
     }
   }
   return seen;

@@ -90,11 +90,11 @@ export function createConnectClient(opts: ClientOptions): ConnectClient {
 }
 
 /** Our retry policy (or the caller's), telling the log about each retry it grants. */
-function retryStrategyOf(opts: ClientOptions, failedIn: WeakMap<object, string>) {
+function retryStrategyOf(opts: ClientOptions, failedIn: WeakMap<object, string>): RetryStrategyV2 {
   const inner = opts.retryStrategy ?? new MigrationRetryStrategy();
   const log = opts.log;
   if (!log) return inner;
-  const strategy: RetryStrategyV2 = {
+  return {
     acquireInitialRetryToken: (scope) => inner.acquireInitialRetryToken(scope),
     async refreshRetryTokenForRetry(token, info) {
       const next = await inner.refreshRetryTokenForRetry(token, info);
@@ -113,7 +113,6 @@ function retryStrategyOf(opts: ClientOptions, failedIn: WeakMap<object, string>)
     },
     recordSuccess: () => inner.recordSuccess(),
   };
-  return strategy;
 }
 
 /** The default chain, a failure other than "no credentials anywhere" tagged with its step. */

@@ -1,15 +1,10 @@
 /**
- * The HTTP handler of every Connect call: a connect timeout, a read timeout, and the
- * limiter's "abandoned" signal, which aborts every request still in flight.
- *
- * Under Deno the SDK loads its Node.js build, so requests go through the SDK's
- * NodeHttpHandler on Deno's node:http. Measured there (tests/aws_timeouts_test.ts): its
- * `connectionTimeout` stops a connection the server never completes, and `socketTimeout`
- * (inactivity: no byte for that long, the meaning of the AWS CLI's --cli-read-timeout)
- * stops a server that accepts and never answers; both reject with a TimeoutError, which
- * the SDK retries like a lost connection. Its `requestTimeout` only logs a warning unless
- * `throwOnRequestTimeout` is set, so the SDK's defaults wait forever. Our TimeoutError
- * names the endpoint and the timeout that ran out.
+ * The HTTP handler of every Connect call: a connect timeout, a read timeout, and the limiter's
+ * "abandoned" signal, which aborts every request in flight. Measured on the SDK's
+ * NodeHttpHandler under Deno (tests/aws_timeouts_test.ts): `connectionTimeout` stops a
+ * connection never completed, `socketTimeout` (no byte for that long, as the AWS CLI's
+ * --cli-read-timeout) a server that never answers; both are retried like a lost connection.
+ * Its `requestTimeout` only logs a warning, so the SDK's defaults wait forever.
  */
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { HttpHandlerOptions } from "@smithy/types";

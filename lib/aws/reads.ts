@@ -5,7 +5,6 @@
  */
 import {
   type ConnectClient,
-  type ContactFlowSummary,
   DescribeQuickConnectCommand,
   paginateListContactFlows,
   paginateListQueueQuickConnects,
@@ -14,11 +13,9 @@ import {
   paginateListUsers,
   paginateSearchQuickConnects,
   paginateSearchRoutingProfiles,
-  type QueueSummary,
   type QueueType,
   type QuickConnect,
   type SearchQuickConnectsCommandInput,
-  type UserSummary,
 } from "@aws-sdk/client-connect";
 import { describeError, errorName, isFatalForRun, isSearchUnavailable } from "../errors.ts";
 import { type Filters, matches, toSearch } from "../filters.ts";
@@ -36,7 +33,7 @@ async function all<P, T>(pages: AsyncIterable<P>, list: (page: P) => T[] | undef
   return out;
 }
 
-export const readUsers = (client: ConnectClient, instanceId: string): Promise<UserSummary[]> =>
+export const readUsers = (client: ConnectClient, instanceId: string) =>
   all(
     paginateListUsers({ client, pageSize: 1000 }, { InstanceId: instanceId }),
     (p) => p.UserSummaryList,
@@ -47,16 +44,13 @@ export const readQueues = (
   client: ConnectClient,
   instanceId: string,
   types: QueueType[] = ["STANDARD"],
-): Promise<QueueSummary[]> =>
+) =>
   all(
     paginateListQueues({ client, pageSize: 1000 }, { InstanceId: instanceId, QueueTypes: types }),
     (p) => p.QueueSummaryList,
   );
 
-export const readFlows = (
-  client: ConnectClient,
-  instanceId: string,
-): Promise<ContactFlowSummary[]> =>
+export const readFlows = (client: ConnectClient, instanceId: string) =>
   all(
     paginateListContactFlows({ client, pageSize: 1000 }, { InstanceId: instanceId }),
     (p) => p.ContactFlowSummaryList,
