@@ -165,6 +165,8 @@ export async function atomically(
     {
       using out = await Deno.open(tmp, { write: true, createNew: true, mode: MODE });
       await fill(out);
+      // On disk before its name is: a rename over a synced journal must not leave it empty.
+      await out.syncData();
     }
     return publishSync(tmp, path, mode);
   } catch (err) {

@@ -249,3 +249,54 @@ Deno.test("links whose answers never come: uncertain, not failed, and the run st
   assert.ok(report.Associations.Uncertain > 0, JSON.stringify(report.Associations));
   assert.ok(report.Undo.LinksAdded.every((l: { Certain?: boolean }) => l.Certain === false));
 });
+
+Deno.test("a disk already full at the first change: exit 3, nothing sent, and no empty record left to undo", async () => {
+  const disk = await Deno.makeTempDir({ prefix: "journal_full_" });
+  const mount = new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "size=16k", "tmpfs", disk],
+    stderr: "null",
+  });
+  if (!(await mount.output()).success) return; // not root
+  try {
+    const s = await setup(3);
+    await using _ = s.emu;
+    // Fill it to the last byte.
+    await new Deno.Command("dd", {
+      args: ["if=/dev/zero", `of=${disk}/fill`, "bs=1k", "count=64"],
+      stderr: "null",
+    }).output();
+    s.emu.resetCalls();
+    const r = await s.cli(["--export-file", "export.json", "--report", `${disk}/run.json`]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /Cannot write the run's journal/);
+    assert.doesNotMatch(r.stderr, /Record of this run/);
+    assert.equal(s.emu.calls().CreateQuickConnect ?? 0, 0);
+    await assert.rejects(Deno.stat(`${disk}/run.json`), Deno.errors.NotFound);
+  } finally {
+    await new Deno.Command("umount", { args: [disk] }).output();
+  }
+});
+
+Deno.test("two runs given one --report name with --force: the file there before is replaced once, the second run gets a numbered name", async () => {
+  const s = await setup(12, { latencyMs: 200 });
+  await using _ = s.emu;
+  const half = (from: number, to: number) => ({
+    ...s.file,
+    QuickConnects: s.file.QuickConnects.slice(from, to),
+  });
+  await Deno.writeTextFile(`${s.dir}/a.json`, JSON.stringify(half(0, 6)));
+  await Deno.writeTextFile(`${s.dir}/b.json`, JSON.stringify(half(6, 12)));
+  await Deno.writeTextFile(`${s.dir}/same.json`, "{}\n", { mode: 0o644 });
+  const [a, b] = await Promise.all([
+    s.cli(["--export-file", "a.json", "--report", "same.json", "--force"]),
+    s.cli(["--export-file", "b.json", "--report", "same.json", "--force"]),
+  ]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  const created = await Promise.all(["same.json", "same_2.json"].map(async (f) => {
+    assert.equal((await Deno.stat(`${s.dir}/${f}`)).mode! & 0o777, 0o600, f);
+    const r = JSON.parse(await Deno.readTextFile(`${s.dir}/${f}`));
+    return r.Undo.Created.map((c: { Name: string }) => c.Name);
+  }));
+  assert.equal(new Set(created.flat()).size, 12, "both records whole, none overwritten");
+});

@@ -124,10 +124,15 @@ async function sendCreate(ac: ApplyContext, w: CreateEntry): Promise<string> {
     ac.record.answer(seq, { result: "done", targetId: out.QuickConnectId ?? "" });
     return out.QuickConnectId ?? "";
   } catch (err) {
-    // A taken name does not say whose it is (an HTTP-layer resend of this very request can
-    // make it): unknown until settled.
-    const result = isDuplicate(err) ? "unknown" : answerOf(err);
-    ac.record.answer(seq, { result, reason: describeError(err) });
+    // A taken name does not say whose it is: only an attempt that may have landed (or an
+    // HTTP-layer resend of this very request) can have made it this run's.
+    const reason = describeError(err);
+    ac.record.answer(
+      seq,
+      isDuplicate(err)
+        ? { result: "taken", landed: answerOf(err) === "unknown", reason }
+        : { result: answerOf(err), reason },
+    );
     throw err;
   }
 }
@@ -162,7 +167,9 @@ async function settle(ac: ApplyContext, w: CreateEntry, err: unknown, s: Settlin
   for (;;) {
     const step = decide(facts);
     if (step.next === "look" || step.next === "wait") {
-      const got = await lookingUp(ac, w, err, step.next === "wait");
+      // Taken with no attempt of ours that may have landed: someone else's, unless settled.
+      const taken = facts.answer === "taken" && !facts.landed;
+      const got = await lookingUp(ac, w, err, { untilListed: step.next === "wait", taken });
       if (got === "failed") return;
       facts[step.next === "look" ? "looked" : "waited"] = true;
       see(got.found);
@@ -193,7 +200,7 @@ async function lookingUp(
   ac: ApplyContext,
   w: CreateEntry,
   err: unknown,
-  untilListed: boolean,
+  how: { untilListed: boolean; taken: boolean },
 ): Promise<{ found: QuickConnect | undefined } | "failed"> {
   const look = () => {
     checkpoint(ac.signal);
@@ -201,7 +208,7 @@ async function lookingUp(
   };
   try {
     return {
-      found: untilListed ? await untilVisible(look, ac.waitMs, ac.signal) : await look(),
+      found: how.untilListed ? await untilVisible(look, ac.waitMs, ac.signal) : await look(),
     };
   } catch (lookupErr) {
     if (isInterrupted(lookupErr)) throw lookupErr;
@@ -210,7 +217,7 @@ async function lookingUp(
     } (and looking its name up to see whether it was created failed: ${
       describeError(lookupErr)
     }); run the same import again to settle it, it will not create a duplicate`;
-    notCreated(ac, w, "uncertain", reason);
+    notCreated(ac, w, "uncertain", reason, undefined, how.taken);
     if (isFatalForRun(lookupErr)) throw toFatal(lookupErr, ac, "connect:SearchQuickConnects");
     return "failed";
   }

@@ -103,7 +103,9 @@ export const EntrySchema = z.discriminatedUnion("kind", [
     kind: z.literal("answer"),
     ...at,
     of: z.number(),
-    result: z.enum(["done", "refused", "unsent", "unknown"]),
+    /** taken: a create answered "name taken"; `landed`: one of its attempts may have made it. */
+    result: z.enum(["done", "refused", "unsent", "unknown", "taken"]),
+    landed: z.boolean().optional(),
     targetId: z.string().optional(),
     reason: z.string().optional(),
   }),
@@ -227,31 +229,45 @@ export class Journal {
 
   /**
    * An item's fate: its settled outcome, or from its intents (a run stopped or killed while
-   * it was in flight): uncertain where one may have landed, else failed halfway, else not
-   * attempted.
+   * it was in flight): uncertain where one may have landed (`taken`: only a name taken by
+   * someone, no attempt of its own that may have landed), else failed halfway, else not
+   * attempted. `why`: the reasons the report gives for each.
    */
-  fateOf(item: number, notReached: string, unanswered: string): Outcome | undefined {
+  fateOf(
+    item: number,
+    why: { notReached: string; unanswered: string; halfway: string },
+  ): Outcome | undefined {
     const settled = this.items.get(item);
     if (settled) return settled;
     const intents = this.intentsOf(item);
     if (intents.length === 0) return undefined;
     const done: Part[] = [];
     let open = false;
+    let taken = false;
     for (const i of intents) {
-      const r = this.answerTo(i.seq)?.result;
-      if (r === "done" && i.part && !done.includes(i.part)) done.push(i.part);
-      if (r === undefined || r === "unknown") open = true;
+      const a = this.answerTo(i.seq);
+      if (a?.result === "done" && i.part && !done.includes(i.part)) done.push(i.part);
+      if (a?.result === "taken" && !a.landed) taken = true;
+      else if (!a || a.result === "unknown" || a.result === "taken") open = true;
     }
     const targetId = intents.find((i) => i.targetId)?.targetId;
-    if (open) return { result: "uncertain", reason: unanswered, targetId, done };
+    if (open || taken) {
+      return {
+        result: "uncertain",
+        reason: why.unanswered,
+        targetId,
+        done,
+        ...(open ? {} : { taken }),
+      };
+    }
     if (done.length > 0) {
       return {
         result: "failed",
-        reason: `${notReached} (already updated: ${done.join(", ")})`,
+        reason: `${why.halfway} (already updated: ${done.join(", ")})`,
         targetId,
         done,
       };
     }
-    return { result: "not-attempted", reason: notReached };
+    return { result: "not-attempted", reason: why.notReached };
   }
 }

@@ -11,6 +11,28 @@ import type { Path } from "../path.ts";
 
 const MODE = 0o600;
 const encoder = new TextEncoder();
+/** How every journal starts (journal.ts writes its run header first). */
+const JOURNAL_HEAD = '{"kind":"run"';
+
+/** Whether --force may replace the file: not empty, and not a run journal. */
+function replaceable(path: string): boolean {
+  try {
+    using f = Deno.openSync(path, { read: true });
+    const head = new Uint8Array(JOURNAL_HEAD.length);
+    const n = f.readSync(head) ?? 0;
+    return n > 0 && new TextDecoder().decode(head.subarray(0, n)) !== JOURNAL_HEAD;
+  } catch {
+    return false;
+  }
+}
+
+/** A new file's name is durable only once its folder is synced (best effort: not everywhere). */
+function syncFolder(path: string): void {
+  try {
+    using dir = Deno.openSync(dirname(path), { read: true });
+    dir.syncSync();
+  } catch { /* a folder that cannot be synced (Windows): the file's own sync stands */ }
+}
 
 export class RecordFile {
   #file: Deno.FsFile | undefined;
@@ -48,12 +70,15 @@ export class RecordFile {
   }
 
   append(lines: string, durable: boolean): void {
+    const opening = this.#file === undefined;
     try {
       const file = this.#file ?? this.#open();
       const bytes = encoder.encode(lines);
       for (let off = 0; off < bytes.length;) off += file.writeSync(bytes.subarray(off));
       if (durable) file.syncDataSync();
     } catch (err) {
+      // Not one line written: no file, so nothing to undo and nothing named to undo.
+      if (opening && this.#file) this.#discard();
       if (err instanceof FatalAwsError) throw err;
       throw new FatalAwsError(
         `Cannot write the run's journal "${this.#at.shown}": ${
@@ -65,30 +90,38 @@ export class RecordFile {
     }
   }
 
+  /**
+   * Creates the journal: the name, or the next free numbered one. --force replaces a file
+   * there, but never a run's journal (another run's, live or killed: its only record) nor
+   * a file just created (a journal before its first line): two runs never share a file.
+   */
   #open(): Deno.FsFile {
     const first = this.#at;
-    const replace = mayReplace(first.path);
     for (let n = 1;; n++) {
       const at = { path: numbered(first.path, n), shown: numbered(first.shown, n) };
+      if (n === 1 && mayReplace(at.path) && replaceable(at.path)) Deno.removeSync(at.path);
       try {
-        this.#file = Deno.openSync(at.path, {
-          write: true,
-          create: true,
-          createNew: !(replace && n === 1),
-          truncate: true,
-          mode: MODE,
-        });
+        this.#file = Deno.openSync(at.path, { write: true, createNew: true, mode: MODE });
       } catch (err) {
         if (err instanceof Deno.errors.AlreadyExists && n < 1000) continue;
         throw err;
       }
       this.#at = at;
       this.#started = true;
+      syncFolder(at.path);
       // This run's own file from now on: the report replaces it at the end.
       allowReplacing(at.path);
       if (n > 1) this.taken(first, at);
       return this.#file;
     }
+  }
+
+  #discard(): void {
+    this.close();
+    this.#started = false;
+    try {
+      Deno.removeSync(this.#at.path);
+    } catch { /* gone, or the disk refuses even that: it is empty */ }
   }
 
   /**

@@ -226,7 +226,9 @@ function outcomeOf(e: PlanEntry, record: Journal, ending: Ending): Outcome {
   const unanswered = e.kind === "create"
     ? "Interrupted while creating; it may or may not exist in the target now (its request was sent and not answered): run the same import again to settle it"
     : "Interrupted while updating (a change was sent and not answered); run the same import again to finish it";
-  return record.fateOf(e.item.index, reason, unanswered) ?? { result: "not-attempted", reason };
+  const halfway = "The import stopped while updating it";
+  return record.fateOf(e.item.index, { notReached: reason, unanswered, halfway }) ??
+    { result: "not-attempted", reason };
 }
 
 function itemReport(e: PlanEntry, record: Journal, ending: Ending): ItemReport {
@@ -506,16 +508,18 @@ function itemUndo(record: Journal, item: number, intents: Intent[], rec: UndoRec
   const create = creates[0];
   if (create?.after && updates.length === 0) {
     const Name = create.name;
+    // Unsettled (the run stopped while settling it): what its answers say.
+    const f = o ?? record.fateOf(item, { notReached: "", unanswered: "", halfway: "" });
     if ((o?.result === "done" && o.action === "created") || (!o && answered)) {
       const TargetId = o?.result === "done" ? o.targetId : answered?.targetId;
       rec.Created.push({ Name, TargetId, After: create.after });
-    } else if (o?.result === "uncertain" || (!o && intents.length > 0)) {
+    } else if (f?.result === "uncertain") {
       rec.Created.push({
         Name,
-        ...(o?.result === "uncertain" && o.targetId ? { TargetId: o.targetId } : {}),
+        ...(f.targetId ? { TargetId: f.targetId } : {}),
         After: create.after,
         Certain: false,
-        Doubt: o?.result === "uncertain" && o.taken ? "taken" : "unanswered",
+        Doubt: f.taken ? "taken" : "unanswered",
       });
     }
   }

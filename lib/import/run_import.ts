@@ -209,6 +209,7 @@ function reportOnce(
     file.close();
     writeJsonAtomicSync(file.at.path, report);
     log.info(`Report written to ${esc(file.at.shown)}`);
+    if (file.started) logUndoLine(ctx, opts, file.at);
   });
   return async (stop) => {
     const report = concluded = conclude(stop);

@@ -231,10 +231,13 @@ function deleteOf(p: UndoPlan, now: ListedQuickConnect): Plan["deletes"][number]
  * changed (it stopped halfway), the Before value too.
  */
 function updateChanges(up: UndoRecord["Updated"][number], now: ListedQuickConnect): string[] {
-  const vsAfter = changedFields(up.Name, up.After, now);
-  if (!up.Parts && up.Certain !== false) return vsAfter;
-  const vsBefore = new Set(changedFields(up.Name, up.Before, now));
-  return vsAfter.filter((f) => vsBefore.has(f) || f === "name" || f === "unreadable");
+  if (!up.Parts && up.Certain !== false) return changedFields(up.Name, up.After, now);
+  if (!now.detail) return ["unreadable"];
+  // Field by field: an untag may have landed and its tag not (both are the "tags" part).
+  const vsBefore = new Set(diffQuickConnect(desired(up.Before), now.detail).map((d) => d.field));
+  const both = diffQuickConnect(desired(up.After), now.detail).filter((d) => vsBefore.has(d.field));
+  const parts: string[] = changedParts(both);
+  return now.name === up.Name ? parts : ["name", ...parts];
 }
 
 /** Updated by the run: its before-image back, if it still holds what the run left. */
