@@ -11,6 +11,7 @@ import {
   DescribeQuickConnectCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateQuickConnectNameCommand,
 } from "@aws-sdk/client-connect";
 import { testClient } from "../emulator/testing.ts";
 
@@ -118,4 +119,43 @@ Deno.test("an update whose TagResource is refused after UntagResource succeeded 
     undo.stderr.split("\n").filter((l) => /ERROR/.test(l)).join("\n"),
   );
   assert.equal(JSON.stringify(find()), initial, "undo restored the quick connect's tags");
+});
+
+Deno.test("undo leaves a quick connect edited since the run, and its queue link with it", async () => {
+  const s = await sample();
+  await using _ = s.emu;
+  const { path } = await exportInstance(s.emu, "source-demo");
+  await Deno.copyFile(path, `${s.dir}/export.json`);
+  const run = await s.cli([
+    "--instance-id",
+    s.target,
+    "--export-file",
+    "export.json",
+    "--include",
+    "Transfer to John Doe",
+    "--report",
+    "run.json",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const find = () =>
+    instance(s.emu.state(), "target-demo").QuickConnects.find((q) =>
+      q.Name === "Transfer to John Doe"
+    )!;
+  const linked = () =>
+    Object.values(instance(s.emu.state(), "target-demo").QueueQuickConnects ?? {})
+      .some((ids) => ids.includes(find().QuickConnectId!));
+  assert.ok(linked(), "the run linked it");
+  const client = testClient(s.emu);
+  await client.send(
+    new UpdateQuickConnectNameCommand({
+      InstanceId: s.target,
+      QuickConnectId: find().QuickConnectId!,
+      Description: "edited by hand",
+    }),
+  );
+  const undo = await s.cli(["--undo", "run.json"]);
+  assert.equal(undo.code, 1, undo.stderr);
+  assert.match(undo.stderr, /leaving quick connect Transfer to John Doe: .*changed since/);
+  assert.doesNotMatch(undo.stderr, /Removed \d+ links? from queue/);
+  assert.ok(linked(), "agents still see the quick connect it left");
 });

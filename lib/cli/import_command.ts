@@ -60,7 +60,10 @@ const FLAGS = {
   report: {
     type: "string",
     value: "FILE",
-    help: "write a JSON report: every item's outcome and target ID, queue-link counts",
+    help: "where the run's record goes: its journal while it runs (written ahead of every " +
+      "change), then the JSON report (every item's outcome and target ID, queue-link counts, " +
+      "what undo needs); without it, a run that changes something keeps its record as " +
+      "connect_quick_connects_import_<instance>_<time>.json",
   },
   force: {
     type: "boolean",
@@ -142,7 +145,8 @@ const FLAGS = {
     type: "string",
     value: "REPORT",
     source: { why: PLAN_MADE },
-    help: "reverse the run this --report file describes, where the target still holds what " +
+    help: "reverse the run this record describes (its report, or the journal a killed run " +
+      "left), where the target still holds what " +
       "it left: delete what it created, restore what it updated or deleted, remove the links " +
       "it added; what changed since is left and named (exit 1; --force reverses it anyway)",
   },

@@ -148,7 +148,14 @@ export interface ImportReport {
     Error: string | null;
   }[];
   /** LinksRemoved: by --prune-links, and before each delete. */
-  Removals?: { LinksRemoved: number; Deleted: number; Failed: number; Errors: string[] };
+  /** Uncertain: deletes and link removals sent and not answered (they may have landed). */
+  Removals?: {
+    LinksRemoved: number;
+    Deleted: number;
+    Failed: number;
+    Uncertain?: number;
+    Errors: string[];
+  };
   Verify?: VerifyResult;
   /** Present for runs that changed the target (not dry runs). */
   Undo?: UndoRecord;
@@ -436,9 +443,11 @@ export function removalCounts(
     i,
     r: resultOf(record, i),
   }));
+  const uncertain = count(calls, "unknown") + deletes.filter((d) => d.r === "unknown").length;
   return {
     LinksRemoved: count(calls, "done"),
     Deleted: deletes.filter((d) => d.r === "done").length,
+    ...(uncertain > 0 ? { Uncertain: uncertain } : {}),
     Failed: count(calls, "refused") + deletes.filter((d) => d.r === "refused").length,
     Errors: [
       ...errorsOf(calls),

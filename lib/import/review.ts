@@ -54,26 +54,25 @@ function creates(entries: readonly Extract<PlanEntry, { kind: "create" }>[]): st
   ];
 }
 
+/** One row a queue: the links added and removed (a deleted quick connect's among them). */
 function links(plan: Plan): string[] {
-  const rows = [
-    ...plan.links.map((q) => ({ queue: q.queueName, add: q.add.map((l) => l.name), remove: [] })),
-    ...plan.unlinks.map((q) => ({
-      queue: q.queueName,
-      add: [],
-      remove: q.remove.map((r) => r.name),
-    })),
-  ];
+  const rows = new Map<string, { add: string[]; remove: string[] }>();
+  const row = (queue: string) =>
+    rows.get(queue) ?? rows.set(queue, { add: [], remove: [] }).get(queue)!;
+  for (const q of plan.links) row(q.queueName).add.push(...q.add.map((l) => l.name));
+  for (const q of plan.unlinks) row(q.queueName).remove.push(...q.remove.map((r) => r.name));
+  for (const d of plan.deletes) for (const q of d.queues) row(q.queueName).remove.push(d.name);
   const names = (list: string[]) =>
-    list.length <= 10
+    list.length <= 20
       ? list.join(", ")
-      : `${list.slice(0, 10).join(", ")} and ${list.length - 10} more`;
+      : `${list.slice(0, 20).join(", ")} and ${list.length - 20} more`;
   return [
     "| Queue | Add | Remove |",
     "| --- | --- | --- |",
-    ...rows.slice(0, LISTED).map((r) =>
-      `| ${cell(r.queue)} | ${cell(names(r.add))} | ${cell(names(r.remove))} |`
+    ...[...rows].slice(0, LISTED).map(([queue, r]) =>
+      `| ${cell(queue)} | ${cell(names(r.add))} | ${cell(names(r.remove))} |`
     ),
-    ...(rows.length > LISTED ? [`… and ${rows.length - LISTED} more queues`] : []),
+    ...(rows.size > LISTED ? [`… and ${rows.size - LISTED} more queues`] : []),
   ];
 }
 
@@ -127,7 +126,15 @@ export function reviewMarkdown(
       plan.deletes.length,
       listed(plan.deletes, (d) => `- ${code(d.name)} (${d.targetId})`),
     ),
-    ...section("Queue links", plan.links.length + plan.unlinks.length, links(plan)),
+    ...section(
+      "Queue links",
+      linkCount + unlinkCount === 0 ? 0 : new Set([
+        ...plan.links.map((q) => q.queueId),
+        ...plan.unlinks.map((q) => q.queueId),
+        ...plan.deletes.flatMap((d) => d.queues.map((q) => q.queueId)),
+      ]).size,
+      links(plan),
+    ),
     ...section(
       "Failures",
       fail.length,

@@ -244,7 +244,9 @@ function logUndoLine(ctx: RunContext, opts: ImportOptions, at: Path): void {
   ctx.logger.info(
     `Record of this run: ${esc(at.shown)}; to undo it: ${
       opts.session?.program ?? "import"
-    } --undo ${esc(q(at.shown))} (it names the instance and Region)`,
+    } --undo ${esc(q(at.shown))} (it names the instance and Region; give the same credentials${
+      ctx.endpoint ? " and endpoint" : ""
+    })`,
   );
 }
 

@@ -72,7 +72,8 @@ export function getInput(log: Logger, src: ImportSource): ImportInput {
     const [made, from] = [esc(src.plan.CreatedAt), esc(src.plan.ExportFile)];
     log.info(`Loaded plan from ${esc(src.file.shown)} (made ${made} from ${from})`);
   } else log.info(`Loaded export data from ${esc(src.file.shown)}`);
-  log.info(`Total quick connects in export: ${data.items.length}`);
+  // An undo's items are known only once it is planned against the target.
+  if (src.kind !== "undo") log.info(`Total quick connects in export: ${data.items.length}`);
   if (src.kind === "file" && src.filters && isFiltering(src.filters)) {
     const selected = selectFileItems(src.filters, data.items); // each keeps its file index
     const of = plural(data.items.length, "quick connect");

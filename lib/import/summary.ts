@@ -173,7 +173,9 @@ export function logSummary(
     log.info(
       `Removed: ${plural(r.Deleted, "quick connect")} deleted, ${
         plural(r.LinksRemoved, "link")
-      } removed, failed ${r.Failed}${dryRun ? " (dry run: would remove)" : ""}`,
+      } removed, failed ${r.Failed}${
+        r.Uncertain ? `, ${r.Uncertain} sent and not answered (they may have landed)` : ""
+      }${dryRun ? " (dry run: would remove)" : ""}`,
     );
   }
   if (uncertain > 0) {

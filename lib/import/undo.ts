@@ -302,6 +302,10 @@ function reverseLinks(
   removed: UndoRecord["LinksRemoved"],
 ): void {
   const deleting = new Set(p.deletes.map((d) => d.targetId));
+  // A quick connect left as changed since (not forced) keeps its links: agents still see it.
+  const kept = new Set(
+    p.entries.flatMap((e) => e.kind === "fail" && e.targetId ? [e.targetId] : []),
+  );
   const linked = (l: UndoRecord["LinksAdded"][number]) =>
     p.target.links.get(l.QueueId)?.has(l.QuickConnectId);
   const unsure: string[] = [];
@@ -312,7 +316,10 @@ function reverseLinks(
     return false;
   };
   for (const l of added) {
-    if (deleting.has(l.QuickConnectId) || !linked(l) || !sure(l, `${l.Name} on '${l.Queue}'`)) {
+    if (
+      deleting.has(l.QuickConnectId) || kept.has(l.QuickConnectId) || !linked(l) ||
+      !sure(l, `${l.Name} on '${l.Queue}'`)
+    ) {
       continue;
     }
     const q = p.unlinks.get(l.QueueId) ?? { queueId: l.QueueId, queueName: l.Queue, remove: [] };
