@@ -212,6 +212,8 @@ function reportOnce(
     if (file.started) logUndoLine(ctx, opts, file.at);
   });
   return async (stop) => {
+    // The run's garbage goes before the report is built on top of it (peak memory).
+    collectGarbage();
     const report = concluded = conclude(stop);
     logMemory(log, "the report made");
     if (!file || !wanted()) return { exitCode: report.ExitCode, report };
