@@ -284,7 +284,11 @@ function itemReport(e: PlanEntry, record: Journal, ending: Ending): ItemReport {
   const o = outcomeOf(e, record, ending);
   if (o.result === "done") return row(o.action, "done", o.targetId, null, o.parts ?? planned);
   // Its name was taken while in flight: created, by this run or another.
-  if (o.result === "uncertain" && o.taken) return row("created", "uncertain", o.targetId ?? id);
+  // Found under its name, identical, made while its create was in flight: created, by this
+  // run or another. Unsettled or not found, it is uncertain like any other.
+  if (o.result === "uncertain" && o.taken && o.targetId) {
+    return row("created", "uncertain", o.targetId);
+  }
   const target = ("targetId" in o ? o.targetId : undefined) ?? id;
   return row("failed", o.result, target, o.reason, planned);
 }
