@@ -133,37 +133,42 @@ Deno.test("a folder the record cannot be written in is refused before any call (
   }
 });
 
-Deno.test("two runs with one --report name: neither record is lost, the second gets a numbered name", async () => {
-  // Calls of 200 ms: each run lasts seconds, so both are under way before either ends,
-  // even when one process starts late on a busy machine.
-  const s = await setup(12, { latencyMs: 200 });
-  await using _ = s.emu;
+/**
+ * Two imports of the two halves of one file at once, both given `--report same.json`
+ * (`extra`: more flags). Calls of 200 ms: each run lasts seconds, so both are under way before
+ * either ends, even when one process starts late on a busy machine. Returns their outputs and
+ * the names in the records same.json and same_2.json.
+ */
+async function twoRuns(s: Awaited<ReturnType<typeof setup>>, extra: string[] = []) {
   const half = (from: number, to: number) => ({
     ...s.file,
     QuickConnects: s.file.QuickConnects.slice(from, to),
   });
   await Deno.writeTextFile(`${s.dir}/a.json`, JSON.stringify(half(0, 6)));
   await Deno.writeTextFile(`${s.dir}/b.json`, JSON.stringify(half(6, 12)));
-  const [a, b] = await Promise.all([
-    s.cli(["--export-file", "a.json", "--report", "same.json"]),
-    s.cli(["--export-file", "b.json", "--report", "same.json"]),
-  ]);
-  assert.equal(a.code, 0, a.stderr);
-  assert.equal(b.code, 0, b.stderr);
-  const reports = [
-    JSON.parse(await Deno.readTextFile(`${s.dir}/same.json`)),
-    JSON.parse(await Deno.readTextFile(`${s.dir}/same_2.json`)),
-  ];
-  const created = reports.flatMap((r) => r.Undo.Created.map((c: { Name: string }) => c.Name));
-  assert.equal(new Set(created).size, 12, "every create is in one of the two records");
+  const [a, b] = await Promise.all(
+    ["a.json", "b.json"].map((f) => s.cli(["--export-file", f, "--report", "same.json", ...extra])),
+  );
+  assert.equal(a!.code, 0, a!.stderr);
+  assert.equal(b!.code, 0, b!.stderr);
+  const created = await Promise.all(["same.json", "same_2.json"].map(async (f) => {
+    assert.equal((await Deno.stat(`${s.dir}/${f}`)).mode! & 0o777, 0o600, f);
+    const r = JSON.parse(await Deno.readTextFile(`${s.dir}/${f}`));
+    return r.Undo.Created.map((c: { Name: string }) => c.Name) as string[];
+  }));
+  return { stderr: a!.stderr + b!.stderr, created: new Set(created.flat()) };
+}
+
+Deno.test("two runs with one --report name: neither record is lost, the second gets a numbered name", async () => {
+  const s = await setup(12, { latencyMs: 200 });
+  await using _ = s.emu;
+  const { stderr, created } = await twoRuns(s);
+  assert.equal(created.size, 12, "every create is in one of the two records");
   assert.match(
-    a.stderr + b.stderr,
+    stderr,
     /"same\.json" was taken by another run meanwhile: this run's record is "same_2\.json"/,
   );
-  assert.match(
-    a.stderr + b.stderr,
-    /Record of this run: same_2\.json; to undo it: .* --undo same_2\.json/,
-  );
+  assert.match(stderr, /Record of this run: same_2\.json; to undo it: .* --undo same_2\.json/);
 });
 
 Deno.test("a run that changes something keeps its record without --report; one that changes nothing leaves no file", async () => {
@@ -280,23 +285,7 @@ Deno.test("a disk already full at the first change: exit 3, nothing sent, and no
 Deno.test("two runs given one --report name with --force: the file there before is replaced once, the second run gets a numbered name", async () => {
   const s = await setup(12, { latencyMs: 200 });
   await using _ = s.emu;
-  const half = (from: number, to: number) => ({
-    ...s.file,
-    QuickConnects: s.file.QuickConnects.slice(from, to),
-  });
-  await Deno.writeTextFile(`${s.dir}/a.json`, JSON.stringify(half(0, 6)));
-  await Deno.writeTextFile(`${s.dir}/b.json`, JSON.stringify(half(6, 12)));
   await Deno.writeTextFile(`${s.dir}/same.json`, "{}\n", { mode: 0o644 });
-  const [a, b] = await Promise.all([
-    s.cli(["--export-file", "a.json", "--report", "same.json", "--force"]),
-    s.cli(["--export-file", "b.json", "--report", "same.json", "--force"]),
-  ]);
-  assert.equal(a.code, 0, a.stderr);
-  assert.equal(b.code, 0, b.stderr);
-  const created = await Promise.all(["same.json", "same_2.json"].map(async (f) => {
-    assert.equal((await Deno.stat(`${s.dir}/${f}`)).mode! & 0o777, 0o600, f);
-    const r = JSON.parse(await Deno.readTextFile(`${s.dir}/${f}`));
-    return r.Undo.Created.map((c: { Name: string }) => c.Name);
-  }));
-  assert.equal(new Set(created.flat()).size, 12, "both records whole, none overwritten");
+  const { created } = await twoRuns(s, ["--force"]);
+  assert.equal(created.size, 12, "both records whole, none overwritten");
 });

@@ -173,35 +173,21 @@ export interface ImportReport {
 
 /** Dry-run actions count where the real ones would: would-create as Created, and so on. */
 export function summarize(items: readonly ItemReport[]): ImportReport["Summary"] {
-  const s: ImportReport["Summary"] = {
-    Created: 0,
-    Updated: 0,
-    Unchanged: 0,
-    Skipped: 0,
-    Failed: 0,
-  };
-  for (const it of items) {
-    switch (it.Action) {
-      case "created":
-      case "would-create":
-        s.Created++;
-        break;
-      case "updated":
-      case "would-update":
-        s.Updated++;
-        break;
-      case "unchanged":
-        s.Unchanged++;
-        break;
-      case "skipped":
-        s.Skipped++;
-        break;
-      case "failed":
-        s.Failed++;
-    }
-  }
+  const s = { Created: 0, Updated: 0, Unchanged: 0, Skipped: 0, Failed: 0 };
+  for (const it of items) s[COUNTED_AS[it.Action]]++;
   return s;
 }
+
+/** Which count an action adds to (a dry run's where the real one would). */
+const COUNTED_AS = {
+  created: "Created",
+  "would-create": "Created",
+  updated: "Updated",
+  "would-update": "Updated",
+  unchanged: "Unchanged",
+  skipped: "Skipped",
+  failed: "Failed",
+} as const satisfies Record<Action, keyof ImportReport["Summary"]>;
 
 /** The earlier scripts' `Successful` / `Failed` / `Skipped`. */
 export function seedCounts(
