@@ -13,7 +13,7 @@ import {
 import type { FileSet, Written } from "./paths.ts";
 import type { CliCommand } from "./run_cli.ts";
 
-export const DEFAULT_EXPORT_LOG = "connect_quick_connect_export.log";
+const DEFAULT_EXPORT_LOG = "connect_quick_connect_export.log";
 
 const FLAGS = {
   ...TARGET_FLAG,

@@ -11,7 +11,7 @@ import { UsageError } from "../errors.ts";
 import { type FilterCommand, parseTags, parseTypes } from "../filters.ts";
 import { KNOWN_TYPES } from "../quick_connect.ts";
 
-export interface FlagSpec {
+interface FlagSpec {
   type: "string" | "boolean" | "number";
   help: string;
   /** Shown in help as `--name VALUE`. */

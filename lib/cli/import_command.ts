@@ -18,7 +18,7 @@ import { COMMON_FLAGS, filterFlags, type Flags, type FlagSpecs, parseFlags } fro
 import type { FileSet, Written } from "./paths.ts";
 import type { CliCommand } from "./run_cli.ts";
 
-export const DEFAULT_IMPORT_LOG = "connect_quick_connect_import.log";
+const DEFAULT_IMPORT_LOG = "connect_quick_connect_import.log";
 
 /** Why a flag that shapes a plan does not go with --plan or --undo. */
 const PLAN_MADE = "the plan is already made";

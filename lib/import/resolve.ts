@@ -22,7 +22,7 @@ export interface MissingRef {
   name?: string;
 }
 
-export type Resolution<T> =
+type Resolution<T> =
   | { ok: true; value: T }
   | { ok: false; error: string; missing?: MissingRef[] };
 
