@@ -40,6 +40,18 @@ function updates(entries: readonly Extract<PlanEntry, { kind: "update" }>[]): st
   ]).concat(entries.length > LISTED ? [`… and ${entries.length - LISTED} more updates`] : []);
 }
 
+/** Where a create sends a transfer: the number, or the user, queue and flow by their source names. */
+function target(e: Extract<PlanEntry, { kind: "create" }>): string {
+  const r = e.item.references;
+  const parts = [
+    e.config.PhoneConfig?.PhoneNumber,
+    r.User?.Username && `user '${r.User.Username}'`,
+    r.Queue?.Name && `queue '${r.Queue.Name}'`,
+    r.ContactFlow?.Name && `flow '${r.ContactFlow.Name}'`,
+  ].filter(Boolean);
+  return parts.length > 0 ? `: ${parts.join(", ")}` : "";
+}
+
 /** Creates by type, then by name: at 10,000 the counts say what the names cannot. */
 function creates(entries: readonly Extract<PlanEntry, { kind: "create" }>[]): string[] {
   const byType = new Map<string, number>();
@@ -50,7 +62,7 @@ function creates(entries: readonly Extract<PlanEntry, { kind: "create" }>[]): st
   return [
     [...byType].map(([t, n]) => `${n} ${t}`).join(", "),
     "",
-    ...listed(entries, (e) => `- ${code(e.item.name)} (${e.config.QuickConnectType})`),
+    ...listed(entries, (e) => `- ${code(e.item.name)} (${e.config.QuickConnectType}${target(e)})`),
   ];
 }
 
