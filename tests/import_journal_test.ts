@@ -37,6 +37,24 @@ async function setup(n: number, opts: { latencyMs?: number } = {}) {
 
 const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
 
+/**
+ * Runs `body` with a small tmpfs of `options` (e.g. "size=12k", "ro,size=64k") mounted on a
+ * fresh folder, unmounted after. Not root (no mount): the test has nothing to try, and ends.
+ */
+async function withTmpfs(options: string, body: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "journal_disk_" });
+  const mount = new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", options, "tmpfs", dir],
+    stderr: "null",
+  });
+  if (!(await mount.output()).success) return;
+  try {
+    await body(dir);
+  } finally {
+    await new Deno.Command("umount", { args: [dir] }).output();
+  }
+}
+
 Deno.test("kill -9 mid-import: the journal is on disk, and --undo of it restores the target exactly, updated ones included", async () => {
   const s = await setup(24, { latencyMs: 40 });
   await using _ = s.emu;
@@ -78,13 +96,7 @@ Deno.test("kill -9 mid-import: the journal is on disk, and --undo of it restores
 });
 
 Deno.test("a full disk under the journal stops the run (exit 3, no stack trace) before the change it could not record; undo of what it holds", async () => {
-  const disk = await Deno.makeTempDir({ prefix: "journal_disk_" });
-  const mount = new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=12k", "tmpfs", disk],
-    stderr: "null",
-  });
-  if (!(await mount.output()).success) return; // not root: no tmpfs to fill
-  try {
+  await withTmpfs("size=12k", async (disk) => {
     const s = await setup(40);
     await using _ = s.emu;
     const before = s.content();
@@ -108,19 +120,11 @@ Deno.test("a full disk under the journal stops the run (exit 3, no stack trace) 
     const undo = await s.cli(["--undo", "journal.json"]);
     assert.equal(undo.code, 0, undo.stderr);
     assert.deepEqual(s.content(), before);
-  } finally {
-    await new Deno.Command("umount", { args: [disk] }).output();
-  }
+  });
 });
 
 Deno.test("a folder the record cannot be written in is refused before any call (exit 2)", async () => {
-  const ro = await Deno.makeTempDir({ prefix: "journal_ro_" });
-  const mount = new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", ro],
-    stderr: "null",
-  });
-  if (!(await mount.output()).success) return; // not root
-  try {
+  await withTmpfs("ro,size=64k", async (ro) => {
     const s = await setup(4);
     await using _ = s.emu;
     s.emu.resetCalls();
@@ -128,9 +132,7 @@ Deno.test("a folder the record cannot be written in is refused before any call (
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^error: Cannot write the run's record .*run\.json/m);
     assert.deepEqual(s.emu.calls(), {});
-  } finally {
-    await new Deno.Command("umount", { args: [ro] }).output();
-  }
+  });
 });
 
 /**
@@ -256,13 +258,7 @@ Deno.test("links whose answers never come: uncertain, not failed, and the run st
 });
 
 Deno.test("a disk already full at the first change: exit 3, nothing sent, and no empty record left to undo", async () => {
-  const disk = await Deno.makeTempDir({ prefix: "journal_full_" });
-  const mount = new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=16k", "tmpfs", disk],
-    stderr: "null",
-  });
-  if (!(await mount.output()).success) return; // not root
-  try {
+  await withTmpfs("size=16k", async (disk) => {
     const s = await setup(3);
     await using _ = s.emu;
     // Fill it to the last byte.
@@ -277,9 +273,7 @@ Deno.test("a disk already full at the first change: exit 3, nothing sent, and no
     assert.doesNotMatch(r.stderr, /Record of this run/);
     assert.equal(s.emu.calls().CreateQuickConnect ?? 0, 0);
     await assert.rejects(Deno.stat(`${disk}/run.json`), Deno.errors.NotFound);
-  } finally {
-    await new Deno.Command("umount", { args: [disk] }).output();
-  }
+  });
 });
 
 Deno.test("two runs given one --report name with --force: the file there before is replaced once, the second run gets a numbered name", async () => {

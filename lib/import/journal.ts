@@ -188,14 +188,6 @@ export class Journal {
     return this.#byItem.get(item) ?? [];
   }
 
-  /** Whether anything may have been changed: some intent was not answered unsent or refused. */
-  get mayHaveChanged(): boolean {
-    return this.intents.some((i) => {
-      const r = this.answerTo(i.seq)?.result;
-      return r !== "unsent" && r !== "refused";
-    });
-  }
-
   /** The file starts with the first intent: a run that sent nothing leaves none. */
   #write(e: Exclude<Entry, { kind: "run" }>, durable: boolean): void {
     if (this.sink && (this.intents.length > 0 || e.kind === "intent")) {

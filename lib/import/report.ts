@@ -469,14 +469,9 @@ export function undoRecord(record: Journal): UndoRecord {
     LinksAdded: [],
     LinksRemoved: [],
   };
-  const byItem = new Map<number, Intent[]>();
   for (const i of record.intents) {
     const r = resultOf(record, i);
-    if (r === "refused" || r === "unsent") {
-      if (i.item !== undefined && !byItem.has(i.item)) byItem.set(i.item, []);
-      continue;
-    }
-    if (i.item !== undefined) byItem.set(i.item, [...(byItem.get(i.item) ?? []), i]);
+    if (r === "refused" || r === "unsent") continue;
     const certain = r === "done";
     if (i.op === "link") {
       rec.LinksAdded.push(...(i.links ?? []).map((l) => linkUndo(l, certain && l.own === true)));
@@ -494,15 +489,20 @@ export function undoRecord(record: Journal): UndoRecord {
       });
     }
   }
-  for (const [item, intents] of byItem) itemUndo(record, item, intents, rec);
+  const items = new Set(record.intents.flatMap((i) => i.item === undefined ? [] : [i.item]));
+  for (const item of items) itemUndo(record, item, rec);
   return rec;
 }
 
 /** The undo entries of one item: its create, or the parts of its update, by what the journal says. */
-function itemUndo(record: Journal, item: number, intents: Intent[], rec: UndoRecord): void {
+function itemUndo(record: Journal, item: number, rec: UndoRecord): void {
   const o = record.items.get(item);
   const creates = record.intentsOf(item).filter((i) => i.op === "create");
-  const updates = intents.filter((i) => i.op !== "create" && i.before && i.after);
+  // An update call answered with an error that applies nothing, or never sent, changed nothing.
+  const updates = record.intentsOf(item).filter((i) =>
+    i.op !== "create" && i.before && i.after &&
+    !["refused", "unsent"].includes(resultOf(record, i))
+  );
   const answered = creates.map((i) => record.answerTo(i.seq)).find((a) => a?.result === "done");
   const create = creates[0];
   if (create?.after && updates.length === 0) {
