@@ -43,6 +43,12 @@ export const esc = (value: unknown): string =>
     (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 
+/** `A, B, C` or, past `max`, `A, …, J and 5 more`: a line that names what it counts. */
+export function someOf(names: readonly string[], max: number): string {
+  const shown = names.slice(0, max).join(", ");
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
 /** `1 quick connect`, `2 quick connects`: a count of one never reads as a plural. */
 export const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n} ${n === 1 ? one : many}`;

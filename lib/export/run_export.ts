@@ -42,7 +42,7 @@ import {
   toSearch,
 } from "../filters.ts";
 import { atomically, FileExistsError, writeJson } from "../json_file.ts";
-import { esc, type Logger, logMemory, plural } from "../log.ts";
+import { esc, type Logger, logMemory, plural, someOf } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import { configRefs, isKnownType } from "../quick_connect.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
@@ -380,12 +380,12 @@ function seenIn(ctx: RunContext, whole: readonly QuickConnect[], q: QueueLinks) 
   for (const v of [...seen.values()].flat()) v.Queues = v.Queues.map((id) => names.get(id) ?? id);
   const unseen = whole.filter((x) => !seen.has(x.QuickConnectId ?? ""));
   const n = unseen.length;
-  const list = unseen.slice(0, 20).map((x) => `"${esc(x.Name)}"`).join(", ");
+  const list = someOf(unseen.map((x) => `"${esc(x.Name)}"`), 20);
   if (n > 0) {
     ctx.logger.warning(
-      `No routing profile sees ${n === 1 ? "quick connect" : `these ${n} quick connects`} ${list}${
-        n > 20 ? ` and ${n - 20} more` : ""
-      }: no agent can transfer with ${n === 1 ? "it" : "them"}`,
+      `No routing profile sees ${
+        n === 1 ? "quick connect" : `these ${n} quick connects`
+      } ${list}: no agent can transfer with ${n === 1 ? "it" : "them"}`,
     );
   }
   return seen;

@@ -23,6 +23,7 @@ import {
   QUICK_CONNECT_TYPES,
   TAG_KEY,
 } from "../quick_connect.ts";
+import { someOf } from "../log.ts";
 import { nameKey } from "../names.ts";
 import type { Path } from "../path.ts";
 import { checkFileSize, checkItemCount } from "./file_size.ts";
@@ -302,8 +303,7 @@ function refuseDuplicates(
     const spellings = new Set(same.map((s) => s.name)).size;
     where.set(key, {
       count: same.length,
-      items: same.slice(0, MAX_LISTED).map((s) => s.index).join(", ") +
-        (same.length > MAX_LISTED ? ` and ${same.length - MAX_LISTED} more` : "") +
+      items: someOf(same.map((s) => String(s.index)), MAX_LISTED) +
         (spellings > 1 ? `, in ${spellings} Unicode spellings that look the same` : ""),
     });
   }

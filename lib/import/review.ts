@@ -5,6 +5,7 @@
  * the warnings. A section lists its items one by one up to a point, then by count, so the
  * file stays readable at 100 quick connects and short at 10,000.
  */
+import { someOf } from "../log.ts";
 import { fieldLabel } from "./diff.ts";
 import type { Plan, PlanEntry } from "./plan.ts";
 
@@ -74,15 +75,11 @@ function links(plan: Plan): string[] {
   for (const q of plan.links) row(q.queueName).add.push(...q.add.map((l) => l.name));
   for (const q of plan.unlinks) row(q.queueName).remove.push(...q.remove.map((r) => r.name));
   for (const d of plan.deletes) for (const q of d.queues) row(q.queueName).remove.push(d.name);
-  const names = (list: string[]) =>
-    list.length <= 20
-      ? list.join(", ")
-      : `${list.slice(0, 20).join(", ")} and ${list.length - 20} more`;
   return [
     "| Queue | Add | Remove |",
     "| --- | --- | --- |",
     ...[...rows].slice(0, LISTED).map(([queue, r]) =>
-      `| ${cell(queue)} | ${cell(names(r.add))} | ${cell(names(r.remove))} |`
+      `| ${cell(queue)} | ${cell(someOf(r.add, 20))} | ${cell(someOf(r.remove, 20))} |`
     ),
     ...(rows.size > LISTED ? [`… and ${rows.size - LISTED} more queues`] : []),
   ];
@@ -100,9 +97,7 @@ function visibility(plan: Plan): string[] {
     ...(unseen.length > 0
       ? [
         "",
-        `No routing profile of the target will see: ${unseen.slice(0, LISTED).join(", ")}${
-          unseen.length > LISTED ? ` and ${unseen.length - LISTED} more` : ""
-        }.`,
+        `No routing profile of the target will see: ${someOf(unseen, LISTED)}.`,
       ]
       : []),
   ];

@@ -7,7 +7,7 @@
 import { describeError } from "../errors.ts";
 import { type Difference, fieldLabel } from "./diff.ts";
 import { exitCode as exitCodeOf, type Stop } from "../exit.ts";
-import { esc, type Logger, plural } from "../log.ts";
+import { esc, type Logger, plural, someOf } from "../log.ts";
 import { type ImportInput, isInvalid } from "./input.ts";
 import type { Journal } from "./journal.ts";
 import { hasChanges, type Plan, type PlanEntry, unresolved } from "./plan.ts";
@@ -322,8 +322,7 @@ const LISTED_NAMES = 10;
 
 /** `A, B, C` or, past LISTED_NAMES, `A, …, J and 5 more`: a drift line names what it moves. */
 function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, LISTED_NAMES).map(esc).join(", ");
-  return names.length > LISTED_NAMES ? `${shown} and ${names.length - LISTED_NAMES} more` : shown;
+  return someOf(names.map(esc), LISTED_NAMES);
 }
 
 /**

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { ListedQuickConnect } from "../aws/reads.ts";
 import { parseJson, readJsonText } from "../json_file.ts";
 import { UsageError } from "../errors.ts";
-import { esc, plural } from "../log.ts";
+import { esc, plural, someOf } from "../log.ts";
 import { schemaError } from "../schema_error.ts";
 import { changedParts, diffQuickConnect } from "./diff.ts";
 import { kindOf, wrongKind } from "./file_kind.ts";
@@ -338,8 +338,7 @@ function reverseLinks(
   }
   if (unsure.length === 0) return;
   const links = plural(unsure.length, "link");
-  const listed = unsure.slice(0, 10).map(esc).join(", ") +
-    (unsure.length > 10 ? `, and ${unsure.length - 10} more` : "");
+  const listed = someOf(unsure.map(esc), 10);
   p.warnings.push(
     `Undo: leaving ${links} that may have been there before the run (the queue's list may have lagged when it ran; --force reverses them too): ${listed}`,
   );
