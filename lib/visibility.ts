@@ -5,6 +5,21 @@
  * the target, and where the target loses visibility the source had.
  */
 import type { SeenBy } from "./export_file.ts";
+import { esc, someOf } from "./log.ts";
+
+/**
+ * The warning for quick connects no routing profile sees (`verb`: "sees" in the source,
+ * "of the target will see" for an import); none: no line.
+ */
+export function nobodySees(names: readonly string[], verb: string): string | undefined {
+  const one = names.length === 1;
+  if (names.length === 0) return undefined;
+  return `No routing profile ${verb} ${
+    one ? "quick connect" : `these ${names.length} quick connects`
+  } ${someOf(names.map((n) => `"${esc(n)}"`), 20)}: no agent can transfer with ${
+    one ? "it" : "them"
+  }`;
+}
 
 /** A routing profile as visibility needs it (lib/aws/reads.ts readRoutingProfiles). */
 export interface RoutingProfileView {

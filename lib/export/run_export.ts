@@ -42,11 +42,11 @@ import {
   toSearch,
 } from "../filters.ts";
 import { atomically, FileExistsError, writeJson } from "../json_file.ts";
-import { esc, type Logger, logMemory, plural, someOf } from "../log.ts";
+import { esc, type Logger, logMemory, plural } from "../log.ts";
 import { NameIndex } from "../names.ts";
 import { configRefs, isKnownType } from "../quick_connect.ts";
 import { TOOL_NAME, VERSION } from "../version.ts";
-import { type RoutingProfileView, whoSees } from "../visibility.ts";
+import { nobodySees, type RoutingProfileView, whoSees } from "../visibility.ts";
 
 interface ExportOptions {
   /** Output path, or "-" for stdout (default: defaultOutputName); `shownOutput` as typed. */
@@ -378,16 +378,9 @@ function seenIn(ctx: RunContext, whole: readonly QuickConnect[], q: QueueLinks) 
   const names = new Map(q.queues?.map((x) => [x.Id, x.Name]));
   const seen = whoSees(q.profiles, q.links);
   for (const v of [...seen.values()].flat()) v.Queues = v.Queues.map((id) => names.get(id) ?? id);
-  const unseen = whole.filter((x) => !seen.has(x.QuickConnectId ?? ""));
-  const n = unseen.length;
-  const list = someOf(unseen.map((x) => `"${esc(x.Name)}"`), 20);
-  if (n > 0) {
-    ctx.logger.warning(
-      `No routing profile sees ${
-        n === 1 ? "quick connect" : `these ${n} quick connects`
-      } ${list}: no agent can transfer with ${n === 1 ? "it" : "them"}`,
-    );
-  }
+  const unseen = whole.filter((x) => !seen.has(x.QuickConnectId ?? "")).map((x) => x.Name ?? "");
+  const line = nobodySees(unseen, "sees");
+  if (line) ctx.logger.warning(line);
   return seen;
 }
 

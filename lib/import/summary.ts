@@ -6,6 +6,7 @@
  */
 import { describeError } from "../errors.ts";
 import { type Difference, fieldLabel } from "./diff.ts";
+import { nobodySees } from "../visibility.ts";
 import { exitCode as exitCodeOf, type Stop } from "../exit.ts";
 import { esc, type Logger, plural, someOf } from "../log.ts";
 import { type ImportInput, isInvalid } from "./input.ts";
@@ -268,14 +269,9 @@ function logVisibility(plan: Plan, log: Logger): void {
     return;
   }
   for (const it of v) if (it.loss) log.warning(esc(it.loss.message));
-  const unseen = v.filter((it) => it.target.length === 0).map((it) => `"${it.name}"`);
-  if (unseen.length === 0) return;
-  const one = unseen.length === 1;
-  log.warning(
-    `No routing profile of the target will see ${
-      one ? "quick connect" : `these ${unseen.length} quick connects`
-    } ${listNames(unseen)}: no agent can transfer with ${one ? "it" : "them"}`,
-  );
+  const unseen = v.filter((it) => it.target.length === 0).map((it) => it.name);
+  const line = nobodySees(unseen, "of the target will see");
+  if (line) log.warning(line);
 }
 
 /** Links that cannot be made, and the references that did not resolve. */
